@@ -1,0 +1,59 @@
+/**
+ * One class per failure. Callers recognise an error by `err.name`, never by its message,
+ * and the control socket carries `name` across the process boundary.
+ */
+
+abstract class ParleyError extends Error {
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}
+
+/** A value given by a user or a client was not acceptable (bad name, bad argument). */
+export class InvalidArgumentError extends ParleyError {}
+
+/** A team name that does not match the allowed pattern. */
+export class InvalidTeamNameError extends ParleyError {}
+
+/** Bytes from the network or a file that are not a well-formed parley entry. */
+export class InvalidEntryError extends ParleyError {}
+
+/** An entry whose signature does not match its author. */
+export class BadSignatureError extends ParleyError {}
+
+/** An encoded value is larger than the limit for its kind, rejected before decoding. */
+export class MessageTooLargeError extends ParleyError {}
+
+/** Another process holds the data directory. */
+export class DataDirLockedError extends ParleyError {}
+
+/** No parley node is serving the control socket of a data directory. */
+export class NodeNotRunningError extends ParleyError {}
+
+/** The identity file exists but cannot be read as a private key. */
+export class CorruptIdentityError extends ParleyError {}
+
+/** A control request named a method the node does not have. */
+export class UnknownMethodError extends ParleyError {}
+
+/** A control request or response that is not valid JSON of the expected shape. */
+export class ProtocolError extends ParleyError {}
+
+/** The node is not started, or is stopping. */
+export class NotStartedError extends ParleyError {}
+
+/** Names of every error class, so a client can rebuild errors sent over the control socket. */
+export const errorClasses = {
+  InvalidArgumentError,
+  InvalidTeamNameError,
+  InvalidEntryError,
+  BadSignatureError,
+  MessageTooLargeError,
+  DataDirLockedError,
+  NodeNotRunningError,
+  CorruptIdentityError,
+  UnknownMethodError,
+  ProtocolError,
+  NotStartedError
+} as const

@@ -1,0 +1,55 @@
+/**
+ * Names and identifiers users and peers give us, checked in one place.
+ */
+import { peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id'
+import { publicKeyFromRaw } from '@libp2p/crypto/keys'
+import { InvalidArgumentError, InvalidTeamNameError } from './errors.js'
+
+/** Team names: lower-case letters, digits, `-` and `_`, starting with a letter or digit, 1 to 32 long. */
+export const TEAM_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/
+
+/** Throw InvalidTeamNameError unless `name` is a valid team name. */
+export function checkTeamName (name: unknown): string {
+  if (typeof name !== 'string' || !TEAM_NAME.test(name)) {
+    throw new InvalidTeamNameError(`invalid team name ${JSON.stringify(name)}: use 1-32 of a-z, 0-9, '-' and '_', starting with a letter or digit`)
+  }
+  return name
+}
+
+export const MAX_DISPLAY_NAME_LENGTH = 64
+
+/** Throw InvalidArgumentError unless `name` is a usable display name; returns it trimmed. */
+export function checkDisplayName (name: unknown): string {
+  if (typeof name !== 'string') {
+    throw new InvalidArgumentError('a display name is required')
+  }
+  const trimmed = name.trim()
+  // eslint-disable-next-line no-control-regex
+  if (trimmed.length === 0 || trimmed.length > MAX_DISPLAY_NAME_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(trimmed)) {
+    throw new InvalidArgumentError(`invalid display name ${JSON.stringify(name)}: use 1-${MAX_DISPLAY_NAME_LENGTH} printable characters`)
+  }
+  return trimmed
+}
+
+/** The peer id string of a raw Ed25519 public key. */
+export function peerIdOfPublicKey (publicKey: Uint8Array): string {
+  return peerIdFromPublicKey(publicKeyFromRaw(publicKey)).toString()
+}
+
+/** Throw InvalidArgumentError unless `id` parses as a libp2p peer id. */
+export function checkPeerId (id: unknown): string {
+  try {
+    if (typeof id !== 'string') {
+      throw new Error('not a string')
+    }
+    return peerIdFromString(id).toString()
+  } catch {
+    throw new InvalidArgumentError(`invalid peer id ${JSON.stringify(id)}`)
+  }
+}
+
+/** Remove terminal control characters from text that came from a peer, keeping newlines and tabs. */
+export function printable (text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\uFFFD')
+}

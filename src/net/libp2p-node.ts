@@ -1,0 +1,77 @@
+/**
+ * The libp2p node of parley: TCP, Noise, yamux, identify, mDNS and gossipsub.
+ */
+import '../polyfills.js'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { gossipsub } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import { mdns } from '@libp2p/mdns'
+import { tcp } from '@libp2p/tcp'
+import { isLinkLocal, isLoopback } from '@libp2p/utils'
+import { createLibp2p } from 'libp2p'
+import { contentId } from '../crypto/keys.js'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Identify } from '@libp2p/identify'
+import type { Ed25519PrivateKey, Libp2p, PeerDiscovery } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** The mDNS service name parley nodes announce, so they find each other and nothing else. */
+export const MDNS_SERVICE_TAG = '_parley._udp.local'
+/** How often mDNS queries the LAN; a new node is found at once by its own first query. */
+export const MDNS_INTERVAL_MS = 5_000
+
+export interface NetInit {
+  privateKey: Ed25519PrivateKey
+  /** multiaddrs to listen on */
+  listen: string[]
+  mdns: boolean
+}
+
+export type ParleyLibp2p = Libp2p<{ identify: Identify, pubsub: GossipSub }>
+
+/** Addresses worth giving to a peer on another host: not loopback, not link-local. */
+export function isReachableFromLan (ma: Multiaddr): boolean {
+  return !isLoopback(ma) && !isLinkLocal(ma)
+}
+
+/** Build (but do not start) the libp2p node. */
+export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> {
+  const peerDiscovery: Array<(components: any) => PeerDiscovery> = [] // eslint-disable-line @typescript-eslint/no-explicit-any -- libp2p's Components type is internal
+  if (init.mdns) {
+    peerDiscovery.push(mdns({ serviceTag: MDNS_SERVICE_TAG, interval: MDNS_INTERVAL_MS }))
+  }
+  return createLibp2p({
+    privateKey: init.privateKey,
+    start: false,
+    addresses: {
+      listen: init.listen,
+      // mDNS and identify would otherwise tell other hosts to dial 127.0.0.1, which reaches themselves
+      announceFilter: (addrs) => {
+        const lan = addrs.filter(isReachableFromLan)
+        return lan.length > 0 ? lan : addrs
+      }
+    },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery,
+    connectionManager: {
+      dialTimeout: 10_000
+    },
+    services: {
+      identify: identify(),
+      pubsub: gossipsub({
+        // entries carry their author's signature; gossipsub's own would sign the relay, not the author
+        globalSignaturePolicy: 'StrictNoSign',
+        msgIdFn: (msg) => contentId(msg.data),
+        // a team with nobody else online still gets a durable local entry; delivery catches up later
+        allowPublishToZeroTopicPeers: true,
+        ignoreDuplicatePublishError: true,
+        emitSelf: false,
+        // a small office is well served by flooding our own messages to every subscriber
+        floodPublish: true
+      })
+    }
+  })
+}

@@ -1,0 +1,221 @@
+/**
+ * The local log: every entry this node wrote or accepted, in LevelDB.
+ *
+ * Sublevels and their keys (team names and peer ids never contain ':'):
+ *   e  idHex                              -> signed entry bytes
+ *   o  team:lamport:author:seq            -> idHex   display order, the same on every node
+ *   f  team:author:seq                    -> idHex   one author's feed, in sequence order
+ *   x  team:author:seq:idHex              -> bytes   fork evidence: a second entry for a taken feed slot
+ *   m  name                               -> JSON    metadata (format version, joined teams)
+ * Numbers are zero-padded hex so that byte order is numeric order.
+ */
+import { Level } from 'level'
+import type { AbstractSublevel } from 'abstract-level'
+import { DataDirLockedError } from '../errors.js'
+import { decodeStoredEntry } from '../net/codec.js'
+import type { VerifiedEntry } from '../net/codec.js'
+
+/** The store layout this build writes; an older one is migrated on open, a newer one refused. */
+export const STORE_FORMAT = 1
+
+type Db = Level<string, string>
+type Sub<V> = AbstractSublevel<Db, string | Buffer | Uint8Array, string, V>
+/** classic-level's fsync flag; the `level` typings leave it out */
+const writeOptions = (durable: boolean | undefined): object => ({ sync: durable === true })
+
+/** What `append` did with an entry. */
+export type AppendOutcome =
+  | { status: 'added' }
+  | { status: 'duplicate' }
+  /** the feed slot holds another entry: the new one is kept as evidence only */
+  | { status: 'fork', existingId: string }
+
+/** A page of a team's history in display order, and the cursor for the page before it. */
+export interface HistoryPage {
+  entries: VerifiedEntry[]
+  /** pass as `before` to read the previous page; undefined when this page reaches the start */
+  before?: string
+}
+
+const pad = (n: number): string => n.toString(16).padStart(14, '0')
+
+/** The display-order key of an entry: Lamport clock, then author, then sequence. */
+export function orderKey (v: VerifiedEntry): string {
+  return `${v.entry.team}:${pad(v.entry.lamport)}:${v.author}:${pad(v.entry.seq)}`
+}
+
+function feedKey (team: string, author: string, seq: number): string {
+  return `${team}:${author}:${pad(seq)}`
+}
+
+/** The durable entry log of one node. */
+export class EntryLog {
+  private readonly db: Level<string, string>
+  private readonly entries: Sub<Uint8Array>
+  private readonly order: Sub<string>
+  private readonly feed: Sub<string>
+  private readonly forks: Sub<Uint8Array>
+  private readonly meta: Sub<unknown>
+  private readonly lamports = new Map<string, number>()
+  /** appends run one at a time so that fork detection cannot race */
+  private queue: Promise<unknown> = Promise.resolve()
+  private closed = false
+
+  private constructor (db: Level<string, string>) {
+    this.db = db
+    this.entries = db.sublevel<string, Uint8Array>('e', { valueEncoding: 'view' })
+    this.order = db.sublevel<string, string>('o', { valueEncoding: 'utf8' })
+    this.feed = db.sublevel<string, string>('f', { valueEncoding: 'utf8' })
+    this.forks = db.sublevel<string, Uint8Array>('x', { valueEncoding: 'view' })
+    this.meta = db.sublevel<string, unknown>('m', { valueEncoding: 'json' })
+  }
+
+  /** Open (creating if needed) the log at `path`. Throws DataDirLockedError if another process has it. */
+  static async open (path: string): Promise<EntryLog> {
+    const db = new Level<string, string>(path)
+    try {
+      await db.open()
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause
+      if (cause?.code === 'LEVEL_LOCKED') {
+        throw new DataDirLockedError(`another parley process is using ${path}`, { cause: err })
+      }
+      throw err
+    }
+    const log = new EntryLog(db)
+    const format = await log.meta.get('format') as number | undefined
+    if (format === undefined) {
+      await log.meta.put('format', STORE_FORMAT)
+    } else if (format > STORE_FORMAT) {
+      await db.close()
+      throw new Error(`the log at ${path} has format ${format}, newer than this parley (${STORE_FORMAT}); upgrade parley`)
+    }
+    return log
+  }
+
+  /** Store an entry that has been verified. Duplicates are ignored; a fork is kept apart as evidence. */
+  async append (v: VerifiedEntry, options: { durable?: boolean } = {}): Promise<AppendOutcome> {
+    return this.serially(async () => {
+      if (await this.entries.get(v.idHex) !== undefined) {
+        return { status: 'duplicate' }
+      }
+      const { team, seq, lamport } = v.entry
+      const slot = feedKey(team, v.author, seq)
+      const existing = await this.feed.get(slot) as string | undefined
+      if (existing !== undefined) {
+        if (await this.forks.get(`${slot}:${v.idHex}`) === undefined) {
+          await this.forks.put(`${slot}:${v.idHex}`, v.bytes, writeOptions(options.durable))
+        }
+        return { status: 'fork', existingId: existing }
+      }
+      // one atomic write: the entry and both its index keys, or nothing
+      await this.db.batch()
+        .put(v.idHex, v.bytes as unknown as string, { sublevel: this.entries as unknown as Sub<string> })
+        .put(orderKey(v), v.idHex, { sublevel: this.order })
+        .put(slot, v.idHex, { sublevel: this.feed })
+        .write(writeOptions(options.durable))
+      if (lamport > (this.lamports.get(team) ?? 0)) {
+        this.lamports.set(team, lamport)
+      }
+      return { status: 'added' }
+    })
+  }
+
+  /** Run `fn` after every earlier append has finished. */
+  async serially<T> (fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn)
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  /** One entry by id, or undefined. */
+  async get (idHex: string): Promise<VerifiedEntry | undefined> {
+    const bytes = await this.entries.get(idHex) as Uint8Array | undefined
+    return bytes === undefined ? undefined : decodeStoredEntry(bytes)
+  }
+
+  /** The highest Lamport clock stored for a team (0 if none). */
+  async lamport (team: string): Promise<number> {
+    const cached = this.lamports.get(team)
+    if (cached !== undefined) return cached
+    let max = 0
+    for await (const key of this.order.keys({ gt: `${team}:`, lt: `${team};`, reverse: true, limit: 1 })) {
+      max = parseInt(key.split(':')[1] ?? '0', 16)
+    }
+    this.lamports.set(team, Math.max(max, this.lamports.get(team) ?? 0))
+    return this.lamports.get(team) ?? 0
+  }
+
+  /** The last entry of an author's feed in a team, or undefined if the feed is empty here. */
+  async feedHead (team: string, author: string): Promise<VerifiedEntry | undefined> {
+    for await (const id of this.feed.values({ gt: `${team}:${author}:`, lt: `${team}:${author};`, reverse: true, limit: 1 })) {
+      return this.get(id as string)
+    }
+    return undefined
+  }
+
+  /** Entries of an author's feed with `from <= seq <= to`, in sequence order. */
+  async * readFeed (team: string, author: string, from: number, to: number = Number.MAX_SAFE_INTEGER): AsyncGenerator<VerifiedEntry> {
+    for await (const id of this.feed.values({ gte: feedKey(team, author, from), lte: feedKey(team, author, to) })) {
+      const v = await this.get(id as string)
+      if (v !== undefined) yield v
+    }
+  }
+
+  /**
+   * The `limit` entries of a team that come just before the cursor `before` (or the newest ones),
+   * returned oldest first. Only one page is held in memory.
+   */
+  async page (team: string, options: { limit?: number, before?: string } = {}): Promise<HistoryPage> {
+    const limit = Math.max(1, Math.min(options.limit ?? 50, 10_000))
+    const lt = options.before !== undefined && options.before.startsWith(`${team}:`) ? options.before : `${team};`
+    const keys: string[] = []
+    const ids: string[] = []
+    for await (const [key, id] of this.order.iterator({ gt: `${team}:`, lt, reverse: true, limit: limit + 1 })) {
+      keys.push(key as string)
+      ids.push(id as string)
+    }
+    const more = ids.length > limit
+    const pageIds = ids.slice(0, limit).reverse()
+    const entries: VerifiedEntry[] = []
+    for (const id of pageIds) {
+      const v = await this.get(id)
+      if (v !== undefined) entries.push(v)
+    }
+    return more ? { entries, before: keys[limit - 1] } : { entries }
+  }
+
+  /** Count of entries of a team (walks the index; for status and tests). */
+  async count (team: string): Promise<number> {
+    let n = 0
+    for await (const _ of this.order.keys({ gt: `${team}:`, lt: `${team};` })) n++
+    return n
+  }
+
+  /** Fork evidence kept for a team: the rejected second entries. */
+  async forkEvidence (team: string): Promise<VerifiedEntry[]> {
+    const out: VerifiedEntry[] = []
+    for await (const bytes of this.forks.values({ gt: `${team}:`, lt: `${team};` })) {
+      out.push(decodeStoredEntry(bytes as Uint8Array))
+    }
+    return out
+  }
+
+  /** Read a metadata value. */
+  async getMeta<T> (name: string): Promise<T | undefined> {
+    return await this.meta.get(name) as T | undefined
+  }
+
+  /** Write a metadata value durably. */
+  async putMeta (name: string, value: unknown): Promise<void> {
+    await this.meta.put(name, value, writeOptions(true))
+  }
+
+  /** Close the log; safe to call twice. */
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.queue
+    await this.db.close()
+  }
+}

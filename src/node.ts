@@ -1,10 +1,11 @@
 /**
  * ParleyNode: the identity, the log and the network of one workstation, behind one typed API.
  */
+import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { TypedEventEmitter } from 'main-event'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
-import { InvalidArgumentError, NotStartedError } from './errors.js'
+import { DataDirLockedError, InvalidArgumentError, NotStartedError } from './errors.js'
 import { checkTeamName, peerIdOfPublicKey } from './ids.js'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createEntry, decodeBody, decodeEntry, encodeBody } from './net/codec.js'
@@ -58,7 +59,15 @@ export interface HistoryResult {
 /** Open the data dir (creating identity and log on first use) and build a node; call start() next. */
 export async function createNode (init: ParleyInit): Promise<ParleyNode> {
   const identity = await loadOrCreateIdentity(init.dataDir, init.name ?? defaultDisplayName())
-  const log = await EntryLog.open(join(init.dataDir, LOG_DIR))
+  let log: EntryLog
+  try {
+    log = await EntryLog.open(join(init.dataDir, LOG_DIR))
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      throw new DataDirLockedError(`another parley process is using the data dir ${init.dataDir}`, { cause: err })
+    }
+    throw err
+  }
   try {
     return new ParleyNode(init, identity, log)
   } catch (err) {
@@ -68,7 +77,12 @@ export async function createNode (init: ParleyInit): Promise<ParleyNode> {
 }
 
 function defaultDisplayName (): string {
-  return process.env.USER ?? process.env.USERNAME ?? 'parley-user'
+  try {
+    return userInfo().username
+  } catch {
+    // no passwd entry (some containers): fall back to the environment
+    return process.env.USER ?? process.env.USERNAME ?? 'parley-user'
+  }
 }
 
 /** One parley node. Events: see ParleyEvents. */

@@ -1,0 +1,132 @@
+/**
+ * Hosts of our own for network tests: Linux network namespaces joined by a bridge
+ * (see ../shared/NETWORK-TESTING.md). Needs root. Everything made here is removed by `destroy()`,
+ * and every process started here is killed by its pid.
+ */
+import { execFile, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import type { ChildProcess } from 'node:child_process'
+
+const exec = promisify(execFile)
+
+/** The repository root, found from this file. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+export const PARLEY_BIN = `${REPO_ROOT}bin/parley`
+
+async function ip (...args: string[]): Promise<void> {
+  await exec('ip', args)
+}
+
+let labCounter = 0
+
+/** Whether this machine lets us make namespaces (root and iproute2). */
+export async function netnsAvailable (): Promise<{ ok: true } | { ok: false, why: string }> {
+  if (process.getuid?.() !== 0) return { ok: false, why: 'not running as root' }
+  const probe = `pp${process.pid}probe`
+  try {
+    await ip('netns', 'add', probe)
+    await ip('netns', 'del', probe)
+    return { ok: true }
+  } catch (err) {
+    return { ok: false, why: `ip netns failed: ${(err as Error).message}` }
+  }
+}
+
+/** One host: a namespace with eth0 on the lab's bridge. */
+export interface Host {
+  index: number
+  ns: string
+  ip: string
+}
+
+/** A switch and N hosts. */
+export class NetnsLab {
+  readonly prefix: string
+  readonly hosts: Host[] = []
+  private readonly switchNs: string
+  private readonly processes = new Set<ChildProcess>()
+  private destroyed = false
+
+  private constructor (prefix: string) {
+    this.prefix = prefix
+    this.switchNs = `${prefix}-sw`
+  }
+
+  /** Make a bridge and `count` hosts at 10.77.0.1.. with multicast routed to eth0. */
+  static async create (count: number): Promise<NetnsLab> {
+    const lab = new NetnsLab(`pl${process.pid}x${labCounter++}`)
+    try {
+      await ip('netns', 'add', lab.switchNs)
+      await ip('-n', lab.switchNs, 'link', 'add', 'br0', 'type', 'bridge')
+      await ip('-n', lab.switchNs, 'link', 'set', 'br0', 'type', 'bridge', 'mcast_snooping', '0')
+      await ip('-n', lab.switchNs, 'link', 'set', 'br0', 'up')
+      for (let i = 1; i <= count; i++) await lab.addHost(i)
+    } catch (err) {
+      await lab.destroy()
+      throw err
+    }
+    return lab
+  }
+
+  private async addHost (i: number): Promise<void> {
+    const ns = `${this.prefix}-h${i}`
+    const addr = `10.77.${Math.floor(i / 250)}.${(i % 250) + 1}`
+    await ip('netns', 'add', ns)
+    this.hosts.push({ index: i, ns, ip: addr })
+    await ip('-n', ns, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', `v${i}`, 'netns', this.switchNs)
+    await ip('-n', this.switchNs, 'link', 'set', `v${i}`, 'master', 'br0', 'up')
+    await ip('-n', ns, 'addr', 'add', `${addr}/16`, 'dev', 'eth0')
+    await ip('-n', ns, 'link', 'set', 'lo', 'up')
+    await ip('-n', ns, 'link', 'set', 'eth0', 'up')
+    // without a multicast route mDNS sends fail silently (ENETUNREACH)
+    await ip('-n', ns, 'route', 'add', '224.0.0.0/4', 'dev', 'eth0')
+  }
+
+  host (i: number): Host {
+    const host = this.hosts[i - 1]
+    if (host === undefined) throw new Error(`no host ${i}`)
+    return host
+  }
+
+  /** Cut a host off the switch (partition) or plug it back. */
+  async setLink (i: number, up: boolean): Promise<void> {
+    await ip('-n', this.switchNs, 'link', 'set', `v${i}`, up ? 'up' : 'down')
+  }
+
+  /** Start a process inside host `i`; it is killed by `destroy()` if still running. */
+  spawn (i: number, command: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+    const child = spawn('ip', ['netns', 'exec', this.host(i).ns, command, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env }
+    })
+    this.processes.add(child)
+    child.once('exit', () => { this.processes.delete(child) })
+    return child
+  }
+
+  /** Kill every process still running and delete every namespace. Safe to call twice. */
+  async destroy (): Promise<void> {
+    if (this.destroyed) return
+    this.destroyed = true
+    await Promise.all([...this.processes].map(async child => killAndWait(child)))
+    for (const host of this.hosts) {
+      await ip('netns', 'del', host.ns).catch(() => {}) // already gone
+    }
+    await ip('netns', 'del', this.switchNs).catch(() => {}) // already gone
+  }
+}
+
+/** SIGKILL a child by its pid and wait until it has exited. */
+export async function killAndWait (child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>(resolve => { child.once('exit', () => { resolve() }) })
+  if (child.pid !== undefined) {
+    try {
+      process.kill(child.pid, signal)
+    } catch {
+      // it exited between the check and the kill
+    }
+  }
+  await exited
+}

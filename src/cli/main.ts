@@ -141,6 +141,7 @@ const commands: Record<string, Command> = {
       })
       if (team !== undefined) await client.request('join', { team })
       await client.request('subscribe', team === undefined ? { events: ['message:added'] } : { team, events: ['message:added'] })
+      err(`parley tail: following ${team === undefined ? 'all teams' : `#${team}`} (Ctrl-C to stop)`)
       return done
     }
   },

@@ -1,0 +1,116 @@
+/**
+ * The CLI as a user runs it: real processes in the root namespace, on 127.0.0.1 with mDNS off.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { Daemon, runCli } from '../helpers/daemon.js'
+import { killAndWait, PARLEY_BIN } from '../helpers/netns.js'
+import type { MessageView } from '../../src/events.js'
+
+const LOOPBACK = ['--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0']
+
+describe('parley CLI', () => {
+  let root: string
+  const daemons: Daemon[] = []
+  beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'parley-cli-')) })
+  afterAll(async () => {
+    await Promise.all(daemons.map(async d => d.stop('SIGKILL')))
+    await rm(root, { recursive: true, force: true })
+  })
+
+  it('init creates the identity once and prints the same peer id again', async () => {
+    const data = join(root, 'init')
+    const first = await runCli(['init', '--name', 'Ann', '--data', data])
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.stdout.trim()).toMatch(/^12D3KooW\w+$/)
+    const second = await runCli(['init', '--name', 'Bob', '--data', data])
+    expect(second.code).toBe(0)
+    expect(second.stdout).toBe(first.stdout)
+    expect(second.stderr).toMatch(/nothing changed/)
+    expect((await stat(join(data, 'identity.key'))).mode & 0o777).toBe(0o600)
+  })
+
+  it('takes the data dir from PARLEY_DATA', async () => {
+    const data = join(root, 'env')
+    const viaEnv = await runCli(['init', '--name', 'Env'], { PARLEY_DATA: data })
+    const viaFlag = await runCli(['init', '--name', 'Env', '--data', data])
+    expect(viaEnv.stdout).toBe(viaFlag.stdout)
+  })
+
+  it('gives a clear message and a non-zero exit for bad usage and no running node', async () => {
+    const data = join(root, 'none')
+    const noNode = await runCli(['peers', '--data', data])
+    expect(noNode.code).toBe(1)
+    expect(noNode.stderr).toMatch(/no parley node is running/)
+    const badTeam = await runCli(['send', '--team', 'Bad Team', 'hi', '--data', data])
+    expect(badTeam.code).toBe(2)
+    expect(badTeam.stderr).toMatch(/invalid team name/)
+    const unknownFlag = await runCli(['peers', '--bogus', '--data', data])
+    expect(unknownFlag.code).toBe(2)
+    const unknownCommand = await runCli(['frobnicate'])
+    expect(unknownCommand.code).toBe(2)
+    expect(unknownCommand.stderr).toMatch(/unknown command/)
+    const noName = await runCli(['init', '--data', data])
+    expect(noName.code).toBe(2)
+    const help = await runCli(['send', '--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toMatch(/usage: parley send/)
+  })
+
+  it('runs a daemon that serves send, history, tail and peers, refuses a second one, and stops cleanly', async () => {
+    const data = join(root, 'daemon')
+    const d = await Daemon.start(data, [...LOOPBACK, '--name', 'Dee'])
+    daemons.push(d)
+    expect(d.ready.event).toBe('ready')
+    expect(d.ready.addresses[0]).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//)
+
+    const second = await runCli(['daemon', '--data', data, ...LOOPBACK])
+    expect(second.code).toBe(1)
+    expect(second.stderr).toMatch(/another parley process is using the data dir/)
+
+    // tail --json streams what arrives, as JSON lines, from a separate process
+    const tail = spawn(process.execPath, [PARLEY_BIN, 'tail', '--team', 'general', '--json', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const tailed = new Promise<MessageView>((resolve) => {
+      createInterface({ input: tail.stdout }).once('line', (l) => { resolve(JSON.parse(l) as MessageView) })
+    })
+    // tail says on stderr when its subscription is in place
+    await new Promise<void>((resolve) => {
+      createInterface({ input: tail.stderr }).on('line', (l) => { if (l.includes('following #general')) resolve() })
+    })
+    const sent = await d.cli('send', '--team', 'general', '--json', 'hello', 'there')
+    expect(sent.code, sent.stderr).toBe(0)
+    const view = JSON.parse(sent.stdout) as MessageView
+    expect(view).toMatchObject({ text: 'hello there', authorName: 'Dee', seq: 1, team: 'general' })
+    expect((await tailed).id).toBe(view.id)
+    await killAndWait(tail, 'SIGINT')
+
+    const hist = await d.cli('history', '--team', 'general')
+    expect(hist.stdout).toMatch(/#general {2}Dee \(…\w+\): hello there/)
+    const peers = await d.cli('peers', '--json')
+    expect(JSON.parse(peers.stdout)).toEqual([])
+
+    expect(await d.stop('SIGTERM')).toBe(0)
+    await expect(stat(join(data, 'control.sock'))).rejects.toThrow(/ENOENT/)
+  })
+
+  it('restarts after kill -9 with the history and the sequence intact', async () => {
+    const data = join(root, 'crash')
+    const d = await Daemon.start(data, LOOPBACK)
+    const ids: string[] = []
+    for (let i = 1; i <= 5; i++) {
+      const r = await d.cli('send', '--team', 'general', '--json', `m${i}`)
+      ids.push((JSON.parse(r.stdout) as MessageView).id)
+    }
+    await d.stop('SIGKILL')
+    const again = await Daemon.start(data, LOOPBACK)
+    daemons.push(again)
+    const hist = await again.cli('history', '--team', 'general', '--json')
+    expect(hist.stdout.trim().split('\n').map(l => (JSON.parse(l) as MessageView).id)).toEqual(ids)
+    const next = JSON.parse((await again.cli('send', '--team', 'general', '--json', 'm6')).stdout) as MessageView
+    expect(next.seq).toBe(6)
+  })
+})

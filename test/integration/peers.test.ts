@@ -1,0 +1,38 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
+
+describe('peer keeping (loopback, static peers)', () => {
+  const fx = new Fixture()
+  afterEach(async () => { await fx.cleanup() })
+
+  it('keeps one connection when both sides dial each other', async () => {
+    const a = await fx.node()
+    const b = await fx.node({ peers: [a.info().addresses[0]!] })
+    await b.stop()
+    // restart b on a known port, then have both name each other as static peers at once
+    const bAgain = await fx.node({ dataDir: b.dataDir, peers: [a.info().addresses[0]!] })
+    await a.dial(bAgain.info().addresses[0]!)
+    await waitFor(() => a.peers().length === 1 && bAgain.peers().length === 1, 10_000, 'connection')
+    // give racing dials time to land, then check the duplicates were closed
+    await new Promise(resolve => setTimeout(resolve, 1500))
+    expect(a.peers()[0]?.addresses).toHaveLength(1)
+    expect(bAgain.peers()[0]?.addresses).toHaveLength(1)
+  })
+
+  it('redials a static peer that restarts, and messages flow again', async () => {
+    const a = await fx.node()
+    const addr = a.info().addresses[0]!
+    const b = await fx.node({ peers: [addr] })
+    await waitFor(() => b.teamPeers('general').length === 1, 10_000, 'b sees a in general')
+    const dataDir = a.dataDir
+    await a.stop()
+    await waitFor(() => b.peers().length === 0, 10_000, 'b notices a is gone')
+    // the same identity and port come back
+    const port = addr.split('/')[4]!
+    const again = await fx.node({ dataDir, listen: [`/ip4/127.0.0.1/tcp/${port}`] })
+    await waitFor(() => b.teamPeers('general').length === 1 && again.teamPeers('general').length === 1, 20_000, 'reconnected')
+    const arrival = nextEvent(again, 'message:added', m => m.text === 'welcome back')
+    await b.send('general', 'welcome back')
+    expect((await arrival).author).toBe(b.peerId)
+  })
+})

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { generateIdentityKey } from '../../../src/crypto/keys.js'
+import { BadSignatureError, InvalidEntryError, MessageTooLargeError } from '../../../src/errors.js'
+import { createEntry, decodeBody, decodeEntry, encodeBody, Entry, MAX_ENTRY_BYTES, MAX_TEXT_BYTES, SignedEntry } from '../../../src/net/codec.js'
+import type { EntryFields } from '../../../src/net/codec.js'
+
+const fields = (over: Partial<EntryFields> = {}): EntryFields => ({
+  team: 'general',
+  seq: 1,
+  lamport: 1,
+  wallTime: 1_700_000_000_000,
+  epoch: 0,
+  prev: new Uint8Array(0),
+  body: new Uint8Array(encodeBody({ text: 'hello', authorName: 'alice' })),
+  ...over
+})
+
+/** Re-sign-free tampering: decode, change the inner entry, re-encode with the old signature. */
+function tamper (bytes: Uint8Array, change: (e: Entry) => Entry): Uint8Array {
+  const signed = SignedEntry.decode(bytes)
+  return SignedEntry.encode({ entry: Entry.encode(change(Entry.decode(signed.entry))), signature: signed.signature })
+}
+
+describe('net/codec', () => {
+  it('round-trips a signed entry and derives the author and content id', async () => {
+    const key = await generateIdentityKey()
+    const made = await createEntry(key, fields())
+    const back = await decodeEntry(made.bytes)
+    expect(back.idHex).toBe(made.idHex)
+    expect(back.idHex).toMatch(/^[0-9a-f]{64}$/)
+    expect(back.entry.team).toBe('general')
+    expect(decodeBody(back.entry.body)).toEqual({ text: 'hello', authorName: 'alice' })
+    const { peerIdFromPublicKey } = await import('@libp2p/peer-id')
+    expect(back.author).toBe(peerIdFromPublicKey(key.publicKey).toString())
+  })
+
+  it('rejects a changed field, a swapped author and a flipped signature bit', async () => {
+    const key = await generateIdentityKey()
+    const other = await generateIdentityKey()
+    const made = await createEntry(key, fields())
+    await expect(decodeEntry(tamper(made.bytes, e => ({ ...e, seq: 2, prev: new Uint8Array(32) })))).rejects.toBeInstanceOf(BadSignatureError)
+    await expect(decodeEntry(tamper(made.bytes, e => ({ ...e, lamport: 99 })))).rejects.toBeInstanceOf(BadSignatureError)
+    await expect(decodeEntry(tamper(made.bytes, e => ({ ...e, author: new Uint8Array(other.publicKey.raw) })))).rejects.toBeInstanceOf(BadSignatureError)
+    const signed = SignedEntry.decode(made.bytes)
+    signed.signature[5]! ^= 0x80
+    await expect(decodeEntry(SignedEntry.encode(signed))).rejects.toBeInstanceOf(BadSignatureError)
+  })
+
+  it('rejects bytes that are not an entry, with InvalidEntryError', async () => {
+    await expect(decodeEntry(new Uint8Array([0xff, 0xff, 0xff]))).rejects.toBeInstanceOf(InvalidEntryError)
+    await expect(decodeEntry(new Uint8Array(0))).rejects.toBeInstanceOf(InvalidEntryError)
+  })
+
+  it('checks the size before decoding', async () => {
+    await expect(decodeEntry(new Uint8Array(MAX_ENTRY_BYTES + 1))).rejects.toBeInstanceOf(MessageTooLargeError)
+  })
+
+  it('refuses structurally wrong entries even when correctly signed', async () => {
+    const key = await generateIdentityKey()
+    await expect(createEntry(key, fields({ team: 'Bad Team' }))).rejects.toBeInstanceOf(InvalidEntryError)
+    await expect(createEntry(key, fields({ seq: 0 }))).rejects.toBeInstanceOf(InvalidEntryError)
+    await expect(createEntry(key, fields({ seq: 2 }))).rejects.toBeInstanceOf(InvalidEntryError) // seq 2 needs a prev id
+    await expect(createEntry(key, fields({ lamport: 0 }))).rejects.toBeInstanceOf(InvalidEntryError)
+    await expect(createEntry(key, fields({ epoch: 3 }))).rejects.toBeInstanceOf(InvalidEntryError)
+    await expect(createEntry(key, fields({ body: new Uint8Array([0xff, 0xff]) }))).rejects.toBeInstanceOf(InvalidEntryError)
+  })
+
+  it('refuses text over the limit', () => {
+    expect(() => encodeBody({ text: 'x'.repeat(MAX_TEXT_BYTES + 1), authorName: 'a' })).toThrow(MessageTooLargeError)
+    expect(encodeBody({ text: 'x'.repeat(MAX_TEXT_BYTES), authorName: 'a' }).byteLength).toBeGreaterThan(MAX_TEXT_BYTES)
+  })
+})

@@ -1,0 +1,120 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { generateIdentityKey } from '../../../src/crypto/keys.js'
+import { DataDirLockedError } from '../../../src/errors.js'
+import { createEntry, encodeBody } from '../../../src/net/codec.js'
+import { EntryLog } from '../../../src/store/entry-log.js'
+import type { VerifiedEntry } from '../../../src/net/codec.js'
+import type { Ed25519PrivateKey } from '@libp2p/interface'
+
+async function entry (key: Ed25519PrivateKey, team: string, seq: number, lamport: number, text: string, prev?: VerifiedEntry): Promise<VerifiedEntry> {
+  return createEntry(key, {
+    team,
+    seq,
+    lamport,
+    wallTime: Date.now(),
+    epoch: 0,
+    prev: prev === undefined ? new Uint8Array(0) : new Uint8Array(prev.id),
+    body: new Uint8Array(encodeBody({ text, authorName: 'x' }))
+  })
+}
+
+describe('store/entry-log', () => {
+  let dir: string
+  let log: EntryLog
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'parley-log-'))
+    log = await EntryLog.open(join(dir, 'log'))
+  })
+  afterEach(async () => {
+    await log.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('orders a team by Lamport clock, then author, then sequence, whatever the arrival order', async () => {
+    const a = await generateIdentityKey()
+    const b = await generateIdentityKey()
+    const a1 = await entry(a, 'general', 1, 1, 'a1')
+    const b1 = await entry(b, 'general', 1, 1, 'b1')
+    const a2 = await entry(a, 'general', 2, 2, 'a2', a1)
+    const b2 = await entry(b, 'general', 2, 3, 'b2', b1)
+    for (const v of [b2, a2, b1, a1]) expect((await log.append(v)).status).toBe('added')
+    const other = await mkdtemp(join(tmpdir(), 'parley-log-'))
+    const log2 = await EntryLog.open(join(other, 'log'))
+    try {
+      for (const v of [a1, a2, b1, b2]) await log2.append(v)
+      const order1 = (await log.page('general')).entries.map(v => v.idHex)
+      const order2 = (await log2.page('general')).entries.map(v => v.idHex)
+      expect(order1).toEqual(order2)
+      const tieFirst = a1.author < b1.author ? [a1, b1] : [b1, a1]
+      expect(order1).toEqual([...tieFirst, a2, b2].map(v => v.idHex))
+    } finally {
+      await log2.close()
+      await rm(other, { recursive: true, force: true })
+    }
+  })
+
+  it('ignores duplicates and keeps a fork apart as evidence', async () => {
+    const a = await generateIdentityKey()
+    const first = await entry(a, 'general', 1, 1, 'first')
+    const rival = await entry(a, 'general', 1, 1, 'rival')
+    expect(await log.append(first)).toEqual({ status: 'added' })
+    expect(await log.append(first)).toEqual({ status: 'duplicate' })
+    expect(await log.append(rival)).toEqual({ status: 'fork', existingId: first.idHex })
+    expect((await log.page('general')).entries.map(v => v.idHex)).toEqual([first.idHex])
+    expect((await log.forkEvidence('general')).map(v => v.idHex)).toEqual([rival.idHex])
+  })
+
+  it('keeps teams apart and reads feeds in sequence order', async () => {
+    const a = await generateIdentityKey()
+    let prev: VerifiedEntry | undefined
+    for (let seq = 1; seq <= 5; seq++) {
+      prev = await entry(a, 'dev', seq, seq, `d${seq}`, prev)
+      await log.append(prev)
+    }
+    await log.append(await entry(a, 'general', 1, 1, 'g1'))
+    expect(await log.count('dev')).toBe(5)
+    expect(await log.count('general')).toBe(1)
+    expect(await log.count('de')).toBe(0)
+    const author = prev!.author
+    expect((await log.feedHead('dev', author))?.entry.seq).toBe(5)
+    const feed = []
+    for await (const v of log.readFeed('dev', author, 2, 4)) feed.push(v.entry.seq)
+    expect(feed).toEqual([2, 3, 4])
+    expect(await log.lamport('dev')).toBe(5)
+    expect(await log.lamport('nothing')).toBe(0)
+  })
+
+  it('pages backwards through history without loading all of it', async () => {
+    const a = await generateIdentityKey()
+    let prev: VerifiedEntry | undefined
+    for (let seq = 1; seq <= 25; seq++) {
+      prev = await entry(a, 'general', seq, seq, `m${seq}`, prev)
+      await log.append(prev)
+    }
+    const texts: string[][] = []
+    let before: string | undefined
+    do {
+      const page = await log.page('general', { limit: 10, ...(before !== undefined ? { before } : {}) })
+      texts.push(page.entries.map(v => v.entry.seq.toString()))
+      before = page.before
+    } while (before !== undefined)
+    expect(texts.map(t => t.length)).toEqual([10, 10, 5])
+    expect(texts[0]![0]).toBe('16')
+    expect(texts[2]).toEqual(['1', '2', '3', '4', '5'])
+  })
+
+  it('keeps entries across a reopen, and a second opener is refused', async () => {
+    const a = await generateIdentityKey()
+    const v = await entry(a, 'general', 1, 7, 'kept')
+    await log.append(v, { durable: true })
+    await expect(EntryLog.open(join(dir, 'log'))).rejects.toBeInstanceOf(DataDirLockedError)
+    await log.close()
+    await log.close() // twice is safe
+    log = await EntryLog.open(join(dir, 'log'))
+    expect((await log.get(v.idHex))?.idHex).toBe(v.idHex)
+    expect(await log.lamport('general')).toBe(7)
+  })
+})

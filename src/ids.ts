@@ -24,7 +24,7 @@ export function checkDisplayName (name: unknown): string {
     throw new InvalidArgumentError('a display name is required')
   }
   const trimmed = name.trim()
-  // eslint-disable-next-line no-control-regex
+   
   if (trimmed.length === 0 || trimmed.length > MAX_DISPLAY_NAME_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(trimmed)) {
     throw new InvalidArgumentError(`invalid display name ${JSON.stringify(name)}: use 1-${MAX_DISPLAY_NAME_LENGTH} printable characters`)
   }
@@ -50,6 +50,6 @@ export function checkPeerId (id: unknown): string {
 
 /** Remove terminal control characters from text that came from a peer, keeping newlines and tabs. */
 export function printable (text: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\uFFFD')
 }

@@ -20,7 +20,7 @@ export function socketPathOf (dataDir: string): string {
   return join(dataDir, SOCKET_FILE)
 }
 
-type Handler = (params: Record<string, unknown>, socket: Socket) => Promise<unknown> | unknown
+type Handler = (params: Record<string, unknown>, socket: Socket) => unknown
 
 function optionalString (params: Record<string, unknown>, key: string): string | undefined {
   const value = params[key]
@@ -65,7 +65,7 @@ export class ControlServer {
       peers: () => node.peers(),
       teams: () => node.joinedTeams(),
       join: async (p) => { await node.joinTeam(requiredString(p, 'team')); return { team: p.team } },
-      subscribe: async (p, socket) => this.subscribe(p, socket)
+      subscribe: (p, socket) => this.subscribe(p, socket)
     }
   }
 
@@ -151,8 +151,8 @@ export class ControlServer {
         if (team !== undefined && typeof data.team === 'string' && data.team !== team) return
         this.write(socket, { event: name, data })
       }
-      this.node.addEventListener(name, listener as Parameters<ParleyNode["addEventListener"]>[1])
-      list.push(() => { this.node.removeEventListener(name, listener as Parameters<ParleyNode["addEventListener"]>[1]) })
+      this.node.addEventListener(name, listener)
+      list.push(() => { this.node.removeEventListener(name, listener) })
     }
     this.cleanups.set(socket, list)
     return { events }

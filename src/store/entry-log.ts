@@ -101,7 +101,7 @@ export class EntryLog {
       }
       const { team, seq, lamport } = v.entry
       const slot = feedKey(team, v.author, seq)
-      const existing = await this.feed.get(slot) as string | undefined
+      const existing: string | undefined = await this.feed.get(slot)
       if (existing !== undefined) {
         if (await this.forks.get(`${slot}:${v.idHex}`) === undefined) {
           await this.forks.put(`${slot}:${v.idHex}`, v.bytes, writeOptions(options.durable))
@@ -110,7 +110,7 @@ export class EntryLog {
       }
       // one atomic write: the entry and both its index keys, or nothing
       await this.db.batch()
-        .put(v.idHex, v.bytes as unknown as string, { sublevel: this.entries as unknown as Sub<string> })
+        .put(v.idHex, v.bytes as unknown as string, { sublevel: this.entries })
         .put(orderKey(v), v.idHex, { sublevel: this.order })
         .put(slot, v.idHex, { sublevel: this.feed })
         .write(writeOptions(options.durable))
@@ -130,7 +130,7 @@ export class EntryLog {
 
   /** One entry by id, or undefined. */
   async get (idHex: string): Promise<VerifiedEntry | undefined> {
-    const bytes = await this.entries.get(idHex) as Uint8Array | undefined
+    const bytes: Uint8Array | undefined = await this.entries.get(idHex)
     return bytes === undefined ? undefined : decodeStoredEntry(bytes)
   }
 
@@ -149,7 +149,7 @@ export class EntryLog {
   /** The last entry of an author's feed in a team, or undefined if the feed is empty here. */
   async feedHead (team: string, author: string): Promise<VerifiedEntry | undefined> {
     for await (const id of this.feed.values({ gt: `${team}:${author}:`, lt: `${team}:${author};`, reverse: true, limit: 1 })) {
-      return this.get(id as string)
+      return this.get(id)
     }
     return undefined
   }
@@ -157,7 +157,7 @@ export class EntryLog {
   /** Entries of an author's feed with `from <= seq <= to`, in sequence order. */
   async * readFeed (team: string, author: string, from: number, to: number = Number.MAX_SAFE_INTEGER): AsyncGenerator<VerifiedEntry> {
     for await (const id of this.feed.values({ gte: feedKey(team, author, from), lte: feedKey(team, author, to) })) {
-      const v = await this.get(id as string)
+      const v = await this.get(id)
       if (v !== undefined) yield v
     }
   }
@@ -172,8 +172,8 @@ export class EntryLog {
     const keys: string[] = []
     const ids: string[] = []
     for await (const [key, id] of this.order.iterator({ gt: `${team}:`, lt, reverse: true, limit: limit + 1 })) {
-      keys.push(key as string)
-      ids.push(id as string)
+      keys.push(key)
+      ids.push(id)
     }
     const more = ids.length > limit
     const pageIds = ids.slice(0, limit).reverse()
@@ -196,7 +196,7 @@ export class EntryLog {
   async forkEvidence (team: string): Promise<VerifiedEntry[]> {
     const out: VerifiedEntry[] = []
     for await (const bytes of this.forks.values({ gt: `${team}:`, lt: `${team};` })) {
-      out.push(decodeStoredEntry(bytes as Uint8Array))
+      out.push(decodeStoredEntry(bytes))
     }
     return out
   }

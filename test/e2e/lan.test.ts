@@ -107,7 +107,10 @@ describe.skipIf(!support.ok)('three hosts on one LAN', () => {
       let errText = ''
       injector.stdout?.on('data', (c: Buffer) => { text += c.toString() })
       injector.stderr?.on('data', (c: Buffer) => { errText += c.toString() })
-      injector.once('exit', (code) => { code === 0 ? resolve(text) : reject(new Error(`injector failed: ${errText}`)) })
+      injector.once('exit', (code) => {
+        if (code === 0) resolve(text)
+        else reject(new Error(`injector failed: ${errText}`))
+      })
     })
     const report = JSON.parse(output) as { published: Array<{ name: string, recipients: number }> }
     // the injector really reached alice; otherwise this test would prove nothing

@@ -47,7 +47,7 @@ export class Daemon {
           try {
             resolve(JSON.parse(line) as Ready)
           } catch (err) {
-            reject(err)
+            reject(err instanceof Error ? err : new Error(String(err)))
           }
         })
       })

@@ -1,0 +1,13 @@
+/**
+ * The public API of parley: the composition root for shells (CLI, UI, bots).
+ */
+import './polyfills.js'
+
+export { createNode, ParleyNode, DEFAULT_PORT, DEFAULT_TEAM } from './node.js'
+export type { ParleyInit, NodeInfo, HistoryResult } from './node.js'
+export type { MessageView, PeerView, ParleyEvents, EntryRejection, ForkEvidence, EventName } from './events.js'
+export { EVENT_NAMES } from './events.js'
+export * from './errors.js'
+export { ControlClient } from './control/client.js'
+export { ControlServer, socketPathOf } from './control/server.js'
+export { CONTROL_API_VERSION } from './control/protocol.js'

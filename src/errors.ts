@@ -43,6 +43,25 @@ export class ProtocolError extends ParleyError {}
 /** The node is not started, or is stopping. */
 export class NotStartedError extends ParleyError {}
 
+
+/** The node has no organisation yet: create one or join with an invite. */
+export class NotInOrgError extends ParleyError {}
+
+/** The action needs an admin of the organisation. */
+export class NotAdminError extends ParleyError {}
+
+/** The action needs membership of a team (or of the org) that the node or peer does not have. */
+export class NotMemberError extends ParleyError {}
+
+/** An invite token that is malformed, forged, expired or already used. */
+export class InviteError extends ParleyError {}
+
+/** A signed org record that the org's rules refuse (forged, rolled back, from a removed admin...). */
+export class RecordRefusedError extends ParleyError {}
+
+/** An entry seen before: a replay. */
+export class ReplayedEntryError extends ParleyError {}
+
 /** Names of every error class, so a client can rebuild errors sent over the control socket. */
 export const errorClasses = {
   InvalidArgumentError,
@@ -55,5 +74,11 @@ export const errorClasses = {
   CorruptIdentityError,
   UnknownMethodError,
   ProtocolError,
-  NotStartedError
+  NotStartedError,
+  NotInOrgError,
+  NotAdminError,
+  NotMemberError,
+  InviteError,
+  RecordRefusedError,
+  ReplayedEntryError
 } as const

@@ -18,6 +18,10 @@ export interface MessageView {
   text: string
   /** true when this node wrote it */
   local: boolean
+  /** false when this node holds no key for the entry's epoch; `text` is then empty */
+  readable: boolean
+  /** the team key epoch it was written under */
+  epoch: number
 }
 
 /** A connected peer. */
@@ -45,6 +49,22 @@ export interface ForkEvidence {
   forkId: string
 }
 
+/** The org's directory or rosters changed (records applied), or a record was refused. */
+export interface OrgChangeView {
+  orgId: string
+  /** kinds of the records applied: genesis, addMember, removeMember, roster, invite */
+  applied: string[]
+  /** peers removed from the directory by this change */
+  removed: string[]
+}
+
+/** A signed org record the org's rules refused. */
+export interface RecordRefusal {
+  signer: string
+  kind: string
+  reason: string
+}
+
 /** The event map of a ParleyNode. */
 export interface ParleyEvents {
   /** a new entry was stored: written here (local) or accepted from a peer */
@@ -53,10 +73,14 @@ export interface ParleyEvents {
   'peer:disconnected': CustomEvent<{ peerId: string }>
   'entry:rejected': CustomEvent<EntryRejection>
   'entry:forked': CustomEvent<ForkEvidence>
+  'org:changed': CustomEvent<OrgChangeView>
+  'org:refused': CustomEvent<RecordRefusal>
+  /** `join` found no admin to talk to yet and keeps trying */
+  'join:waiting': CustomEvent<{ org: string, admins: string[] }>
   /** an operational problem worth a log line or a status line */
   'node:warning': CustomEvent<{ message: string }>
 }
 
 /** The names of the events, for clients that subscribe by name. */
-export const EVENT_NAMES = ['message:added', 'peer:connected', 'peer:disconnected', 'entry:rejected', 'entry:forked', 'node:warning'] as const satisfies ReadonlyArray<keyof ParleyEvents>
+export const EVENT_NAMES = ['message:added', 'peer:connected', 'peer:disconnected', 'entry:rejected', 'entry:forked', 'org:changed', 'org:refused', 'join:waiting', 'node:warning'] as const satisfies ReadonlyArray<keyof ParleyEvents>
 export type EventName = typeof EVENT_NAMES[number]

@@ -3,9 +3,9 @@
  */
 import './polyfills.js'
 
-export { createNode, ParleyNode, DEFAULT_PORT, DEFAULT_TEAM } from './node.js'
-export type { ParleyInit, NodeInfo, HistoryResult } from './node.js'
-export type { MessageView, PeerView, ParleyEvents, EntryRejection, ForkEvidence, EventName } from './events.js'
+export { createNode, ParleyNode, DEFAULT_PORT } from './node.js'
+export type { ParleyInit, NodeInfo, HistoryResult, TeamView, MemberView } from './node.js'
+export type { MessageView, PeerView, ParleyEvents, EntryRejection, ForkEvidence, EventName, OrgChangeView, RecordRefusal } from './events.js'
 export { EVENT_NAMES } from './events.js'
 export * from './errors.js'
 export { ControlClient } from './control/client.js'

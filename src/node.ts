@@ -1,31 +1,41 @@
 /**
- * ParleyNode: the identity, the log and the network of one workstation, behind one typed API.
+ * ParleyNode: the identity, the log, the organisation and the network of one workstation,
+ * behind one typed API.
  */
 import { userInfo } from 'node:os'
 import { join } from 'node:path'
-import { TypedEventEmitter } from 'main-event'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
-import { DataDirLockedError, InvalidArgumentError, NotStartedError } from './errors.js'
-import { checkTeamName, peerIdOfPublicKey } from './ids.js'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { pbStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createEntry, decodeBody, decodeEntry, encodeBody } from './net/codec.js'
+import { TypedEventEmitter } from 'main-event'
+import { DataDirLockedError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, ReplayedEntryError } from './errors.js'
+import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from './ids.js'
+import { createEntry, decodeBody, decodeEntry, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords } from './net/codec.js'
 import { createParleyLibp2p } from './net/libp2p-node.js'
 import { PeerKeeper } from './net/peer-keeper.js'
-import { teamOfTopic, topicOfTeam } from './net/topics.js'
+import { JOIN_PROTOCOL, ORG_SYNC_PROTOCOL, orgTopic, teamOfTopic, topicOfTeam } from './net/topics.js'
 import { EntryLog } from './store/entry-log.js'
-import { loadOrCreateIdentity } from './store/identity-file.js'
+import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
+import { decodeInviteToken, Org, parseDuration } from './teams/org.js'
 import type { MessageView, ParleyEvents, PeerView } from './events.js'
-import type { VerifiedEntry } from './net/codec.js'
+import type { VerifiedEntry, VerifiedRecord , Body} from './net/codec.js'
 import type { ParleyLibp2p } from './net/libp2p-node.js'
 import type { Identity } from './store/identity-file.js'
+import type { OrgChange } from './teams/org.js'
 import type { Message } from '@libp2p/gossipsub'
-import type { PeerId } from '@libp2p/interface'
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
 
 /** The default TCP port; if it is taken, a free one is used instead. */
 export const DEFAULT_PORT = 7717
-export const DEFAULT_TEAM = 'general'
 /** Where the log lives inside the data dir. */
 export const LOG_DIR = 'log'
+/** Largest message read on the org sync and join streams. */
+const MAX_STREAM_MESSAGE = 4 * 1024 * 1024
+const STREAM_TIMEOUT_MS = 10_000
+const ORG_RESYNC_MS = 30_000
+/** How long a removed member's open connections stay up so the removal record reaches them. */
+const REMOVAL_GRACE_MS = 1_000
 
 export interface ParleyInit {
   dataDir: string
@@ -37,8 +47,6 @@ export interface ParleyInit {
   peers?: string[]
   /** discover peers by mDNS on the LAN (default true) */
   mdns?: boolean
-  /** teams to join on start, besides those joined before */
-  teams?: string[]
 }
 
 /** Node info for shells. */
@@ -47,6 +55,7 @@ export interface NodeInfo {
   name: string
   dataDir: string
   addresses: string[]
+  org?: { id: string, name: string, admin: boolean }
   teams: string[]
 }
 
@@ -54,6 +63,24 @@ export interface NodeInfo {
 export interface HistoryResult {
   messages: MessageView[]
   before?: string
+}
+
+/** A team as listed by `teams()`. */
+export interface TeamView {
+  name: string
+  epoch: number
+  members: number
+  /** whether this node is in it */
+  joined: boolean
+}
+
+/** A directory member as listed by `members()`. */
+export interface MemberView {
+  peerId: string
+  name: string
+  admin: boolean
+  online: boolean
+  teams: string[]
 }
 
 /** Open the data dir (creating identity and log on first use) and build a node; call start() next. */
@@ -69,7 +96,9 @@ export async function createNode (init: ParleyInit): Promise<ParleyNode> {
     throw err
   }
   try {
-    return new ParleyNode(init, identity, log)
+    const peerId = peerIdOfPublicKey(identity.key.publicKey.raw)
+    const org = await Org.load(log, { key: identity.key, box: identity.box, peerId })
+    return new ParleyNode(init, identity, log, org)
   } catch (err) {
     await log.close()
     throw err
@@ -88,31 +117,38 @@ function defaultDisplayName (): string {
 /** One parley node. Events: see ParleyEvents. */
 export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   readonly peerId: string
-  readonly name: string
   readonly dataDir: string
+  private displayName: string
   private readonly identity: Identity
   private readonly log: EntryLog
   private readonly init: ParleyInit
+  private org?: Org
   private libp2p?: ParleyLibp2p
   private keeper?: PeerKeeper
-  private readonly teams = new Set<string>()
+  private readonly subscribed = new Set<string>()
   /** entries the topic validator checked, handed to the message handler without a second check */
   private readonly validated = new WeakMap<Message, VerifiedEntry>()
   /** own appends run one at a time so sequence numbers never repeat */
   private sending: Promise<unknown> = Promise.resolve()
+  private resync?: NodeJS.Timeout
   private state: 'new' | 'started' | 'stopped' = 'new'
 
-  constructor (init: ParleyInit, identity: Identity, log: EntryLog) {
+  constructor (init: ParleyInit, identity: Identity, log: EntryLog, org: Org | undefined) {
     super()
     this.init = init
     this.identity = identity
     this.log = log
+    this.org = org
     this.dataDir = init.dataDir
-    this.name = identity.name
+    this.displayName = identity.name
     this.peerId = peerIdOfPublicKey(identity.key.publicKey.raw)
   }
 
-  /** Start networking and join the teams. */
+  get name (): string {
+    return this.org?.member(this.peerId)?.name ?? this.displayName
+  }
+
+  /** Start networking and join the org's topics. */
   async start (): Promise<void> {
     if (this.state !== 'new') throw new NotStartedError('a node can be started once')
     const listen = this.init.listen ?? [`/ip4/0.0.0.0/tcp/${DEFAULT_PORT}`]
@@ -128,16 +164,23 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     libp2p.addEventListener('peer:connect', this.onPeerConnect)
     libp2p.addEventListener('peer:disconnect', this.onPeerDisconnect)
     libp2p.services.pubsub.addEventListener('message', this.onGossip)
-    const joined = await this.log.getMeta<string[]>('teams') ?? []
-    for (const team of new Set([DEFAULT_TEAM, ...joined, ...(this.init.teams ?? [])])) {
-      await this.joinTeam(team)
-    }
+    await libp2p.handle(ORG_SYNC_PROTOCOL, (stream, connection) => { void this.serveOrgSync(stream, connection) })
+    await libp2p.handle(JOIN_PROTOCOL, (stream, connection) => { void this.serveJoin(stream, connection) })
+    this.updateSubscriptions()
     this.keeper = new PeerKeeper(libp2p, { staticPeers: this.init.peers ?? [], onWarning: (m) => { this.warn(m) } })
     this.keeper.start()
+    this.resync = setInterval(() => { this.syncOrgWithAll() }, ORG_RESYNC_MS)
+    this.resync.unref()
   }
 
   private async startLibp2p (listen: string[]): Promise<ParleyLibp2p> {
-    const libp2p = await createParleyLibp2p({ privateKey: this.identity.key, listen, mdns: this.init.mdns ?? true })
+    const libp2p = await createParleyLibp2p({
+      privateKey: this.identity.key,
+      listen,
+      mdns: this.init.mdns ?? true,
+      // offboarding: a removed member's connections are refused both ways
+      isPeerDenied: (peerId) => this.org?.state.removed.has(peerId) === true
+    })
     try {
       await libp2p.start()
     } catch (err) {
@@ -154,9 +197,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   /** Stop networking and close the log. Safe to call twice. */
   async stop (): Promise<void> {
     if (this.state === 'stopped') return
+    const wasStarted = this.state === 'started'
     this.state = 'stopped'
+    clearInterval(this.resync)
     this.keeper?.stop()
-    if (this.libp2p !== undefined) {
+    if (this.libp2p !== undefined && wasStarted) {
       this.libp2p.services.pubsub.removeEventListener('message', this.onGossip)
       this.libp2p.removeEventListener('peer:connect', this.onPeerConnect)
       this.libp2p.removeEventListener('peer:disconnect', this.onPeerDisconnect)
@@ -171,37 +216,220 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     return this.libp2p
   }
 
+  private requireOrg (): Org {
+    if (this.org === undefined) throw new NotInOrgError('this node is in no organisation yet: run `parley org create NAME` or `parley join TOKEN`')
+    return this.org
+  }
+
   /** What this node is and where it listens. */
   info (): NodeInfo {
-    return {
+    const info: NodeInfo = {
       peerId: this.peerId,
       name: this.name,
       dataDir: this.dataDir,
       addresses: this.libp2p?.getMultiaddrs().map(String) ?? [],
-      teams: [...this.teams].sort()
+      teams: this.org?.myTeams() ?? []
     }
+    if (this.org !== undefined) info.org = { id: this.org.orgId, name: this.org.name, admin: this.org.isAdmin() }
+    return info
   }
 
-  /** Subscribe to a team's topic (remembered across restarts). */
-  async joinTeam (team: string): Promise<void> {
-    checkTeamName(team)
-    const libp2p = this.requireStarted()
-    if (this.teams.has(team)) return
-    const topic = topicOfTeam(team)
-    libp2p.services.pubsub.topicValidators.set(topic, async (from, msg) => this.validate(from, team, msg))
-    libp2p.services.pubsub.subscribe(topic)
-    this.teams.add(team)
-    await this.log.putMeta('teams', [...this.teams].sort())
+  // ---- organisation ----
+
+  /** Found an organisation with this node as its first admin and a team `general`. */
+  async createOrg (name: string): Promise<NodeInfo> {
+    this.requireStarted()
+    if (this.org !== undefined) throw new InvalidArgumentError(`this node is already in the org ${this.org.name}`)
+    this.org = await Org.create(this.log, { key: this.identity.key, box: this.identity.box, peerId: this.peerId }, name, this.displayName)
+    this.afterOrgChange({ applied: this.org.state.applied, refused: [], removed: [] }, this.org.state.applied)
+    return this.info()
   }
 
-  /** The teams this node has joined. */
-  joinedTeams (): string[] {
-    return [...this.teams].sort()
+  /** Make an invite token for a newcomer (admins only). */
+  async invite (options: { teams?: string[], expires?: string } = {}): Promise<{ token: string, expires: number }> {
+    const org = this.requireOrg()
+    const ttl = parseDuration(options.expires ?? '24h')
+    const addresses = this.requireStarted().getMultiaddrs().map(String)
+    const { token, expires, records } = await org.createInvite(options.teams ?? [], ttl, addresses)
+    this.afterOwnRecords(records)
+    return { token, expires }
   }
 
   /**
-   * Write a message to a team. It is stored durably before this resolves, so a message reported
-   * as sent survives a crash; then it is published to the connected members.
+   * Join the org of an invite: reach one of its admins (by the token's addresses or on the LAN),
+   * prove the invite, and adopt the org's records. Emits `join:waiting` while no admin answers.
+   */
+  async join (token: string, name: string, options: { signal?: AbortSignal } = {}): Promise<NodeInfo> {
+    const libp2p = this.requireStarted()
+    if (this.org !== undefined) throw new InvalidArgumentError(`this node is already in the org ${this.org.name}`)
+    const displayName = checkDisplayName(name)
+    const invite = decodeInviteToken(token)
+    if (Date.now() > invite.expires) throw new InviteError('this invite has expired: ask an admin for a new one')
+    const orgId = Buffer.from(invite.org).toString('hex')
+    const admins = invite.admins.map(peerIdOfPublicKey)
+    const request = JoinRequest.encode({ org: invite.org, secret: invite.secret, name: displayName, boxKey: new Uint8Array(this.identity.box.publicKey) })
+    let waitingSaid = false
+    for (let attempt = 0; ; attempt++) {
+      options.signal?.throwIfAborted()
+      const targets: Array<PeerId | ReturnType<typeof multiaddr>> = []
+      for (const peer of libp2p.getPeers()) if (admins.includes(peer.toString())) targets.push(peer)
+      for (const a of invite.addresses) {
+        try {
+          targets.push(multiaddr(a))
+        } catch {
+          // a damaged address in the token; others may work
+        }
+      }
+      for (const target of targets) {
+        let response: JoinResponse
+        try {
+          const stream = await libp2p.dialProtocol(target, JOIN_PROTOCOL, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
+          const pb = pbStream(stream, { maxDataLength: MAX_STREAM_MESSAGE })
+          await pb.write(JoinRequest.decode(request), JoinRequest)
+          response = await pb.read(JoinResponse, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
+          await stream.close().catch(() => {})
+        } catch {
+          continue // this admin is not reachable; try the next
+        }
+        if (response.error !== '') {
+          throw new InviteError(`the admin refused the invite: ${response.message}`)
+        }
+        const org = await Org.adopt(this.log, { key: this.identity.key, box: this.identity.box, peerId: this.peerId }, orgId, response.records)
+        this.org = org
+        this.displayName = displayName
+        await saveDisplayName(this.dataDir, displayName)
+        this.afterOrgChange({ applied: org.state.applied, refused: [], removed: [] }, [])
+        return this.info()
+      }
+      if (!waitingSaid) {
+        waitingSaid = true
+        this.safeDispatch('join:waiting', { org: invite.orgName, admins })
+      }
+      await new Promise(resolve => setTimeout(resolve, Math.min(1000 * (attempt + 1), 5000)))
+    }
+  }
+
+  /** Make a directory member an admin (admins only). */
+  async addAdmin (peerId: string): Promise<void> {
+    this.afterOwnRecords(await this.requireOrg().addAdmin(peerId))
+  }
+
+  /** Offboard a member: out of the directory and every team, keys rotated, connections refused. */
+  async removeMember (peerId: string): Promise<void> {
+    this.afterOwnRecords(await this.requireOrg().removeMember(peerId))
+  }
+
+  /** Create a team (admins only); the admin and `members` are in it. */
+  async createTeam (team: string, members: string[] = []): Promise<void> {
+    this.afterOwnRecords(await this.requireOrg().createTeam(team, members))
+  }
+
+  /** Add members to a team (admins only). */
+  async addToTeam (team: string, members: string[]): Promise<void> {
+    this.afterOwnRecords(await this.requireOrg().addToTeam(team, members))
+  }
+
+  /** Take a member out of a team (admins only); the team key is rotated. */
+  async removeFromTeam (team: string, member: string): Promise<void> {
+    this.afterOwnRecords(await this.requireOrg().removeFromTeam(team, member))
+  }
+
+  /** The org's teams. */
+  teams (): TeamView[] {
+    const org = this.requireOrg()
+    return [...org.state.teams.values()].map(t => ({ name: t.name, epoch: t.current.epoch, members: t.current.members.size, joined: t.current.members.has(this.peerId) }))
+      .sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  /** The directory, or one team's members. */
+  members (team?: string): MemberView[] {
+    const org = this.requireOrg()
+    let ids = [...org.state.members.keys()]
+    if (team !== undefined) {
+      const t = org.state.teams.get(checkTeamName(team))
+      if (t === undefined) throw new InvalidArgumentError(`there is no team ${team}`)
+      ids = [...t.current.members]
+    }
+    const online = new Set(this.libp2p?.getPeers().map(String))
+    return ids.map(id => org.member(id)).filter(m => m !== undefined).map(m => ({
+      peerId: m.peerId,
+      name: m.name,
+      admin: m.admin,
+      online: m.peerId === this.peerId || online.has(m.peerId),
+      teams: [...org.state.teams.values()].filter(t => t.current.members.has(m.peerId)).map(t => t.name).sort()
+    })).sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  /** The teams this node is in. */
+  joinedTeams (): string[] {
+    return this.org?.myTeams() ?? []
+  }
+
+  private afterOwnRecords (records: VerifiedRecord[]): void {
+    if (records.length === 0) return
+    this.afterOrgChange({ applied: records, refused: [], removed: records.filter(r => r.op === 'removeMember').map(r => peerIdOfPublicKey(r.record.removeMember!.member)) }, records)
+  }
+
+  /** Publish own records, follow team changes, cut off removed peers, and tell the shells. */
+  private afterOrgChange (change: OrgChange, toPublish: VerifiedRecord[]): void {
+    const org = this.org
+    if (org === undefined) return
+    const libp2p = this.libp2p
+    if (libp2p !== undefined && this.state === 'started') {
+      this.updateSubscriptions()
+      for (const r of toPublish) {
+        void libp2p.services.pubsub.publish(orgTopic(org.orgId), r.bytes).catch((err: Error) => {
+          this.warn(`org record not published now (peers get it by sync): ${err.message}`)
+        })
+      }
+      // the gater refuses removed peers' new connections at once; open ones are closed after a
+      // moment, so the removal record itself can reach them and their node can say so
+      const removed = change.removed.filter(p => p !== this.peerId)
+      if (removed.length > 0) {
+        setTimeout(() => {
+          for (const peer of removed) void libp2p.hangUp(peerIdFromString(peer)).catch(() => {}) // already gone is fine
+        }, REMOVAL_GRACE_MS).unref()
+      }
+    }
+    if (change.removed.includes(this.peerId)) this.warn(`this node was removed from ${org.name} by an admin`)
+    for (const refusal of change.refused) {
+      this.safeDispatch('org:refused', { signer: refusal.record.signer, kind: refusal.record.op, reason: refusal.reason })
+    }
+    if (change.applied.length > 0 || change.removed.length > 0) {
+      this.safeDispatch('org:changed', { orgId: org.orgId, applied: change.applied.map(r => r.op), removed: change.removed })
+    }
+  }
+
+  /** Subscribe to the org topic and the topics of the teams this node is in; leave the others. */
+  private updateSubscriptions (): void {
+    const libp2p = this.libp2p
+    const org = this.org
+    if (libp2p === undefined || org === undefined) return
+    const removed = org.state.removed.has(this.peerId)
+    const wanted = new Set(removed ? [] : [orgTopic(org.orgId), ...org.myTeams().map(t => topicOfTeam(org.orgId, t))])
+    const pubsub = libp2p.services.pubsub
+    for (const topic of wanted) {
+      if (this.subscribed.has(topic)) continue
+      const team = teamOfTopic(org.orgId, topic)
+      pubsub.topicValidators.set(topic, team === undefined
+        ? async (from, msg) => this.validateRecord(from, msg)
+        : async (from, msg) => this.validateEntry(from, team, msg))
+      pubsub.subscribe(topic)
+      this.subscribed.add(topic)
+    }
+    for (const topic of [...this.subscribed]) {
+      if (wanted.has(topic)) continue
+      pubsub.unsubscribe(topic)
+      pubsub.topicValidators.delete(topic)
+      this.subscribed.delete(topic)
+    }
+  }
+
+  // ---- messages ----
+
+  /**
+   * Write a message to a team. It is encrypted under the team's current key and stored durably
+   * before this resolves, so a message reported as sent survives a crash; then it is published.
    */
   async send (team: string, text: string): Promise<MessageView> {
     checkTeamName(team)
@@ -209,17 +437,20 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       throw new InvalidArgumentError('a message needs some text')
     }
     const libp2p = this.requireStarted()
-    await this.joinTeam(team)
+    const org = this.requireOrg()
+    const plaintext = encodeBody({ text, authorName: this.name })
     const run = this.sending.then(async () => {
       const head = await this.log.feedHead(team, this.peerId)
+      const seq = (head?.entry.seq ?? 0) + 1
+      const { epoch, body } = org.encryptBody(team, seq, plaintext)
       const entry = await createEntry(this.identity.key, {
         team,
-        seq: (head?.entry.seq ?? 0) + 1,
+        seq,
         lamport: (await this.log.lamport(team)) + 1,
         wallTime: Date.now(),
-        epoch: 0,
+        epoch,
         prev: head === undefined ? new Uint8Array(0) : new Uint8Array(head.id),
-        body: new Uint8Array(encodeBody({ text, authorName: this.name }))
+        body: new Uint8Array(body)
       })
       await this.log.append(entry, { durable: true })
       return entry
@@ -229,7 +460,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const view = this.toView(entry)
     this.safeDispatch('message:added', view)
     try {
-      await libp2p.services.pubsub.publish(topicOfTeam(team), entry.bytes)
+      await libp2p.services.pubsub.publish(topicOfTeam(org.orgId, team), entry.bytes)
     } catch (err) {
       // the entry is stored; peers that miss it now get it from history sync
       this.warn(`message ${view.id.slice(0, 12)} stored but not published: ${(err as Error).message}`)
@@ -243,6 +474,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > 10_000)) {
       throw new InvalidArgumentError('limit must be a whole number from 1 to 10000')
     }
+    const org = this.requireOrg()
+    if (!org.state.teams.has(team)) throw new NotMemberError(`there is no team ${team}`)
     const page = await this.log.page(team, options)
     const messages = page.entries.map(v => this.toView(v))
     return page.before === undefined ? { messages } : { messages, before: page.before }
@@ -263,20 +496,29 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   /** The connected peers subscribed to a team's topic: who a message sent now reaches directly. */
   teamPeers (team: string): string[] {
     checkTeamName(team)
-    return this.requireStarted().services.pubsub.getSubscribers(topicOfTeam(team)).map(String).sort()
+    const org = this.requireOrg()
+    return this.requireStarted().services.pubsub.getSubscribers(topicOfTeam(org.orgId, team)).map(String).sort()
   }
 
-  /** Dial a multiaddr now (used by tests and `--peer`-like tools). */
+  /** Dial a multiaddr now. */
   async dial (address: string): Promise<void> {
     await this.requireStarted().dial(multiaddr(address))
   }
 
-  private async validate (from: PeerId, team: string, msg: Message): Promise<TopicValidatorResult> {
+  private async validateEntry (from: PeerId, team: string, msg: Message): Promise<TopicValidatorResult> {
     try {
       const v = await decodeEntry(msg.data)
       if (v.entry.team !== team) {
         throw new InvalidArgumentError(`entry for team ${v.entry.team} sent on the topic of ${team}`)
       }
+      const verdict = this.requireOrg().entryVerdict(team, v.entry.epoch, v.author)
+      if (verdict === 'unknown-epoch') {
+        // we are behind on rosters: ask the relaying peer, and let history sync bring the entry later
+        void this.syncOrg(from)
+        return TopicValidatorResult.Ignore
+      }
+      if (verdict !== 'ok') throw new NotMemberError(verdict)
+      if (await this.log.has(v.idHex)) throw new ReplayedEntryError(`entry ${v.idHex.slice(0, 12)} was already received`)
       this.validated.set(msg, v)
       return TopicValidatorResult.Accept
     } catch (err) {
@@ -286,10 +528,20 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     }
   }
 
+  private async validateRecord (from: PeerId, msg: Message): Promise<TopicValidatorResult> {
+    const org = this.org
+    if (org === undefined) return TopicValidatorResult.Ignore
+    const change = await org.ingest([msg.data])
+    for (const e of change.errors) {
+      this.safeDispatch('entry:rejected', { from: from.toString(), team: '', reason: e.name, message: e.message })
+    }
+    this.afterOrgChange(change, [])
+    return change.errors.length > 0 ? TopicValidatorResult.Reject : TopicValidatorResult.Accept
+  }
+
   private readonly onGossip = (evt: CustomEvent<Message>): void => {
-    const team = teamOfTopic(evt.detail.topic)
     const v = this.validated.get(evt.detail)
-    if (team === undefined || v === undefined) return
+    if (v === undefined) return
     void this.accept(v)
   }
 
@@ -306,28 +558,113 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     }
   }
 
+  // ---- org sync and join streams ----
+
   private readonly onPeerConnect = (evt: CustomEvent<PeerId>): void => {
     const peerId = evt.detail.toString()
     const addresses = this.libp2p?.getConnections(evt.detail).map(c => c.remoteAddr.toString()) ?? []
     this.safeDispatch('peer:connected', { peerId, addresses })
+    void this.syncOrg(evt.detail)
   }
 
   private readonly onPeerDisconnect = (evt: CustomEvent<PeerId>): void => {
     this.safeDispatch('peer:disconnected', { peerId: evt.detail.toString() })
   }
 
+  private syncOrgWithAll (): void {
+    for (const peer of this.libp2p?.getPeers() ?? []) void this.syncOrg(peer)
+  }
+
+  /** Ask a peer for the org records we lack. Failures are normal (peer not a member, gone). */
+  private async syncOrg (peer: PeerId): Promise<void> {
+    const org = this.org
+    const libp2p = this.libp2p
+    if (org === undefined || libp2p === undefined || this.state !== 'started') return
+    try {
+      const stream = await libp2p.dialProtocol(peer, ORG_SYNC_PROTOCOL, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
+      const pb = pbStream(stream, { maxDataLength: MAX_STREAM_MESSAGE })
+      const heads = [...org.heads()].map(([signer, seq]) => ({ signer: new Uint8Array(peerIdFromString(signer).publicKey?.raw ?? new Uint8Array(0)), seq }))
+      await pb.write({ org: new Uint8Array(Buffer.from(org.orgId, 'hex')), heads }, OrgHeads)
+      const reply = await pb.read(OrgRecords, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
+      await stream.close().catch(() => {})
+      if (reply.records.length === 0) return
+      const change = await org.ingest(reply.records)
+      for (const e of change.errors) {
+        this.safeDispatch('entry:rejected', { from: peer.toString(), team: '', reason: e.name, message: e.message })
+      }
+      this.afterOrgChange(change, [])
+    } catch {
+      // not a member of our org, an old version, or gone: the periodic resync tries again
+    }
+  }
+
+  private async serveOrgSync (stream: Stream, connection: Connection): Promise<void> {
+    const org = this.org
+    const remote = connection.remotePeer.toString()
+    try {
+      const pb = pbStream(stream, { maxDataLength: 64 * 1024 })
+      const request = await pb.read(OrgHeads, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
+      // only current members may read the directory; others get nothing
+      if (org === undefined || Buffer.from(request.org).toString('hex') !== org.orgId || !org.state.members.has(remote)) {
+        stream.abort(new NotMemberError('not a member of this org'))
+        return
+      }
+      const after = new Map(request.heads.filter(h => h.signer.length === 32).map(h => [peerIdOfPublicKey(h.signer), h.seq]))
+      await pb.write({ records: org.recordBytes(after) }, OrgRecords)
+      await stream.close()
+    } catch {
+      stream.abort(new Error('org sync failed'))
+    }
+  }
+
+  private async serveJoin (stream: Stream, connection: Connection): Promise<void> {
+    const joiner = connection.remotePeer.toString()
+    const pb = pbStream(stream, { maxDataLength: 16 * 1024 })
+    try {
+      const request = await pb.read(JoinRequest, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
+      const org = this.requireOrg()
+      if (Buffer.from(request.org).toString('hex') !== org.orgId) throw new InviteError('this invite is for another org')
+      const records = await org.admit(joiner, request.secret, request.name, request.boxKey)
+      this.afterOwnRecords(records)
+      await pb.write({ error: '', message: '', records: org.recordBytes() }, JoinResponse)
+      await stream.close()
+    } catch (err) {
+      const e = err as Error
+      this.safeDispatch('entry:rejected', { from: joiner, team: '', reason: e.name, message: `join refused: ${e.message}` })
+      try {
+        await pb.write({ error: e.name, message: e.message, records: [] }, JoinResponse)
+        await stream.close()
+      } catch {
+        stream.abort(e)
+      }
+    }
+  }
+
   private toView (v: VerifiedEntry): MessageView {
-    const body = decodeBody(v.entry.body)
+    const { team, epoch, seq } = v.entry
+    const plain = this.org?.decryptBody(team, epoch, v.author, seq, v.entry.body)
+    let body: Body = { text: '', authorName: this.org?.member(v.author)?.name ?? '' }
+    let readable = false
+    if (plain !== undefined) {
+      try {
+        body = decodeBody(plain)
+        readable = true
+      } catch {
+        // decrypted but malformed: shown as unreadable rather than dropped
+      }
+    }
     return {
       id: v.idHex,
-      team: v.entry.team,
+      team,
       author: v.author,
-      authorName: body.authorName,
-      seq: v.entry.seq,
+      authorName: this.org?.member(v.author)?.name ?? body.authorName,
+      seq,
       lamport: v.entry.lamport,
       time: v.entry.wallTime,
       text: body.text,
-      local: v.author === this.peerId
+      local: v.author === this.peerId,
+      readable,
+      epoch
     }
   }
 

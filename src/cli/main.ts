@@ -6,13 +6,14 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ControlClient } from '../control/client.js'
 import { ControlServer } from '../control/server.js'
-import { DataDirLockedError, InvalidArgumentError, InvalidTeamNameError, NodeNotRunningError } from '../errors.js'
-import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from '../ids.js'
+import { InvalidArgumentError, InvalidTeamNameError, NodeNotRunningError } from '../errors.js'
+import { checkDisplayName, checkPeerId, checkTeamName, peerIdOfPublicKey, printable } from '../ids.js'
 import { createNode } from '../node.js'
+import { parseDuration } from '../teams/org.js'
 import { loadOrCreateIdentity } from '../store/identity-file.js'
 import { formatMessage, formatPeer, shortId } from './format.js'
 import type { MessageView, PeerView } from '../events.js'
-import type { HistoryResult, NodeInfo } from '../node.js'
+import type { HistoryResult, MemberView, NodeInfo, ParleyInit, ParleyNode, TeamView } from '../node.js'
 import type { ParseArgsConfig } from 'node:util'
 
 /** Exit codes: 0 ok, 1 operational failure, 2 bad usage. */
@@ -74,7 +75,187 @@ function teamOption (values: ParsedArgs['values'], required: boolean): string | 
   return checkTeamName(team)
 }
 
+const NETWORK_OPTIONS: Options = {
+  listen: { type: 'string', multiple: true },
+  peer: { type: 'string', multiple: true },
+  'no-mdns': { type: 'boolean' },
+  name: { type: 'string' }
+}
+
+function networkInit (dataDir: string, values: ParsedArgs['values'], name?: string): ParleyInit {
+  return {
+    dataDir,
+    ...(name !== undefined ? { name } : {}),
+    ...(values.listen !== undefined ? { listen: values.listen as string[] } : {}),
+    peers: (values.peer as string[] | undefined) ?? [],
+    mdns: values['no-mdns'] !== true
+  }
+}
+
+function printMembers (members: MemberView[], json: boolean): void {
+  if (json) {
+    out(JSON.stringify(members))
+    return
+  }
+  for (const m of members) out(`${m.online ? '●' : '○'} ${printable(m.name).padEnd(20)} ${m.peerId}${m.admin ? '  admin' : ''}  ${m.teams.map(t => '#' + t).join(' ')}`)
+}
+
+/** Run `fn` against the running node if there is one, else against a node started just for it. */
+async function viaNodeOrClient<T> (dataDir: string, values: ParsedArgs['values'], remote: (c: ControlClient) => Promise<T>, local: (n: ParleyNode) => Promise<T>): Promise<T> {
+  let client: ControlClient | undefined
+  try {
+    client = await ControlClient.connect(dataDir)
+  } catch (e) {
+    if (!(e instanceof NodeNotRunningError)) throw e
+  }
+  if (client !== undefined) {
+    try {
+      return await remote(client)
+    } finally {
+      client.close()
+    }
+  }
+  // no daemon: a temporary node on a free port, so it never clashes with anything
+  const node = await createNode({ ...networkInit(dataDir, values), ...(values.listen === undefined ? { listen: ['/ip4/0.0.0.0/tcp/0'] } : {}) })
+  try {
+    await node.start()
+    return await local(node)
+  } finally {
+    await node.stop()
+  }
+}
+
 const commands: Record<string, Command> = {
+  'org create': {
+    summary: 'found an organisation with you as its first admin, and a team "general"',
+    usage: 'parley org create NAME',
+    options: { json: { type: 'boolean' } },
+    run: async ({ dataDir, values, positionals }) => {
+      const name = positionals.join(' ').trim()
+      if (name === '') throw new UsageError('give the organisation a name')
+      const info = await withClient(dataDir, async c => c.request<NodeInfo>('org.create', { name }))
+      out(values.json === true ? JSON.stringify(info) : `created ${info.org?.name} (${info.org?.id.slice(0, 16)}); you are its admin, in #general`)
+      return 0
+    }
+  },
+  invite: {
+    summary: 'make a one-time invite token for a newcomer (admins)',
+    usage: 'parley invite [--team NAME]... [--expires 24h] [--json]',
+    options: { team: { type: 'string', multiple: true }, expires: { type: 'string' }, json: { type: 'boolean' } },
+    run: async ({ dataDir, values }) => {
+      const teams = ((values.team as string[] | undefined) ?? []).map(checkTeamName)
+      const params: Record<string, unknown> = { teams }
+      if (typeof values.expires === 'string') params.expires = values.expires
+      const r = await withClient(dataDir, async c => c.request<{ token: string, expires: number }>('invite', params))
+      if (values.json === true) out(JSON.stringify(r))
+      else {
+        out(r.token)
+        err(`single use, valid until ${new Date(r.expires).toISOString()}; the newcomer runs: parley join TOKEN --name "Their Name"`)
+      }
+      return 0
+    }
+  },
+  join: {
+    summary: 'join an organisation with an invite token (waits until an admin is reachable)',
+    usage: 'parley join TOKEN --name NAME [--timeout 10m] [--peer MULTIADDR]... [--no-mdns] [--json]',
+    options: { ...NETWORK_OPTIONS, timeout: { type: 'string' }, json: { type: 'boolean' } },
+    run: async ({ dataDir, values, positionals }) => {
+      const token = positionals[0]
+      if (token === undefined) throw new UsageError('give the invite token')
+      if (typeof values.name !== 'string') throw new UsageError('--name NAME is required: it is how colleagues will see you')
+      const name = checkDisplayName(values.name)
+      const timeout = parseDuration(typeof values.timeout === 'string' ? values.timeout : '10m')
+      const said = { waiting: false }
+      const sayWaiting = (): void => {
+        if (said.waiting) return
+        said.waiting = true
+        err('parley join: waiting for an admin of the organisation to be reachable on the LAN…')
+      }
+      const info = await viaNodeOrClient(dataDir, values, async (c) => {
+        c.onEvent((e) => { if (e.event === 'join:waiting') sayWaiting() })
+        await c.request('subscribe', { events: ['join:waiting'] })
+        return c.request<NodeInfo>('join', { token, name })
+      }, async (node) => {
+        node.addEventListener('join:waiting', sayWaiting)
+        return node.join(token, name, { signal: AbortSignal.timeout(timeout) })
+      })
+      out(values.json === true ? JSON.stringify(info) : `joined ${info.org?.name} as ${info.name} (${info.peerId}); teams: ${info.teams.map(t => '#' + t).join(' ')}`)
+      return 0
+    }
+  },
+  'admin add-admin': {
+    summary: 'make a member an admin too (admins)',
+    usage: 'parley admin add-admin PEER_ID',
+    options: { json: { type: 'boolean' } },
+    run: async ({ dataDir, values, positionals }) => {
+      const peer = checkPeerId(positionals[0])
+      printMembers(await withClient(dataDir, async c => c.request<MemberView[]>('admin.add-admin', { peer })), values.json === true)
+      return 0
+    }
+  },
+  'admin remove': {
+    summary: 'offboard someone: out of the org and every team, keys rotated, connections refused (admins)',
+    usage: 'parley admin remove PEER_ID',
+    options: { json: { type: 'boolean' } },
+    run: async ({ dataDir, values, positionals }) => {
+      const peer = checkPeerId(positionals[0])
+      printMembers(await withClient(dataDir, async c => c.request<MemberView[]>('admin.remove', { peer })), values.json === true)
+      return 0
+    }
+  },
+  'team create': {
+    summary: 'create a team, with you and the given members in it (admins)',
+    usage: 'parley team create NAME [PEER_ID]...',
+    options: {},
+    run: async ({ dataDir, positionals }) => {
+      const [team, ...members] = positionals
+      await withClient(dataDir, async c => c.request('team.create', { team: checkTeamName(team), members: members.map(checkPeerId) }))
+      out(`created #${team}`)
+      return 0
+    }
+  },
+  'team add': {
+    summary: 'add members to a team (admins)',
+    usage: 'parley team add NAME PEER_ID...',
+    options: { json: { type: 'boolean' } },
+    run: async ({ dataDir, values, positionals }) => {
+      const [team, ...members] = positionals
+      if (members.length === 0) throw new UsageError('name at least one member to add')
+      printMembers(await withClient(dataDir, async c => c.request<MemberView[]>('team.add', { team: checkTeamName(team), members: members.map(checkPeerId) })), values.json === true)
+      return 0
+    }
+  },
+  'team remove': {
+    summary: 'take a member out of a team; its key is rotated (admins)',
+    usage: 'parley team remove NAME PEER_ID',
+    options: { json: { type: 'boolean' } },
+    run: async ({ dataDir, values, positionals }) => {
+      const [team, member] = positionals
+      printMembers(await withClient(dataDir, async c => c.request<MemberView[]>('team.remove', { team: checkTeamName(team), member: checkPeerId(member) })), values.json === true)
+      return 0
+    }
+  },
+  'team list': {
+    summary: 'list the organisation\'s teams',
+    usage: 'parley team list [--json]',
+    options: { json: { type: 'boolean' } },
+    run: async ({ dataDir, values }) => {
+      const teams = await withClient(dataDir, async c => c.request<TeamView[]>('teams'))
+      if (values.json === true) out(JSON.stringify(teams))
+      else for (const t of teams) out(`${t.joined ? '*' : ' '} #${t.name.padEnd(20)} ${t.members} members, key epoch ${t.epoch}`)
+      return 0
+    }
+  },
+  members: {
+    summary: 'list the directory, or one team\'s members, with who is online',
+    usage: 'parley members [--team NAME] [--json]',
+    options: { team: { type: 'string' }, json: { type: 'boolean' } },
+    run: async ({ dataDir, values }) => {
+      const team = teamOption(values, false)
+      printMembers(await withClient(dataDir, async c => c.request<MemberView[]>('members', team === undefined ? {} : { team })), values.json === true)
+      return 0
+    }
+  },
   init: {
     summary: 'create this data dir\'s identity and print its peer id',
     usage: 'parley init --name NAME',
@@ -94,14 +275,8 @@ const commands: Record<string, Command> = {
   },
   daemon: {
     summary: 'run the node in the foreground until SIGINT or SIGTERM',
-    usage: 'parley daemon [--listen MULTIADDR]... [--peer MULTIADDR]... [--no-mdns] [--team NAME]... [--name NAME]',
-    options: {
-      listen: { type: 'string', multiple: true },
-      peer: { type: 'string', multiple: true },
-      'no-mdns': { type: 'boolean' },
-      team: { type: 'string', multiple: true },
-      name: { type: 'string' }
-    },
+    usage: 'parley daemon [--listen MULTIADDR]... [--peer MULTIADDR]... [--no-mdns] [--name NAME]',
+    options: NETWORK_OPTIONS,
     run: async ({ dataDir, values }) => runDaemon(dataDir, values)
   },
   send: {
@@ -139,7 +314,6 @@ const commands: Record<string, Command> = {
         if (e.event !== 'message:added') return
         out(values.json === true ? JSON.stringify(e.data) : formatMessage(e.data as MessageView))
       })
-      if (team !== undefined) await client.request('join', { team })
       await client.request('subscribe', team === undefined ? { events: ['message:added'] } : { team, events: ['message:added'] })
       err(`parley tail: following ${team === undefined ? 'all teams' : `#${team}`} (Ctrl-C to stop)`)
       return done
@@ -195,15 +369,7 @@ const commands: Record<string, Command> = {
 
 async function runDaemon (dataDir: string, values: ParsedArgs['values']): Promise<number> {
   const name = typeof values.name === 'string' ? checkDisplayName(values.name) : undefined
-  const teams = (values.team as string[] | undefined)?.map(checkTeamName)
-  const node = await createNode({
-    dataDir,
-    ...(name !== undefined ? { name } : {}),
-    ...(values.listen !== undefined ? { listen: values.listen as string[] } : {}),
-    peers: (values.peer as string[] | undefined) ?? [],
-    mdns: values['no-mdns'] !== true,
-    ...(teams !== undefined ? { teams } : {})
-  })
+  const node = await createNode(networkInit(dataDir, values, name))
   const control = new ControlServer(node)
   try {
     await node.start()
@@ -218,6 +384,8 @@ async function runDaemon (dataDir: string, values: ParsedArgs['values']): Promis
   node.addEventListener('entry:rejected', (e) => { err(`parley: rejected entry from ${shortId(e.detail.from)} in #${e.detail.team}: ${e.detail.reason}: ${e.detail.message}`) })
   node.addEventListener('entry:forked', (e) => { err(`parley: FORK by ${e.detail.author} in #${e.detail.team} at seq ${e.detail.seq}: kept ${e.detail.existingId}, evidence ${e.detail.forkId}`) })
   node.addEventListener('node:warning', (e) => { err(`parley: ${e.detail.message}`) })
+  node.addEventListener('org:refused', (e) => { err(`parley: refused org record (${e.detail.kind}) from ${shortId(e.detail.signer)}: ${e.detail.reason}`) })
+  node.addEventListener('org:changed', (e) => { err(`parley: org changed: ${e.detail.applied.join(', ')}${e.detail.removed.length > 0 ? `; removed ${e.detail.removed.join(', ')}` : ''}`) })
   const info = node.info()
   out(JSON.stringify({ event: 'ready', peerId: info.peerId, name: info.name, addresses: info.addresses, dataDir }))
   return new Promise<number>((resolve) => {
@@ -244,14 +412,19 @@ async function runDaemon (dataDir: string, values: ParsedArgs['values']): Promis
 
 function usage (): string {
   const lines = ['usage: parley <command> [options]   (every command takes --data DIR and --help)', '', 'commands:']
-  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(9)} ${c.summary}`)
+  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(16)} ${c.summary}`)
   lines.push('', 'The data dir defaults to $PARLEY_DATA, else $XDG_DATA_HOME/parley, else ~/.local/share/parley.')
   return lines.join('\n')
 }
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main (argv: string[]): Promise<number> {
-  const [name, ...rest] = argv
+  const groups = new Set(Object.keys(commands).filter(k => k.includes(' ')).map(k => k.split(' ')[0]))
+  let [name, ...rest] = argv
+  if (name !== undefined && groups.has(name) && rest[0] !== undefined && !rest[0].startsWith('-')) {
+    name = `${name} ${rest[0]}`
+    rest = rest.slice(1)
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     out(usage())
     return name === undefined ? EXIT_USAGE : 0
@@ -280,7 +453,7 @@ export async function main (argv: string[]): Promise<number> {
       err(`parley ${name}: ${error.message}\nusage: ${command.usage}`)
       return EXIT_USAGE
     }
-    if (error instanceof NodeNotRunningError || error instanceof DataDirLockedError) {
+    if (['NodeNotRunningError', 'DataDirLockedError', 'NotInOrgError', 'NotAdminError', 'NotMemberError', 'InviteError', 'RecordRefusedError'].includes(error.name)) {
       err(`parley ${name}: ${error.message}`)
       return EXIT_FAILURE
     }

@@ -35,6 +35,13 @@ function requiredString (params: Record<string, unknown>, key: string): string {
   return value
 }
 
+function optionalStrings (params: Record<string, unknown>, key: string): string[] | undefined {
+  const value = params[key]
+  if (value === undefined || value === null) return undefined
+  if (!Array.isArray(value) || !value.every(v => typeof v === 'string')) throw new InvalidArgumentError(`"${key}" must be a list of strings`)
+  return value
+}
+
 function optionalInteger (params: Record<string, unknown>, key: string): number | undefined {
   const value = params[key]
   if (value === undefined || value === null) return undefined
@@ -63,8 +70,19 @@ export class ControlServer {
         return node.history(requiredString(p, 'team'), { ...(limit !== undefined ? { limit } : {}), ...(before !== undefined ? { before } : {}) })
       },
       peers: () => node.peers(),
-      teams: () => node.joinedTeams(),
-      join: async (p) => { await node.joinTeam(requiredString(p, 'team')); return { team: p.team } },
+      teams: () => node.teams(),
+      members: (p) => node.members(optionalString(p, 'team')),
+      'org.create': async (p) => node.createOrg(requiredString(p, 'name')),
+      invite: async (p) => {
+        const expires = optionalString(p, 'expires')
+        return node.invite({ teams: optionalStrings(p, 'teams') ?? [], ...(expires !== undefined ? { expires } : {}) })
+      },
+      join: async (p) => node.join(requiredString(p, 'token'), requiredString(p, 'name')),
+      'admin.add-admin': async (p) => { await node.addAdmin(requiredString(p, 'peer')); return node.members() },
+      'admin.remove': async (p) => { await node.removeMember(requiredString(p, 'peer')); return node.members() },
+      'team.create': async (p) => { await node.createTeam(requiredString(p, 'team'), optionalStrings(p, 'members') ?? []); return node.teams() },
+      'team.add': async (p) => { await node.addToTeam(requiredString(p, 'team'), optionalStrings(p, 'members') ?? []); return node.members(requiredString(p, 'team')) },
+      'team.remove': async (p) => { await node.removeFromTeam(requiredString(p, 'team'), requiredString(p, 'member')); return node.members(requiredString(p, 'team')) },
       subscribe: (p, socket) => this.subscribe(p, socket)
     }
   }

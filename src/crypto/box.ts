@@ -12,8 +12,8 @@ const TAG = 16
 
 /** An X25519 key pair for receiving sealed team keys, as raw 32-byte halves. */
 export interface BoxKeyPair {
-  publicKey: Uint8Array
-  privateKey: Uint8Array
+  publicKey: Uint8Array<ArrayBuffer>
+  privateKey: Uint8Array<ArrayBuffer>
 }
 
 const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url')
@@ -31,8 +31,8 @@ export function generateBoxKeyPair (): BoxKeyPair {
   const { publicKey, privateKey } = generateKeyPairSync('x25519')
   const jwk = privateKey.export({ format: 'jwk' })
   return {
-    publicKey: Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url'),
-    privateKey: Buffer.from(jwk.d ?? '', 'base64url')
+    publicKey: new Uint8Array(Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url')),
+    privateKey: new Uint8Array(Buffer.from(jwk.d ?? '', 'base64url'))
   }
 }
 

@@ -56,6 +56,6 @@ export async function verifyForDomain (publicKey: Uint8Array, domain: string, da
 }
 
 /** The content id of some bytes: their SHA-256. */
-export function contentId (bytes: Uint8Array): Uint8Array {
-  return createHash('sha256').update(bytes).digest()
+export function contentId (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(createHash('sha256').update(bytes).digest())
 }

@@ -26,6 +26,8 @@ export interface NetInit {
   /** multiaddrs to listen on */
   listen: string[]
   mdns: boolean
+  /** peers whose connections are refused both ways (removed members) */
+  isPeerDenied?: (peerId: string) => boolean
 }
 
 export type ParleyLibp2p = Libp2p<{ identify: Identify, pubsub: GossipSub }>
@@ -51,6 +53,11 @@ export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> 
         const lan = addrs.filter(isReachableFromLan)
         return lan.length > 0 ? lan : addrs
       }
+    },
+    connectionGater: {
+      denyDialPeer: (peerId) => init.isPeerDenied?.(peerId.toString()) ?? false,
+      denyInboundEncryptedConnection: (peerId) => init.isPeerDenied?.(peerId.toString()) ?? false,
+      denyOutboundEncryptedConnection: (peerId) => init.isPeerDenied?.(peerId.toString()) ?? false
     },
     transports: [tcp()],
     connectionEncrypters: [noise()],

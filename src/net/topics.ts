@@ -1,18 +1,28 @@
 /**
- * How teams map to gossipsub topics.
+ * How an org's teams map to gossipsub topics. Only the org's own topics are ever subscribed to.
  */
 import { TEAM_NAME } from '../ids.js'
 
-const PREFIX = '/parley/1/team/'
+const PREFIX = '/parley/1/'
 
-/** The gossipsub topic of a team. */
-export function topicOfTeam (team: string): string {
-  return PREFIX + team
+/** The gossipsub topic of a team of an org. */
+export function topicOfTeam (orgId: string, team: string): string {
+  return `${PREFIX}${orgId}/team/${team}`
 }
 
-/** The team of a gossipsub topic, or undefined if the topic is not a parley team topic. */
-export function teamOfTopic (topic: string): string | undefined {
-  if (!topic.startsWith(PREFIX)) return undefined
-  const team = topic.slice(PREFIX.length)
+/** The gossipsub topic on which an org's records (directory, rosters, invites) travel. */
+export function orgTopic (orgId: string): string {
+  return `${PREFIX}${orgId}/org`
+}
+
+/** The team of a topic of this org, or undefined if the topic is anything else. */
+export function teamOfTopic (orgId: string, topic: string): string | undefined {
+  const prefix = `${PREFIX}${orgId}/team/`
+  if (!topic.startsWith(prefix)) return undefined
+  const team = topic.slice(prefix.length)
   return TEAM_NAME.test(team) ? team : undefined
 }
+
+/** Stream protocols. */
+export const ORG_SYNC_PROTOCOL = '/parley/1/org-sync'
+export const JOIN_PROTOCOL = '/parley/1/join'

@@ -1,4 +1,4 @@
-import { decodeMessage, encodeMessage, message, streamMessage } from 'protons-runtime'
+import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -497,5 +497,2614 @@ export namespace Body {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Body>): Generator<BodyTextFieldEvent | BodyAuthorNameFieldEvent> {
     return streamMessage(buf, Body.codec(), opts)
+  }
+}
+
+export interface OrgRecord {
+  version: number
+  org: Uint8Array<ArrayBuffer>
+  signer: Uint8Array<ArrayBuffer>
+  seq: number
+  lamport: number
+  wallTime: number
+  prev: Uint8Array<ArrayBuffer>
+  genesis?: Genesis
+  addMember?: AddMember
+  removeMember?: RemoveMember
+  roster?: Roster
+  invite?: Invite
+}
+
+export namespace OrgRecord {
+  let _codec: Codec<OrgRecord>
+
+  export const codec = (): Codec<OrgRecord> => {
+    if (_codec == null) {
+      _codec = message<OrgRecord>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.org != null && obj.org.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.org)
+        }
+
+        if ((obj.signer != null && obj.signer.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.signer)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.seq)
+        }
+
+        if ((obj.lamport != null && obj.lamport !== 0)) {
+          w.uint32(40)
+          w.uint64Number(obj.lamport)
+        }
+
+        if ((obj.wallTime != null && obj.wallTime !== 0)) {
+          w.uint32(48)
+          w.uint64Number(obj.wallTime)
+        }
+
+        if ((obj.prev != null && obj.prev.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.prev)
+        }
+
+        if (obj.genesis != null) {
+          w.uint32(66)
+          Genesis.codec().encode(obj.genesis, w)
+        }
+
+        if (obj.addMember != null) {
+          w.uint32(74)
+          AddMember.codec().encode(obj.addMember, w)
+        }
+
+        if (obj.removeMember != null) {
+          w.uint32(82)
+          RemoveMember.codec().encode(obj.removeMember, w)
+        }
+
+        if (obj.roster != null) {
+          w.uint32(90)
+          Roster.codec().encode(obj.roster, w)
+        }
+
+        if (obj.invite != null) {
+          w.uint32(98)
+          Invite.codec().encode(obj.invite, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          org: uint8ArrayAlloc(0),
+          signer: uint8ArrayAlloc(0),
+          seq: 0,
+          lamport: 0,
+          wallTime: 0,
+          prev: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.org = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.signer = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.seq = reader.uint64Number()
+              break
+            }
+            case 5: {
+              obj.lamport = reader.uint64Number()
+              break
+            }
+            case 6: {
+              obj.wallTime = reader.uint64Number()
+              break
+            }
+            case 7: {
+              obj.prev = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.genesis = Genesis.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.genesis
+              })
+              break
+            }
+            case 9: {
+              obj.addMember = AddMember.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.addMember
+              })
+              break
+            }
+            case 10: {
+              obj.removeMember = RemoveMember.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.removeMember
+              })
+              break
+            }
+            case 11: {
+              obj.roster = Roster.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.roster
+              })
+              break
+            }
+            case 12: {
+              obj.invite = Invite.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.invite
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.org`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.signer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.lamport`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.wallTime`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.prev`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              yield * Genesis.codec().stream(reader, reader.uint32(), `${prefix}.genesis`, {
+                limits: opts.limits?.genesis
+              })
+
+              break
+            }
+            case 9: {
+              yield * AddMember.codec().stream(reader, reader.uint32(), `${prefix}.addMember`, {
+                limits: opts.limits?.addMember
+              })
+
+              break
+            }
+            case 10: {
+              yield * RemoveMember.codec().stream(reader, reader.uint32(), `${prefix}.removeMember`, {
+                limits: opts.limits?.removeMember
+              })
+
+              break
+            }
+            case 11: {
+              yield * Roster.codec().stream(reader, reader.uint32(), `${prefix}.roster`, {
+                limits: opts.limits?.roster
+              })
+
+              break
+            }
+            case 12: {
+              yield * Invite.codec().stream(reader, reader.uint32(), `${prefix}.invite`, {
+                limits: opts.limits?.invite
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OrgRecordVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface OrgRecordOrgFieldEvent {
+    field: '$.org'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordSignerFieldEvent {
+    field: '$.signer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordSeqFieldEvent {
+    field: '$.seq'
+    value: number
+  }
+
+  export interface OrgRecordLamportFieldEvent {
+    field: '$.lamport'
+    value: number
+  }
+
+  export interface OrgRecordWallTimeFieldEvent {
+    field: '$.wallTime'
+    value: number
+  }
+
+  export interface OrgRecordPrevFieldEvent {
+    field: '$.prev'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordGenesisNameFieldEvent {
+    field: '$.genesis.name'
+    value: string
+  }
+
+  export interface OrgRecordGenesisAdminNameFieldEvent {
+    field: '$.genesis.adminName'
+    value: string
+  }
+
+  export interface OrgRecordGenesisAdminBoxKeyFieldEvent {
+    field: '$.genesis.adminBoxKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordGenesisNonceFieldEvent {
+    field: '$.genesis.nonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordAddMemberMemberFieldEvent {
+    field: '$.addMember.member'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordAddMemberNameFieldEvent {
+    field: '$.addMember.name'
+    value: string
+  }
+
+  export interface OrgRecordAddMemberBoxKeyFieldEvent {
+    field: '$.addMember.boxKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordAddMemberAdminFieldEvent {
+    field: '$.addMember.admin'
+    value: boolean
+  }
+
+  export interface OrgRecordAddMemberInviteFieldEvent {
+    field: '$.addMember.invite'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordRemoveMemberMemberFieldEvent {
+    field: '$.removeMember.member'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordRemoveMemberCutoffSeqFieldEvent {
+    field: '$.removeMember.cutoffSeq'
+    value: number
+  }
+
+  export interface OrgRecordRosterTeamFieldEvent {
+    field: '$.roster.team'
+    value: string
+  }
+
+  export interface OrgRecordRosterEpochFieldEvent {
+    field: '$.roster.epoch'
+    value: number
+  }
+
+  export interface OrgRecordRosterPrevFieldEvent {
+    field: '$.roster.prev'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordRosterKeyCheckFieldEvent {
+    field: '$.roster.keyCheck'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordRosterSealedMemberFieldEvent {
+    field: '$.roster.sealed[].member'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface OrgRecordRosterSealedSealedFieldEvent {
+    field: '$.roster.sealed[].sealed'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface OrgRecordInviteIdFieldEvent {
+    field: '$.invite.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordInviteExpiresFieldEvent {
+    field: '$.invite.expires'
+    value: number
+  }
+
+  export interface OrgRecordInviteTeamsFieldEvent {
+    field: '$.invite.teams[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<OrgRecord>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OrgRecord.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrgRecord>): OrgRecord {
+    return decodeMessage(buf, OrgRecord.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrgRecord>): Generator<OrgRecordVersionFieldEvent | OrgRecordOrgFieldEvent | OrgRecordSignerFieldEvent | OrgRecordSeqFieldEvent | OrgRecordLamportFieldEvent | OrgRecordWallTimeFieldEvent | OrgRecordPrevFieldEvent | OrgRecordGenesisNameFieldEvent | OrgRecordGenesisAdminNameFieldEvent | OrgRecordGenesisAdminBoxKeyFieldEvent | OrgRecordGenesisNonceFieldEvent | OrgRecordAddMemberMemberFieldEvent | OrgRecordAddMemberNameFieldEvent | OrgRecordAddMemberBoxKeyFieldEvent | OrgRecordAddMemberAdminFieldEvent | OrgRecordAddMemberInviteFieldEvent | OrgRecordRemoveMemberMemberFieldEvent | OrgRecordRemoveMemberCutoffSeqFieldEvent | OrgRecordRosterTeamFieldEvent | OrgRecordRosterEpochFieldEvent | OrgRecordRosterPrevFieldEvent | OrgRecordRosterKeyCheckFieldEvent | OrgRecordRosterSealedMemberFieldEvent | OrgRecordRosterSealedSealedFieldEvent | OrgRecordInviteIdFieldEvent | OrgRecordInviteExpiresFieldEvent | OrgRecordInviteTeamsFieldEvent> {
+    return streamMessage(buf, OrgRecord.codec(), opts)
+  }
+}
+
+export interface Genesis {
+  name: string
+  adminName: string
+  adminBoxKey: Uint8Array<ArrayBuffer>
+  nonce: Uint8Array<ArrayBuffer>
+}
+
+export namespace Genesis {
+  let _codec: Codec<Genesis>
+
+  export const codec = (): Codec<Genesis> => {
+    if (_codec == null) {
+      _codec = message<Genesis>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(10)
+          w.string(obj.name)
+        }
+
+        if ((obj.adminName != null && obj.adminName !== '')) {
+          w.uint32(18)
+          w.string(obj.adminName)
+        }
+
+        if ((obj.adminBoxKey != null && obj.adminBoxKey.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.adminBoxKey)
+        }
+
+        if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.nonce)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          name: '',
+          adminName: '',
+          adminBoxKey: uint8ArrayAlloc(0),
+          nonce: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.name = reader.string()
+              break
+            }
+            case 2: {
+              obj.adminName = reader.string()
+              break
+            }
+            case 3: {
+              obj.adminBoxKey = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.nonce = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.adminName`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.adminBoxKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GenesisNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface GenesisAdminNameFieldEvent {
+    field: '$.adminName'
+    value: string
+  }
+
+  export interface GenesisAdminBoxKeyFieldEvent {
+    field: '$.adminBoxKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GenesisNonceFieldEvent {
+    field: '$.nonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Genesis>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Genesis.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Genesis>): Genesis {
+    return decodeMessage(buf, Genesis.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Genesis>): Generator<GenesisNameFieldEvent | GenesisAdminNameFieldEvent | GenesisAdminBoxKeyFieldEvent | GenesisNonceFieldEvent> {
+    return streamMessage(buf, Genesis.codec(), opts)
+  }
+}
+
+export interface AddMember {
+  member: Uint8Array<ArrayBuffer>
+  name: string
+  boxKey: Uint8Array<ArrayBuffer>
+  admin: boolean
+  invite: Uint8Array<ArrayBuffer>
+}
+
+export namespace AddMember {
+  let _codec: Codec<AddMember>
+
+  export const codec = (): Codec<AddMember> => {
+    if (_codec == null) {
+      _codec = message<AddMember>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.member != null && obj.member.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.member)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(18)
+          w.string(obj.name)
+        }
+
+        if ((obj.boxKey != null && obj.boxKey.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.boxKey)
+        }
+
+        if ((obj.admin != null && obj.admin !== false)) {
+          w.uint32(32)
+          w.bool(obj.admin)
+        }
+
+        if ((obj.invite != null && obj.invite.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.invite)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          member: uint8ArrayAlloc(0),
+          name: '',
+          boxKey: uint8ArrayAlloc(0),
+          admin: false,
+          invite: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.member = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.name = reader.string()
+              break
+            }
+            case 3: {
+              obj.boxKey = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.admin = reader.bool()
+              break
+            }
+            case 5: {
+              obj.invite = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.member`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.boxKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.admin`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.invite`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AddMemberMemberFieldEvent {
+    field: '$.member'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AddMemberNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface AddMemberBoxKeyFieldEvent {
+    field: '$.boxKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AddMemberAdminFieldEvent {
+    field: '$.admin'
+    value: boolean
+  }
+
+  export interface AddMemberInviteFieldEvent {
+    field: '$.invite'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<AddMember>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AddMember.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AddMember>): AddMember {
+    return decodeMessage(buf, AddMember.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AddMember>): Generator<AddMemberMemberFieldEvent | AddMemberNameFieldEvent | AddMemberBoxKeyFieldEvent | AddMemberAdminFieldEvent | AddMemberInviteFieldEvent> {
+    return streamMessage(buf, AddMember.codec(), opts)
+  }
+}
+
+export interface RemoveMember {
+  member: Uint8Array<ArrayBuffer>
+  cutoffSeq: number
+}
+
+export namespace RemoveMember {
+  let _codec: Codec<RemoveMember>
+
+  export const codec = (): Codec<RemoveMember> => {
+    if (_codec == null) {
+      _codec = message<RemoveMember>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.member != null && obj.member.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.member)
+        }
+
+        if ((obj.cutoffSeq != null && obj.cutoffSeq !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.cutoffSeq)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          member: uint8ArrayAlloc(0),
+          cutoffSeq: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.member = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.cutoffSeq = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.member`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.cutoffSeq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RemoveMemberMemberFieldEvent {
+    field: '$.member'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RemoveMemberCutoffSeqFieldEvent {
+    field: '$.cutoffSeq'
+    value: number
+  }
+
+  export function encode (obj: Partial<RemoveMember>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RemoveMember.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RemoveMember>): RemoveMember {
+    return decodeMessage(buf, RemoveMember.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RemoveMember>): Generator<RemoveMemberMemberFieldEvent | RemoveMemberCutoffSeqFieldEvent> {
+    return streamMessage(buf, RemoveMember.codec(), opts)
+  }
+}
+
+export interface Roster {
+  team: string
+  epoch: number
+  prev: Uint8Array<ArrayBuffer>
+  keyCheck: Uint8Array<ArrayBuffer>
+  sealed: SealedKeys[]
+}
+
+export namespace Roster {
+  let _codec: Codec<Roster>
+
+  export const codec = (): Codec<Roster> => {
+    if (_codec == null) {
+      _codec = message<Roster>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.team != null && obj.team !== '')) {
+          w.uint32(10)
+          w.string(obj.team)
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.epoch)
+        }
+
+        if ((obj.prev != null && obj.prev.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.prev)
+        }
+
+        if ((obj.keyCheck != null && obj.keyCheck.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.keyCheck)
+        }
+
+        if (obj.sealed != null && obj.sealed.length > 0) {
+          for (const value of obj.sealed) {
+            w.uint32(42)
+            SealedKeys.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          team: '',
+          epoch: 0,
+          prev: uint8ArrayAlloc(0),
+          keyCheck: uint8ArrayAlloc(0),
+          sealed: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.team = reader.string()
+              break
+            }
+            case 2: {
+              obj.epoch = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.prev = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.keyCheck = reader.bytes()
+              break
+            }
+            case 5: {
+              if (opts.limits?.sealed != null && obj.sealed.length === opts.limits.sealed) {
+                throw new MaxLengthError('Decode error - repeated field "sealed" had too many elements')
+              }
+
+              obj.sealed.push(SealedKeys.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.sealed$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          sealed: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.team`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.prev`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.keyCheck`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              if (opts.limits?.sealed != null && obj.sealed === opts.limits.sealed) {
+                throw new MaxLengthError('Streaming decode error - repeated field "sealed" had too many elements')
+              }
+
+              for (const evt of SealedKeys.codec().stream(reader, reader.uint32(), `${prefix}.sealed[]`, {
+                limits: opts.limits?.sealed$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.sealed
+                }
+              }
+
+              obj.sealed++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RosterTeamFieldEvent {
+    field: '$.team'
+    value: string
+  }
+
+  export interface RosterEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface RosterPrevFieldEvent {
+    field: '$.prev'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RosterKeyCheckFieldEvent {
+    field: '$.keyCheck'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RosterSealedMemberFieldEvent {
+    field: '$.sealed[].member'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RosterSealedSealedFieldEvent {
+    field: '$.sealed[].sealed'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<Roster>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Roster.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Roster>): Roster {
+    return decodeMessage(buf, Roster.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Roster>): Generator<RosterTeamFieldEvent | RosterEpochFieldEvent | RosterPrevFieldEvent | RosterKeyCheckFieldEvent | RosterSealedMemberFieldEvent | RosterSealedSealedFieldEvent> {
+    return streamMessage(buf, Roster.codec(), opts)
+  }
+}
+
+export interface SealedKeys {
+  member: Uint8Array<ArrayBuffer>
+  sealed: Uint8Array<ArrayBuffer>
+}
+
+export namespace SealedKeys {
+  let _codec: Codec<SealedKeys>
+
+  export const codec = (): Codec<SealedKeys> => {
+    if (_codec == null) {
+      _codec = message<SealedKeys>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.member != null && obj.member.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.member)
+        }
+
+        if ((obj.sealed != null && obj.sealed.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.sealed)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          member: uint8ArrayAlloc(0),
+          sealed: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.member = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.sealed = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.member`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.sealed`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SealedKeysMemberFieldEvent {
+    field: '$.member'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SealedKeysSealedFieldEvent {
+    field: '$.sealed'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SealedKeys>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SealedKeys.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SealedKeys>): SealedKeys {
+    return decodeMessage(buf, SealedKeys.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SealedKeys>): Generator<SealedKeysMemberFieldEvent | SealedKeysSealedFieldEvent> {
+    return streamMessage(buf, SealedKeys.codec(), opts)
+  }
+}
+
+export interface EpochKeys {
+  keys: EpochKey[]
+}
+
+export namespace EpochKeys {
+  let _codec: Codec<EpochKeys>
+
+  export const codec = (): Codec<EpochKeys> => {
+    if (_codec == null) {
+      _codec = message<EpochKeys>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.keys != null && obj.keys.length > 0) {
+          for (const value of obj.keys) {
+            w.uint32(10)
+            EpochKey.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          keys: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.keys != null && obj.keys.length === opts.limits.keys) {
+                throw new MaxLengthError('Decode error - repeated field "keys" had too many elements')
+              }
+
+              obj.keys.push(EpochKey.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.keys$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          keys: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.keys != null && obj.keys === opts.limits.keys) {
+                throw new MaxLengthError('Streaming decode error - repeated field "keys" had too many elements')
+              }
+
+              for (const evt of EpochKey.codec().stream(reader, reader.uint32(), `${prefix}.keys[]`, {
+                limits: opts.limits?.keys$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.keys
+                }
+              }
+
+              obj.keys++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface EpochKeysKeysEpochFieldEvent {
+    field: '$.keys[].epoch'
+    value: number
+    index: number
+  }
+
+  export interface EpochKeysKeysKeyFieldEvent {
+    field: '$.keys[].key'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<EpochKeys>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, EpochKeys.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EpochKeys>): EpochKeys {
+    return decodeMessage(buf, EpochKeys.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EpochKeys>): Generator<EpochKeysKeysEpochFieldEvent | EpochKeysKeysKeyFieldEvent> {
+    return streamMessage(buf, EpochKeys.codec(), opts)
+  }
+}
+
+export interface EpochKey {
+  epoch: number
+  key: Uint8Array<ArrayBuffer>
+}
+
+export namespace EpochKey {
+  let _codec: Codec<EpochKey>
+
+  export const codec = (): Codec<EpochKey> => {
+    if (_codec == null) {
+      _codec = message<EpochKey>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.epoch)
+        }
+
+        if ((obj.key != null && obj.key.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.key)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          epoch: 0,
+          key: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.epoch = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.key = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface EpochKeyEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface EpochKeyKeyFieldEvent {
+    field: '$.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<EpochKey>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, EpochKey.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EpochKey>): EpochKey {
+    return decodeMessage(buf, EpochKey.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EpochKey>): Generator<EpochKeyEpochFieldEvent | EpochKeyKeyFieldEvent> {
+    return streamMessage(buf, EpochKey.codec(), opts)
+  }
+}
+
+export interface Invite {
+  id: Uint8Array<ArrayBuffer>
+  expires: number
+  teams: string[]
+}
+
+export namespace Invite {
+  let _codec: Codec<Invite>
+
+  export const codec = (): Codec<Invite> => {
+    if (_codec == null) {
+      _codec = message<Invite>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.id)
+        }
+
+        if ((obj.expires != null && obj.expires !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.expires)
+        }
+
+        if (obj.teams != null && obj.teams.length > 0) {
+          for (const value of obj.teams) {
+            w.uint32(26)
+            w.string(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: uint8ArrayAlloc(0),
+          expires: 0,
+          teams: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.expires = reader.uint64Number()
+              break
+            }
+            case 3: {
+              if (opts.limits?.teams != null && obj.teams.length === opts.limits.teams) {
+                throw new MaxLengthError('Decode error - repeated field "teams" had too many elements')
+              }
+
+              obj.teams.push(reader.string())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          teams: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.expires`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.teams != null && obj.teams === opts.limits.teams) {
+                throw new MaxLengthError('Streaming decode error - repeated field "teams" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.teams[]`,
+                index: obj.teams,
+                value: reader.string()
+              }
+
+              obj.teams++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface InviteIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteExpiresFieldEvent {
+    field: '$.expires'
+    value: number
+  }
+
+  export interface InviteTeamsFieldEvent {
+    field: '$.teams[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<Invite>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Invite.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Invite>): Invite {
+    return decodeMessage(buf, Invite.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Invite>): Generator<InviteIdFieldEvent | InviteExpiresFieldEvent | InviteTeamsFieldEvent> {
+    return streamMessage(buf, Invite.codec(), opts)
+  }
+}
+
+export interface SignedRecord {
+  record: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace SignedRecord {
+  let _codec: Codec<SignedRecord>
+
+  export const codec = (): Codec<SignedRecord> => {
+    if (_codec == null) {
+      _codec = message<SignedRecord>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.record != null && obj.record.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.record)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          record: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.record = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.record`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignedRecordRecordFieldEvent {
+    field: '$.record'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedRecordSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SignedRecord>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignedRecord.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedRecord>): SignedRecord {
+    return decodeMessage(buf, SignedRecord.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedRecord>): Generator<SignedRecordRecordFieldEvent | SignedRecordSignatureFieldEvent> {
+    return streamMessage(buf, SignedRecord.codec(), opts)
+  }
+}
+
+export interface InviteToken {
+  org: Uint8Array<ArrayBuffer>
+  orgName: string
+  admins: Uint8Array<ArrayBuffer>[]
+  secret: Uint8Array<ArrayBuffer>
+  expires: number
+  addresses: string[]
+}
+
+export namespace InviteToken {
+  let _codec: Codec<InviteToken>
+
+  export const codec = (): Codec<InviteToken> => {
+    if (_codec == null) {
+      _codec = message<InviteToken>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.org != null && obj.org.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.org)
+        }
+
+        if ((obj.orgName != null && obj.orgName !== '')) {
+          w.uint32(18)
+          w.string(obj.orgName)
+        }
+
+        if (obj.admins != null && obj.admins.length > 0) {
+          for (const value of obj.admins) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.secret != null && obj.secret.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.secret)
+        }
+
+        if ((obj.expires != null && obj.expires !== 0)) {
+          w.uint32(40)
+          w.uint64Number(obj.expires)
+        }
+
+        if (obj.addresses != null && obj.addresses.length > 0) {
+          for (const value of obj.addresses) {
+            w.uint32(50)
+            w.string(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          org: uint8ArrayAlloc(0),
+          orgName: '',
+          admins: [],
+          secret: uint8ArrayAlloc(0),
+          expires: 0,
+          addresses: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.org = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.orgName = reader.string()
+              break
+            }
+            case 3: {
+              if (opts.limits?.admins != null && obj.admins.length === opts.limits.admins) {
+                throw new MaxLengthError('Decode error - repeated field "admins" had too many elements')
+              }
+
+              obj.admins.push(reader.bytes())
+              break
+            }
+            case 4: {
+              obj.secret = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.expires = reader.uint64Number()
+              break
+            }
+            case 6: {
+              if (opts.limits?.addresses != null && obj.addresses.length === opts.limits.addresses) {
+                throw new MaxLengthError('Decode error - repeated field "addresses" had too many elements')
+              }
+
+              obj.addresses.push(reader.string())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          admins: 0,
+          addresses: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.org`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.orgName`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.admins != null && obj.admins === opts.limits.admins) {
+                throw new MaxLengthError('Streaming decode error - repeated field "admins" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.admins[]`,
+                index: obj.admins,
+                value: reader.bytes()
+              }
+
+              obj.admins++
+
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.secret`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.expires`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 6: {
+              if (opts.limits?.addresses != null && obj.addresses === opts.limits.addresses) {
+                throw new MaxLengthError('Streaming decode error - repeated field "addresses" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.addresses[]`,
+                index: obj.addresses,
+                value: reader.string()
+              }
+
+              obj.addresses++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface InviteTokenOrgFieldEvent {
+    field: '$.org'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteTokenOrgNameFieldEvent {
+    field: '$.orgName'
+    value: string
+  }
+
+  export interface InviteTokenAdminsFieldEvent {
+    field: '$.admins[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteTokenSecretFieldEvent {
+    field: '$.secret'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteTokenExpiresFieldEvent {
+    field: '$.expires'
+    value: number
+  }
+
+  export interface InviteTokenAddressesFieldEvent {
+    field: '$.addresses[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<InviteToken>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, InviteToken.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteToken>): InviteToken {
+    return decodeMessage(buf, InviteToken.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteToken>): Generator<InviteTokenOrgFieldEvent | InviteTokenOrgNameFieldEvent | InviteTokenAdminsFieldEvent | InviteTokenSecretFieldEvent | InviteTokenExpiresFieldEvent | InviteTokenAddressesFieldEvent> {
+    return streamMessage(buf, InviteToken.codec(), opts)
+  }
+}
+
+export interface JoinRequest {
+  org: Uint8Array<ArrayBuffer>
+  secret: Uint8Array<ArrayBuffer>
+  name: string
+  boxKey: Uint8Array<ArrayBuffer>
+}
+
+export namespace JoinRequest {
+  let _codec: Codec<JoinRequest>
+
+  export const codec = (): Codec<JoinRequest> => {
+    if (_codec == null) {
+      _codec = message<JoinRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.org != null && obj.org.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.org)
+        }
+
+        if ((obj.secret != null && obj.secret.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.secret)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(26)
+          w.string(obj.name)
+        }
+
+        if ((obj.boxKey != null && obj.boxKey.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.boxKey)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          org: uint8ArrayAlloc(0),
+          secret: uint8ArrayAlloc(0),
+          name: '',
+          boxKey: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.org = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.secret = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.name = reader.string()
+              break
+            }
+            case 4: {
+              obj.boxKey = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.org`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.secret`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.boxKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface JoinRequestOrgFieldEvent {
+    field: '$.org'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface JoinRequestSecretFieldEvent {
+    field: '$.secret'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface JoinRequestNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface JoinRequestBoxKeyFieldEvent {
+    field: '$.boxKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<JoinRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, JoinRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JoinRequest>): JoinRequest {
+    return decodeMessage(buf, JoinRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JoinRequest>): Generator<JoinRequestOrgFieldEvent | JoinRequestSecretFieldEvent | JoinRequestNameFieldEvent | JoinRequestBoxKeyFieldEvent> {
+    return streamMessage(buf, JoinRequest.codec(), opts)
+  }
+}
+
+export interface JoinResponse {
+  error: string
+  message: string
+  records: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace JoinResponse {
+  let _codec: Codec<JoinResponse>
+
+  export const codec = (): Codec<JoinResponse> => {
+    if (_codec == null) {
+      _codec = message<JoinResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.error != null && obj.error !== '')) {
+          w.uint32(10)
+          w.string(obj.error)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(18)
+          w.string(obj.message)
+        }
+
+        if (obj.records != null && obj.records.length > 0) {
+          for (const value of obj.records) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          error: '',
+          message: '',
+          records: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.error = reader.string()
+              break
+            }
+            case 2: {
+              obj.message = reader.string()
+              break
+            }
+            case 3: {
+              if (opts.limits?.records != null && obj.records.length === opts.limits.records) {
+                throw new MaxLengthError('Decode error - repeated field "records" had too many elements')
+              }
+
+              obj.records.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          records: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.error`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.records != null && obj.records === opts.limits.records) {
+                throw new MaxLengthError('Streaming decode error - repeated field "records" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.records[]`,
+                index: obj.records,
+                value: reader.bytes()
+              }
+
+              obj.records++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface JoinResponseErrorFieldEvent {
+    field: '$.error'
+    value: string
+  }
+
+  export interface JoinResponseMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export interface JoinResponseRecordsFieldEvent {
+    field: '$.records[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<JoinResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, JoinResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JoinResponse>): JoinResponse {
+    return decodeMessage(buf, JoinResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JoinResponse>): Generator<JoinResponseErrorFieldEvent | JoinResponseMessageFieldEvent | JoinResponseRecordsFieldEvent> {
+    return streamMessage(buf, JoinResponse.codec(), opts)
+  }
+}
+
+export interface OrgHeads {
+  org: Uint8Array<ArrayBuffer>
+  heads: SignerHead[]
+}
+
+export namespace OrgHeads {
+  let _codec: Codec<OrgHeads>
+
+  export const codec = (): Codec<OrgHeads> => {
+    if (_codec == null) {
+      _codec = message<OrgHeads>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.org != null && obj.org.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.org)
+        }
+
+        if (obj.heads != null && obj.heads.length > 0) {
+          for (const value of obj.heads) {
+            w.uint32(18)
+            SignerHead.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          org: uint8ArrayAlloc(0),
+          heads: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.org = reader.bytes()
+              break
+            }
+            case 2: {
+              if (opts.limits?.heads != null && obj.heads.length === opts.limits.heads) {
+                throw new MaxLengthError('Decode error - repeated field "heads" had too many elements')
+              }
+
+              obj.heads.push(SignerHead.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.heads$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          heads: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.org`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.heads != null && obj.heads === opts.limits.heads) {
+                throw new MaxLengthError('Streaming decode error - repeated field "heads" had too many elements')
+              }
+
+              for (const evt of SignerHead.codec().stream(reader, reader.uint32(), `${prefix}.heads[]`, {
+                limits: opts.limits?.heads$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.heads
+                }
+              }
+
+              obj.heads++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OrgHeadsOrgFieldEvent {
+    field: '$.org'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgHeadsHeadsSignerFieldEvent {
+    field: '$.heads[].signer'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface OrgHeadsHeadsSeqFieldEvent {
+    field: '$.heads[].seq'
+    value: number
+    index: number
+  }
+
+  export function encode (obj: Partial<OrgHeads>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OrgHeads.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrgHeads>): OrgHeads {
+    return decodeMessage(buf, OrgHeads.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrgHeads>): Generator<OrgHeadsOrgFieldEvent | OrgHeadsHeadsSignerFieldEvent | OrgHeadsHeadsSeqFieldEvent> {
+    return streamMessage(buf, OrgHeads.codec(), opts)
+  }
+}
+
+export interface SignerHead {
+  signer: Uint8Array<ArrayBuffer>
+  seq: number
+}
+
+export namespace SignerHead {
+  let _codec: Codec<SignerHead>
+
+  export const codec = (): Codec<SignerHead> => {
+    if (_codec == null) {
+      _codec = message<SignerHead>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.signer != null && obj.signer.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.signer)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.seq)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          signer: uint8ArrayAlloc(0),
+          seq: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.signer = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.seq = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.signer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignerHeadSignerFieldEvent {
+    field: '$.signer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignerHeadSeqFieldEvent {
+    field: '$.seq'
+    value: number
+  }
+
+  export function encode (obj: Partial<SignerHead>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignerHead.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignerHead>): SignerHead {
+    return decodeMessage(buf, SignerHead.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignerHead>): Generator<SignerHeadSignerFieldEvent | SignerHeadSeqFieldEvent> {
+    return streamMessage(buf, SignerHead.codec(), opts)
+  }
+}
+
+export interface OrgRecords {
+  records: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace OrgRecords {
+  let _codec: Codec<OrgRecords>
+
+  export const codec = (): Codec<OrgRecords> => {
+    if (_codec == null) {
+      _codec = message<OrgRecords>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.records != null && obj.records.length > 0) {
+          for (const value of obj.records) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          records: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.records != null && obj.records.length === opts.limits.records) {
+                throw new MaxLengthError('Decode error - repeated field "records" had too many elements')
+              }
+
+              obj.records.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          records: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.records != null && obj.records === opts.limits.records) {
+                throw new MaxLengthError('Streaming decode error - repeated field "records" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.records[]`,
+                index: obj.records,
+                value: reader.bytes()
+              }
+
+              obj.records++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OrgRecordsRecordsFieldEvent {
+    field: '$.records[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<OrgRecords>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OrgRecords.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrgRecords>): OrgRecords {
+    return decodeMessage(buf, OrgRecords.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrgRecords>): Generator<OrgRecordsRecordsFieldEvent> {
+    return streamMessage(buf, OrgRecords.codec(), opts)
   }
 }

@@ -6,14 +6,15 @@
  *   o  team:lamport:author:seq            -> idHex   display order, the same on every node
  *   f  team:author:seq                    -> idHex   one author's feed, in sequence order
  *   x  team:author:seq:idHex              -> bytes   fork evidence: a second entry for a taken feed slot
- *   m  name                               -> JSON    metadata (format version, joined teams)
+ *   r  idHex                              -> signed org record bytes (directory, rosters, invites)
+ *   m  name                               -> JSON    metadata (format version, org id)
  * Numbers are zero-padded hex so that byte order is numeric order.
  */
 import { Level } from 'level'
 import type { AbstractSublevel } from 'abstract-level'
 import { DataDirLockedError } from '../errors.js'
-import { decodeStoredEntry } from '../net/codec.js'
-import type { VerifiedEntry } from '../net/codec.js'
+import { decodeStoredEntry, decodeStoredRecord } from '../net/codec.js'
+import type { VerifiedEntry, VerifiedRecord } from '../net/codec.js'
 
 /** The store layout this build writes; an older one is migrated on open, a newer one refused. */
 export const STORE_FORMAT = 1
@@ -56,6 +57,7 @@ export class EntryLog {
   private readonly feed: Sub<string>
   private readonly forks: Sub<Uint8Array>
   private readonly meta: Sub<unknown>
+  private readonly records: Sub<Uint8Array>
   private readonly lamports = new Map<string, number>()
   /** appends run one at a time so that fork detection cannot race */
   private queue: Promise<unknown> = Promise.resolve()
@@ -68,6 +70,7 @@ export class EntryLog {
     this.feed = db.sublevel<string, string>('f', { valueEncoding: 'utf8' })
     this.forks = db.sublevel<string, Uint8Array>('x', { valueEncoding: 'view' })
     this.meta = db.sublevel<string, unknown>('m', { valueEncoding: 'json' })
+    this.records = db.sublevel<string, Uint8Array>('r', { valueEncoding: 'view' })
   }
 
   /** Open (creating if needed) the log at `path`. Throws DataDirLockedError if another process has it. */
@@ -198,6 +201,26 @@ export class EntryLog {
     for await (const bytes of this.forks.values({ gt: `${team}:`, lt: `${team};` })) {
       out.push(decodeStoredEntry(bytes))
     }
+    return out
+  }
+
+  /** Whether an entry is stored. */
+  async has (idHex: string): Promise<boolean> {
+    return await this.entries.get(idHex) !== undefined
+  }
+
+  /** Store org records durably (they were verified by the caller); already stored ones are skipped. */
+  async putRecords (records: VerifiedRecord[]): Promise<void> {
+    if (records.length === 0) return
+    const batch = this.db.batch()
+    for (const r of records) batch.put(r.idHex, r.bytes as unknown as string, { sublevel: this.records })
+    await batch.write(writeOptions(true))
+  }
+
+  /** Every stored org record. Org logs are small (one record per admin action). */
+  async allRecords (): Promise<VerifiedRecord[]> {
+    const out: VerifiedRecord[] = []
+    for await (const bytes of this.records.values()) out.push(decodeStoredRecord(bytes))
     return out
   }
 

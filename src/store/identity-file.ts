@@ -3,17 +3,22 @@
  */
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { generateBoxKeyPair } from '../crypto/box.js'
 import { decodeIdentityKey, encodePrivateKey, generateIdentityKey } from '../crypto/keys.js'
+import type { BoxKeyPair } from '../crypto/box.js'
 import { CorruptIdentityError } from '../errors.js'
 import { checkDisplayName } from '../ids.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 
 export const IDENTITY_KEY_FILE = 'identity.key'
 export const PROFILE_FILE = 'profile.json'
+export const BOX_KEY_FILE = 'box.key'
 
 /** The node's key and display name. */
 export interface Identity {
   key: Ed25519PrivateKey
+  /** X25519 key pair that team keys are sealed to */
+  box: BoxKeyPair
   name: string
   /** true if this call created it */
   created: boolean
@@ -77,5 +82,25 @@ export async function loadOrCreateIdentity (dataDir: string, defaultName: string
     name = checkDisplayName(defaultName)
     await writeFileAtomic(profilePath, JSON.stringify({ name }, null, 2) + '\n')
   }
-  return { key, name, created }
+  const box = await loadOrCreateBoxKey(join(dataDir, BOX_KEY_FILE))
+  return { key, box, name, created }
+}
+
+/** Save a new display name beside the key. */
+export async function saveDisplayName (dataDir: string, name: string): Promise<void> {
+  await writeFileAtomic(join(dataDir, PROFILE_FILE), JSON.stringify({ name: checkDisplayName(name) }, null, 2) + '\n')
+}
+
+async function loadOrCreateBoxKey (path: string): Promise<BoxKeyPair> {
+  const bytes = await readIfExists(path)
+  if (bytes === undefined) {
+    const pair = generateBoxKeyPair()
+    await writeFileAtomic(path, Buffer.concat([pair.privateKey, pair.publicKey]))
+    return pair
+  }
+  if (bytes.length !== 64) {
+    throw new CorruptIdentityError(`${path} is not a parley box key; without it this node cannot open its team keys`)
+  }
+  await chmod(path, 0o600)
+  return { privateKey: new Uint8Array(bytes.subarray(0, 32)), publicKey: new Uint8Array(bytes.subarray(32)) }
 }

@@ -68,6 +68,13 @@ describe('parley CLI', () => {
     expect(d.ready.event).toBe('ready')
     expect(d.ready.addresses[0]).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//)
 
+    const early = await d.cli('send', '--team', 'general', 'too early')
+    expect(early.code).toBe(1)
+    expect(early.stderr).toMatch(/no organisation yet/)
+    const created = await d.cli('org', 'create', 'Acme', 'Corp')
+    expect(created.code, created.stderr).toBe(0)
+    expect(created.stdout).toMatch(/created Acme Corp/)
+
     const second = await runCli(['daemon', '--data', data, ...LOOPBACK])
     expect(second.code).toBe(1)
     expect(second.stderr).toMatch(/another parley process is using the data dir/)
@@ -100,6 +107,7 @@ describe('parley CLI', () => {
   it('restarts after kill -9 with the history and the sequence intact', async () => {
     const data = join(root, 'crash')
     const d = await Daemon.start(data, LOOPBACK)
+    expect((await d.cli('org', 'create', 'Crashers')).code).toBe(0)
     const ids: string[] = []
     for (let i = 1; i <= 5; i++) {
       const r = await d.cli('send', '--team', 'general', '--json', `m${i}`)

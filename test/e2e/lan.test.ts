@@ -1,15 +1,18 @@
 /**
- * Real `parley daemon` processes on three network-namespace hosts joined by a bridge, finding each
- * other by mDNS with no static peers. mDNS runs only inside these namespaces, never in the root one.
+ * A small office on network-namespace hosts joined by a bridge: real `parley daemon` processes that
+ * find each other by mDNS with no static peers, set up from scratch through the CLI with invites.
+ * mDNS runs only inside these namespaces, never in the root one.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Daemon } from '../helpers/daemon.js'
 import { NetnsLab, netnsAvailable, REPO_ROOT } from '../helpers/netns.js'
 import { waitFor } from '../helpers/nodes.js'
 import type { MessageView, PeerView } from '../../src/events.js'
+import type { MemberView, NodeInfo } from '../../src/node.js'
 
 const support = await netnsAvailable()
 if (!support.ok) {
@@ -18,11 +21,14 @@ if (!support.ok) {
   console.warn(`\n!!! ${message}; skipping them. Run as root to test for real. !!!\n`)
 }
 
-async function peersOf (d: Daemon): Promise<PeerView[]> {
-  const r = await d.cli('peers', '--json')
-  expect(r.code, r.stderr).toBe(0)
-  return JSON.parse(r.stdout) as PeerView[]
+async function json<T> (d: Daemon, ...args: string[]): Promise<T> {
+  const r = await d.cli(...args, '--json')
+  expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0)
+  return JSON.parse(r.stdout) as T
 }
+
+const peersOf = async (d: Daemon): Promise<PeerView[]> => json<PeerView[]>(d, 'peers')
+const membersOf = async (d: Daemon): Promise<MemberView[]> => json<MemberView[]>(d, 'members')
 
 async function historyOf (d: Daemon, team = 'general'): Promise<MessageView[]> {
   const r = await d.cli('history', '--team', team, '--json', '--limit', '1000')
@@ -30,99 +36,147 @@ async function historyOf (d: Daemon, team = 'general'): Promise<MessageView[]> {
   return r.stdout.trim() === '' ? [] : r.stdout.trim().split('\n').map(l => JSON.parse(l) as MessageView)
 }
 
-describe.skipIf(!support.ok)('three hosts on one LAN', () => {
+async function send (d: Daemon, text: string, team = 'general'): Promise<MessageView> {
+  return json<MessageView>(d, 'send', '--team', team, text)
+}
+
+describe.skipIf(!support.ok)('an office on one LAN', () => {
   let lab: NetnsLab
   let root: string
-  const daemons: Daemon[] = []
+  const office: Daemon[] = []
   const names = ['alice', 'bob', 'carol']
+  let orgId: string
 
   beforeAll(async () => {
     lab = await NetnsLab.create(4)
     root = await mkdtemp(join(tmpdir(), 'parley-e2e-'))
     for (let i = 1; i <= 3; i++) {
-      daemons.push(await Daemon.start(join(root, names[i - 1]!), ['--name', names[i - 1]!], { lab, host: i }))
+      office.push(await Daemon.start(join(root, names[i - 1]!), ['--name', names[i - 1]!], { lab, host: i }))
     }
   })
 
   afterAll(async () => {
-    await Promise.all(daemons.map(async d => d.stop('SIGKILL')))
+    await Promise.all(office.map(async d => d.stop('SIGKILL')))
     await lab?.destroy()
     if (root !== undefined) await rm(root, { recursive: true, force: true })
   })
 
   it('finds every peer by mDNS, with no static peers, one connection each', async () => {
     const started = Date.now()
-    await waitFor(async () => (await Promise.all(daemons.map(peersOf))).every(p => p.length === 2), 15_000, 'all hosts connected')
+    await waitFor(async () => (await Promise.all(office.map(peersOf))).every(p => p.length === 2), 15_000, 'all hosts connected')
     console.info(`mDNS: 3 hosts fully connected ${Date.now() - started} ms after the last one was ready`)
-    for (const d of daemons) {
+    for (const d of office) {
       const peers = await peersOf(d)
       // exactly one connection per peer, dialed on the LAN address, never loopback
       for (const p of peers) {
         expect(p.addresses).toHaveLength(1)
         expect(p.addresses[0]).toMatch(/^\/ip4\/10\.77\./)
       }
-      expect(peers.map(p => p.peerId).sort()).toEqual(daemons.filter(o => o !== d).map(o => o.ready.peerId).sort())
+      expect(peers.map(p => p.peerId).sort()).toEqual(office.filter(o => o !== d).map(o => o.ready.peerId).sort())
     }
   })
 
-  it('delivers a message from each host to the other two', async () => {
-    for (const [i, d] of daemons.entries()) {
+  it('sets up a 3-person office from scratch: org create, invite, join', async () => {
+    const [alice, bob, carol] = office as [Daemon, Daemon, Daemon]
+    const created = await json<NodeInfo>(alice, 'org', 'create', 'Acme')
+    orgId = created.org!.id
+    for (const [d, name] of [[bob, 'bob'], [carol, 'carol']] as const) {
+      const inv = await json<{ token: string }>(alice, 'invite', '--expires', '1h')
+      const joined = await json<NodeInfo>(d, 'join', inv.token, '--name', name)
+      expect(joined.org?.id).toBe(orgId)
+      expect(joined.teams).toEqual(['general'])
+    }
+    await waitFor(async () => (await Promise.all(office.map(membersOf))).every(m => m.length === 3), 10_000, 'everyone in the directory everywhere')
+    expect((await membersOf(carol)).map(m => `${m.name}${m.admin ? '*' : ''}`)).toEqual(['alice*', 'bob', 'carol'])
+  })
+
+  it('delivers a message from each host to the other two, readable, in one order', async () => {
+    for (const [i, d] of office.entries()) {
       const text = `hello from ${names[i]}`
-      const r = await d.cli('send', '--team', 'general', text)
-      expect(r.code, r.stderr).toBe(0)
-      for (const other of daemons.filter(o => o !== d)) {
-        await waitFor(async () => (await historyOf(other)).some(m => m.text === text && m.authorName === names[i]), 10_000, `${text} at another host`)
+      await send(d, text)
+      for (const other of office.filter(o => o !== d)) {
+        await waitFor(async () => (await historyOf(other)).some(m => m.text === text && m.authorName === names[i] && m.readable), 10_000, `${text} at another host`)
       }
     }
-    const histories = await Promise.all(daemons.map(async d => historyOf(d)))
+    const histories = await Promise.all(office.map(async d => historyOf(d)))
     expect(histories[0]).toHaveLength(3)
-    // one order everywhere: the same ids in the same order
     expect(histories[1]!.map(m => m.id)).toEqual(histories[0]!.map(m => m.id))
     expect(histories[2]!.map(m => m.id)).toEqual(histories[0]!.map(m => m.id))
   })
 
   it('a restarted node reconnects by itself, keeps its history and continues its sequence', async () => {
-    const carol = daemons[2]!
+    const carol = office[2]!
     const before = await historyOf(carol)
     expect(await carol.stop('SIGTERM')).toBe(0)
     const again = await Daemon.start(carol.dataDir, [], { lab, host: 3 })
-    daemons[2] = again
+    office[2] = again
     expect(again.ready.peerId).toBe(carol.ready.peerId)
     expect((await historyOf(again)).map(m => m.id)).toEqual(before.map(m => m.id))
-    await waitFor(async () => (await Promise.all(daemons.map(peersOf))).every(p => p.length === 2), 20_000, 'reconnection after restart')
-    const r = await again.cli('send', '--team', 'general', '--json', 'carol is back')
-    expect(r.code, r.stderr).toBe(0)
-    const sent = JSON.parse(r.stdout) as MessageView
+    await waitFor(async () => (await Promise.all(office.map(peersOf))).every(p => p.length === 2), 20_000, 'reconnection after restart')
+    const sent = await send(again, 'carol is back')
     const previous = before.filter(m => m.author === again.ready.peerId).map(m => m.seq)
     expect(sent.seq).toBe(Math.max(...previous) + 1)
-    await waitFor(async () => (await historyOf(daemons[0]!)).some(m => m.id === sent.id), 10_000, 'post-restart message at alice')
+    await waitFor(async () => (await historyOf(office[0]!)).some(m => m.id === sent.id), 10_000, 'post-restart message at alice')
   })
 
-  it('rejects forged, corrupted, garbage and oversized entries before they reach the log', async () => {
-    const alice = daemons[0]!
+  it('an outsider on the LAN sees only ciphertext, and its forged, corrupted and non-member posts are refused', async () => {
+    const alice = office[0]!
     const target = alice.ready.addresses.find(a => a.includes('/ip4/10.77.'))!
-    const injector = lab.spawn(4, process.execPath, [join(REPO_ROOT, 'test/e2e/fixtures/inject.mjs'), target, daemons[1]!.ready.peerId, 'general'])
-    const output = await new Promise<string>((resolve, reject) => {
-      let text = ''
-      let errText = ''
-      injector.stdout?.on('data', (c: Buffer) => { text += c.toString() })
-      injector.stderr?.on('data', (c: Buffer) => { errText += c.toString() })
-      injector.once('exit', (code) => {
-        if (code === 0) resolve(text)
-        else reject(new Error(`injector failed: ${errText}`))
-      })
+    const injector = lab.spawn(4, process.execPath, [join(REPO_ROOT, 'test/e2e/fixtures/inject.mjs'), target, office[1]!.ready.peerId, orgId, 'general', 'TOPSECRET'])
+    let errText = ''
+    injector.stderr?.on('data', (c: Buffer) => { errText += c.toString() })
+    const lines = createInterface({ input: injector.stdout! })
+    const outputs: string[] = []
+    const exited = new Promise<number | null>(resolve => { injector.once('exit', resolve) })
+    await new Promise<void>((resolve, reject) => {
+      lines.on('line', (l) => { outputs.push(l); if (l.includes('ready')) resolve() })
+      void exited.then(() => { reject(new Error(`injector exited early: ${errText}`)) })
     })
-    const report = JSON.parse(output) as { published: Array<{ name: string, recipients: number }> }
-    // the injector really reached alice; otherwise this test would prove nothing
+    await send(alice, 'the TOPSECRET plan')
+    expect(await exited, errText).toBe(0)
+    const report = JSON.parse(outputs.at(-1)!) as { published: Array<{ name: string, recipients: number }>, received: number, sawPlaintext: boolean }
+    // it really was on the topic and got the traffic; otherwise this test would prove nothing
+    expect(report.received).toBeGreaterThan(0)
+    expect(report.sawPlaintext).toBe(false)
     for (const p of report.published) expect(p.recipients, p.name).toBeGreaterThan(0)
-    await waitFor(() => alice.stderrLines.filter(l => l.includes('rejected entry')).length >= 3, 10_000, 'rejections logged')
+    await waitFor(() => alice.stderrLines.filter(l => l.includes('rejected entry')).length >= 4, 10_000, 'rejections logged')
     const rejections = alice.stderrLines.filter(l => l.includes('rejected entry'))
     expect(rejections.some(l => l.includes('BadSignatureError'))).toBe(true)
     expect(rejections.some(l => l.includes('InvalidEntryError'))).toBe(true)
-    for (const d of daemons) {
+    expect(rejections.some(l => l.includes('NotMemberError'))).toBe(true)
+    for (const d of office) {
       const texts = (await historyOf(d)).map(m => m.text)
       expect(texts).not.toContain('FORGED-SENDER')
-      expect(texts.some(t => t.includes('CORRUPTED'))).toBe(false)
+      expect(texts).not.toContain('OUTSIDER-POST')
     }
+  })
+
+  it('offboards in one step: the removed node is cut off and reads nothing new; an offline member catches up', async () => {
+    const [alice, bob, carol] = office as [Daemon, Daemon, Daemon]
+    // bob is away while carol is removed
+    expect(await bob.stop('SIGTERM')).toBe(0)
+    const removedAt = Date.now()
+    const after = await json<MemberView[]>(alice, 'admin', 'remove', carol.ready.peerId)
+    expect(after.map(m => m.name)).toEqual(['alice', 'bob'])
+    await waitFor(async () => (await peersOf(carol)).length === 0, 10_000, 'carol cut off')
+    console.info(`offboarding: carol cut off ${Date.now() - removedAt} ms after the removal`)
+    await send(alice, 'after carol left')
+    // mDNS keeps announcing; alice keeps refusing
+    await new Promise(resolve => setTimeout(resolve, 3000))
+    expect((await peersOf(carol)).length).toBe(0)
+    expect((await historyOf(carol)).some(m => m.text === 'after carol left')).toBe(false)
+    const aliceNow = await historyOf(alice)
+    expect(aliceNow.at(-1)?.epoch).toBeGreaterThan(1)
+
+    const bobBack = await Daemon.start(bob.dataDir, [], { lab, host: 2 })
+    office[1] = bobBack
+    await waitFor(async () => (await membersOf(bobBack)).length === 2, 15_000, 'bob learns of the removal')
+    await waitFor(async () => (await peersOf(bobBack)).some(p => p.peerId === alice.ready.peerId), 15_000, 'bob reconnects to alice')
+    const fresh = await send(alice, 'welcome back bob')
+    await waitFor(async () => (await historyOf(bobBack)).some(m => m.id === fresh.id && m.readable), 10_000, 'bob reads the new message')
+    const reply = await send(bobBack, 'thanks')
+    await waitFor(async () => (await historyOf(alice)).some(m => m.id === reply.id && m.readable), 10_000, 'alice reads bob')
+    expect((await historyOf(carol)).some(m => m.id === fresh.id || m.id === reply.id)).toBe(false)
+    expect(carol.stderrLines.some(l => l.includes('was removed'))).toBe(true)
   })
 })

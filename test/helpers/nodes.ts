@@ -8,7 +8,7 @@ import type { ParleyInit, ParleyNode } from '../../src/node.js'
 /** Temporary directories and nodes made by a test, all removed by `cleanup()`. */
 export class Fixture {
   private readonly dirs: string[] = []
-  private readonly nodes: ParleyNode[] = []
+  private nodes: ParleyNode[] = []
 
   async tempDir (): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'parley-test-'))
@@ -24,13 +24,33 @@ export class Fixture {
       mdns: false,
       ...init
     })
-    await node.start()
     this.nodes.push(node)
+    await node.start()
     return node
+  }
+
+  /**
+   * An office of `size` nodes: the first founds the org, the others join it with invites.
+   * Returns once every node sees every member in #general.
+   */
+  async office (size: number, orgName = 'Acme'): Promise<ParleyNode[]> {
+    const admin = await this.node({ name: 'admin' })
+    await admin.createOrg(orgName)
+    const nodes = [admin]
+    for (let i = 1; i < size; i++) {
+      // no mDNS in the root namespace: each node names the earlier ones as static peers
+      const node = await this.node({ name: `user${i}`, peers: nodes.map(n => n.info().addresses[0]!) })
+      const { token } = await admin.invite()
+      await node.join(token, `user${i}`)
+      nodes.push(node)
+    }
+    await waitFor(() => nodes.every(n => n.members('general').length === size && n.teamPeers('general').length === size - 1), 15_000, 'everyone in #general')
+    return nodes
   }
 
   async cleanup (): Promise<void> {
     await Promise.all(this.nodes.map(async n => n.stop()))
+    this.nodes = []
     await Promise.all(this.dirs.map(async d => rm(d, { recursive: true, force: true })))
   }
 }

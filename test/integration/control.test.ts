@@ -3,7 +3,7 @@ import { connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ControlClient } from '../../src/control/client.js'
 import { ControlServer, socketPathOf } from '../../src/control/server.js'
-import { InvalidTeamNameError, NodeNotRunningError, UnknownMethodError } from '../../src/errors.js'
+import { InvalidTeamNameError, NodeNotRunningError, NotInOrgError, UnknownMethodError } from '../../src/errors.js'
 import { Fixture } from '../helpers/nodes.js'
 import type { ControlEvent } from '../../src/control/protocol.js'
 import type { MessageView } from '../../src/events.js'
@@ -20,6 +20,8 @@ describe('control socket over a real node', () => {
 
   async function served (): Promise<{ client: ControlClient, dataDir: string }> {
     const node = await fx.node()
+    await node.createOrg('Acme')
+    await node.createTeam('dev')
     const server = new ControlServer(node)
     await server.start()
     servers.push(server)
@@ -31,14 +33,18 @@ describe('control socket over a real node', () => {
   it('is owner-only and answers info, send, history and teams', async () => {
     const { client, dataDir } = await served()
     expect((await stat(socketPathOf(dataDir))).mode & 0o777).toBe(0o600)
-    const info = await client.request<{ api: number, teams: string[] }>('info')
+    const info = await client.request<{ api: number, teams: string[], org: { name: string, admin: boolean } }>('info')
     expect(info.api).toBe(1)
-    expect(info.teams).toEqual(['general'])
+    expect(info.teams).toEqual(['dev', 'general'])
+    expect(info.org).toMatchObject({ name: 'Acme', admin: true })
     const sent = await client.request<MessageView>('send', { team: 'dev', text: 'ship it' })
     expect(sent.seq).toBe(1)
     const page = await client.request<{ messages: MessageView[] }>('history', { team: 'dev' })
     expect(page.messages.map(m => m.id)).toEqual([sent.id])
-    expect(await client.request('teams')).toEqual(['dev', 'general'])
+    expect(await client.request('teams')).toEqual([
+      { name: 'dev', epoch: 1, members: 1, joined: true },
+      { name: 'general', epoch: 1, members: 1, joined: true }
+    ])
   })
 
   it('streams events to subscribers, filtered by team', async () => {
@@ -67,7 +73,17 @@ describe('control socket over a real node', () => {
     })
     raw.destroy()
     expect(JSON.parse(reply)).toMatchObject({ id: null, error: { name: 'ProtocolError' } })
-    expect(await client.request('teams')).toEqual(['general'])
+    expect((await client.request<unknown[]>('teams')).length).toBe(2)
+  })
+
+  it('refuses to send before the node is in an org', async () => {
+    const node = await fx.node()
+    const server = new ControlServer(node)
+    await server.start()
+    servers.push(server)
+    const client = await ControlClient.connect(node.dataDir)
+    clients.push(client)
+    await expect(client.request('send', { team: 'general', text: 'x' })).rejects.toBeInstanceOf(NotInOrgError)
   })
 
   it('says clearly when no node is running', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
+import type { ParleyNode } from '../../src/node.js'
 
 describe('peer keeping (loopback, static peers)', () => {
   const fx = new Fixture()
@@ -20,10 +21,8 @@ describe('peer keeping (loopback, static peers)', () => {
   })
 
   it('redials a static peer that restarts, and messages flow again', async () => {
-    const a = await fx.node()
+    const [a, b] = await fx.office(2) as [ParleyNode, ParleyNode]
     const addr = a.info().addresses[0]!
-    const b = await fx.node({ peers: [addr] })
-    await waitFor(() => b.teamPeers('general').length === 1, 10_000, 'b sees a in general')
     const dataDir = a.dataDir
     await a.stop()
     await waitFor(() => b.peers().length === 0, 10_000, 'b notices a is gone')

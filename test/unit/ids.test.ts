@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidArgumentError, InvalidTeamNameError } from '../../src/errors.js'
 import { checkDisplayName, checkPeerId, checkTeamName, printable } from '../../src/ids.js'
-import { teamOfTopic, topicOfTeam } from '../../src/net/topics.js'
+import { orgTopic, teamOfTopic, topicOfTeam } from '../../src/net/topics.js'
 
 describe('ids', () => {
   it('accepts team names of the documented shape only', () => {
@@ -24,8 +24,11 @@ describe('ids', () => {
   })
 
   it('maps teams to topics and back, refusing foreign topics', () => {
-    expect(teamOfTopic(topicOfTeam('dev'))).toBe('dev')
-    expect(teamOfTopic('/other/topic')).toBeUndefined()
-    expect(teamOfTopic('/parley/1/team/Bad Name')).toBeUndefined()
+    const org = 'ab'.repeat(32)
+    expect(teamOfTopic(org, topicOfTeam(org, 'dev'))).toBe('dev')
+    expect(teamOfTopic(org, '/other/topic')).toBeUndefined()
+    expect(teamOfTopic(org, topicOfTeam('cd'.repeat(32), 'dev'))).toBeUndefined()
+    expect(teamOfTopic(org, `/parley/1/${org}/team/Bad Name`)).toBeUndefined()
+    expect(teamOfTopic(org, orgTopic(org))).toBeUndefined()
   })
 })

@@ -15,7 +15,7 @@ async function entry (key: Ed25519PrivateKey, team: string, seq: number, lamport
     seq,
     lamport,
     wallTime: Date.now(),
-    epoch: 0,
+    epoch: 1,
     prev: prev === undefined ? new Uint8Array(0) : new Uint8Array(prev.id),
     body: new Uint8Array(encodeBody({ text, authorName: 'x' }))
   })

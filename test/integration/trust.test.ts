@@ -1,0 +1,182 @@
+/**
+ * The trust model with real nodes in one process (loopback, static peers, no mDNS):
+ * membership, encryption, offboarding, and every kind of forgery the org rules refuse.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { generateIdentityKey } from '../../src/crypto/keys.js'
+import { InviteError, NotAdminError, NotMemberError } from '../../src/errors.js'
+import { createEntry, createRecord, decodeEntry, InviteToken } from '../../src/net/codec.js'
+import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
+import { orgTopic, topicOfTeam } from '../../src/net/topics.js'
+import { loadOrCreateIdentity } from '../../src/store/identity-file.js'
+import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
+import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
+import type { ParleyNode } from '../../src/node.js'
+import type { EntryLog } from '../../src/store/entry-log.js'
+import type { Org } from '../../src/teams/org.js'
+import type { Message } from '@libp2p/gossipsub'
+import { multiaddr } from '@multiformats/multiaddr'
+
+/** White-box access for assertions only: the node's org and log. */
+const internals = (n: ParleyNode): { org: Org, log: EntryLog } => n as unknown as { org: Org, log: EntryLog }
+
+/** A raw gossipsub peer that is no member of anything: an outsider on the LAN. */
+async function outsider (target: ParleyNode, topics: string[]): Promise<{ libp2p: ParleyLibp2p, received: Message[] }> {
+  const libp2p = await createParleyLibp2p({ privateKey: await generateIdentityKey(), listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false })
+  await libp2p.start()
+  const received: Message[] = []
+  libp2p.services.pubsub.addEventListener('message', (e) => { received.push(e.detail) })
+  for (const t of topics) libp2p.services.pubsub.subscribe(t)
+  await libp2p.dial(multiaddr(target.info().addresses[0]))
+  await waitFor(() => topics.every(t => libp2p.services.pubsub.getSubscribers(t).length > 0), 10_000, 'outsider sees the topic')
+  return { libp2p, received }
+}
+
+describe('trust: org, team keys, offboarding', () => {
+  const fx = new Fixture()
+  const taps: ParleyLibp2p[] = []
+  afterEach(async () => {
+    for (const t of taps.splice(0)) await t.stop()
+    await fx.cleanup()
+  })
+
+  it('encrypts team messages: an outsider on the topic sees only ciphertext and cannot post', async () => {
+    const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
+    const orgId = admin.info().org!.id
+    const tap = await outsider(admin, [topicOfTeam(orgId, 'general')])
+    taps.push(tap.libp2p)
+    await user.send('general', 'the secret launch date')
+    await waitFor(() => tap.received.length > 0, 10_000, 'outsider receives the gossip')
+    for (const m of tap.received) expect(Buffer.from(m.data).includes(Buffer.from('secret launch'))).toBe(false)
+    // the outsider signs an entry of its own: refused as not a member, never stored
+    const key = await generateIdentityKey()
+    const own = await createEntry(key, { team: 'general', seq: 1, lamport: 99, wallTime: Date.now(), epoch: 1, prev: new Uint8Array(0), body: new Uint8Array(40) })
+    const rejected = nextEvent(admin, 'entry:rejected', r => r.reason === 'NotMemberError')
+    await tap.libp2p.services.pubsub.publish(topicOfTeam(orgId, 'general'), own.bytes)
+    expect((await rejected).message).toMatch(/not a member/)
+    expect(await internals(admin).log.has(own.idHex)).toBe(false)
+  })
+
+  it('offboards in one step: removed everywhere, key rotated, connections refused, the rest keep chatting', async () => {
+    const [admin, stays, leaves] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
+    await admin.createTeam('dev', [stays.peerId, leaves.peerId])
+    await waitFor(() => stays.joinedTeams().includes('dev') && leaves.joinedTeams().includes('dev'), 10_000, 'dev reaches members')
+    const epochBefore = admin.teams().find(t => t.name === 'dev')!.epoch
+    await admin.removeMember(leaves.peerId)
+    // every team they were in got a new epoch, and the rest of the office knows
+    expect(admin.teams().find(t => t.name === 'dev')!.epoch).toBe(epochBefore + 1)
+    await waitFor(() => !stays.members().some(m => m.peerId === leaves.peerId), 10_000, 'removal reaches the others')
+    await waitFor(() => leaves.peers().length === 0, 10_000, 'removed node cut off')
+    // it dials again: the admin's gater drops it right after the handshake, and never admits it
+    const admitted: string[] = []
+    admin.addEventListener('peer:connected', (e) => { admitted.push(e.detail.peerId) })
+    await leaves.dial(admin.info().addresses[0]!).catch(() => {}) // refused either way
+    await waitFor(() => leaves.peers().length === 0, 10_000, 'redial dropped')
+    expect(admitted).not.toContain(leaves.peerId)
+    expect(admin.peers().map(p => p.peerId)).not.toContain(leaves.peerId)
+
+    const arrival = nextEvent(stays, 'message:added', m => m.text === 'after the removal')
+    const sent = await admin.send('dev', 'after the removal')
+    expect((await arrival).readable).toBe(true)
+    expect(sent.epoch).toBe(epochBefore + 1)
+    // even holding the ciphertext and every key it ever had, the removed node reads nothing
+    const stored = await internals(stays).log.get(sent.id)
+    const v = await decodeEntry(stored!.bytes)
+    expect(internals(leaves).org.decryptBody('dev', v.entry.epoch, v.author, v.entry.seq, v.entry.body)).toBeUndefined()
+    expect(internals(stays).org.decryptBody('dev', v.entry.epoch, v.author, v.entry.seq, v.entry.body)).toBeDefined()
+    // its own node learned of the removal before the connection closed, and refuses to post
+    await expect(leaves.send('general', 'still here?')).rejects.toBeInstanceOf(NotMemberError)
+    expect(leaves.joinedTeams()).toEqual([])
+  })
+
+  it('an offline member catches up on a removal and rotation when it returns, and reads what follows', async () => {
+    const [admin, away, leaves] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
+    const awayDir = away.dataDir
+    await away.stop()
+    await admin.removeMember(leaves.peerId)
+    const back = await fx.node({ dataDir: awayDir, peers: [admin.info().addresses[0]!] })
+    await waitFor(() => !back.members().some(m => m.peerId === leaves.peerId), 10_000, 'returning node learns of the removal')
+    expect(back.teams().find(t => t.name === 'general')?.epoch).toBe(admin.teams().find(t => t.name === 'general')?.epoch)
+    await waitFor(() => back.teamPeers('general').includes(admin.peerId), 10_000, 'back in general')
+    const arrival = nextEvent(back, 'message:added', m => m.text === 'welcome back')
+    await admin.send('general', 'welcome back')
+    const got = await arrival
+    expect(got.readable).toBe(true)
+    expect(got.authorName).toBe('admin')
+  })
+
+  it('refuses forged and rolled-back rosters, with a reason', async () => {
+    const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
+    const orgId = admin.info().org!.id
+    const org = Buffer.from(orgId, 'hex')
+    const tap = await outsider(user, [orgTopic(orgId)])
+    taps.push(tap.libp2p)
+    const userKey = (await loadOrCreateIdentity(user.dataDir, 'x')).key
+    const adminKey = (await loadOrCreateIdentity(admin.dataDir, 'x')).key
+    const general = internals(admin).org.state.teams.get('general')!
+    // forged: a member who is no admin writes a roster putting only themselves in general
+    const forged = await createRecord(userKey, {
+      org, seq: 1, lamport: 500, wallTime: Date.now(), prev: new Uint8Array(0),
+      roster: { team: 'general', epoch: general.current.epoch + 1, prev: Buffer.from(general.current.recordId, 'hex'), keyCheck: new Uint8Array(32), sealed: [{ member: new Uint8Array(userKey.publicKey.raw), sealed: new Uint8Array(60) }] }
+    })
+    const refusedForged = nextEvent(admin, 'org:refused', r => r.signer === user.peerId)
+    await tap.libp2p.services.pubsub.publish(orgTopic(orgId), forged.bytes)
+    expect((await refusedForged).reason).toMatch(/not an admin/)
+    // rolled back: the admin's own key signs a roster for an epoch already passed
+    const head = internals(admin).org.state.heads.get(admin.peerId)!
+    const rollback = await createRecord(adminKey, {
+      org, seq: head.seq + 1, lamport: 600, wallTime: Date.now(), prev: Buffer.from(head.idHex, 'hex'),
+      roster: { team: 'general', epoch: 1, prev: new Uint8Array(0), keyCheck: new Uint8Array(32), sealed: [{ member: new Uint8Array(adminKey.publicKey.raw), sealed: new Uint8Array(60) }] }
+    })
+    const refusedRollback = nextEvent(user, 'org:refused', r => /rolled-back/.test(r.reason))
+    await tap.libp2p.services.pubsub.publish(orgTopic(orgId), rollback.bytes)
+    await refusedRollback
+    expect(user.teams().find(t => t.name === 'general')?.members).toBe(2)
+  })
+
+  it('refuses a forged sender and a replayed entry', async () => {
+    const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
+    const orgId = admin.info().org!.id
+    const sent = await admin.send('general', 'original')
+    await waitFor(async () => (await user.history('general')).messages.some(m => m.id === sent.id), 10_000, 'delivery')
+    // restart the user so gossipsub's own duplicate cache is empty and the replay reaches the validator
+    const dir = user.dataDir
+    await user.stop()
+    const again = await fx.node({ dataDir: dir, peers: [admin.info().addresses[0]!] })
+    const tap = await outsider(again, [topicOfTeam(orgId, 'general')])
+    taps.push(tap.libp2p)
+    const original = await internals(admin).log.get(sent.id)
+    const replay = nextEvent(again, 'entry:rejected', r => r.reason === 'ReplayedEntryError')
+    await tap.libp2p.services.pubsub.publish(topicOfTeam(orgId, 'general'), original!.bytes)
+    await replay
+    // forged sender: the admin's key as author, another key's signature
+    const { Entry, SignedEntry } = await import('../../src/net/codec.js')
+    const signed = SignedEntry.decode(original!.bytes)
+    const inner = Entry.decode(signed.entry)
+    const forged = SignedEntry.encode({ entry: Entry.encode({ ...inner, seq: 2, prev: new Uint8Array(original!.id), lamport: inner.lamport + 1 }), signature: signed.signature })
+    const bad = nextEvent(again, 'entry:rejected', r => r.reason === 'BadSignatureError')
+    await tap.libp2p.services.pubsub.publish(topicOfTeam(orgId, 'general'), forged)
+    await bad
+    expect((await again.history('general')).messages.map(m => m.text)).toEqual(['original'])
+  })
+
+  it('invites work once, expire, and forged ones are refused', async () => {
+    const [admin] = await fx.office(1) as [ParleyNode]
+    const addr = admin.info().addresses[0]!
+    const { token } = await admin.invite({ expires: '1h' })
+    const first = await fx.node({ peers: [addr] })
+    await first.join(token, 'first')
+    const second = await fx.node({ peers: [addr] })
+    await expect(second.join(token, 'second')).rejects.toThrow(/already used/)
+    // forged: the right org and admin, a secret no admin issued
+    const decoded = InviteToken.decode(Buffer.from(token.slice('parley1:'.length), 'base64url'))
+    const forged = 'parley1:' + Buffer.from(InviteToken.encode({ ...decoded, secret: new Uint8Array(32).fill(7) })).toString('base64url')
+    await expect(second.join(forged, 'second')).rejects.toThrow(/not known to the org/)
+    await expect(second.join('parley1:garbage', 'second')).rejects.toBeInstanceOf(InviteError)
+    const { token: short } = await admin.invite({ expires: '1s' })
+    await new Promise(resolve => setTimeout(resolve, 1200))
+    await expect(second.join(short, 'second')).rejects.toThrow(/expired/)
+    // and a member who is not an admin cannot invite
+    await expect(first.invite()).rejects.toBeInstanceOf(NotAdminError)
+  })
+})

@@ -36,6 +36,8 @@ const STREAM_TIMEOUT_MS = 10_000
 const ORG_RESYNC_MS = 30_000
 /** How long a removed member's open connections stay up so the removal record reaches them. */
 const REMOVAL_GRACE_MS = 1_000
+/** How long an entry from a peer waits for the first org sync with that peer. */
+const ORG_SYNC_WAIT_MS = 2_000
 
 export interface ParleyInit {
   dataDir: string
@@ -131,6 +133,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   /** own appends run one at a time so sequence numbers never repeat */
   private sending: Promise<unknown> = Promise.resolve()
   private resync?: NodeJS.Timeout
+  /** peers we completed an org sync with since they connected */
+  private readonly orgSynced = new Set<string>()
+  /** org syncs under way, by peer */
+  private readonly orgSyncing = new Map<string, Promise<void>>()
   private state: 'new' | 'started' | 'stopped' = 'new'
 
   constructor (init: ParleyInit, identity: Identity, log: EntryLog, org: Org | undefined) {
@@ -283,7 +289,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       for (const target of targets) {
         let response: JoinResponse
         try {
-          const stream = await libp2p.dialProtocol(target, JOIN_PROTOCOL, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
+          const signal = options.signal === undefined ? AbortSignal.timeout(STREAM_TIMEOUT_MS) : AbortSignal.any([options.signal, AbortSignal.timeout(STREAM_TIMEOUT_MS)])
+          const stream = await libp2p.dialProtocol(target, JOIN_PROTOCOL, { signal })
           const pb = pbStream(stream, { maxDataLength: MAX_STREAM_MESSAGE })
           await pb.write(JoinRequest.decode(request), JoinRequest)
           response = await pb.read(JoinResponse, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
@@ -305,7 +312,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         waitingSaid = true
         this.safeDispatch('join:waiting', { org: invite.orgName, admins })
       }
-      await new Promise(resolve => setTimeout(resolve, Math.min(1000 * (attempt + 1), 5000)))
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(1000 * (attempt + 1), 5000))
+        options.signal?.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
+      })
     }
   }
 
@@ -511,6 +521,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       if (v.entry.team !== team) {
         throw new InvalidArgumentError(`entry for team ${v.entry.team} sent on the topic of ${team}`)
       }
+      // a node that was away learns of removals from this peer's org view before accepting its traffic
+      if (!this.orgSynced.has(from.toString())) {
+        await Promise.race([this.syncOrg(from), new Promise(resolve => setTimeout(resolve, ORG_SYNC_WAIT_MS))])
+      }
       const verdict = this.requireOrg().entryVerdict(team, v.entry.epoch, v.author)
       if (verdict === 'unknown-epoch') {
         // we are behind on rosters: ask the relaying peer, and let history sync bring the entry later
@@ -568,6 +582,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   }
 
   private readonly onPeerDisconnect = (evt: CustomEvent<PeerId>): void => {
+    this.orgSynced.delete(evt.detail.toString())
     this.safeDispatch('peer:disconnected', { peerId: evt.detail.toString() })
   }
 
@@ -575,8 +590,18 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     for (const peer of this.libp2p?.getPeers() ?? []) void this.syncOrg(peer)
   }
 
-  /** Ask a peer for the org records we lack. Failures are normal (peer not a member, gone). */
+  /** Ask a peer for the org records we lack; concurrent calls for one peer share one exchange. */
   private async syncOrg (peer: PeerId): Promise<void> {
+    const key = peer.toString()
+    const running = this.orgSyncing.get(key)
+    if (running !== undefined) return running
+    const run = this.syncOrgOnce(peer).finally(() => { this.orgSyncing.delete(key) })
+    this.orgSyncing.set(key, run)
+    return run
+  }
+
+  /** One org sync exchange. Failures are normal (peer not a member, gone). */
+  private async syncOrgOnce (peer: PeerId): Promise<void> {
     const org = this.org
     const libp2p = this.libp2p
     if (org === undefined || libp2p === undefined || this.state !== 'started') return
@@ -587,12 +612,14 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       await pb.write({ org: new Uint8Array(Buffer.from(org.orgId, 'hex')), heads }, OrgHeads)
       const reply = await pb.read(OrgRecords, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
       await stream.close().catch(() => {})
-      if (reply.records.length === 0) return
-      const change = await org.ingest(reply.records)
-      for (const e of change.errors) {
-        this.safeDispatch('entry:rejected', { from: peer.toString(), team: '', reason: e.name, message: e.message })
+      if (reply.records.length > 0) {
+        const change = await org.ingest(reply.records)
+        for (const e of change.errors) {
+          this.safeDispatch('entry:rejected', { from: peer.toString(), team: '', reason: e.name, message: e.message })
+        }
+        this.afterOrgChange(change, [])
       }
-      this.afterOrgChange(change, [])
+      this.orgSynced.add(peer.toString())
     } catch {
       // not a member of our org, an old version, or gone: the periodic resync tries again
     }

@@ -83,6 +83,8 @@ export class Org {
   /** team -> epoch -> key, for the epochs this node was given */
   private readonly keys = new Map<string, Map<number, Uint8Array>>()
   private readonly openedRosters = new Set<string>()
+  /** admin actions run one at a time: two records with one seq would be a fork of our own chain */
+  private writing: Promise<unknown> = Promise.resolve()
 
   private constructor (orgId: string, log: EntryLog, me: OrgIdentity, records: VerifiedRecord[]) {
     this.orgId = orgId
@@ -263,6 +265,12 @@ export class Org {
 
   // ---- admin actions: each writes signed records ----
 
+  private async exclusive<T> (fn: () => Promise<T>): Promise<T> {
+    const run = this.writing.then(fn, fn)
+    this.writing = run.catch(() => {})
+    return run
+  }
+
   private requireAdmin (): void {
     if (!this.isAdmin()) throw new NotAdminError('only an admin can do that')
   }
@@ -318,38 +326,46 @@ export class Org {
 
   /** Create a team with this admin and `members` in it. */
   async createTeam (team: string, members: string[]): Promise<VerifiedRecord[]> {
-    this.requireAdmin()
-    checkTeamName(team)
-    if (this.folded.teams.has(team)) throw new InvalidArgumentError(`team ${team} already exists`)
-    return [await this.writeRoster(team, [this.me.peerId, ...members.map(checkPeerId)])]
+    return this.exclusive(async () => {
+      this.requireAdmin()
+      checkTeamName(team)
+      if (this.folded.teams.has(team)) throw new InvalidArgumentError(`team ${team} already exists`)
+      return [await this.writeRoster(team, [this.me.peerId, ...members.map(checkPeerId)])]
+    })
   }
 
   /** Add directory members to a team (new epoch, new key). */
   async addToTeam (team: string, members: string[]): Promise<VerifiedRecord[]> {
-    this.requireAdmin()
-    const t = this.folded.teams.get(checkTeamName(team))
-    if (t === undefined) throw new InvalidArgumentError(`there is no team ${team}`)
-    return [await this.writeRoster(team, [...t.current.members, ...members.map(checkPeerId)])]
+    return this.exclusive(async () => {
+      this.requireAdmin()
+      const t = this.folded.teams.get(checkTeamName(team))
+      if (t === undefined) throw new InvalidArgumentError(`there is no team ${team}`)
+      return [await this.writeRoster(team, [...t.current.members, ...members.map(checkPeerId)])]
+    })
   }
 
   /** Take a member out of one team (new epoch, new key they do not get). */
   async removeFromTeam (team: string, member: string): Promise<VerifiedRecord[]> {
-    this.requireAdmin()
-    const t = this.folded.teams.get(checkTeamName(team))
-    if (t === undefined) throw new InvalidArgumentError(`there is no team ${team}`)
-    if (!t.current.members.has(checkPeerId(member))) throw new NotMemberError(`${member} is not in ${team}`)
-    const rest = [...t.current.members].filter(m => m !== member)
-    if (rest.length === 0) throw new InvalidArgumentError('a team keeps at least one member')
-    return [await this.writeRoster(team, rest)]
+    return this.exclusive(async () => {
+      this.requireAdmin()
+      const t = this.folded.teams.get(checkTeamName(team))
+      if (t === undefined) throw new InvalidArgumentError(`there is no team ${team}`)
+      if (!t.current.members.has(checkPeerId(member))) throw new NotMemberError(`${member} is not in ${team}`)
+      const rest = [...t.current.members].filter(m => m !== member)
+      if (rest.length === 0) throw new InvalidArgumentError('a team keeps at least one member')
+      return [await this.writeRoster(team, rest)]
+    })
   }
 
   /** Make a directory member an admin. */
   async addAdmin (peerId: string): Promise<VerifiedRecord[]> {
-    this.requireAdmin()
-    const m = this.folded.members.get(checkPeerId(peerId))
-    if (m === undefined) throw new NotMemberError(`${peerId} is not in the directory: invite them first`)
-    if (m.admin) throw new InvalidArgumentError(`${m.name} is already an admin`)
-    return [await this.write({ addMember: { member: m.publicKey, name: m.name, boxKey: m.boxKey, admin: true, invite: new Uint8Array(0) } })]
+    return this.exclusive(async () => {
+      this.requireAdmin()
+      const m = this.folded.members.get(checkPeerId(peerId))
+      if (m === undefined) throw new NotMemberError(`${peerId} is not in the directory: invite them first`)
+      if (m.admin) throw new InvalidArgumentError(`${m.name} is already an admin`)
+      return [await this.write({ addMember: { member: m.publicKey, name: m.name, boxKey: m.boxKey, admin: true, invite: new Uint8Array(0) } })]
+    })
   }
 
   /**
@@ -357,55 +373,61 @@ export class Org {
    * they were in, so nothing written from now on is readable with what they hold.
    */
   async removeMember (peerId: string): Promise<VerifiedRecord[]> {
-    this.requireAdmin()
-    const m = this.folded.members.get(checkPeerId(peerId))
-    if (m === undefined) throw new NotMemberError(`${peerId} is not in the directory`)
-    const theirTeams = [...this.folded.teams.values()].filter(t => t.current.members.has(peerId))
-    const written = [await this.write({ removeMember: { member: m.publicKey, cutoffSeq: this.folded.heads.get(peerId)?.seq ?? 0 } })]
-    for (const t of theirTeams) {
-      const rest = [...t.current.members].filter(x => x !== peerId && this.folded.members.has(x))
-      if (rest.length > 0) written.push(await this.writeRoster(t.name, rest))
-    }
-    return written
+    return this.exclusive(async () => {
+      this.requireAdmin()
+      const m = this.folded.members.get(checkPeerId(peerId))
+      if (m === undefined) throw new NotMemberError(`${peerId} is not in the directory`)
+      const theirTeams = [...this.folded.teams.values()].filter(t => t.current.members.has(peerId))
+      const written = [await this.write({ removeMember: { member: m.publicKey, cutoffSeq: this.folded.heads.get(peerId)?.seq ?? 0 } })]
+      for (const t of theirTeams) {
+        const rest = [...t.current.members].filter(x => x !== peerId && this.folded.members.has(x))
+        if (rest.length > 0) written.push(await this.writeRoster(t.name, rest))
+      }
+      return written
+    })
   }
 
   /** Make an invite and return its token, to be handed to the newcomer out of band. */
   async createInvite (teams: string[], ttlMs: number, addresses: string[]): Promise<{ token: string, expires: number, records: VerifiedRecord[] }> {
-    this.requireAdmin()
-    const wanted = [...new Set(['general', ...teams.map(checkTeamName)])]
-    for (const t of wanted) if (!this.folded.teams.has(t)) throw new InvalidArgumentError(`there is no team ${t}`)
-    if (ttlMs <= 0 || ttlMs > 30 * 86_400_000) throw new InvalidArgumentError('an invite lasts from 1 second to 30 days')
-    const secret = new Uint8Array(randomBytes(32))
-    const expires = Date.now() + ttlMs
-    const record = await this.write({ invite: { id: inviteIdOf(secret), expires, teams: wanted } })
-    const admins = [...this.folded.members.values()].filter(m => m.admin).map(m => m.publicKey)
-    const token = INVITE_PREFIX + Buffer.from(InviteToken.encode({
-      org: new Uint8Array(Buffer.from(this.orgId, 'hex')),
-      orgName: this.name,
-      admins,
-      secret,
-      expires,
-      addresses
-    })).toString('base64url')
-    return { token, expires, records: [record] }
+    return this.exclusive(async () => {
+      this.requireAdmin()
+      const wanted = [...new Set(['general', ...teams.map(checkTeamName)])]
+      for (const t of wanted) if (!this.folded.teams.has(t)) throw new InvalidArgumentError(`there is no team ${t}`)
+      if (ttlMs <= 0 || ttlMs > 30 * 86_400_000) throw new InvalidArgumentError('an invite lasts from 1 second to 30 days')
+      const secret = new Uint8Array(randomBytes(32))
+      const expires = Date.now() + ttlMs
+      const record = await this.write({ invite: { id: inviteIdOf(secret), expires, teams: wanted } })
+      const admins = [...this.folded.members.values()].filter(m => m.admin).map(m => m.publicKey)
+      const token = INVITE_PREFIX + Buffer.from(InviteToken.encode({
+        org: new Uint8Array(Buffer.from(this.orgId, 'hex')),
+        orgName: this.name,
+        admins,
+        secret,
+        expires,
+        addresses
+      })).toString('base64url')
+      return { token, expires, records: [record] }
+    })
   }
 
   /** As an admin, admit the holder of an invite secret: add them and put them in the invite's teams. */
   async admit (joiner: string, secret: Uint8Array, name: string, boxKey: Uint8Array): Promise<VerifiedRecord[]> {
-    this.requireAdmin()
-    const invite = this.folded.invites.get(hex(inviteIdOf(secret)))
-    if (invite === undefined) throw new InviteError('this invite is not known to the org (forged, or not yet synced)')
-    if (invite.usedBy !== undefined) throw new InviteError('this invite was already used')
-    if (Date.now() > invite.expires) throw new InviteError('this invite has expired')
-    if (this.folded.removed.has(joiner)) throw new InviteError('this identity was removed from the org; join with a new one')
-    if (boxKey.length !== 32) throw new InvalidArgumentError('bad box key')
-    const publicKey = peerIdFromString(joiner).publicKey?.raw
-    if (publicKey === undefined) throw new InvalidArgumentError('joiner has no Ed25519 key')
-    const written = [await this.write({ addMember: { member: new Uint8Array(publicKey), name: checkDisplayName(name), boxKey: new Uint8Array(boxKey), admin: false, invite: inviteIdOf(secret) } })]
-    for (const team of invite.teams) {
-      const t = this.folded.teams.get(team)
-      if (t !== undefined && !t.current.members.has(joiner)) written.push(await this.writeRoster(team, [...t.current.members, joiner]))
-    }
-    return written
+    return this.exclusive(async () => {
+      this.requireAdmin()
+      const invite = this.folded.invites.get(hex(inviteIdOf(secret)))
+      if (invite === undefined) throw new InviteError('this invite is not known to the org (forged, or not yet synced)')
+      if (invite.usedBy !== undefined) throw new InviteError('this invite was already used')
+      if (Date.now() > invite.expires) throw new InviteError('this invite has expired')
+      if (this.folded.removed.has(joiner)) throw new InviteError('this identity was removed from the org; join with a new one')
+      if (boxKey.length !== 32) throw new InvalidArgumentError('bad box key')
+      const publicKey = peerIdFromString(joiner).publicKey?.raw
+      if (publicKey === undefined) throw new InvalidArgumentError('joiner has no Ed25519 key')
+      const written = [await this.write({ addMember: { member: new Uint8Array(publicKey), name: checkDisplayName(name), boxKey: new Uint8Array(boxKey), admin: false, invite: inviteIdOf(secret) } })]
+      for (const team of invite.teams) {
+        const t = this.folded.teams.get(team)
+        if (t !== undefined && !t.current.members.has(joiner)) written.push(await this.writeRoster(team, [...t.current.members, joiner]))
+      }
+      return written
+    })
   }
 }

@@ -178,5 +178,32 @@ describe('trust: org, team keys, offboarding', () => {
     await expect(second.join(short, 'second')).rejects.toThrow(/expired/)
     // and a member who is not an admin cannot invite
     await expect(first.invite()).rejects.toBeInstanceOf(NotAdminError)
+    // concurrent admin actions never fork the admin's own record chain
+    const tokens = await Promise.all([admin.invite(), admin.invite(), admin.createTeam('ops'), admin.invite()])
+    expect(internals(admin).org.state.refused).toEqual([])
+    const third = await fx.node({ peers: [addr] })
+    await third.join(tokens[3]!.token, 'third')
+  })
+})
+
+describe('trust: several admins', () => {
+  const fx = new Fixture()
+  afterEach(async () => { await fx.cleanup() })
+
+  it('a second admin can invite and offboard while the first is away', async () => {
+    const [first, second, other] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
+    await expect(second.invite()).rejects.toBeInstanceOf(NotAdminError)
+    await first.addAdmin(second.peerId)
+    await waitFor(() => second.info().org?.admin === true, 10_000, 'promotion reaches the new admin')
+    await first.stop()
+    const { token } = await second.invite({ expires: '1h' })
+    const newcomer = await fx.node({ peers: [second.info().addresses[0]!] })
+    await newcomer.join(token, 'newcomer')
+    await second.removeMember(other.peerId)
+    expect(second.members().map(m => m.name).sort()).toEqual(['admin', 'newcomer', 'user1'])
+    await waitFor(() => newcomer.members().length === 3, 10_000, 'newcomer sees the removal')
+    const arrival = nextEvent(newcomer, 'message:added', m => m.text === 'hi newcomer')
+    await second.send('general', 'hi newcomer')
+    expect((await arrival).readable).toBe(true)
   })
 })

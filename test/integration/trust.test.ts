@@ -182,7 +182,7 @@ describe('trust: org, team keys, offboarding', () => {
     const tokens = await Promise.all([admin.invite(), admin.invite(), admin.createTeam('ops'), admin.invite()])
     expect(internals(admin).org.state.refused).toEqual([])
     const third = await fx.node({ peers: [addr] })
-    await third.join(tokens[3]!.token, 'third')
+    await third.join(tokens[3].token, 'third')
   })
 })
 

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ControlClient } from '../control/client.js'
 import { ControlServer } from '../control/server.js'
-import { InvalidArgumentError, InvalidTeamNameError, NodeNotRunningError } from '../errors.js'
+import { InvalidArgumentError, InvalidTeamNameError, InviteError, NodeNotRunningError } from '../errors.js'
 import { checkDisplayName, checkPeerId, checkTeamName, peerIdOfPublicKey, printable } from '../ids.js'
 import { createNode } from '../node.js'
 import { parseDuration } from '../teams/org.js'
@@ -171,13 +171,19 @@ const commands: Record<string, Command> = {
         said.waiting = true
         err('parley join: waiting for an admin of the organisation to be reachable on the LAN…')
       }
+      const timeoutText = typeof values.timeout === 'string' ? values.timeout : '10m'
       const info = await viaNodeOrClient(dataDir, values, async (c) => {
         c.onEvent((e) => { if (e.event === 'join:waiting') sayWaiting() })
         await c.request('subscribe', { events: ['join:waiting'] })
-        return c.request<NodeInfo>('join', { token, name })
+        return c.request<NodeInfo>('join', { token, name, timeoutMs: timeout })
       }, async (node) => {
         node.addEventListener('join:waiting', sayWaiting)
-        return node.join(token, name, { signal: AbortSignal.timeout(timeout) })
+        try {
+          return await node.join(token, name, { signal: AbortSignal.timeout(timeout) })
+        } catch (e) {
+          if ((e as Error).name === 'TimeoutError') throw new InviteError(`no admin of the organisation answered within ${timeoutText}; try again when one is online`)
+          throw e
+        }
       })
       out(values.json === true ? JSON.stringify(info) : `joined ${info.org?.name} as ${info.name} (${info.peerId}); teams: ${info.teams.map(t => '#' + t).join(' ')}`)
       return 0

@@ -4,7 +4,7 @@
 import { chmod, unlink } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { InvalidArgumentError, ProtocolError, UnknownMethodError } from '../errors.js'
+import { InvalidArgumentError, InviteError, ProtocolError, UnknownMethodError } from '../errors.js'
 import { EVENT_NAMES } from '../events.js'
 import { CONTROL_API_VERSION, LineSplitter, parseRequest, SOCKET_FILE } from './protocol.js'
 import type { ControlEvent, ControlResponse } from './protocol.js'
@@ -77,7 +77,15 @@ export class ControlServer {
         const expires = optionalString(p, 'expires')
         return node.invite({ teams: optionalStrings(p, 'teams') ?? [], ...(expires !== undefined ? { expires } : {}) })
       },
-      join: async (p) => node.join(requiredString(p, 'token'), requiredString(p, 'name')),
+      join: async (p) => {
+        const timeoutMs = optionalInteger(p, 'timeoutMs') ?? 600_000
+        try {
+          return await node.join(requiredString(p, 'token'), requiredString(p, 'name'), { signal: AbortSignal.timeout(timeoutMs) })
+        } catch (e) {
+          if ((e as Error).name === 'TimeoutError') throw new InviteError(`no admin of the organisation answered within ${Math.round(timeoutMs / 1000)} s; try again when one is online`)
+          throw e
+        }
+      },
       'admin.add-admin': async (p) => { await node.addAdmin(requiredString(p, 'peer')); return node.members() },
       'admin.remove': async (p) => { await node.removeMember(requiredString(p, 'peer')); return node.members() },
       'team.create': async (p) => { await node.createTeam(requiredString(p, 'team'), optionalStrings(p, 'members') ?? []); return node.teams() },

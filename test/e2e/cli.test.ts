@@ -41,6 +41,22 @@ describe('parley CLI', () => {
     expect(viaEnv.stdout).toBe(viaFlag.stdout)
   })
 
+  it('join refuses a damaged token, and says it is waiting while no admin answers', async () => {
+    const data = join(root, 'joiner')
+    const damaged = await runCli(['join', 'parley1:AAAA', '--name', 'Jo', '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0', '--data', data])
+    expect(damaged.code).toBe(1)
+    expect(damaged.stderr).toMatch(/damaged/)
+    // a valid token of an org whose admin is not running: it waits, then gives up at --timeout
+    const admin = await Daemon.start(join(root, 'lonely-admin'), LOOPBACK)
+    await admin.cli('org', 'create', 'Lonely')
+    const token = (await admin.cli('invite')).stdout.trim()
+    await admin.stop('SIGTERM')
+    const waiting = await runCli(['join', token, '--name', 'Jo', '--timeout', '3s', '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0', '--data', data])
+    expect(waiting.code).toBe(1)
+    expect(waiting.stderr).toMatch(/waiting for an admin/)
+    expect(waiting.stderr).toMatch(/no admin of the organisation answered within 3s/)
+  })
+
   it('gives a clear message and a non-zero exit for bad usage and no running node', async () => {
     const data = join(root, 'none')
     const noNode = await runCli(['peers', '--data', data])
@@ -99,6 +115,23 @@ describe('parley CLI', () => {
     expect(hist.stdout).toMatch(/#general {2}Dee \(…\w+\): hello there/)
     const peers = await d.cli('peers', '--json')
     expect(JSON.parse(peers.stdout)).toEqual([])
+
+    // team administration through the CLI
+    expect((await d.cli('team', 'create', 'dev')).code).toBe(0)
+    const dup = await d.cli('team', 'create', 'dev')
+    expect(dup.code).toBe(2)
+    expect(dup.stderr).toMatch(/already exists/)
+    const teams = JSON.parse((await d.cli('team', 'list', '--json')).stdout) as Array<{ name: string, joined: boolean, epoch: number }>
+    expect(teams.map(t => `${t.name}:${t.epoch}:${t.joined}`)).toEqual(['dev:1:true', 'general:1:true'])
+    const members = await d.cli('members', '--team', 'dev')
+    expect(members.stdout).toMatch(/● Dee .* admin {2}#dev #general/)
+    const notAMember = await d.cli('team', 'add', 'dev', '12D3KooWFydWYAwTG1eeJWJzfPy8wQpNiNyKHfpd8jqpAimei13V')
+    expect(notAMember.code).toBe(1)
+    expect(notAMember.stderr).toMatch(/not in the directory/)
+    const badInvite = await d.cli('invite', '--expires', 'forever')
+    expect(badInvite.code).toBe(2)
+    const invite = await d.cli('invite', '--team', 'dev', '--expires', '2h')
+    expect(invite.stdout.trim()).toMatch(/^parley1:[\w-]+$/)
 
     expect(await d.stop('SIGTERM')).toBe(0)
     await expect(stat(join(data, 'control.sock'))).rejects.toThrow(/ENOENT/)

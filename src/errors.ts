@@ -62,6 +62,12 @@ export class RecordRefusedError extends ParleyError {}
 /** An entry seen before: a replay. */
 export class ReplayedEntryError extends ParleyError {}
 
+/** A history range with a hole or a broken hash chain in an author's feed. */
+export class GappedRangeError extends ParleyError {}
+
+/** An entry of another team than the one asked for or served. */
+export class OutOfTeamError extends ParleyError {}
+
 /** Names of every error class, so a client can rebuild errors sent over the control socket. */
 export const errorClasses = {
   InvalidArgumentError,
@@ -80,5 +86,7 @@ export const errorClasses = {
   NotMemberError,
   InviteError,
   RecordRefusedError,
-  ReplayedEntryError
+  ReplayedEntryError,
+  GappedRangeError,
+  OutOfTeamError
 } as const

@@ -73,6 +73,8 @@ export interface ParleyEvents {
   'peer:disconnected': CustomEvent<{ peerId: string }>
   'entry:rejected': CustomEvent<EntryRejection>
   'entry:forked': CustomEvent<ForkEvidence>
+  /** a history sync with a peer finished; `received` entries were new here */
+  'history:synced': CustomEvent<{ team: string, peer: string, received: number }>
   'org:changed': CustomEvent<OrgChangeView>
   'org:refused': CustomEvent<RecordRefusal>
   /** `join` found no admin to talk to yet and keeps trying */
@@ -82,5 +84,5 @@ export interface ParleyEvents {
 }
 
 /** The names of the events, for clients that subscribe by name. */
-export const EVENT_NAMES = ['message:added', 'peer:connected', 'peer:disconnected', 'entry:rejected', 'entry:forked', 'org:changed', 'org:refused', 'join:waiting', 'node:warning'] as const satisfies ReadonlyArray<keyof ParleyEvents>
+export const EVENT_NAMES = ['message:added', 'peer:connected', 'peer:disconnected', 'entry:rejected', 'entry:forked', 'history:synced', 'org:changed', 'org:refused', 'join:waiting', 'node:warning'] as const satisfies ReadonlyArray<keyof ParleyEvents>
 export type EventName = typeof EVENT_NAMES[number]

@@ -31,9 +31,18 @@ export function checkDisplayName (name: unknown): string {
   return trimmed
 }
 
-/** The peer id string of a raw Ed25519 public key. */
+const peerIdCache = new Map<string, string>()
+
+/** The peer id string of a raw Ed25519 public key (memoised: an office has few authors, and logs many entries). */
 export function peerIdOfPublicKey (publicKey: Uint8Array): string {
-  return peerIdFromPublicKey(publicKeyFromRaw(publicKey)).toString()
+  const key = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('base64')
+  let id = peerIdCache.get(key)
+  if (id === undefined) {
+    id = peerIdFromPublicKey(publicKeyFromRaw(publicKey)).toString()
+    if (peerIdCache.size >= 10_000) peerIdCache.clear()
+    peerIdCache.set(key, id)
+  }
+  return id
 }
 
 /** Throw InvalidArgumentError unless `id` parses as a libp2p peer id. */

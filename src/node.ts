@@ -15,6 +15,7 @@ import { createEntry, decodeBody, decodeEntry, encodeBody, JoinRequest, JoinResp
 import { createParleyLibp2p } from './net/libp2p-node.js'
 import { PeerKeeper } from './net/peer-keeper.js'
 import { JOIN_PROTOCOL, ORG_SYNC_PROTOCOL, orgTopic, teamOfTopic, topicOfTeam } from './net/topics.js'
+import { HistorySync } from './history/history-sync.js'
 import { EntryLog } from './store/entry-log.js'
 import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
 import { decodeInviteToken, Org, parseDuration } from './teams/org.js'
@@ -38,6 +39,8 @@ const ORG_RESYNC_MS = 30_000
 const REMOVAL_GRACE_MS = 1_000
 /** How long an entry from a peer waits for the first org sync with that peer. */
 const ORG_SYNC_WAIT_MS = 2_000
+/** How long a first post waits for history sync to confirm this node's own feed head. */
+const OWN_HEAD_WAIT_MS = 5_000
 
 export interface ParleyInit {
   dataDir: string
@@ -65,6 +68,18 @@ export interface NodeInfo {
 export interface HistoryResult {
   messages: MessageView[]
   before?: string
+}
+
+/** Per team: what this node holds and what it is fetching. */
+export interface SyncStatus {
+  team: string
+  /** entries held */
+  entries: number
+  /** per author, the end of the unbroken run held */
+  authors: Array<{ author: string, name: string, seq: number }>
+  fetching: Array<{ peer: string, started: number, received: number }>
+  /** when a sync of this team last completed, ms since the epoch */
+  lastSynced?: number
 }
 
 /** A team as listed by `teams()`. */
@@ -127,9 +142,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private org?: Org
   private libp2p?: ParleyLibp2p
   private keeper?: PeerKeeper
+  private historySync?: HistorySync
   private readonly subscribed = new Set<string>()
-  /** entries the topic validator checked, handed to the message handler without a second check */
-  private readonly validated = new WeakMap<Message, VerifiedEntry>()
+  /** entries the topic validator checked, with the peer that relayed them, for the message handler */
+  private readonly validated = new WeakMap<Message, { v: VerifiedEntry, from: PeerId }>()
   /** own appends run one at a time so sequence numbers never repeat */
   private sending: Promise<unknown> = Promise.resolve()
   private resync?: NodeJS.Timeout
@@ -172,10 +188,21 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     libp2p.services.pubsub.addEventListener('message', this.onGossip)
     await libp2p.handle(ORG_SYNC_PROTOCOL, (stream, connection) => { void this.serveOrgSync(stream, connection) })
     await libp2p.handle(JOIN_PROTOCOL, (stream, connection) => { void this.serveJoin(stream, connection) })
+    this.historySync = new HistorySync({ libp2p, log: this.log, org: () => this.org }, {
+      onStored: (entries) => {
+        // building views decrypts; skip it when nobody listens (a large catch-up)
+        if (this.listenerCount('message:added') === 0) return
+        for (const v of entries) this.safeDispatch('message:added', this.toView(v))
+      },
+      onRefused: (from, team, e) => { this.safeDispatch('entry:rejected', { from, team, reason: e.name, message: e.message }) },
+      onFork: (v, existingId) => { this.safeDispatch('entry:forked', { team: v.entry.team, author: v.author, seq: v.entry.seq, existingId, forkId: v.idHex }) },
+      onSynced: (team, peer, received) => { this.safeDispatch('history:synced', { team, peer, received }) }
+    })
+    await this.historySync.start()
     this.updateSubscriptions()
     this.keeper = new PeerKeeper(libp2p, { staticPeers: this.init.peers ?? [], onWarning: (m) => { this.warn(m) } })
     this.keeper.start()
-    this.resync = setInterval(() => { this.syncOrgWithAll() }, ORG_RESYNC_MS)
+    this.resync = setInterval(() => { this.syncWithAll() }, ORG_RESYNC_MS)
     this.resync.unref()
   }
 
@@ -449,6 +476,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const libp2p = this.requireStarted()
     const org = this.requireOrg()
     const plaintext = encodeBody({ text, authorName: this.name })
+    await this.confirmOwnHead(team)
     const run = this.sending.then(async () => {
       const head = await this.log.feedHead(team, this.peerId)
       const seq = (head?.entry.seq ?? 0) + 1
@@ -476,6 +504,23 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       this.warn(`message ${view.id.slice(0, 12)} stored but not published: ${(err as Error).message}`)
     }
     return view
+  }
+
+  /**
+   * Before the first post in a team since start, fetch the team from the peers at hand: a node
+   * restored from an old backup learns its own feed's head from them and never reuses a sequence
+   * number. Bounded: with nobody reachable, posting goes ahead.
+   */
+  private async confirmOwnHead (team: string): Promise<void> {
+    const history = this.historySync
+    const libp2p = this.libp2p
+    if (history === undefined || libp2p === undefined || history.syncedTeams.has(team)) return
+    const peers = libp2p.services.pubsub.getSubscribers(topicOfTeam(this.requireOrg().orgId, team))
+    if (peers.length === 0) return
+    await Promise.race([
+      Promise.all(peers.map(async p => history.syncTeam(p, team))),
+      new Promise(resolve => setTimeout(resolve, OWN_HEAD_WAIT_MS))
+    ])
   }
 
   /** A page of a team's history in display order, oldest first. */
@@ -533,7 +578,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       }
       if (verdict !== 'ok') throw new NotMemberError(verdict)
       if (await this.log.has(v.idHex)) throw new ReplayedEntryError(`entry ${v.idHex.slice(0, 12)} was already received`)
-      this.validated.set(msg, v)
+      this.validated.set(msg, { v, from })
       return TopicValidatorResult.Accept
     } catch (err) {
       const e = err as Error
@@ -554,16 +599,19 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   }
 
   private readonly onGossip = (evt: CustomEvent<Message>): void => {
-    const v = this.validated.get(evt.detail)
-    if (v === undefined) return
-    void this.accept(v)
+    const validated = this.validated.get(evt.detail)
+    if (validated === undefined) return
+    void this.accept(validated.v, validated.from)
   }
 
-  private async accept (v: VerifiedEntry): Promise<void> {
+  private async accept (v: VerifiedEntry, from: PeerId): Promise<void> {
     try {
       const outcome = await this.log.append(v)
       if (outcome.status === 'added') {
         this.safeDispatch('message:added', this.toView(v))
+        // a gap before this entry: fetch what is missing from the peer that relayed it
+        const head = (await this.log.contiguousHeads(v.entry.team)).get(v.author)
+        if ((head?.seq ?? 0) < v.entry.seq) void this.historySync?.syncTeam(from, v.entry.team)
       } else if (outcome.status === 'fork') {
         this.safeDispatch('entry:forked', { team: v.entry.team, author: v.author, seq: v.entry.seq, existingId: outcome.existingId, forkId: v.idHex })
       }
@@ -578,7 +626,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const peerId = evt.detail.toString()
     const addresses = this.libp2p?.getConnections(evt.detail).map(c => c.remoteAddr.toString()) ?? []
     this.safeDispatch('peer:connected', { peerId, addresses })
-    void this.syncOrg(evt.detail)
+    // membership first, then history: entries are checked against the rosters
+    void this.syncOrg(evt.detail).then(async () => this.syncHistoryWith(evt.detail))
   }
 
   private readonly onPeerDisconnect = (evt: CustomEvent<PeerId>): void => {
@@ -586,8 +635,36 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.safeDispatch('peer:disconnected', { peerId: evt.detail.toString() })
   }
 
-  private syncOrgWithAll (): void {
-    for (const peer of this.libp2p?.getPeers() ?? []) void this.syncOrg(peer)
+  private syncWithAll (): void {
+    for (const peer of this.libp2p?.getPeers() ?? []) void this.syncOrg(peer).then(async () => this.syncHistoryWith(peer))
+  }
+
+  /** Fetch from `peer` what it holds of every team we share with it. */
+  private async syncHistoryWith (peer: PeerId): Promise<void> {
+    const org = this.org
+    const history = this.historySync
+    if (org === undefined || history === undefined || this.state !== 'started') return
+    const shared = org.myTeams().filter(t => org.state.teams.get(t)?.current.members.has(peer.toString()) === true)
+    await Promise.all(shared.map(async t => history.syncTeam(peer, t)))
+  }
+
+  /** Per team this node is in: what it holds and what it is fetching. */
+  async syncStatus (): Promise<SyncStatus[]> {
+    const org = this.requireOrg()
+    const out: SyncStatus[] = []
+    for (const team of org.myTeams()) {
+      const heads = await this.log.contiguousHeads(team)
+      const status: SyncStatus = {
+        team,
+        entries: await this.log.count(team),
+        authors: [...heads].map(([author, h]) => ({ author, name: org.member(author)?.name ?? '', seq: h.seq })).sort((a, b) => a.name.localeCompare(b.name)),
+        fetching: [...this.historySync?.fetching.values() ?? []].filter(f => f.team === team).map(f => ({ peer: f.peer, started: f.started, received: f.received }))
+      }
+      const last = this.historySync?.lastSynced.get(team)
+      if (last !== undefined) status.lastSynced = last
+      out.push(status)
+    }
+    return out
   }
 
   /** Ask a peer for the org records we lack; concurrent calls for one peer share one exchange. */

@@ -72,6 +72,7 @@ export class ControlServer {
       peers: () => node.peers(),
       teams: () => node.teams(),
       members: (p) => node.members(optionalString(p, 'team')),
+      'sync-status': async () => node.syncStatus(),
       'org.create': async (p) => node.createOrg(requiredString(p, 'name')),
       invite: async (p) => {
         const expires = optionalString(p, 'expires')

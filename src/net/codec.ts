@@ -5,10 +5,10 @@
 import { contentId, ED25519_PUBLIC_KEY_LENGTH, signForDomain, verifyForDomain } from '../crypto/keys.js'
 import { BadSignatureError, InvalidEntryError, MessageTooLargeError } from '../errors.js'
 import { peerIdOfPublicKey, TEAM_NAME } from '../ids.js'
-import { Body, Entry, EpochKeys, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, SignedEntry, SignedRecord } from './wire.js'
+import { Body, Entry, EpochKeys, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, SignedEntry, SignedRecord } from './wire.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 
-export { Body, Entry, EpochKeys, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, SignedEntry, SignedRecord }
+export { Body, Entry, EpochKeys, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, SignedEntry, SignedRecord }
 
 /** The largest encoded signed entry accepted from anywhere. Files travel as chunks, never as entries. */
 export const MAX_ENTRY_BYTES = 64 * 1024
@@ -68,6 +68,31 @@ export async function decodeEntry (bytes: Uint8Array): Promise<VerifiedEntry> {
     throw new BadSignatureError(`entry signature does not match its author ${peerIdOfPublicKey(entry.author)}`)
   }
   return toVerified(bytes, entry)
+}
+
+/**
+ * Decode and check the structure of an entry whose signature the caller will vouch for another way
+ * (history sync verifies the last entry of a hash-chained run). Throws InvalidEntryError.
+ */
+export function decodeEntryStructure (bytes: Uint8Array): VerifiedEntry & { signature: Uint8Array, signed: Uint8Array } {
+  if (bytes.byteLength > MAX_ENTRY_BYTES) {
+    throw new MessageTooLargeError(`entry is ${bytes.byteLength} bytes, the limit is ${MAX_ENTRY_BYTES}`)
+  }
+  let signed: SignedEntry
+  let entry: Entry
+  try {
+    signed = SignedEntry.decode(bytes)
+    entry = Entry.decode(signed.entry)
+  } catch (err) {
+    throw new InvalidEntryError('entry is not valid protobuf', { cause: err })
+  }
+  checkEntryStructure(entry)
+  return { ...toVerified(bytes, entry), signature: signed.signature, signed: signed.entry }
+}
+
+/** Check the author's signature on an entry decoded by decodeEntryStructure. */
+export async function verifyEntrySignature (v: { entry: Entry, signed: Uint8Array, signature: Uint8Array }): Promise<boolean> {
+  return verifyForDomain(v.entry.author, ENTRY_DOMAIN, v.signed, v.signature)
 }
 
 /**

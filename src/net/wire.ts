@@ -3108,3 +3108,463 @@ export namespace OrgRecords {
     return streamMessage(buf, OrgRecords.codec(), opts)
   }
 }
+
+export interface HistoryRequest {
+  org: Uint8Array<ArrayBuffer>
+  team: string
+  heads: FeedHead[]
+}
+
+export namespace HistoryRequest {
+  let _codec: Codec<HistoryRequest>
+
+  export const codec = (): Codec<HistoryRequest> => {
+    if (_codec == null) {
+      _codec = message<HistoryRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.org != null && obj.org.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.org)
+        }
+
+        if ((obj.team != null && obj.team !== '')) {
+          w.uint32(18)
+          w.string(obj.team)
+        }
+
+        if (obj.heads != null && obj.heads.length > 0) {
+          for (const value of obj.heads) {
+            w.uint32(26)
+            FeedHead.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          org: uint8ArrayAlloc(0),
+          team: '',
+          heads: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.org = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.team = reader.string()
+              break
+            }
+            case 3: {
+              if (opts.limits?.heads != null && obj.heads.length === opts.limits.heads) {
+                throw new MaxLengthError('Decode error - repeated field "heads" had too many elements')
+              }
+
+              obj.heads.push(FeedHead.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.heads$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          heads: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.org`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.team`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.heads != null && obj.heads === opts.limits.heads) {
+                throw new MaxLengthError('Streaming decode error - repeated field "heads" had too many elements')
+              }
+
+              for (const evt of FeedHead.codec().stream(reader, reader.uint32(), `${prefix}.heads[]`, {
+                limits: opts.limits?.heads$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.heads
+                }
+              }
+
+              obj.heads++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface HistoryRequestOrgFieldEvent {
+    field: '$.org'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface HistoryRequestTeamFieldEvent {
+    field: '$.team'
+    value: string
+  }
+
+  export interface HistoryRequestHeadsAuthorFieldEvent {
+    field: '$.heads[].author'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface HistoryRequestHeadsSeqFieldEvent {
+    field: '$.heads[].seq'
+    value: number
+    index: number
+  }
+
+  export interface HistoryRequestHeadsIdFieldEvent {
+    field: '$.heads[].id'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<HistoryRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, HistoryRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryRequest>): HistoryRequest {
+    return decodeMessage(buf, HistoryRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryRequest>): Generator<HistoryRequestOrgFieldEvent | HistoryRequestTeamFieldEvent | HistoryRequestHeadsAuthorFieldEvent | HistoryRequestHeadsSeqFieldEvent | HistoryRequestHeadsIdFieldEvent> {
+    return streamMessage(buf, HistoryRequest.codec(), opts)
+  }
+}
+
+export interface FeedHead {
+  author: Uint8Array<ArrayBuffer>
+  seq: number
+  id: Uint8Array<ArrayBuffer>
+}
+
+export namespace FeedHead {
+  let _codec: Codec<FeedHead>
+
+  export const codec = (): Codec<FeedHead> => {
+    if (_codec == null) {
+      _codec = message<FeedHead>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.author != null && obj.author.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.author)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.seq)
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.id)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          author: uint8ArrayAlloc(0),
+          seq: 0,
+          id: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.author = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.seq = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.id = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.author`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FeedHeadAuthorFieldEvent {
+    field: '$.author'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FeedHeadSeqFieldEvent {
+    field: '$.seq'
+    value: number
+  }
+
+  export interface FeedHeadIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<FeedHead>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FeedHead.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FeedHead>): FeedHead {
+    return decodeMessage(buf, FeedHead.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FeedHead>): Generator<FeedHeadAuthorFieldEvent | FeedHeadSeqFieldEvent | FeedHeadIdFieldEvent> {
+    return streamMessage(buf, FeedHead.codec(), opts)
+  }
+}
+
+export interface HistoryBatch {
+  entries: Uint8Array<ArrayBuffer>[]
+  done: boolean
+  error: string
+}
+
+export namespace HistoryBatch {
+  let _codec: Codec<HistoryBatch>
+
+  export const codec = (): Codec<HistoryBatch> => {
+    if (_codec == null) {
+      _codec = message<HistoryBatch>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.entries != null && obj.entries.length > 0) {
+          for (const value of obj.entries) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.done != null && obj.done !== false)) {
+          w.uint32(16)
+          w.bool(obj.done)
+        }
+
+        if ((obj.error != null && obj.error !== '')) {
+          w.uint32(26)
+          w.string(obj.error)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          entries: [],
+          done: false,
+          error: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.entries != null && obj.entries.length === opts.limits.entries) {
+                throw new MaxLengthError('Decode error - repeated field "entries" had too many elements')
+              }
+
+              obj.entries.push(reader.bytes())
+              break
+            }
+            case 2: {
+              obj.done = reader.bool()
+              break
+            }
+            case 3: {
+              obj.error = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          entries: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.entries != null && obj.entries === opts.limits.entries) {
+                throw new MaxLengthError('Streaming decode error - repeated field "entries" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.entries[]`,
+                index: obj.entries,
+                value: reader.bytes()
+              }
+
+              obj.entries++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.done`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.error`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface HistoryBatchEntriesFieldEvent {
+    field: '$.entries[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface HistoryBatchDoneFieldEvent {
+    field: '$.done'
+    value: boolean
+  }
+
+  export interface HistoryBatchErrorFieldEvent {
+    field: '$.error'
+    value: string
+  }
+
+  export function encode (obj: Partial<HistoryBatch>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, HistoryBatch.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryBatch>): HistoryBatch {
+    return decodeMessage(buf, HistoryBatch.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryBatch>): Generator<HistoryBatchEntriesFieldEvent | HistoryBatchDoneFieldEvent | HistoryBatchErrorFieldEvent> {
+    return streamMessage(buf, HistoryBatch.codec(), opts)
+  }
+}

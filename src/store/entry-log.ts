@@ -31,6 +31,12 @@ export type AppendOutcome =
   /** the feed slot holds another entry: the new one is kept as evidence only */
   | { status: 'fork', existingId: string }
 
+/** The last entry of an unbroken run of an author's feed. */
+export interface FeedHead {
+  seq: number
+  idHex: string
+}
+
 /** A page of a team's history in display order, and the cursor for the page before it. */
 export interface HistoryPage {
   entries: VerifiedEntry[]
@@ -59,6 +65,8 @@ export class EntryLog {
   private readonly meta: Sub<unknown>
   private readonly records: Sub<Uint8Array>
   private readonly lamports = new Map<string, number>()
+  /** team -> author -> contiguous feed head; filled on first use, then kept current by appends */
+  private readonly heads = new Map<string, Map<string, FeedHead>>()
   /** appends run one at a time so that fork detection cannot race */
   private queue: Promise<unknown> = Promise.resolve()
   private closed = false
@@ -98,31 +106,95 @@ export class EntryLog {
 
   /** Store an entry that has been verified. Duplicates are ignored; a fork is kept apart as evidence. */
   async append (v: VerifiedEntry, options: { durable?: boolean } = {}): Promise<AppendOutcome> {
+    const [outcome] = await this.appendMany([v], options)
+    return outcome!
+  }
+
+  /**
+   * Store verified entries in one atomic batch (an entry and its index keys are written together or
+   * not at all). Duplicates are ignored; a second entry for a taken feed slot is kept as fork evidence.
+   */
+  async appendMany (vs: VerifiedEntry[], options: { durable?: boolean } = {}): Promise<AppendOutcome[]> {
+    if (vs.length === 0) return []
     return this.serially(async () => {
-      if (await this.entries.get(v.idHex) !== undefined) {
-        return { status: 'duplicate' }
-      }
-      const { team, seq, lamport } = v.entry
-      const slot = feedKey(team, v.author, seq)
-      const existing: string | undefined = await this.feed.get(slot)
-      if (existing !== undefined) {
-        if (await this.forks.get(`${slot}:${v.idHex}`) === undefined) {
-          await this.forks.put(`${slot}:${v.idHex}`, v.bytes, writeOptions(options.durable))
+      const present = await this.entries.hasMany(vs.map(v => v.idHex))
+      const slots = vs.map(v => feedKey(v.entry.team, v.author, v.entry.seq))
+      const taken = await this.feed.getMany(slots)
+      const inBatch = new Map<string, string>()
+      const batch = this.db.batch()
+      const outcomes: AppendOutcome[] = []
+      const added: VerifiedEntry[] = []
+      for (const [i, v] of vs.entries()) {
+        const slot = slots[i]!
+        const holder = taken[i] ?? inBatch.get(slot)
+        if (present[i] === true || holder === v.idHex) {
+          outcomes.push({ status: 'duplicate' })
+        } else if (holder !== undefined) {
+          batch.put(`${slot}:${v.idHex}`, v.bytes as unknown as string, { sublevel: this.forks })
+          outcomes.push({ status: 'fork', existingId: holder })
+        } else {
+          batch.put(v.idHex, v.bytes as unknown as string, { sublevel: this.entries })
+          batch.put(orderKey(v), v.idHex, { sublevel: this.order })
+          batch.put(slot, v.idHex, { sublevel: this.feed })
+          inBatch.set(slot, v.idHex)
+          outcomes.push({ status: 'added' })
+          added.push(v)
         }
-        return { status: 'fork', existingId: existing }
       }
-      // one atomic write: the entry and both its index keys, or nothing
-      await this.db.batch()
-        .put(v.idHex, v.bytes as unknown as string, { sublevel: this.entries })
-        .put(orderKey(v), v.idHex, { sublevel: this.order })
-        .put(slot, v.idHex, { sublevel: this.feed })
-        .write(writeOptions(options.durable))
-      if (lamport > (this.lamports.get(team) ?? 0)) {
-        this.lamports.set(team, lamport)
+      await batch.write(writeOptions(options.durable))
+      for (const v of added) {
+        if (v.entry.lamport > (this.lamports.get(v.entry.team) ?? 0)) this.lamports.set(v.entry.team, v.entry.lamport)
       }
-      return { status: 'added' }
+      await this.advanceHeads(added)
+      return outcomes
     })
   }
+
+  /**
+   * Per author, the highest sequence number up to which this log holds every entry of a team's feed,
+   * with that entry's id: what history sync tells peers it has.
+   */
+  async contiguousHeads (team: string): Promise<Map<string, FeedHead>> {
+    let heads = this.heads.get(team)
+    if (heads === undefined) {
+      heads = new Map()
+      for await (const [key, id] of this.feed.iterator({ gt: `${team}:`, lt: `${team};` })) {
+        const [, author, seqHex] = (key).split(':') as [string, string, string]
+        const seq = parseInt(seqHex, 16)
+        const head = heads.get(author)
+        if ((head?.seq ?? 0) + 1 === seq) heads.set(author, { seq, idHex: id })
+      }
+      this.heads.set(team, heads)
+    }
+    return heads
+  }
+
+  private async advanceHeads (added: VerifiedEntry[]): Promise<void> {
+    const bySlot = new Map<string, Map<number, string>>()
+    for (const v of added) {
+      if (!this.heads.has(v.entry.team)) continue
+      const k = `${v.entry.team}:${v.author}`
+      const seqs = bySlot.get(k) ?? new Map<number, string>()
+      seqs.set(v.entry.seq, v.idHex)
+      bySlot.set(k, seqs)
+    }
+    for (const [k, seqs] of bySlot) {
+      const [team, author] = k.split(':') as [string, string]
+      const heads = this.heads.get(team)!
+      let head = heads.get(author) ?? { seq: 0, idHex: '' }
+      for (let next = seqs.get(head.seq + 1); next !== undefined; next = seqs.get(head.seq + 1)) {
+        head = { seq: head.seq + 1, idHex: next }
+      }
+      // entries that arrived earlier out of order may now join the run
+      for (;;) {
+        const next: string | undefined = await this.feed.get(feedKey(team, author, head.seq + 1))
+        if (next === undefined) break
+        head = { seq: head.seq + 1, idHex: next }
+      }
+      if (head.seq > 0) heads.set(author, head)
+    }
+  }
+
 
   /** Run `fn` after every earlier append has finished. */
   async serially<T> (fn: () => Promise<T>): Promise<T> {
@@ -159,11 +231,24 @@ export class EntryLog {
 
   /** Entries of an author's feed with `from <= seq <= to`, in sequence order. */
   async * readFeed (team: string, author: string, from: number, to: number = Number.MAX_SAFE_INTEGER): AsyncGenerator<VerifiedEntry> {
+    for await (const bytes of this.readFeedBytes(team, author, from, to)) yield decodeStoredEntry(bytes)
+  }
+
+  /** The encoded entries of an author's feed with `from <= seq <= to`, in sequence order, read in chunks. */
+  async * readFeedBytes (team: string, author: string, from: number, to: number = Number.MAX_SAFE_INTEGER): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+    const chunk = 512
+    let ids: string[] = []
     for await (const id of this.feed.values({ gte: feedKey(team, author, from), lte: feedKey(team, author, to) })) {
-      const v = await this.get(id)
-      if (v !== undefined) yield v
+      ids.push(id)
+      if (ids.length < chunk) continue
+      for (const bytes of await this.entries.getMany(ids)) if (bytes !== undefined) yield bytes as Uint8Array<ArrayBuffer>
+      ids = []
+    }
+    if (ids.length > 0) {
+      for (const bytes of await this.entries.getMany(ids)) if (bytes !== undefined) yield bytes as Uint8Array<ArrayBuffer>
     }
   }
+
 
   /**
    * The `limit` entries of a team that come just before the cursor `before` (or the newest ones),

@@ -258,6 +258,20 @@ export class Org {
     return 'ok'
   }
 
+  /**
+   * Whether a past entry (from history sync) is acceptable: its author was in the team's roster at
+   * the entry's epoch. Authors removed since then keep their history. Returns 'ok', 'unknown-epoch'
+   * or the reason for refusing.
+   */
+  historyVerdict (team: string, epoch: number, author: string): string {
+    const t = this.folded.teams.get(team)
+    if (t === undefined) return 'unknown-epoch'
+    const roster = t.epochs.get(epoch)
+    if (roster === undefined) return epoch > t.current.epoch ? 'unknown-epoch' : `no roster for epoch ${epoch}`
+    if (!roster.members.has(author)) return `author ${author} was not in ${team} at epoch ${epoch}`
+    return 'ok'
+  }
+
   /** A directory member, by peer id. */
   member (peerId: string): Member | undefined {
     return this.folded.members.get(peerId)

@@ -17,7 +17,7 @@ export class Fixture {
   }
 
   /** A started node on 127.0.0.1 with mDNS off (tests in the root namespace must never multicast). */
-  async node (init: Partial<ParleyInit> = {}): Promise<ParleyNode> {
+  async node (init: Partial<ParleyInit> = {}, beforeStart?: (node: ParleyNode) => void): Promise<ParleyNode> {
     const node = await createNode({
       dataDir: init.dataDir ?? await this.tempDir(),
       listen: ['/ip4/127.0.0.1/tcp/0'],
@@ -25,6 +25,7 @@ export class Fixture {
       ...init
     })
     this.nodes.push(node)
+    beforeStart?.(node)
     await node.start()
     return node
   }

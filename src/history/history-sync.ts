@@ -1,0 +1,234 @@
+/**
+ * History sync: on its own stream protocol, a member tells a peer what it holds of a team (per author,
+ * the end of its unbroken run) and the peer streams back the rest, in batches, with backpressure.
+ * Any member can serve any entry, since entries carry their author's signature; only members of a
+ * team are served it.
+ *
+ * The receiver checks every run before storing it: right team, author in the roster of the entry's
+ * epoch, no gap in sequence numbers, each entry naming the previous one's hash, and the author's
+ * signature on the last entry of the run, which by the hash chain covers every entry before it.
+ */
+import { peerIdFromString } from '@libp2p/peer-id'
+import { pbStream } from '@libp2p/utils'
+import { GappedRangeError, NotMemberError, OutOfTeamError, BadSignatureError } from '../errors.js'
+import { peerIdOfPublicKey } from '../ids.js'
+import { decodeEntryStructure, HistoryBatch, HistoryRequest, verifyEntrySignature } from '../net/codec.js'
+import { HISTORY_PROTOCOL } from '../net/topics.js'
+import type { VerifiedEntry } from '../net/codec.js'
+import type { ParleyLibp2p } from '../net/libp2p-node.js'
+import type { EntryLog } from '../store/entry-log.js'
+import type { Org } from '../teams/org.js'
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
+
+/** Entries per batch, and bytes per batch, whichever comes first. */
+const BATCH_ENTRIES = 2_000
+const BATCH_BYTES = 1024 * 1024
+const MAX_MESSAGE = 4 * 1024 * 1024
+const REQUEST_TIMEOUT_MS = 10_000
+/** A sync that makes no progress for this long is abandoned. */
+const IDLE_TIMEOUT_MS = 30_000
+
+export interface HistorySyncComponents {
+  libp2p: ParleyLibp2p
+  log: EntryLog
+  org: () => Org | undefined
+}
+
+export interface HistorySyncEvents {
+  /** entries newly stored from a peer, in the order stored */
+  onStored: (entries: VerifiedEntry[], from: string) => void
+  /** a range refused, with the error that says why */
+  onRefused: (from: string, team: string, error: Error) => void
+  onFork: (v: VerifiedEntry, existingId: string) => void
+  onSynced: (team: string, from: string, received: number) => void
+}
+
+/** What is being fetched right now. */
+export interface FetchStatus {
+  peer: string
+  team: string
+  started: number
+  received: number
+}
+
+/** The history sync service of one node. */
+export class HistorySync {
+  private readonly c: HistorySyncComponents
+  private readonly events: HistorySyncEvents
+  private readonly running = new Map<string, Promise<number>>()
+  private readonly again = new Set<string>()
+  readonly fetching = new Map<string, FetchStatus>()
+  /** teams with at least one completed sync since start */
+  readonly syncedTeams = new Set<string>()
+  readonly lastSynced = new Map<string, number>()
+
+  constructor (components: HistorySyncComponents, events: HistorySyncEvents) {
+    this.c = components
+    this.events = events
+  }
+
+  async start (): Promise<void> {
+    await this.c.libp2p.handle(HISTORY_PROTOCOL, (stream, connection) => { void this.serve(stream, connection) })
+  }
+
+  /**
+   * Fetch what `peer` has of `team` that we lack. Concurrent calls for one (peer, team) share one
+   * exchange, and a call made during one runs again right after it. Resolves with the count stored.
+   */
+  async syncTeam (peer: PeerId, team: string): Promise<number> {
+    const key = `${peer.toString()}/${team}`
+    const current = this.running.get(key)
+    if (current !== undefined) {
+      this.again.add(key)
+      return current
+    }
+    const run = (async () => {
+      let total = 0
+      do {
+        this.again.delete(key)
+        total += await this.fetch(peer, team)
+      } while (this.again.has(key))
+      return total
+    })().finally(() => { this.running.delete(key) })
+    this.running.set(key, run)
+    return run
+  }
+
+  private async fetch (peer: PeerId, team: string): Promise<number> {
+    const org = this.c.org()
+    if (org === undefined) return 0
+    const from = peer.toString()
+    const key = `${from}/${team}`
+    const status: FetchStatus = { peer: from, team, started: Date.now(), received: 0 }
+    this.fetching.set(key, status)
+    const idle = new AbortController()
+    let idleTimer = setTimeout(() => { idle.abort() }, IDLE_TIMEOUT_MS)
+    try {
+      const heads = await this.c.log.contiguousHeads(team)
+      const stream = await this.c.libp2p.dialProtocol(peer, HISTORY_PROTOCOL, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+      const pb = pbStream(stream, { maxDataLength: MAX_MESSAGE })
+      await pb.write({
+        org: new Uint8Array(Buffer.from(org.orgId, 'hex')),
+        team,
+        heads: [...heads].map(([author, h]) => ({ author: authorKey(author), seq: h.seq, id: new Uint8Array(Buffer.from(h.idHex, 'hex')) }))
+      }, HistoryRequest)
+      for (;;) {
+        const batch = await pb.read(HistoryBatch, { signal: idle.signal })
+        clearTimeout(idleTimer)
+        idleTimer = setTimeout(() => { idle.abort() }, IDLE_TIMEOUT_MS)
+        if (batch.error !== '') throw new NotMemberError(`${from} refused to serve ${team}: ${batch.error}`)
+        if (batch.entries.length > 0) status.received += await this.ingest(from, team, batch.entries, org)
+        if (batch.done) break
+      }
+      await stream.close().catch(() => {})
+      this.syncedTeams.add(team)
+      this.lastSynced.set(team, Date.now())
+      this.events.onSynced(team, from, status.received)
+      return status.received
+    } catch (err) {
+      const e = err as Error
+      if (e instanceof GappedRangeError || e instanceof OutOfTeamError || e instanceof BadSignatureError || e instanceof NotMemberError || e.name === 'InvalidEntryError' || e.name === 'MessageTooLargeError') {
+        this.events.onRefused(from, team, e)
+      }
+      // otherwise the peer went away or does not speak history sync: the next trigger retries
+      return status.received
+    } finally {
+      clearTimeout(idleTimer)
+      this.fetching.delete(key)
+    }
+  }
+
+  /** Check one batch from `from` and store it; throws (refusing the rest) at the first bad run. */
+  private async ingest (from: string, team: string, encoded: Uint8Array[], org: Org): Promise<number> {
+    const heads = await this.c.log.contiguousHeads(team)
+    const runs = new Map<string, Array<ReturnType<typeof decodeEntryStructure>>>()
+    for (const bytes of encoded) {
+      const v = decodeEntryStructure(bytes)
+      if (v.entry.team !== team) throw new OutOfTeamError(`${from} sent an entry of ${v.entry.team} in a sync of ${team}`)
+      const run = runs.get(v.author) ?? []
+      run.push(v)
+      runs.set(v.author, run)
+    }
+    const accepted: VerifiedEntry[] = []
+    for (const [author, run] of runs) {
+      const head = heads.get(author)
+      // entries we hold already (a concurrent sync or gossip brought them) are skipped
+      const fresh = run.filter(v => v.entry.seq > (head?.seq ?? 0))
+      if (fresh.length === 0) continue
+      let prevSeq = head?.seq ?? 0
+      let prevId = head?.idHex ?? ''
+      for (const v of fresh) {
+        const linked = v.entry.seq === prevSeq + 1 && (v.entry.seq === 1 ? v.entry.prev.length === 0 : Buffer.from(v.entry.prev).toString('hex') === prevId)
+        if (!linked) {
+          if (v.entry.seq === prevSeq + 1 && await verifyEntrySignature(v)) {
+            // the author signed a successor to a different predecessor: two histories, a fork
+            const outcome = await this.c.log.append(v)
+            this.events.onFork(v, outcome.status === 'fork' ? outcome.existingId : prevId)
+          }
+          throw new GappedRangeError(`${from} sent ${author}'s feed in ${team} with a break before seq ${v.entry.seq} (we hold up to ${prevSeq})`)
+        }
+        const verdict = org.historyVerdict(team, v.entry.epoch, author)
+        if (verdict !== 'ok') throw new NotMemberError(`${from} sent an entry ${verdict === 'unknown-epoch' ? `of unknown epoch ${v.entry.epoch}` : `that is refused: ${verdict}`}`)
+        prevSeq = v.entry.seq
+        prevId = v.idHex
+      }
+      // one signature covers the run: each entry names the hash of the one before
+      if (!await verifyEntrySignature(fresh[fresh.length - 1]!)) {
+        throw new BadSignatureError(`${from} sent ${author}'s feed in ${team} with a bad signature at seq ${prevSeq}`)
+      }
+      accepted.push(...fresh)
+    }
+    const outcomes = await this.c.log.appendMany(accepted)
+    const stored: VerifiedEntry[] = []
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.status === 'added') stored.push(accepted[i]!)
+      else if (outcome.status === 'fork') this.events.onFork(accepted[i]!, outcome.existingId)
+    }
+    if (stored.length > 0) this.events.onStored(stored, from)
+    return stored.length
+  }
+
+  private async serve (stream: Stream, connection: Connection): Promise<void> {
+    const remote = connection.remotePeer.toString()
+    const pb = pbStream(stream, { maxDataLength: MAX_MESSAGE })
+    try {
+      const request = await pb.read(HistoryRequest, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+      const org = this.c.org()
+      const team = org?.state.teams.get(request.team)
+      // never serve a team to anyone who is not in it now
+      if (org === undefined || Buffer.from(request.org).toString('hex') !== org.orgId || team === undefined ||
+        !team.current.members.has(remote) || org.state.removed.has(remote)) {
+        await pb.write({ entries: [], done: true, error: 'NotMemberError' }, HistoryBatch)
+        await stream.close()
+        return
+      }
+      const theirs = new Map<string, number>()
+      for (const h of request.heads) if (h.author.length === 32) theirs.set(peerIdOfPublicKey(h.author), h.seq)
+      const mine = await this.c.log.contiguousHeads(request.team)
+      let entries: Array<Uint8Array<ArrayBuffer>> = []
+      let bytes = 0
+      for (const [author, head] of mine) {
+        const from = (theirs.get(author) ?? 0) + 1
+        if (from > head.seq) continue
+        for await (const e of this.c.log.readFeedBytes(request.team, author, from, head.seq)) {
+          entries.push(e)
+          bytes += e.byteLength
+          if (entries.length >= BATCH_ENTRIES || bytes >= BATCH_BYTES) {
+            await pb.write({ entries, done: false, error: '' }, HistoryBatch)
+            entries = []
+            bytes = 0
+          }
+        }
+      }
+      await pb.write({ entries, done: true, error: '' }, HistoryBatch)
+      await stream.close()
+    } catch (err) {
+      stream.abort(err as Error)
+    }
+  }
+}
+
+/** The raw Ed25519 key inside an Ed25519 peer id. */
+function authorKey (peerId: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(peerIdFromString(peerId).publicKey?.raw ?? new Uint8Array(0))
+}

@@ -1,0 +1,144 @@
+/**
+ * History sync with real nodes in one process (loopback, static peers, no mDNS): catch-up, one
+ * order, restore from backup, forks, and refusing bad ranges from a hostile member.
+ */
+import { cp, rm } from 'node:fs/promises'
+import { pbStream } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createEntry, HistoryBatch, HistoryRequest, SignedEntry, Entry } from '../../src/net/codec.js'
+import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
+import { HISTORY_PROTOCOL, topicOfTeam } from '../../src/net/topics.js'
+import { loadOrCreateIdentity } from '../../src/store/identity-file.js'
+import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
+import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
+import type { ParleyNode } from '../../src/node.js'
+import type { EntryLog } from '../../src/store/entry-log.js'
+
+const logOf = (n: ParleyNode): EntryLog => (n as unknown as { log: EntryLog }).log
+
+async function ids (n: ParleyNode, team = 'general'): Promise<string[]> {
+  return (await n.history(team, { limit: 10_000 })).messages.map(m => m.id)
+}
+
+describe('history sync', () => {
+  const fx = new Fixture()
+  const extra: ParleyLibp2p[] = []
+  afterEach(async () => {
+    for (const l of extra.splice(0)) await l.stop()
+    await fx.cleanup()
+  })
+
+  it('a node that was down catches up on everything it missed, in the same order as the others', async () => {
+    const [admin, a, away] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
+    const dir = away.dataDir
+    await away.stop()
+    for (let i = 0; i < 150; i++) await (i % 2 === 0 ? admin : a).send('general', `missed ${i}`)
+    const back = await fx.node({ dataDir: dir, peers: [admin.info().addresses[0]!, a.info().addresses[0]!] })
+    await waitFor(async () => (await ids(back)).length === 150, 20_000, 'catch-up')
+    expect(await ids(back)).toEqual(await ids(admin))
+    expect(await ids(a)).toEqual(await ids(admin))
+    const texts = (await back.history('general', { limit: 10_000 })).messages
+    expect(texts.every(m => m.readable)).toBe(true)
+    const status = await back.syncStatus()
+    expect(status.find(s => s.team === 'general')?.entries).toBe(150)
+  })
+
+  it('a node restored from an old backup learns its own head from peers and never reuses a sequence number', async () => {
+    const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
+    await user.send('general', 'one')
+    const dir = user.dataDir
+    await user.stop()
+    const backup = `${dir}-backup`
+    await cp(dir, backup, { recursive: true })
+    const again = await fx.node({ dataDir: dir, peers: [admin.info().addresses[0]!] })
+    await waitFor(() => again.teamPeers('general').length === 1, 10_000, 'back in general')
+    const two = await again.send('general', 'two')
+    const three = await again.send('general', 'three')
+    expect([two.seq, three.seq]).toEqual([2, 3])
+    await waitFor(async () => (await ids(admin)).includes(three.id), 10_000, 'admin has three')
+    await again.stop()
+    await rm(dir, { recursive: true, force: true })
+    await cp(backup, dir, { recursive: true })
+    await rm(backup, { recursive: true, force: true })
+    const restored = await fx.node({ dataDir: dir, peers: [admin.info().addresses[0]!] })
+    await waitFor(() => restored.teamPeers('general').length === 1, 10_000, 'restored node back in general')
+    const four = await restored.send('general', 'four')
+    expect(four.seq).toBe(4)
+    await waitFor(async () => (await ids(admin)).includes(four.id), 10_000, 'admin has four')
+    expect(await logOf(admin).forkEvidence('general')).toEqual([])
+  })
+
+  it('detects a fork: one author, one sequence number, two entries', async () => {
+    const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
+    const first = await user.send('general', 'the real one')
+    await waitFor(async () => (await ids(admin)).includes(first.id), 10_000, 'delivered')
+    // the same key signs another entry for the same slot (as a cloned workstation would)
+    const key = (await loadOrCreateIdentity(user.dataDir, 'x')).key
+    const stored = await logOf(user).get(first.id)
+    const rival = await createEntry(key, { ...stored!.entry, body: new Uint8Array(stored!.entry.body).reverse() })
+    const tap = await createParleyLibp2p({ privateKey: (await loadOrCreateIdentity((await fx.tempDir()), 'tap')).key, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false })
+    extra.push(tap)
+    await tap.start()
+    const topic = topicOfTeam(admin.info().org!.id, 'general')
+    tap.services.pubsub.subscribe(topic)
+    await tap.dial(multiaddr(admin.info().addresses[0]))
+    await waitFor(() => tap.services.pubsub.getSubscribers(topic).length > 0, 10_000, 'tap on the topic')
+    const forked = nextEvent(admin, 'entry:forked')
+    await tap.services.pubsub.publish(topic, rival.bytes)
+    const evidence = await forked
+    expect(evidence).toMatchObject({ author: user.peerId, seq: first.seq, existingId: first.id, forkId: rival.idHex })
+    expect(await ids(admin)).toEqual([first.id])
+    expect((await logOf(admin).forkEvidence('general')).map(v => v.idHex)).toEqual([rival.idHex])
+  })
+
+  for (const mode of ['forged', 'gapped', 'out-of-team'] as const) {
+    it(`refuses a ${mode} range from a member's node`, async () => {
+      const [admin, user, victim] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
+      // the victim is away while the admin writes, so it will ask for these entries later
+      const victimDir = victim.dataDir
+      await victim.stop()
+      await admin.createTeam('secret')
+      for (let i = 0; i < 3; i++) await admin.send('general', `g${i}`)
+      await admin.send('secret', 's0')
+      const good = await Promise.all((await ids(admin)).map(async id => (await logOf(admin).get(id))!.bytes))
+      const secret = (await logOf(admin).get((await ids(admin, 'secret'))[0]!))!.bytes
+      // a hostile member's node: the user's identity, serving crafted history and nothing else
+      const userDir = user.dataDir
+      await user.stop()
+      const key = (await loadOrCreateIdentity(userDir, 'x')).key
+      const hostile = await createParleyLibp2p({ privateKey: key, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false })
+      extra.push(hostile)
+      let served = 0
+      await hostile.handle(HISTORY_PROTOCOL, (stream) => {
+        void (async () => {
+          const pb = pbStream(stream)
+          await pb.read(HistoryRequest)
+          served++
+          let entries: Uint8Array[]
+          if (mode === 'out-of-team') {
+            entries = [secret]
+          } else if (mode === 'gapped') {
+            entries = [good[0]!, good[2]!] // seq 1 then seq 3
+          } else {
+            const signed = SignedEntry.decode(good[0]!)
+            const inner = Entry.decode(signed.entry)
+            entries = [SignedEntry.encode({ entry: Entry.encode({ ...inner, lamport: inner.lamport + 7 }), signature: signed.signature })]
+          }
+          await pb.write({ entries: entries.map(e => new Uint8Array(e)), done: true, error: '' }, HistoryBatch)
+          await stream.close()
+        })()
+      })
+      await hostile.start()
+      const expected = { forged: 'BadSignatureError', gapped: 'GappedRangeError', 'out-of-team': 'OutOfTeamError' }[mode]
+      let refusal: Promise<{ from: string }> | undefined
+      const back = await fx.node({ dataDir: victimDir, peers: [hostile.getMultiaddrs()[0]!.toString()] }, (n) => {
+        refusal = nextEvent(n, 'entry:rejected', r => r.reason === expected, 15_000)
+      })
+      const r = await refusal!
+      expect(r.from).toBe(user.peerId)
+      expect(served).toBeGreaterThan(0)
+      expect(await ids(back)).toEqual([])
+    })
+  }
+})

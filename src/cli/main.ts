@@ -11,9 +11,9 @@ import { checkDisplayName, checkPeerId, checkTeamName, peerIdOfPublicKey, printa
 import { createNode } from '../node.js'
 import { parseDuration } from '../teams/org.js'
 import { loadOrCreateIdentity } from '../store/identity-file.js'
-import { formatMessage, formatPeer, shortId } from './format.js'
+import { formatMessage, formatPeer, formatTime, shortId } from './format.js'
 import type { MessageView, PeerView } from '../events.js'
-import type { HistoryResult, MemberView, NodeInfo, ParleyInit, ParleyNode, TeamView } from '../node.js'
+import type { HistoryResult, MemberView, NodeInfo, ParleyInit, ParleyNode, SyncStatus, TeamView } from '../node.js'
 import type { ParseArgsConfig } from 'node:util'
 
 /** Exit codes: 0 ok, 1 operational failure, 2 bad usage. */
@@ -348,6 +348,25 @@ const commands: Record<string, Command> = {
       return 0
     }
   },
+  'sync-status': {
+    summary: 'per team: what this node holds, per author, and what it is fetching',
+    usage: 'parley sync-status [--json]',
+    options: { json: { type: 'boolean' } },
+    run: async ({ dataDir, values }) => {
+      const status = await withClient(dataDir, async c => c.request<SyncStatus[]>('sync-status'))
+      if (values.json === true) {
+        out(JSON.stringify(status))
+        return 0
+      }
+      for (const t of status) {
+        const last = t.lastSynced === undefined ? 'not synced since start' : `last synced ${formatTime(t.lastSynced)}`
+        out(`#${t.team}: ${t.entries} entries, ${t.authors.length} authors, ${last}`)
+        for (const a of t.authors) out(`    ${printable(a.name || shortId(a.author)).padEnd(20)} up to #${a.seq}`)
+        for (const f of t.fetching) out(`    fetching from ${shortId(f.peer)}: ${f.received} received so far`)
+      }
+      return 0
+    }
+  },
   peers: {
     summary: 'list connected peers',
     usage: 'parley peers [--json]',
@@ -418,7 +437,9 @@ async function runDaemon (dataDir: string, values: ParsedArgs['values']): Promis
 
 function usage (): string {
   const lines = ['usage: parley <command> [options]   (every command takes --data DIR and --help)', '', 'commands:']
-  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(16)} ${c.summary}`)
+  const order = ['init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove']
+  const names = [...order.filter(n => n in commands), ...Object.keys(commands).filter(n => !order.includes(n))]
+  for (const name of names) lines.push(`  ${name.padEnd(16)} ${commands[name]!.summary}`)
   lines.push('', 'The data dir defaults to $PARLEY_DATA, else $XDG_DATA_HOME/parley, else ~/.local/share/parley.')
   return lines.join('\n')
 }

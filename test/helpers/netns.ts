@@ -94,6 +94,23 @@ export class NetnsLab {
     await ip('-n', this.switchNs, 'link', 'set', `v${i}`, up ? 'up' : 'down')
   }
 
+  /**
+   * Split the LAN in two: hosts in `a` can no longer reach hosts in `b` nor the reverse (blackhole
+   * routes inside each host), while each side still talks within itself.
+   */
+  async partition (a: number[], b: number[]): Promise<void> {
+    for (const [from, to] of [[a, b], [b, a]] as const) {
+      for (const i of from) for (const j of to) await ip('-n', this.host(i).ns, 'route', 'add', 'blackhole', `${this.host(j).ip}/32`)
+    }
+  }
+
+  /** Undo `partition(a, b)`. */
+  async heal (a: number[], b: number[]): Promise<void> {
+    for (const [from, to] of [[a, b], [b, a]] as const) {
+      for (const i of from) for (const j of to) await ip('-n', this.host(i).ns, 'route', 'del', 'blackhole', `${this.host(j).ip}/32`).catch(() => {})
+    }
+  }
+
   /** Start a process inside host `i`; it is killed by `destroy()` if still running. */
   spawn (i: number, command: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
     const child = spawn('ip', ['netns', 'exec', this.host(i).ns, command, ...args], {

@@ -595,7 +595,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       this.safeDispatch('entry:rejected', { from: from.toString(), team: '', reason: e.name, message: e.message })
     }
     this.afterOrgChange(change, [])
-    return change.errors.length > 0 ? TopicValidatorResult.Reject : TopicValidatorResult.Accept
+    if (change.errors.length > 0) return TopicValidatorResult.Reject
+    // a signer unknown here may be an admin added by a record we have not seen yet: drop, do not punish
+    return change.unknownSigners > 0 ? TopicValidatorResult.Ignore : TopicValidatorResult.Accept
   }
 
   private readonly onGossip = (evt: CustomEvent<Message>): void => {

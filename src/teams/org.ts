@@ -161,8 +161,12 @@ export class Org {
     return new Map([...this.folded.heads].map(([signer, h]) => [signer, h.seq]))
   }
 
-  /** Take in records from a peer; each is verified, stored if new, and the state refolded. */
-  async ingest (recordBytes: Uint8Array[]): Promise<OrgChange & { errors: Error[] }> {
+  /**
+   * Take in records from a peer; each is verified, stored if new, and the state refolded. Records by
+   * signers the org has never heard of are not kept (anyone can sign records; only people in the
+   * directory, now or before, can matter); `unknownSigners` counts them.
+   */
+  async ingest (recordBytes: Uint8Array[]): Promise<OrgChange & { errors: Error[], unknownSigners: number }> {
     const fresh: VerifiedRecord[] = []
     const errors: Error[] = []
     for (const bytes of recordBytes) {
@@ -173,11 +177,19 @@ export class Org {
         errors.push(err as Error)
       }
     }
-    if (fresh.length === 0) return { applied: [], refused: [], removed: [], errors }
+    const known = new Set([...this.folded.members.keys(), ...this.folded.removed.keys()])
+    for (const r of [...this.records.values(), ...fresh]) {
+      if (r.record.addMember !== undefined) known.add(peerIdOfPublicKey(r.record.addMember.member))
+    }
+    const kept = fresh.filter(r => known.has(r.signer))
+    const unknownSigners = fresh.length - kept.length
+    fresh.length = 0
+    fresh.push(...kept)
+    if (fresh.length === 0) return { applied: [], refused: [], removed: [], errors, unknownSigners }
     // store even records the rules refuse now: a missing predecessor may still arrive
     await this.log.putRecords(fresh)
     for (const r of fresh) this.records.set(r.idHex, r)
-    return { ...this.refold(), errors }
+    return { ...this.refold(), errors, unknownSigners }
   }
 
   private refold (): OrgChange {

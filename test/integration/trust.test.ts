@@ -207,3 +207,32 @@ describe('trust: several admins', () => {
     expect((await arrival).readable).toBe(true)
   })
 })
+
+describe('trust: strangers', () => {
+  const fx = new Fixture()
+  const taps: ParleyLibp2p[] = []
+  afterEach(async () => {
+    for (const t of taps.splice(0)) await t.stop()
+    await fx.cleanup()
+  })
+
+  it('does not keep org records signed by someone the org never heard of', async () => {
+    const [admin] = await fx.office(1) as [ParleyNode]
+    const orgId = admin.info().org!.id
+    const tap = await outsider(admin, [orgTopic(orgId)])
+    taps.push(tap.libp2p)
+    const stranger = await generateIdentityKey()
+    let prev = new Uint8Array(0)
+    for (let i = 1; i <= 20; i++) {
+      const junk = await createRecord(stranger, {
+        org: Buffer.from(orgId, 'hex'), seq: i, lamport: i, wallTime: Date.now(), prev,
+        invite: { id: new Uint8Array(32).fill(i), expires: Date.now() + 1000, teams: [] }
+      })
+      prev = junk.id
+      await tap.libp2p.services.pubsub.publish(orgTopic(orgId), junk.bytes)
+    }
+    await new Promise(resolve => setTimeout(resolve, 500))
+    const stored = await internals(admin).log.allRecords()
+    expect(stored.every(r => r.signer === admin.peerId)).toBe(true)
+  })
+})

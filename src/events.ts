@@ -16,12 +16,23 @@ export interface MessageView {
   /** author's wall clock in ms, for display only; order comes from `lamport` */
   time: number
   text: string
+  /** the author asked that it reach people even when they are busy or do-not-disturb */
+  urgent: boolean
   /** true when this node wrote it */
   local: boolean
   /** false when this node holds no key for the entry's epoch; `text` is then empty */
   readable: boolean
   /** the team key epoch it was written under */
   epoch: number
+}
+
+/** A member's presence; `offline` when not heard from recently. */
+export interface PresenceView {
+  peerId: string
+  status: 'available' | 'away' | 'busy' | 'dnd' | 'offline'
+  text: string
+  /** when it was set, ms since the epoch */
+  since: number
 }
 
 /** A connected peer. */
@@ -75,6 +86,7 @@ export interface ParleyEvents {
   'entry:forked': CustomEvent<ForkEvidence>
   /** a history sync with a peer finished; `received` entries were new here */
   'history:synced': CustomEvent<{ team: string, peer: string, received: number }>
+  'presence:changed': CustomEvent<PresenceView>
   'org:changed': CustomEvent<OrgChangeView>
   'org:refused': CustomEvent<RecordRefusal>
   /** `join` found no admin to talk to yet and keeps trying */
@@ -84,5 +96,5 @@ export interface ParleyEvents {
 }
 
 /** The names of the events, for clients that subscribe by name. */
-export const EVENT_NAMES = ['message:added', 'peer:connected', 'peer:disconnected', 'entry:rejected', 'entry:forked', 'history:synced', 'org:changed', 'org:refused', 'join:waiting', 'node:warning'] as const satisfies ReadonlyArray<keyof ParleyEvents>
+export const EVENT_NAMES = ['message:added', 'peer:connected', 'peer:disconnected', 'entry:rejected', 'entry:forked', 'history:synced', 'presence:changed', 'org:changed', 'org:refused', 'join:waiting', 'node:warning'] as const satisfies ReadonlyArray<keyof ParleyEvents>
 export type EventName = typeof EVENT_NAMES[number]

@@ -11,16 +11,16 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { DataDirLockedError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, ReplayedEntryError } from './errors.js'
 import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from './ids.js'
-import { createEntry, decodeBody, decodeEntry, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords } from './net/codec.js'
+import { createEntry, createPresence, decodeBody, decodeEntry, decodePresence, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords, PRESENCE_STATUSES } from './net/codec.js'
 import { createParleyLibp2p } from './net/libp2p-node.js'
 import { PeerKeeper } from './net/peer-keeper.js'
-import { JOIN_PROTOCOL, ORG_SYNC_PROTOCOL, orgTopic, teamOfTopic, topicOfTeam } from './net/topics.js'
+import { JOIN_PROTOCOL, ORG_SYNC_PROTOCOL, orgTopic, presenceTopic, teamOfTopic, topicOfTeam } from './net/topics.js'
 import { HistorySync } from './history/history-sync.js'
 import { EntryLog } from './store/entry-log.js'
 import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
 import { decodeInviteToken, Org, parseDuration } from './teams/org.js'
-import type { MessageView, ParleyEvents, PeerView } from './events.js'
-import type { VerifiedEntry, VerifiedRecord , Body} from './net/codec.js'
+import type { MessageView, ParleyEvents, PeerView, PresenceView } from './events.js'
+import type { Body, PresenceStatus, VerifiedEntry, VerifiedRecord } from './net/codec.js'
 import type { ParleyLibp2p } from './net/libp2p-node.js'
 import type { Identity } from './store/identity-file.js'
 import type { OrgChange } from './teams/org.js'
@@ -39,6 +39,10 @@ const ORG_RESYNC_MS = 30_000
 const REMOVAL_GRACE_MS = 1_000
 /** How long an entry from a peer waits for the first org sync with that peer. */
 const ORG_SYNC_WAIT_MS = 2_000
+/** How often a node repeats its presence, and after how long without it a member counts as offline. */
+const PRESENCE_INTERVAL_MS = 30_000
+const PRESENCE_EXPIRY_MS = 95_000
+
 /** How long a first post waits for history sync to confirm this node's own feed head. */
 const OWN_HEAD_WAIT_MS = 5_000
 
@@ -154,6 +158,14 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   /** org syncs under way, by peer */
   private readonly orgSyncing = new Map<string, Promise<void>>()
   private state: 'new' | 'started' | 'stopped' = 'new'
+  /** last announcement heard from each member, and when */
+  private readonly presences = new Map<string, PresenceView & { time: number, heardAt: number }>()
+  /** when each peer's last connection closed */
+  private readonly goneAt = new Map<string, number>()
+  /** what each member's presence was last reported as, to emit only changes */
+  private readonly reported = new Map<string, string>()
+  private myPresence: { status: PresenceStatus, text: string, since: number } = { status: 'available', text: '', since: Date.now() }
+  private presenceTimer?: NodeJS.Timeout
 
   constructor (init: ParleyInit, identity: Identity, log: EntryLog, org: Org | undefined) {
     super()
@@ -186,6 +198,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     libp2p.addEventListener('peer:connect', this.onPeerConnect)
     libp2p.addEventListener('peer:disconnect', this.onPeerDisconnect)
     libp2p.services.pubsub.addEventListener('message', this.onGossip)
+    libp2p.services.pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     await libp2p.handle(ORG_SYNC_PROTOCOL, (stream, connection) => { void this.serveOrgSync(stream, connection) })
     await libp2p.handle(JOIN_PROTOCOL, (stream, connection) => { void this.serveJoin(stream, connection) })
     this.historySync = new HistorySync({ libp2p, log: this.log, org: () => this.org }, {
@@ -204,6 +217,14 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.keeper.start()
     this.resync = setInterval(() => { this.syncWithAll() }, ORG_RESYNC_MS)
     this.resync.unref()
+    const saved = await this.log.getMeta<{ status: PresenceStatus, text: string }>('presence')
+    if (saved !== undefined && (PRESENCE_STATUSES as readonly string[]).includes(saved.status)) this.myPresence = { ...saved, since: Date.now() }
+    this.presenceTimer = setInterval(() => {
+      this.expirePresences()
+      void this.announcePresence()
+    }, PRESENCE_INTERVAL_MS)
+    this.presenceTimer.unref()
+    void this.announcePresence()
   }
 
   private async startLibp2p (listen: string[]): Promise<ParleyLibp2p> {
@@ -233,9 +254,12 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const wasStarted = this.state === 'started'
     this.state = 'stopped'
     clearInterval(this.resync)
+    clearInterval(this.presenceTimer)
+    clearTimeout(this.announceSoon)
     this.keeper?.stop()
     if (this.libp2p !== undefined && wasStarted) {
       this.libp2p.services.pubsub.removeEventListener('message', this.onGossip)
+      this.libp2p.services.pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
       this.libp2p.removeEventListener('peer:connect', this.onPeerConnect)
       this.libp2p.removeEventListener('peer:disconnect', this.onPeerDisconnect)
       await this.libp2p.stop()
@@ -443,14 +467,16 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const org = this.org
     if (libp2p === undefined || org === undefined) return
     const removed = org.state.removed.has(this.peerId)
-    const wanted = new Set(removed ? [] : [orgTopic(org.orgId), ...org.myTeams().map(t => topicOfTeam(org.orgId, t))])
+    const wanted = new Set(removed ? [] : [orgTopic(org.orgId), presenceTopic(org.orgId), ...org.myTeams().map(t => topicOfTeam(org.orgId, t))])
     const pubsub = libp2p.services.pubsub
     for (const topic of wanted) {
       if (this.subscribed.has(topic)) continue
       const team = teamOfTopic(org.orgId, topic)
-      pubsub.topicValidators.set(topic, team === undefined
-        ? async (from, msg) => this.validateRecord(from, msg)
-        : async (from, msg) => this.validateEntry(from, team, msg))
+      pubsub.topicValidators.set(topic, team !== undefined
+        ? async (from, msg) => this.validateEntry(from, team, msg)
+        : topic === presenceTopic(org.orgId)
+          ? async (from, msg) => this.validatePresence(from, msg)
+          : async (from, msg) => this.validateRecord(from, msg))
       pubsub.subscribe(topic)
       this.subscribed.add(topic)
     }
@@ -462,20 +488,118 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     }
   }
 
+  // ---- presence ----
+
+  /** Set this node's presence (kept across restarts) and tell the org. */
+  async setPresence (status: string, text = ''): Promise<PresenceView> {
+    if (!(PRESENCE_STATUSES as readonly string[]).includes(status)) {
+      throw new InvalidArgumentError(`status must be one of ${PRESENCE_STATUSES.join(', ')}`)
+    }
+    if (text.length > 200) throw new InvalidArgumentError('a status text is at most 200 characters')
+    this.myPresence = { status: status as PresenceStatus, text, since: Date.now() }
+    await this.log.putMeta('presence', { status, text })
+    await this.announcePresence()
+    const view = this.ownPresence()
+    this.safeDispatch('presence:changed', view)
+    return view
+  }
+
+  /** Everyone's presence, this node's included; members not heard from are offline. */
+  presence (): PresenceView[] {
+    const org = this.org
+    if (org === undefined) return [this.ownPresence()]
+    return [...org.state.members.keys()].map(peerId => this.presenceOf(peerId))
+  }
+
+  private ownPresence (): PresenceView {
+    return { peerId: this.peerId, ...this.myPresence }
+  }
+
+  /** A member's presence: their last announcement, unless it is old or their connection closed since. */
+  private presenceOf (peerId: string): PresenceView {
+    if (peerId === this.peerId) return this.ownPresence()
+    const heard = this.presences.get(peerId)
+    const gone = this.goneAt.get(peerId)
+    if (heard === undefined || Date.now() - heard.heardAt > PRESENCE_EXPIRY_MS || (gone !== undefined && gone >= heard.heardAt)) {
+      return { peerId, status: 'offline', text: '', since: Math.max(gone ?? 0, heard?.heardAt ?? 0) }
+    }
+    return { peerId, status: heard.status, text: heard.text, since: heard.since }
+  }
+
+  private async announcePresence (): Promise<void> {
+    const org = this.org
+    const libp2p = this.libp2p
+    if (org === undefined || libp2p === undefined || this.state !== 'started' || org.state.removed.has(this.peerId)) return
+    try {
+      // each announcement is new bytes (gossip drops repeats), stamped with when it was made
+      const bytes = await createPresence(this.identity.key, { org: new Uint8Array(Buffer.from(org.orgId, 'hex')), status: this.myPresence.status, text: this.myPresence.text, since: this.myPresence.since, time: Date.now() })
+      await libp2p.services.pubsub.publish(presenceTopic(org.orgId), bytes)
+    } catch {
+      // nobody to tell right now; the next announcement or their next sync will do
+    }
+  }
+
+  private async validatePresence (from: PeerId, msg: Message): Promise<TopicValidatorResult> {
+    try {
+      const p = await decodePresence(msg.data)
+      const org = this.requireOrg()
+      if (Buffer.from(p.org).toString('hex') !== org.orgId || !org.state.members.has(p.peerId)) {
+        throw new NotMemberError(`presence of ${p.peerId}, who is not a member`)
+      }
+      const known = this.presences.get(p.peerId)
+      if (known !== undefined && known.time > p.time) return TopicValidatorResult.Ignore
+      this.presences.set(p.peerId, { peerId: p.peerId, status: p.status as PresenceStatus, text: p.text, since: p.since, time: p.time, heardAt: Date.now() })
+      this.reportPresence(p.peerId)
+      return TopicValidatorResult.Accept
+    } catch (err) {
+      const e = err as Error
+      this.safeDispatch('entry:rejected', { from: from.toString(), team: '', reason: e.name, message: e.message })
+      return TopicValidatorResult.Reject
+    }
+  }
+
+  /** Emit presence:changed if a member's effective presence differs from what was last emitted. */
+  private reportPresence (peerId: string): void {
+    const view = this.presenceOf(peerId)
+    const key = `${view.status}\0${view.text}`
+    if (this.reported.get(peerId) === key) return
+    this.reported.set(peerId, key)
+    this.safeDispatch('presence:changed', view)
+  }
+
+  /** Members not heard from for a while count as offline. */
+  private expirePresences (): void {
+    for (const peerId of this.presences.keys()) this.reportPresence(peerId)
+  }
+
+  private announceSoon?: NodeJS.Timeout
+
+  /** A peer that starts listening for presence hears ours at once, not at the next round. */
+  private readonly onSubscriptionChange = (evt: CustomEvent<{ subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
+    const org = this.org
+    if (org === undefined || this.announceSoon !== undefined) return
+    if (!evt.detail.subscriptions.some(s => s.subscribe && s.topic === presenceTopic(org.orgId))) return
+    this.announceSoon = setTimeout(() => {
+      this.announceSoon = undefined
+      void this.announcePresence()
+    }, 100)
+    this.announceSoon.unref()
+  }
+
   // ---- messages ----
 
   /**
    * Write a message to a team. It is encrypted under the team's current key and stored durably
    * before this resolves, so a message reported as sent survives a crash; then it is published.
    */
-  async send (team: string, text: string): Promise<MessageView> {
+  async send (team: string, text: string, options: { urgent?: boolean } = {}): Promise<MessageView> {
     checkTeamName(team)
     if (typeof text !== 'string' || text.trim().length === 0) {
       throw new InvalidArgumentError('a message needs some text')
     }
     const libp2p = this.requireStarted()
     const org = this.requireOrg()
-    const plaintext = encodeBody({ text, authorName: this.name })
+    const plaintext = encodeBody({ text, authorName: this.name, urgent: options.urgent === true })
     await this.confirmOwnHead(team)
     const run = this.sending.then(async () => {
       const head = await this.log.feedHead(team, this.peerId)
@@ -634,6 +758,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
 
   private readonly onPeerDisconnect = (evt: CustomEvent<PeerId>): void => {
     this.orgSynced.delete(evt.detail.toString())
+    this.goneAt.set(evt.detail.toString(), Date.now())
+    this.reportPresence(evt.detail.toString())
     this.safeDispatch('peer:disconnected', { peerId: evt.detail.toString() })
   }
 
@@ -749,7 +875,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private toView (v: VerifiedEntry): MessageView {
     const { team, epoch, seq } = v.entry
     const plain = this.org?.decryptBody(team, epoch, v.author, seq, v.entry.body)
-    let body: Body = { text: '', authorName: this.org?.member(v.author)?.name ?? '' }
+    let body: Body = { text: '', authorName: this.org?.member(v.author)?.name ?? '', urgent: false }
     let readable = false
     if (plain !== undefined) {
       try {
@@ -768,6 +894,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       lamport: v.entry.lamport,
       time: v.entry.wallTime,
       text: body.text,
+      urgent: body.urgent,
       local: v.author === this.peerId,
       readable,
       epoch

@@ -63,7 +63,9 @@ export class ControlServer {
     this.path = socketPathOf(node.dataDir)
     this.handlers = {
       info: () => ({ ...node.info(), api: CONTROL_API_VERSION }),
-      send: async (p) => node.send(requiredString(p, 'team'), requiredString(p, 'text')),
+      send: async (p) => node.send(requiredString(p, 'team'), requiredString(p, 'text'), { urgent: p.urgent === true }),
+      presence: () => node.presence(),
+      'presence.set': async (p) => node.setPresence(requiredString(p, 'status'), optionalString(p, 'text') ?? ''),
       history: async (p) => {
         const before = optionalString(p, 'before')
         const limit = optionalInteger(p, 'limit')

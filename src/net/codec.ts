@@ -5,10 +5,10 @@
 import { contentId, ED25519_PUBLIC_KEY_LENGTH, signForDomain, verifyForDomain } from '../crypto/keys.js'
 import { BadSignatureError, InvalidEntryError, MessageTooLargeError } from '../errors.js'
 import { peerIdOfPublicKey, TEAM_NAME } from '../ids.js'
-import { Body, Entry, EpochKeys, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, SignedEntry, SignedRecord } from './wire.js'
+import { Body, Entry, EpochKeys, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, Presence, SignedEntry, SignedPresence, SignedRecord } from './wire.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 
-export { Body, Entry, EpochKeys, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, SignedEntry, SignedRecord }
+export { Body, Entry, EpochKeys, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, Presence, SignedEntry, SignedPresence, SignedRecord }
 
 /** The largest encoded signed entry accepted from anywhere. Files travel as chunks, never as entries. */
 export const MAX_ENTRY_BYTES = 64 * 1024
@@ -240,4 +240,36 @@ function checkRecordStructure (r: OrgRecord): OrgOpName {
   if (r.roster !== undefined && !TEAM_NAME.test(r.roster.team)) fail('bad team name')
   if (r.invite !== undefined && r.invite.teams.some(t => !TEAM_NAME.test(t))) fail('bad team name')
   return op
+}
+
+/** Presence statuses a member can set; `offline` is only ever inferred. */
+export const PRESENCE_STATUSES = ['available', 'away', 'busy', 'dnd'] as const
+export type PresenceStatus = typeof PRESENCE_STATUSES[number]
+const PRESENCE_DOMAIN = 'presence/v1'
+const MAX_PRESENCE_BYTES = 1024
+
+/** Sign and encode a presence announcement. */
+export async function createPresence (key: Ed25519PrivateKey, p: Omit<Presence, 'member'>): Promise<Uint8Array> {
+  const presence = Presence.encode({ ...p, member: new Uint8Array(key.publicKey.raw) })
+  return SignedPresence.encode({ presence, signature: new Uint8Array(await signForDomain(key, PRESENCE_DOMAIN, presence)) })
+}
+
+/** Decode and check a presence announcement; throws InvalidEntryError or BadSignatureError. */
+export async function decodePresence (bytes: Uint8Array): Promise<Presence & { peerId: string }> {
+  if (bytes.byteLength > MAX_PRESENCE_BYTES) throw new MessageTooLargeError('presence too large')
+  let signed: SignedPresence
+  let p: Presence
+  try {
+    signed = SignedPresence.decode(bytes)
+    p = Presence.decode(signed.presence)
+  } catch (err) {
+    throw new InvalidEntryError('presence is not valid protobuf', { cause: err })
+  }
+  if (p.member.length !== ED25519_PUBLIC_KEY_LENGTH || !(PRESENCE_STATUSES as readonly string[]).includes(p.status) || p.text.length > 200 || !Number.isSafeInteger(p.time) || !Number.isSafeInteger(p.since)) {
+    throw new InvalidEntryError('invalid presence')
+  }
+  if (!await verifyForDomain(p.member, PRESENCE_DOMAIN, signed.presence, signed.signature)) {
+    throw new BadSignatureError('presence signature does not match its member')
+  }
+  return { ...p, peerId: peerIdOfPublicKey(p.member) }
 }

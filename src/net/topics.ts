@@ -15,6 +15,11 @@ export function orgTopic (orgId: string): string {
   return `${PREFIX}${orgId}/org`
 }
 
+/** The gossipsub topic on which members announce their presence. */
+export function presenceTopic (orgId: string): string {
+  return `${PREFIX}${orgId}/presence`
+}
+
 /** The team of a topic of this org, or undefined if the topic is anything else. */
 export function teamOfTopic (orgId: string, topic: string): string | undefined {
   const prefix = `${PREFIX}${orgId}/team/`

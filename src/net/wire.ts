@@ -391,6 +391,7 @@ export namespace SignedEntry {
 export interface Body {
   text: string
   authorName: string
+  urgent: boolean
 }
 
 export namespace Body {
@@ -413,13 +414,19 @@ export namespace Body {
           w.string(obj.authorName)
         }
 
+        if ((obj.urgent != null && obj.urgent !== false)) {
+          w.uint32(24)
+          w.bool(obj.urgent)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           text: '',
-          authorName: ''
+          authorName: '',
+          urgent: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -434,6 +441,10 @@ export namespace Body {
             }
             case 2: {
               obj.authorName = reader.string()
+              break
+            }
+            case 3: {
+              obj.urgent = reader.bool()
               break
             }
             default: {
@@ -465,6 +476,13 @@ export namespace Body {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.urgent`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -487,6 +505,11 @@ export namespace Body {
     value: string
   }
 
+  export interface BodyUrgentFieldEvent {
+    field: '$.urgent'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Body>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Body.codec())
   }
@@ -495,7 +518,7 @@ export namespace Body {
     return decodeMessage(buf, Body.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Body>): Generator<BodyTextFieldEvent | BodyAuthorNameFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Body>): Generator<BodyTextFieldEvent | BodyAuthorNameFieldEvent | BodyUrgentFieldEvent> {
     return streamMessage(buf, Body.codec(), opts)
   }
 }
@@ -3566,5 +3589,321 @@ export namespace HistoryBatch {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryBatch>): Generator<HistoryBatchEntriesFieldEvent | HistoryBatchDoneFieldEvent | HistoryBatchErrorFieldEvent> {
     return streamMessage(buf, HistoryBatch.codec(), opts)
+  }
+}
+
+export interface Presence {
+  org: Uint8Array<ArrayBuffer>
+  member: Uint8Array<ArrayBuffer>
+  status: string
+  text: string
+  time: number
+  since: number
+}
+
+export namespace Presence {
+  let _codec: Codec<Presence>
+
+  export const codec = (): Codec<Presence> => {
+    if (_codec == null) {
+      _codec = message<Presence>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.org != null && obj.org.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.org)
+        }
+
+        if ((obj.member != null && obj.member.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.member)
+        }
+
+        if ((obj.status != null && obj.status !== '')) {
+          w.uint32(26)
+          w.string(obj.status)
+        }
+
+        if ((obj.text != null && obj.text !== '')) {
+          w.uint32(34)
+          w.string(obj.text)
+        }
+
+        if ((obj.time != null && obj.time !== 0)) {
+          w.uint32(40)
+          w.uint64Number(obj.time)
+        }
+
+        if ((obj.since != null && obj.since !== 0)) {
+          w.uint32(48)
+          w.uint64Number(obj.since)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          org: uint8ArrayAlloc(0),
+          member: uint8ArrayAlloc(0),
+          status: '',
+          text: '',
+          time: 0,
+          since: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.org = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.member = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.status = reader.string()
+              break
+            }
+            case 4: {
+              obj.text = reader.string()
+              break
+            }
+            case 5: {
+              obj.time = reader.uint64Number()
+              break
+            }
+            case 6: {
+              obj.since = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.org`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.member`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.status`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.text`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.time`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.since`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PresenceOrgFieldEvent {
+    field: '$.org'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PresenceMemberFieldEvent {
+    field: '$.member'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PresenceStatusFieldEvent {
+    field: '$.status'
+    value: string
+  }
+
+  export interface PresenceTextFieldEvent {
+    field: '$.text'
+    value: string
+  }
+
+  export interface PresenceTimeFieldEvent {
+    field: '$.time'
+    value: number
+  }
+
+  export interface PresenceSinceFieldEvent {
+    field: '$.since'
+    value: number
+  }
+
+  export function encode (obj: Partial<Presence>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Presence.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Presence>): Presence {
+    return decodeMessage(buf, Presence.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Presence>): Generator<PresenceOrgFieldEvent | PresenceMemberFieldEvent | PresenceStatusFieldEvent | PresenceTextFieldEvent | PresenceTimeFieldEvent | PresenceSinceFieldEvent> {
+    return streamMessage(buf, Presence.codec(), opts)
+  }
+}
+
+export interface SignedPresence {
+  presence: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace SignedPresence {
+  let _codec: Codec<SignedPresence>
+
+  export const codec = (): Codec<SignedPresence> => {
+    if (_codec == null) {
+      _codec = message<SignedPresence>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.presence != null && obj.presence.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.presence)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          presence: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.presence = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.presence`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignedPresencePresenceFieldEvent {
+    field: '$.presence'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedPresenceSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SignedPresence>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignedPresence.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedPresence>): SignedPresence {
+    return decodeMessage(buf, SignedPresence.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedPresence>): Generator<SignedPresencePresenceFieldEvent | SignedPresenceSignatureFieldEvent> {
+    return streamMessage(buf, SignedPresence.codec(), opts)
   }
 }

@@ -15,6 +15,8 @@ export interface Figure {
 /** What a benchmark returns: the table rows, and everything else for the JSON file. */
 export interface BenchOutcome {
   figures: Figure[]
+  /** lines printed under the table and kept in the JSON: a target and whether it was met, memory */
+  notes?: string[]
   details: unknown
 }
 
@@ -31,6 +33,10 @@ export interface BenchContext {
 export interface Benchmark {
   name: string
   description: string
+  /** what the `bare` column measures, for the table header (default: bare gossipsub) */
+  baseline?: string
+  /** false for a benchmark that runs on loopback in the runner's process (default: it needs namespaces) */
+  needsNetns?: boolean
   run: (ctx: BenchContext) => Promise<BenchOutcome>
 }
 

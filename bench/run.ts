@@ -2,19 +2,21 @@
  * `npm run bench [-- NAME...]`: run every benchmark (or those named), print a table for each and
  * write bench/results/latest.json with the machine it ran on.
  *
- * Benchmarks need network namespaces (root): see ../../shared/NETWORK-TESTING.md. The run has a hard
- * time limit; whatever happens, every process it started is killed by pid and every namespace removed.
+ * Most benchmarks need network namespaces (root): see ../../shared/NETWORK-TESTING.md; those that run
+ * on loopback in this process (`needsNetns: false`) do not. The run has a hard time limit; whatever
+ * happens, every process it started is killed by pid and every namespace removed.
  */
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os'
 import { mkdir, mkdtemp, rm, statfs, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { netnsAvailable } from '../test/helpers/netns.js'
+import { catchupBenchmark } from './catchup.js'
 import { deliveryBenchmark } from './delivery.js'
 import { BenchAbortedError, NetnsUnavailableError } from './errors.js'
 import type { Benchmark, BenchContext, BenchOutcome, Figure } from './benchmark.js'
 
-const BENCHMARKS: Benchmark[] = [deliveryBenchmark]
+const BENCHMARKS: Benchmark[] = [deliveryBenchmark, catchupBenchmark]
 /** The whole run, all benchmarks; past it everything is torn down and the run fails. */
 const OVERALL_LIMIT_MS = 170_000
 /** Compiled to build/bench/run.js; results go to the source tree's bench/results. */
@@ -62,11 +64,11 @@ function filesystemName (type: number): string {
   return known[type] ?? `0x${type.toString(16)}`
 }
 
-/** A fixed-width table: figure | parley | bare gossipsub | ratio. */
-export function formatTable (figures: Figure[]): string {
+/** A fixed-width table: figure | parley | baseline (bare gossipsub unless named) | ratio. */
+export function formatTable (figures: Figure[], baseline = 'bare gossipsub'): string {
   const number = (x: number): string => x >= 100 ? Math.round(x).toLocaleString('en') : x.toFixed(2)
   const rows = [
-    ['figure', 'parley', 'bare gossipsub', 'ratio'],
+    ['figure', 'parley', baseline, 'ratio'],
     ...figures.map(f => [`${f.figure} (${f.unit})`, number(f.parley), number(f.bare), `${f.ratio.toFixed(2)}x`])
   ]
   const widths = [0, 1, 2, 3].map(c => Math.max(...rows.map(r => r[c]!.length)))
@@ -80,7 +82,7 @@ async function main (args: string[]): Promise<number> {
     return 0
   }
   const selected = selectBenchmarks(args)
-  const support = await netnsAvailable()
+  const support = selected.some(b => b.needsNetns !== false) ? await netnsAvailable() : { ok: true as const }
   if (!support.ok) {
     const err = new NetnsUnavailableError(`network namespaces are unavailable (${support.why})`)
     console.error(`\n!!! BENCH NOT RUN: ${err.message}.\n!!! The benchmarks need their own hosts; run them as root (see NETWORK-TESTING.md).\n`)
@@ -127,7 +129,9 @@ async function main (args: string[]): Promise<number> {
       const started = Date.now()
       results[benchmark.name] = await benchmark.run(ctx)
       ctx.log(`${benchmark.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-      console.log(`\n${benchmark.name}\n${formatTable(results[benchmark.name]!.figures)}\n`)
+      const outcome = results[benchmark.name]!
+      const notes = (outcome.notes ?? []).map(n => `  ${n}\n`).join('')
+      console.log(`\n${benchmark.name}\n${formatTable(outcome.figures, benchmark.baseline)}\n${notes}`)
     }
     await mkdir(RESULTS_DIR, { recursive: true })
     const file = join(RESULTS_DIR, 'latest.json')

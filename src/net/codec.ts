@@ -146,11 +146,11 @@ export function decodeBody (bytes: Uint8Array): Body {
 }
 
 /** Encode a plaintext body, refusing text over the limit. */
-export function encodeBody (body: Body): Uint8Array {
+export function encodeBody (body: Omit<Body, 'urgent'> & { urgent?: boolean }): Uint8Array {
   if (Buffer.byteLength(body.text) > MAX_TEXT_BYTES) {
     throw new MessageTooLargeError(`message is ${Buffer.byteLength(body.text)} bytes, the limit is ${MAX_TEXT_BYTES}`)
   }
-  return Body.encode(body)
+  return Body.encode({ ...body, urgent: body.urgent === true })
 }
 
 /** The largest encoded org record accepted (a roster seals keys to every member of a team). */

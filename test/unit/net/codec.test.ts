@@ -29,7 +29,7 @@ describe('net/codec', () => {
     expect(back.idHex).toBe(made.idHex)
     expect(back.idHex).toMatch(/^[0-9a-f]{64}$/)
     expect(back.entry.team).toBe('general')
-    expect(decodeBody(back.entry.body)).toEqual({ text: 'hello', authorName: 'alice' })
+    expect(decodeBody(back.entry.body)).toEqual({ text: 'hello', authorName: 'alice', urgent: false })
     expect(back.entry.epoch).toBe(1)
     const { peerIdFromPublicKey } = await import('@libp2p/peer-id')
     expect(back.author).toBe(peerIdFromPublicKey(key.publicKey).toString())

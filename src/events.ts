@@ -24,7 +24,13 @@ export interface MessageView {
   readable: boolean
   /** the team key epoch it was written under */
   epoch: number
+  /** only on the result of send: how many peers the message was handed to directly */
+  recipients?: number
 }
+
+/** Presence statuses a member can set; `offline` is only ever inferred. */
+export const PRESENCE_STATUSES = ['available', 'away', 'busy', 'dnd'] as const
+export type PresenceStatus = typeof PRESENCE_STATUSES[number]
 
 /** A member's presence; `offline` when not heard from recently. */
 export interface PresenceView {

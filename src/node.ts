@@ -622,12 +622,13 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const view = this.toView(entry)
     this.safeDispatch('message:added', view)
     try {
-      await libp2p.services.pubsub.publish(topicOfTeam(org.orgId, team), entry.bytes)
+      const result = await libp2p.services.pubsub.publish(topicOfTeam(org.orgId, team), entry.bytes)
+      return { ...view, recipients: result.recipients.length }
     } catch (err) {
       // the entry is stored; peers that miss it now get it from history sync
       this.warn(`message ${view.id.slice(0, 12)} stored but not published: ${(err as Error).message}`)
+      return { ...view, recipients: 0 }
     }
-    return view
   }
 
   /**

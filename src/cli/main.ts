@@ -126,6 +126,38 @@ async function viaNodeOrClient<T> (dataDir: string, values: ParsedArgs['values']
 }
 
 const commands: Record<string, Command> = {
+  chat: {
+    summary: 'open the chat (attaches to the running daemon, or runs a node itself)',
+    usage: 'parley chat [--listen MULTIADDR]... [--peer MULTIADDR]... [--no-mdns] [--name NAME]',
+    options: NETWORK_OPTIONS,
+    run: async ({ dataDir, values }) => {
+      if (process.stdout.isTTY !== true || process.stdin.isTTY !== true) {
+        throw new UsageError('the chat needs a terminal; for scripts use send, tail and history')
+      }
+      const { connectBackend } = await import('../ui/backend.js')
+      const { runChat } = await import('../ui/app.js')
+      let node: ParleyNode | undefined
+      let server: ControlServer | undefined
+      try {
+        await ControlClient.connect(dataDir).then(c => { c.close() })
+      } catch (e) {
+        if (!(e instanceof NodeNotRunningError)) throw e
+        // no daemon for this data dir: run the node in this process, with its control socket for scripts
+        const name = typeof values.name === 'string' ? checkDisplayName(values.name) : undefined
+        node = await createNode(networkInit(dataDir, values, name))
+        server = new ControlServer(node)
+        await node.start()
+        await server.start()
+      }
+      try {
+        await runChat(await connectBackend(dataDir))
+      } finally {
+        await server?.stop()
+        await node?.stop()
+      }
+      return 0
+    }
+  },
   'org create': {
     summary: 'found an organisation with you as its first admin, and a team "general"',
     usage: 'parley org create NAME',
@@ -437,7 +469,7 @@ async function runDaemon (dataDir: string, values: ParsedArgs['values']): Promis
 
 function usage (): string {
   const lines = ['usage: parley <command> [options]   (every command takes --data DIR and --help)', '', 'commands:']
-  const order = ['init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove']
+  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove']
   const names = [...order.filter(n => n in commands), ...Object.keys(commands).filter(n => !order.includes(n))]
   for (const name of names) lines.push(`  ${name.padEnd(16)} ${commands[name]!.summary}`)
   lines.push('', 'The data dir defaults to $PARLEY_DATA, else $XDG_DATA_HOME/parley, else ~/.local/share/parley.')
@@ -451,6 +483,9 @@ export async function main (argv: string[]): Promise<number> {
   if (name !== undefined && groups.has(name) && rest[0] !== undefined && !rest[0].startsWith('-')) {
     name = `${name} ${rest[0]}`
     rest = rest.slice(1)
+  }
+  if (name === undefined && process.stdout.isTTY === true && process.stdin.isTTY === true) {
+    name = 'chat'
   }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     out(usage())

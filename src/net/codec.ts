@@ -6,6 +6,8 @@ import { contentId, ED25519_PUBLIC_KEY_LENGTH, signForDomain, verifyForDomain } 
 import { BadSignatureError, InvalidEntryError, MessageTooLargeError } from '../errors.js'
 import { peerIdOfPublicKey, TEAM_NAME } from '../ids.js'
 import { Body, Entry, EpochKeys, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, Presence, SignedEntry, SignedPresence, SignedRecord } from './wire.js'
+import { PRESENCE_STATUSES } from '../events.js'
+import type { PresenceStatus } from '../events.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 
 export { Body, Entry, EpochKeys, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, Presence, SignedEntry, SignedPresence, SignedRecord }
@@ -242,9 +244,8 @@ function checkRecordStructure (r: OrgRecord): OrgOpName {
   return op
 }
 
-/** Presence statuses a member can set; `offline` is only ever inferred. */
-export const PRESENCE_STATUSES = ['available', 'away', 'busy', 'dnd'] as const
-export type PresenceStatus = typeof PRESENCE_STATUSES[number]
+export { PRESENCE_STATUSES }
+export type { PresenceStatus }
 const PRESENCE_DOMAIN = 'presence/v1'
 const MAX_PRESENCE_BYTES = 1024
 

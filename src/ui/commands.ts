@@ -1,0 +1,114 @@
+/**
+ * What a line typed in the UI means. Pure parsing: the app carries the command out.
+ */
+import { PRESENCE_STATUSES } from '../events.js'
+import type { MemberView } from '../node.js'
+
+export type Command =
+  | { kind: 'send', text: string, urgent: boolean }
+  | { kind: 'join', team: string }
+  | { kind: 'status', status: string, text: string }
+  | { kind: 'members' }
+  | { kind: 'help' }
+  | { kind: 'invite', teams: string[] }
+  | { kind: 'team-create', team: string, members: string[] }
+  | { kind: 'team-add', team: string, members: string[] }
+  | { kind: 'team-remove', team: string, member: string }
+  | { kind: 'remove', member: string }
+  | { kind: 'admin-add', member: string }
+  | { kind: 'sync' }
+  | { kind: 'quit' }
+  | { kind: 'unavailable', what: string }
+  | { kind: 'error', message: string }
+  | { kind: 'setup-create', name: string }
+  | { kind: 'setup-join', token: string }
+  | { kind: 'none' }
+
+export const HELP = [
+  'Keys: Alt-1..9 or Ctrl-N/Ctrl-P switch conversations · PgUp/PgDn scroll · Up/Down input history · Tab completes names · Ctrl-C quits',
+  '/join TEAM            switch to a team you are in',
+  '/status available|away|busy|dnd [text]   busy and dnd hold notifications; you get a digest afterwards',
+  '/urgent TEXT          a message that reaches @mentioned people even on busy or dnd',
+  '/members              who is in this team, and who is online',
+  '/sync                 what this node holds and fetches',
+  '/help  /quit',
+  'Admins: /invite [TEAM...] · /team create TEAM [NAME...] · /team add TEAM NAME... · /team remove TEAM NAME · /admin add NAME · /remove NAME (offboard)'
+]
+
+/** Parse a line typed in the chat screen. */
+export function parseCommand (line: string): Command {
+  const text = line.trim()
+  if (text === '') return { kind: 'none' }
+  if (!text.startsWith('/') || text.startsWith('//')) return { kind: 'send', text: text.startsWith('//') ? text.slice(1) : line, urgent: false }
+  const [word = '', ...args] = text.slice(1).split(/\s+/)
+  const rest = text.slice(1 + word.length).trim()
+  switch (word.toLowerCase()) {
+    case 'join':
+    case 'j':
+      return args[0] === undefined ? { kind: 'error', message: 'usage: /join TEAM' } : { kind: 'join', team: args[0].replace(/^#/, '') }
+    case 'status':
+    case 'away':
+      if (word === 'away') return { kind: 'status', status: 'away', text: rest }
+      if (args[0] === undefined || !(PRESENCE_STATUSES as readonly string[]).includes(args[0])) {
+        return { kind: 'error', message: `usage: /status ${PRESENCE_STATUSES.join('|')} [text]` }
+      }
+      return { kind: 'status', status: args[0], text: rest.slice(args[0].length).trim() }
+    case 'urgent':
+      return rest === '' ? { kind: 'error', message: 'usage: /urgent TEXT' } : { kind: 'send', text: rest, urgent: true }
+    case 'members':
+    case 'who':
+      return { kind: 'members' }
+    case 'help':
+    case '?':
+      return { kind: 'help' }
+    case 'invite':
+      return { kind: 'invite', teams: args.map(t => t.replace(/^#/, '')) }
+    case 'team': {
+      const [sub, team, ...names] = args
+      if (sub === 'create' && team !== undefined) return { kind: 'team-create', team: team.replace(/^#/, ''), members: names }
+      if (sub === 'add' && team !== undefined && names.length > 0) return { kind: 'team-add', team: team.replace(/^#/, ''), members: names }
+      if (sub === 'remove' && team !== undefined && names.length === 1) return { kind: 'team-remove', team: team.replace(/^#/, ''), member: names[0]! }
+      return { kind: 'error', message: 'usage: /team create TEAM [NAME...] · /team add TEAM NAME... · /team remove TEAM NAME' }
+    }
+    case 'remove':
+      return args[0] === undefined ? { kind: 'error', message: 'usage: /remove NAME' } : { kind: 'remove', member: rest }
+    case 'admin':
+      return args[0] === 'add' && args[1] !== undefined ? { kind: 'admin-add', member: args.slice(1).join(' ') } : { kind: 'error', message: 'usage: /admin add NAME' }
+    case 'sync':
+      return { kind: 'sync' }
+    case 'quit':
+    case 'exit':
+      return { kind: 'quit' }
+    case 'msg':
+    case 'query':
+      return { kind: 'unavailable', what: 'direct messages' }
+    case 'file':
+    case 'get':
+      return { kind: 'unavailable', what: 'file sharing' }
+    case 'search':
+      return { kind: 'unavailable', what: 'search' }
+    default:
+      return { kind: 'error', message: `unknown command /${word}: /help lists them` }
+  }
+}
+
+/** Parse a line typed on the first-run screen: an invite token, or the name of a new organisation. */
+export function parseSetup (line: string): Command {
+  const text = line.trim()
+  if (text === '') return { kind: 'none' }
+  if (text.startsWith('/')) return parseCommand(text).kind === 'quit' ? { kind: 'quit' } : { kind: 'error', message: 'paste an invite token, or type a name for a new organisation' }
+  if (text.startsWith('parley1:')) return { kind: 'setup-join', token: text }
+  if (text.length > 64) return { kind: 'error', message: 'an organisation name is at most 64 characters' }
+  return { kind: 'setup-create', name: text }
+}
+
+/** Find a member by display name (any case) or peer id (or its end); an error text if none or several. */
+export function resolveMember (members: MemberView[], who: string): MemberView | string {
+  const q = who.trim().replace(/^@/, '').toLowerCase()
+  const exact = members.filter(m => m.name.toLowerCase() === q || m.peerId.toLowerCase() === q)
+  if (exact.length === 1) return exact[0]!
+  const partial = members.filter(m => m.name.toLowerCase().startsWith(q) || (q.length >= 6 && m.peerId.toLowerCase().endsWith(q)))
+  if (partial.length === 1) return partial[0]!
+  if (exact.length + partial.length === 0) return `nobody called ${who} in the directory`
+  return `${who} matches several people: ${[...new Set([...exact, ...partial])].map(m => m.name).join(', ')}`
+}

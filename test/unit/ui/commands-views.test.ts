@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { parseCommand, parseSetup, resolveMember } from '../../../src/ui/commands.js'
+import { initialState, reduce } from '../../../src/ui/state.js'
+import { conversationView, memberList, safe, statusLine, wrap } from '../../../src/ui/views.js'
+import type { MemberView } from '../../../src/node.js'
+
+const members: MemberView[] = [
+  { peerId: '12D3KooWAAAAAAAAann', name: 'Ann', admin: true, online: true, teams: ['general'] },
+  { peerId: '12D3KooWBBBBBBBBbob', name: 'Bob', admin: false, online: false, teams: ['general'] },
+  { peerId: '12D3KooWCCCCCCCCbobby', name: 'Bobby', admin: false, online: false, teams: ['general'] }
+]
+
+describe('ui/commands', () => {
+  it('parses messages and commands, with clear errors for bad ones', () => {
+    expect(parseCommand('hello')).toEqual({ kind: 'send', text: 'hello', urgent: false })
+    expect(parseCommand('//not a command')).toEqual({ kind: 'send', text: '/not a command', urgent: false })
+    expect(parseCommand('/urgent call me')).toEqual({ kind: 'send', text: 'call me', urgent: true })
+    expect(parseCommand('/join #dev')).toEqual({ kind: 'join', team: 'dev' })
+    expect(parseCommand('/status dnd deep work')).toEqual({ kind: 'status', status: 'dnd', text: 'deep work' })
+    expect(parseCommand('/status sleepy')).toMatchObject({ kind: 'error' })
+    expect(parseCommand('/team add dev Bob Ann')).toEqual({ kind: 'team-add', team: 'dev', members: ['Bob', 'Ann'] })
+    expect(parseCommand('/team frob')).toMatchObject({ kind: 'error' })
+    expect(parseCommand('/msg bob hi')).toEqual({ kind: 'unavailable', what: 'direct messages' })
+    expect(parseCommand('/nonsense')).toMatchObject({ kind: 'error', message: expect.stringMatching(/unknown command/) })
+    expect(parseCommand('   ')).toEqual({ kind: 'none' })
+  })
+
+  it('on first run, tells an invite token from an organisation name', () => {
+    expect(parseSetup('parley1:abc')).toEqual({ kind: 'setup-join', token: 'parley1:abc' })
+    expect(parseSetup('Acme Ltd')).toEqual({ kind: 'setup-create', name: 'Acme Ltd' })
+    expect(parseSetup('/quit')).toEqual({ kind: 'quit' })
+    expect(parseSetup('x'.repeat(65))).toMatchObject({ kind: 'error' })
+  })
+
+  it('resolves members by name, then unambiguous prefix or id ending', () => {
+    expect(resolveMember(members, 'bob')).toMatchObject({ name: 'Bob' })
+    expect(resolveMember(members, '@Ann')).toMatchObject({ name: 'Ann' })
+    expect(resolveMember(members, 'bobb')).toMatchObject({ name: 'Bobby' })
+    expect(resolveMember(members, 'zed')).toMatch(/nobody called zed/)
+    expect(resolveMember(members, 'b')).toMatch(/matches several/)
+  })
+})
+
+describe('ui/views', () => {
+  it('escapes blessed tags and terminal escapes from other people', () => {
+    expect(safe('{bold}x{/bold}\u001b[2J')).toBe('{open}bold{close}x{open}/bold{close}\uFFFD[2J')
+  })
+
+  it('wraps at spaces where it can', () => {
+    expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc'])
+    expect(wrap('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij'])
+    expect(wrap('one\ntwo', 10)).toEqual(['one', 'two'])
+  })
+
+  it('shows the latest lines of a conversation, and older ones when scrolled', () => {
+    let s = reduce(initialState(), {
+      type: 'connected',
+      info: { peerId: 'me', name: 'Ann', dataDir: '/d', addresses: [], org: { id: 'o', name: 'Acme', admin: false }, teams: ['general'] },
+      teams: [{ name: 'general', epoch: 1, members: 3, joined: true }],
+      members,
+      presence: [{ peerId: members[1]!.peerId, status: 'dnd', text: 'focus', since: 1 }]
+    })
+    const messages = Array.from({ length: 30 }, (_, i) => ({ id: `m${i}`, team: 'general', author: 'b', authorName: 'Bob', seq: i + 1, lamport: i + 1, time: Date.now(), text: `line ${i}`, urgent: false, local: false, readable: true, epoch: 1 }))
+    s = reduce(s, { type: 'history', team: 'general', result: { messages }, older: false })
+    const bottom = conversationView(s, 60, 5).lines
+    expect(bottom.at(-1)).toMatch(/line 29/)
+    s = reduce(s, { type: 'scroll', lines: 10 })
+    expect(conversationView(s, 60, 5).lines.at(-1)).toMatch(/line 19/)
+    expect(statusLine(s)).toMatch(/scrolled up 10/)
+    expect(memberList(s).find(l => l.includes('Bob') && !l.includes('Bobby'))).toMatch(/⊘.*Bob.*focus/)
+  })
+})

@@ -206,10 +206,13 @@ export async function runChat (backend: ChatBackend): Promise<void> {
   }
 
   function scroll (pages: number): void {
-    const height = Math.max(1, (main.height as number) - 3)
-    dispatch({ type: 'scroll', lines: pages * height })
+    const width = Math.max(10, (main.width as number) - 3)
+    const height = Math.max(1, (main.height as number) - 2)
+    const { total } = conversationView(state, width, height)
+    dispatch({ type: 'scroll', lines: pages * (height - 1), max: Math.max(0, total - height) })
     const c = currentConversation(state)
-    if (pages > 0 && c !== undefined && conversationView(state, (main.width as number) - 2, height + 1).atTop && c.before !== undefined) {
+    // at the top of what is loaded: fetch the page before it
+    if (pages > 0 && c !== undefined && conversationView(state, width, height).atTop && c.before !== undefined) {
       void loadHistory(c.team, true).catch(fail)
     }
   }

@@ -61,7 +61,8 @@ export type Action =
   | { type: 'switch-team', team: string }
   | { type: 'next' }
   | { type: 'prev' }
-  | { type: 'scroll', lines: number }
+  /** scroll by `lines` (up is positive), to at most `max` lines up */
+  | { type: 'scroll', lines: number, max?: number }
   | { type: 'members', members: MemberView[] }
   | { type: 'presence', p: PresenceView }
   | { type: 'peers', count: number }
@@ -236,7 +237,7 @@ export function reduce (s: UiState, a: Action): UiState {
       return reduce(s, { type: 'switch', index: (s.current + (a.type === 'next' ? 1 : n - 1)) % n })
     }
     case 'scroll': {
-      const scroll = Math.max(0, s.scroll + a.lines)
+      const scroll = Math.max(0, Math.min(a.max ?? Number.MAX_SAFE_INTEGER, s.scroll + a.lines))
       const c = currentConversation(s)
       const next = { ...s, scroll }
       return scroll === 0 && c !== undefined ? withConversation(next, c.team, x => ({ ...x, unread: 0, mentions: 0 })) : next

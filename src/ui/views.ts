@@ -73,9 +73,9 @@ function messageLines (l: Line, me: string, width: number): string[] {
 }
 
 /** The visible lines of the current conversation, `height` tall, honouring the scroll offset. */
-export function conversationView (s: UiState, width: number, height: number): { lines: string[], atTop: boolean } {
+export function conversationView (s: UiState, width: number, height: number): { lines: string[], atTop: boolean, total: number } {
   const c = currentConversation(s)
-  if (c === undefined) return { lines: [], atTop: true }
+  if (c === undefined) return { lines: [], atTop: true, total: 0 }
   const all: string[] = []
   let lastDay = ''
   for (const l of c.lines) {
@@ -87,9 +87,10 @@ export function conversationView (s: UiState, width: number, height: number): { 
     all.push(...messageLines(l, s.me.name, width))
   }
   if (c.loaded && c.before === undefined) all.unshift(`{gray-fg}(start of #${safe(c.team)}){/gray-fg}`)
-  const end = Math.max(0, all.length - s.scroll)
+  // never scroll past the first page
+  const end = Math.max(Math.min(height, all.length), all.length - s.scroll)
   const start = Math.max(0, end - height)
-  return { lines: all.slice(start, end), atTop: start === 0 }
+  return { lines: all.slice(start, end), atTop: start === 0, total: all.length }
 }
 
 /** The list of conversations, with unread counts and mention markers. */

@@ -73,12 +73,17 @@ export async function nextEvent<K extends keyof ParleyEvents> (node: ParleyNode,
   })
 }
 
-/** Poll `check` every 50 ms until it returns true, failing after `timeoutMs`. */
+/** Poll `check` every 50 ms until it returns true (a throw counts as not yet), failing after `timeoutMs`. */
 export async function waitFor (check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs
+  let lastError: unknown
   while (Date.now() < deadline) {
-    if (await check()) return
+    try {
+      if (await check()) return
+    } catch (err) {
+      lastError = err
+    }
     await new Promise(resolve => setTimeout(resolve, 50))
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError !== undefined ? ` (last error: ${(lastError as Error).message})` : ''}`)
 }

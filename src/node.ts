@@ -40,8 +40,8 @@ const REMOVAL_GRACE_MS = 1_000
 /** How long an entry from a peer waits for the first org sync with that peer. */
 const ORG_SYNC_WAIT_MS = 2_000
 /** How often a node repeats its presence, and after how long without it a member counts as offline. */
-const PRESENCE_INTERVAL_MS = 30_000
-const PRESENCE_EXPIRY_MS = 95_000
+const PRESENCE_INTERVAL_MS = 15_000
+const PRESENCE_EXPIRY_MS = 50_000
 
 /** How long a first post waits for history sync to confirm this node's own feed head. */
 const OWN_HEAD_WAIT_MS = 5_000

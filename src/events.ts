@@ -24,6 +24,8 @@ export interface MessageView {
   readable: boolean
   /** the team key epoch it was written under */
   epoch: number
+  /** for a direct message: the peer id of the other person */
+  direct?: string
   /** only on the result of send: how many peers the message was handed to directly */
   recipients?: number
 }

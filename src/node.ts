@@ -14,11 +14,11 @@ import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from './ids.js'
 import { createEntry, createPresence, decodeBody, decodeEntry, decodePresence, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords, PRESENCE_STATUSES } from './net/codec.js'
 import { createParleyLibp2p } from './net/libp2p-node.js'
 import { PeerKeeper } from './net/peer-keeper.js'
-import { JOIN_PROTOCOL, ORG_SYNC_PROTOCOL, orgTopic, presenceTopic, teamOfTopic, topicOfTeam } from './net/topics.js'
+import { inboxTopic, JOIN_PROTOCOL, ORG_SYNC_PROTOCOL, orgTopic, presenceTopic, teamOfTopic, topicOfTeam } from './net/topics.js'
 import { HistorySync } from './history/history-sync.js'
 import { EntryLog } from './store/entry-log.js'
 import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
-import { decodeInviteToken, Org, parseDuration } from './teams/org.js'
+import { decodeInviteToken, DM_PREFIX, Org, parseDuration } from './teams/org.js'
 import type { MessageView, ParleyEvents, PeerView, PresenceView } from './events.js'
 import type { Body, PresenceStatus, VerifiedEntry, VerifiedRecord } from './net/codec.js'
 import type { ParleyLibp2p } from './net/libp2p-node.js'
@@ -467,16 +467,19 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const org = this.org
     if (libp2p === undefined || org === undefined) return
     const removed = org.state.removed.has(this.peerId)
-    const wanted = new Set(removed ? [] : [orgTopic(org.orgId), presenceTopic(org.orgId), ...org.myTeams().map(t => topicOfTeam(org.orgId, t))])
+    const inbox = inboxTopic(org.orgId, this.peerId)
+    const wanted = new Set(removed ? [] : [orgTopic(org.orgId), presenceTopic(org.orgId), inbox, ...org.myTeams().map(t => topicOfTeam(org.orgId, t))])
     const pubsub = libp2p.services.pubsub
     for (const topic of wanted) {
       if (this.subscribed.has(topic)) continue
       const team = teamOfTopic(org.orgId, topic)
       pubsub.topicValidators.set(topic, team !== undefined
         ? async (from, msg) => this.validateEntry(from, team, msg)
-        : topic === presenceTopic(org.orgId)
-          ? async (from, msg) => this.validatePresence(from, msg)
-          : async (from, msg) => this.validateRecord(from, msg))
+        : topic === inbox
+          ? async (from, msg) => this.validateEntry(from, undefined, msg)
+          : topic === presenceTopic(org.orgId)
+            ? async (from, msg) => this.validatePresence(from, msg)
+            : async (from, msg) => this.validateRecord(from, msg))
       pubsub.subscribe(topic)
       this.subscribed.add(topic)
     }
@@ -622,7 +625,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const view = this.toView(entry)
     this.safeDispatch('message:added', view)
     try {
-      const result = await libp2p.services.pubsub.publish(topicOfTeam(org.orgId, team), entry.bytes)
+      const peer = org.directPeer(team)
+      const topic = peer === undefined ? topicOfTeam(org.orgId, team) : inboxTopic(org.orgId, peer)
+      const result = await libp2p.services.pubsub.publish(topic, entry.bytes)
       return { ...view, recipients: result.recipients.length }
     } catch (err) {
       // the entry is stored; peers that miss it now get it from history sync
@@ -640,12 +645,35 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const history = this.historySync
     const libp2p = this.libp2p
     if (history === undefined || libp2p === undefined || history.syncedTeams.has(team)) return
-    const peers = libp2p.services.pubsub.getSubscribers(topicOfTeam(this.requireOrg().orgId, team))
+    const org = this.requireOrg()
+    const direct = org.directPeer(team)
+    const peers = direct === undefined
+      ? libp2p.services.pubsub.getSubscribers(topicOfTeam(org.orgId, team))
+      : libp2p.getPeers().filter(p => p.toString() === direct)
     if (peers.length === 0) return
     await Promise.race([
       Promise.all(peers.map(async p => history.syncTeam(p, team))),
       new Promise(resolve => setTimeout(resolve, OWN_HEAD_WAIT_MS))
     ])
+  }
+
+  /** Send a direct message: only this node and `peerId` can read it; no admin is involved. */
+  async sendDirect (peerId: string, text: string, options: { urgent?: boolean } = {}): Promise<MessageView> {
+    const org = this.requireOrg()
+    if (peerId === this.peerId || org.member(peerId) === undefined) throw new NotMemberError(`${peerId} is not in the directory`)
+    return this.send(org.directTeam(peerId), text, options)
+  }
+
+  /** The direct conversations this node holds messages of. */
+  async directs (): Promise<Array<{ team: string, peerId: string, name: string }>> {
+    const org = this.requireOrg()
+    const out: Array<{ team: string, peerId: string, name: string }> = []
+    for (const m of org.state.members.values()) {
+      if (m.peerId === this.peerId) continue
+      const team = org.directTeam(m.peerId)
+      if ((await this.log.contiguousHeads(team)).size > 0 || await this.log.count(team) > 0) out.push({ team, peerId: m.peerId, name: m.name })
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name))
   }
 
   /** A page of a team's history in display order, oldest first. */
@@ -655,7 +683,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       throw new InvalidArgumentError('limit must be a whole number from 1 to 10000')
     }
     const org = this.requireOrg()
-    if (!org.state.teams.has(team)) throw new NotMemberError(`there is no team ${team}`)
+    if (!org.state.teams.has(team) && org.directPeer(team) === undefined) throw new NotMemberError(`there is no team ${team}`)
     const page = await this.log.page(team, options)
     const messages = page.entries.map(v => this.toView(v))
     return page.before === undefined ? { messages } : { messages, before: page.before }
@@ -685,11 +713,15 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     await this.requireStarted().dial(multiaddr(address))
   }
 
-  private async validateEntry (from: PeerId, team: string, msg: Message): Promise<TopicValidatorResult> {
+  /** Check an entry from a team topic, or (team undefined) a direct message from this node's inbox. */
+  private async validateEntry (from: PeerId, topicTeam: string | undefined, msg: Message): Promise<TopicValidatorResult> {
+    let team = topicTeam ?? 'inbox'
     try {
       const v = await decodeEntry(msg.data)
+      // a direct message must be of the conversation between its author and this node
+      team = topicTeam ?? this.requireOrg().directTeam(v.author)
       if (v.entry.team !== team) {
-        throw new InvalidArgumentError(`entry for team ${v.entry.team} sent on the topic of ${team}`)
+        throw new InvalidArgumentError(`entry for ${v.entry.team} sent on the topic of ${team}`)
       }
       // a node that was away learns of removals from this peer's org view before accepting its traffic
       if (!this.orgSynced.has(from.toString())) {
@@ -774,6 +806,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const history = this.historySync
     if (org === undefined || history === undefined || this.state !== 'started') return
     const shared = org.myTeams().filter(t => org.state.teams.get(t)?.current.members.has(peer.toString()) === true)
+    // and our direct conversation, if the peer is a member
+    if (org.member(peer.toString()) !== undefined && peer.toString() !== this.peerId) shared.push(org.directTeam(peer.toString()))
     await Promise.all(shared.map(async t => history.syncTeam(peer, t)))
   }
 
@@ -898,7 +932,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       urgent: body.urgent,
       local: v.author === this.peerId,
       readable,
-      epoch
+      epoch,
+      ...(team.startsWith(DM_PREFIX) && this.org?.directPeer(team) !== undefined ? { direct: this.org.directPeer(team) } : {})
     }
   }
 

@@ -64,6 +64,8 @@ export class ControlServer {
     this.handlers = {
       info: () => ({ ...node.info(), api: CONTROL_API_VERSION }),
       send: async (p) => node.send(requiredString(p, 'team'), requiredString(p, 'text'), { urgent: p.urgent === true }),
+      'send.direct': async (p) => node.sendDirect(requiredString(p, 'peer'), requiredString(p, 'text'), { urgent: p.urgent === true }),
+      directs: async () => node.directs(),
       presence: () => node.presence(),
       'presence.set': async (p) => node.setPresence(requiredString(p, 'status'), optionalString(p, 'text') ?? ''),
       history: async (p) => {

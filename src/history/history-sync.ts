@@ -194,10 +194,8 @@ export class HistorySync {
     try {
       const request = await pb.read(HistoryRequest, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
       const org = this.c.org()
-      const team = org?.state.teams.get(request.team)
-      // never serve a team to anyone who is not in it now
-      if (org === undefined || Buffer.from(request.org).toString('hex') !== org.orgId || team === undefined ||
-        !team.current.members.has(remote) || org.state.removed.has(remote)) {
+      // never serve a team to anyone who is not in it now (or a direct conversation to a third person)
+      if (org === undefined || Buffer.from(request.org).toString('hex') !== org.orgId || !org.mayRead(request.team, remote)) {
         await pb.write({ entries: [], done: true, error: 'NotMemberError' }, HistoryBatch)
         await stream.close()
         return

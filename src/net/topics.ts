@@ -20,6 +20,11 @@ export function presenceTopic (orgId: string): string {
   return `${PREFIX}${orgId}/presence`
 }
 
+/** The gossipsub topic a member receives direct messages on. */
+export function inboxTopic (orgId: string, peerId: string): string {
+  return `${PREFIX}${orgId}/inbox/${peerId}`
+}
+
 /** The team of a topic of this org, or undefined if the topic is anything else. */
 export function teamOfTopic (orgId: string, topic: string): string | undefined {
   const prefix = `${PREFIX}${orgId}/team/`

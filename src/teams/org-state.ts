@@ -256,6 +256,7 @@ function apply (state: OrgState, r: VerifiedRecord, index: number, ordered: Veri
   }
   if (rec.roster !== undefined) {
     const ro = rec.roster
+    if (ro.team.startsWith('dm-')) return 'team names starting with dm- are kept for direct messages'
     const team = state.teams.get(ro.team)
     if (team === undefined) {
       if (ro.epoch !== 1 || ro.prev.length !== 0) return `roster for unknown team ${ro.team} must start at epoch 1`

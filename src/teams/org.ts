@@ -2,7 +2,7 @@
  * One node's view of its organisation: the stored records, the folded state, the team keys this
  * node can open, and the admin actions that write new records.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, randomBytes } from 'node:crypto'
 import { decrypt, encrypt, generateTeamKey, open, seal, teamKeyCheck } from '../crypto/box.js'
 import { InviteError, NotAdminError, NotMemberError, InvalidArgumentError, RecordRefusedError } from '../errors.js'
 import { checkDisplayName, checkPeerId, checkTeamName, peerIdOfPublicKey } from '../ids.js'
@@ -44,6 +44,15 @@ export function bodyContext (team: string, epoch: number, author: string, seq: n
   return Buffer.from(`parley/entry/v1\0${team}\0${epoch}\0${author}\0${seq}`)
 }
 
+/** Log names of direct conversations start with this; team names cannot (they are admin-made). */
+export const DM_PREFIX = 'dm-'
+
+/** The log name of the direct conversation of two members: the same on both sides. */
+export function directTeamOf (a: string, b: string): string {
+  const [x, y] = [a, b].sort()
+  return DM_PREFIX + createHash('sha256').update(`${x}\0${y}`).digest('hex').slice(0, 24)
+}
+
 /** Parse "24h", "30m", "7d", "90s" into milliseconds. */
 export function parseDuration (text: string): number {
   const m = /^(\d{1,6})([smhd])$/.exec(text.trim())
@@ -83,6 +92,7 @@ export class Org {
   /** team -> epoch -> key, for the epochs this node was given */
   private readonly keys = new Map<string, Map<number, Uint8Array>>()
   private readonly openedRosters = new Set<string>()
+  private readonly directKeys = new Map<string, Uint8Array>()
   /** admin actions run one at a time: two records with one seq would be a fork of our own chain */
   private writing: Promise<unknown> = Promise.resolve()
 
@@ -237,8 +247,46 @@ export class Org {
     return [...this.folded.teams.values()].filter(t => t.current.members.has(this.me.peerId)).map(t => t.name).sort()
   }
 
+  // ---- direct messages: a conversation of two, keyed by their box keys, needing no admin ----
+
+  /** The log name of the direct conversation between this node and `peerId`. */
+  directTeam (peerId: string): string {
+    return directTeamOf(this.me.peerId, peerId)
+  }
+
+  /** The member a direct conversation of this node is with, if `team` is one. */
+  directPeer (team: string): string | undefined {
+    if (!team.startsWith(DM_PREFIX)) return undefined
+    for (const peerId of [...this.folded.members.keys(), ...this.folded.removed.keys()]) {
+      if (peerId !== this.me.peerId && directTeamOf(this.me.peerId, peerId) === team) return peerId
+    }
+    return undefined
+  }
+
+  /** The key of the direct conversation with `peerId`: X25519 between the two box keys, through HKDF. */
+  private directKey (peerId: string): Uint8Array | undefined {
+    const cached = this.directKeys.get(peerId)
+    if (cached !== undefined) return cached
+    const other = this.folded.members.get(peerId) ?? undefined
+    if (other === undefined) return undefined
+    const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url')
+    const shared = diffieHellman({
+      privateKey: createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', x: b64u(this.me.box.publicKey), d: b64u(this.me.box.privateKey) }, format: 'jwk' }),
+      publicKey: createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64u(other.boxKey) }, format: 'jwk' })
+    })
+    const key = new Uint8Array(hkdfSync('sha256', shared, Buffer.from(directTeamOf(this.me.peerId, peerId)), 'parley/direct/v1', 32))
+    this.directKeys.set(peerId, key)
+    return key
+  }
+
   /** Encrypt a body for `team` under its current epoch. Throws NotMemberError if this node is not in it. */
   encryptBody (team: string, seq: number, plaintext: Uint8Array): { epoch: number, body: Uint8Array } {
+    const peer = this.directPeer(team)
+    if (team.startsWith(DM_PREFIX)) {
+      const key = peer === undefined ? undefined : this.directKey(peer)
+      if (peer === undefined || key === undefined || !this.folded.members.has(this.me.peerId)) throw new NotMemberError('no such direct conversation: the other person is not in the directory')
+      return { epoch: 1, body: encrypt(key, plaintext, bodyContext(team, 1, this.me.peerId, seq)) }
+    }
     const t = this.folded.teams.get(team)
     if (t === undefined) throw new NotMemberError(`there is no team ${team} in ${this.name}`)
     if (!t.current.members.has(this.me.peerId)) throw new NotMemberError(`you are not a member of ${team}`)
@@ -249,7 +297,8 @@ export class Org {
 
   /** Decrypt a body, or undefined if this node has no key for its epoch. */
   decryptBody (team: string, epoch: number, author: string, seq: number, body: Uint8Array): Uint8Array | undefined {
-    const key = this.keys.get(team)?.get(epoch)
+    const peer = this.directPeer(team)
+    const key = peer !== undefined ? this.directKey(peer) : this.keys.get(team)?.get(epoch)
     return key === undefined ? undefined : decrypt(key, body, bodyContext(team, epoch, author, seq))
   }
 
@@ -259,6 +308,7 @@ export class Org {
    * (this node is behind on rosters) or the reason for refusing.
    */
   entryVerdict (team: string, epoch: number, author: string): string {
+    if (team.startsWith(DM_PREFIX)) return this.directVerdict(team, author)
     const t = this.folded.teams.get(team)
     if (t === undefined) return 'unknown-epoch'
     if (this.folded.removed.has(author)) return `author ${author} was removed from the org`
@@ -276,12 +326,28 @@ export class Org {
    * or the reason for refusing.
    */
   historyVerdict (team: string, epoch: number, author: string): string {
+    if (team.startsWith(DM_PREFIX)) return this.directVerdict(team, author, true)
     const t = this.folded.teams.get(team)
     if (t === undefined) return 'unknown-epoch'
     const roster = t.epochs.get(epoch)
     if (roster === undefined) return epoch > t.current.epoch ? 'unknown-epoch' : `no roster for epoch ${epoch}`
     if (!roster.members.has(author)) return `author ${author} was not in ${team} at epoch ${epoch}`
     return 'ok'
+  }
+
+  /** A direct conversation's entry is fine if its author is one of the two, both still members. */
+  private directVerdict (team: string, author: string, history = false): string {
+    const peer = this.directPeer(team)
+    if (peer === undefined) return `${team} is not a direct conversation of this node`
+    if (author !== peer && author !== this.me.peerId) return `author ${author} is not in this direct conversation`
+    if (!history && (!this.folded.members.has(peer) || !this.folded.members.has(this.me.peerId))) return `${peer} is no longer a member`
+    return 'ok'
+  }
+
+  /** Whether `peerId` may be served `team`: a member of the team now, or the other person of a direct conversation. */
+  mayRead (team: string, peerId: string): boolean {
+    if (team.startsWith(DM_PREFIX)) return this.directPeer(team) === peerId && this.folded.members.has(peerId)
+    return this.folded.teams.get(team)?.current.members.has(peerId) === true && !this.folded.removed.has(peerId)
   }
 
   /** A directory member, by peer id. */
@@ -355,6 +421,7 @@ export class Org {
     return this.exclusive(async () => {
       this.requireAdmin()
       checkTeamName(team)
+      if (team.startsWith(DM_PREFIX)) throw new InvalidArgumentError(`team names starting with ${DM_PREFIX} are kept for direct messages`)
       if (this.folded.teams.has(team)) throw new InvalidArgumentError(`team ${team} already exists`)
       return [await this.writeRoster(team, [this.me.peerId, ...members.map(checkPeerId)])]
     })

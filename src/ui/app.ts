@@ -51,7 +51,7 @@ export async function runChat (backend: ChatBackend): Promise<void> {
       left.setContent(conversationList(state).join('\n'))
       right.setContent(memberList(state).join('\n'))
       const c = currentConversation(state)
-      main.setLabel(c !== undefined ? ` #${c.team} ` : ' parley ')
+      main.setLabel(c !== undefined ? ` ${c.label} ` : ' parley ')
       main.setContent(conversationView(state, width, height).lines.join('\n'))
     }
     input.setContent(`> ${state.input.text}`)
@@ -78,8 +78,8 @@ export async function runChat (backend: ChatBackend): Promise<void> {
       dispatch({ type: 'connected', info, teams: [], members: [], presence: [] })
       return
     }
-    const [teams, members, presence, peers] = await Promise.all([backend.teams(), backend.members(), backend.presence(), backend.peers()])
-    dispatch({ type: 'connected', info, teams, members, presence })
+    const [teams, members, presence, peers, directs] = await Promise.all([backend.teams(), backend.members(), backend.presence(), backend.peers(), backend.directs()])
+    dispatch({ type: 'connected', info, teams, members, presence, directs })
     dispatch({ type: 'peers', count: peers.length })
     for (const c of state.conversations) if (!c.loaded) await loadHistory(c.team, false)
   }
@@ -127,14 +127,29 @@ export async function runChat (backend: ChatBackend): Promise<void> {
       case 'join':
         dispatch({ type: 'switch-team', team: cmd.team })
         return
+      case 'msg': {
+        const m = resolveMember(state.members, cmd.who)
+        if (typeof m === 'string') throw new Error(m)
+        if (m.peerId === state.me.peerId) throw new Error('that is you')
+        const sent = cmd.text === '' ? undefined : await backend.sendDirect(m.peerId, cmd.text)
+        const directTeam = sent?.team ?? (await backend.directs()).find(d => d.peerId === m.peerId)?.team
+        if (directTeam === undefined) throw new Error(`no messages with ${m.name} yet: /msg ${m.name} TEXT starts the conversation`)
+        dispatch({ type: 'open-direct', direct: { team: directTeam, peerId: m.peerId, name: m.name } })
+        if (sent !== undefined) dispatch({ type: 'sent', tempId: '', m: sent })
+        dispatch({ type: 'switch-team', team: directTeam })
+        const c = currentConversation(state)
+        if (c !== undefined && !c.loaded) await loadHistory(c.team, false)
+        return
+      }
       case 'status':
         autoAway = false
         dispatch({ type: 'presence', p: await backend.setPresence(cmd.status, cmd.text) })
         return
       case 'members': {
-        const members = await backend.members(team)
+        const direct = currentConversation(state)?.direct
+        const members = direct !== undefined ? state.members.filter(m => m.peerId === direct || m.peerId === state.me.peerId) : await backend.members(team)
         const online = members.filter(m => (state.presence[m.peerId]?.status ?? 'offline') !== 'offline' || m.peerId === state.me.peerId)
-        dispatch({ type: 'system', text: `#${team ?? ''}: ${members.length} members, ${online.length} online: ${members.map(m => m.name + (m.admin ? ' (admin)' : '')).join(', ')}` })
+        dispatch({ type: 'system', text: `${currentConversation(state)?.label ?? ''}: ${members.length} members, ${online.length} online: ${members.map(m => m.name + (m.admin ? ' (admin)' : '')).join(', ')}` })
         return
       }
       case 'help':

@@ -6,12 +6,15 @@ import { ControlClient } from '../control/client.js'
 import type { ControlEvent } from '../control/protocol.js'
 import type { MessageView, PeerView, PresenceView } from '../events.js'
 import type { HistoryResult, MemberView, NodeInfo, SyncStatus, TeamView } from '../node.js'
+import type { DirectView } from './state.js'
 
 /** The node, as the UI sees it. */
 export interface ChatBackend {
   info: () => Promise<NodeInfo>
   history: (team: string, options: { limit: number, before?: string }) => Promise<HistoryResult>
   send: (team: string, text: string, urgent?: boolean) => Promise<MessageView>
+  sendDirect: (peerId: string, text: string) => Promise<MessageView>
+  directs: () => Promise<DirectView[]>
   members: (team?: string) => Promise<MemberView[]>
   teams: () => Promise<TeamView[]>
   peers: () => Promise<PeerView[]>
@@ -34,6 +37,8 @@ export async function connectBackend (dataDir: string): Promise<ChatBackend> {
     info: async () => c.request<NodeInfo>('info'),
     history: async (team, o) => c.request<HistoryResult>('history', o.before === undefined ? { team, limit: o.limit } : { team, limit: o.limit, before: o.before }),
     send: async (team, text, urgent) => c.request<MessageView>('send', { team, text, urgent: urgent === true }),
+    sendDirect: async (peer, text) => c.request<MessageView>('send.direct', { peer, text }),
+    directs: async () => c.request<DirectView[]>('directs'),
     members: async (team) => c.request<MemberView[]>('members', team === undefined ? {} : { team }),
     teams: async () => c.request<TeamView[]>('teams'),
     peers: async () => c.request<PeerView[]>('peers'),

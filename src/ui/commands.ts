@@ -6,6 +6,7 @@ import type { MemberView } from '../node.js'
 
 export type Command =
   | { kind: 'send', text: string, urgent: boolean }
+  | { kind: 'msg', who: string, text: string }
   | { kind: 'join', team: string }
   | { kind: 'status', status: string, text: string }
   | { kind: 'members' }
@@ -29,6 +30,7 @@ export const HELP = [
   '/join TEAM            switch to a team you are in',
   '/status available|away|busy|dnd [text]   busy and dnd hold notifications; you get a digest afterwards',
   '/urgent TEXT          a message that reaches @mentioned people even on busy or dnd',
+  '/msg NAME [text]      a direct message, readable only by the two of you',
   '/members              who is in this team, and who is online',
   '/sync                 what this node holds and fetches',
   '/help  /quit',
@@ -81,7 +83,13 @@ export function parseCommand (line: string): Command {
       return { kind: 'quit' }
     case 'msg':
     case 'query':
-      return { kind: 'unavailable', what: 'direct messages' }
+      // the name may have spaces: "/msg Bea Jones: hello" or "/msg bea hello"
+      if (args[0] === undefined) return { kind: 'error', message: 'usage: /msg NAME [text]  (use "NAME: text" for a name with spaces)' }
+      if (rest.includes(':')) {
+        const [who, ...text] = rest.split(':')
+        return { kind: 'msg', who: who!.trim(), text: text.join(':').trim() }
+      }
+      return { kind: 'msg', who: args[0], text: rest.slice(args[0].length).trim() }
     case 'file':
     case 'get':
       return { kind: 'unavailable', what: 'file sharing' }

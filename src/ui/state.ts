@@ -7,6 +7,13 @@ import type { HistoryResult, MemberView, NodeInfo, TeamView } from '../node.js'
 
 export type PresenceStatus = PresenceView['status']
 
+/** A direct conversation with one person. */
+export interface DirectView {
+  team: string
+  peerId: string
+  name: string
+}
+
 /** A message with its delivery state: written here and waiting, stored, or handed to peers. */
 export interface ChatMessage extends MessageView {
   state: 'sending' | 'sent' | 'synced' | 'failed'
@@ -18,6 +25,10 @@ export type Line =
 
 export interface Conversation {
   team: string
+  /** what the list shows: #team, or @name for a direct conversation */
+  label: string
+  /** for a direct conversation, the other person's peer id */
+  direct?: string
   unread: number
   mentions: number
   lines: Line[]
@@ -50,7 +61,8 @@ export interface UiState {
 
 /** Every change the UI can go through. */
 export type Action =
-  | { type: 'connected', info: NodeInfo, teams: TeamView[], members: MemberView[], presence: PresenceView[] }
+  | { type: 'connected', info: NodeInfo, teams: TeamView[], members: MemberView[], presence: PresenceView[], directs?: DirectView[] }
+  | { type: 'open-direct', direct: DirectView }
   | { type: 'teams', teams: TeamView[] }
   | { type: 'history', team: string, result: HistoryResult, older: boolean }
   | { type: 'message', m: MessageView }
@@ -110,10 +122,16 @@ function withConversation (s: UiState, team: string, change: (c: Conversation) =
   return { ...s, conversations: s.conversations.map(c => c.team === team ? change(c) : c) }
 }
 
-function conversationsFor (teams: TeamView[], old: Conversation[]): Conversation[] {
+function conversationsFor (teams: TeamView[], old: Conversation[], directs: DirectView[] = []): Conversation[] {
   const joined = teams.filter(t => t.joined).map(t => t.name)
   const ordered = [...joined.filter(t => t === 'general'), ...joined.filter(t => t !== 'general').sort()]
-  return ordered.map(team => old.find(c => c.team === team) ?? { team, unread: 0, mentions: 0, lines: [], loaded: false })
+  const teamConversations = ordered.map(team => old.find(c => c.team === team) ?? { team, label: `#${team}`, unread: 0, mentions: 0, lines: [], loaded: false })
+  // direct conversations: those the node holds, and those opened or received since
+  const knownDirects = [...directs.map(d => ({ team: d.team, label: `@${d.name}`, direct: d.peerId })), ...old.filter(c => c.direct !== undefined).map(c => ({ team: c.team, label: c.label, direct: c.direct! }))]
+  const seen = new Set<string>()
+  const directConversations = knownDirects.filter(d => !seen.has(d.team) && seen.add(d.team) !== undefined)
+    .map(d => old.find(c => c.team === d.team) ?? { ...d, unread: 0, mentions: 0, lines: [], loaded: false })
+  return [...teamConversations, ...directConversations]
 }
 
 function digest (held: ChatMessage[], status: PresenceStatus, me: string): string {
@@ -159,7 +177,7 @@ function system (s: UiState, text: string, level: 'info' | 'error' | 'digest'): 
 export function reduce (s: UiState, a: Action): UiState {
   switch (a.type) {
     case 'connected': {
-      const conversations = conversationsFor(a.teams, s.conversations)
+      const conversations = conversationsFor(a.teams, s.conversations, a.directs)
       const presence: Record<string, PresenceView> = {}
       for (const p of a.presence) presence[p.peerId] = p
       const mine = presence[a.info.peerId]
@@ -174,6 +192,10 @@ export function reduce (s: UiState, a: Action): UiState {
         presence,
         myStatus: mine !== undefined && mine.status !== 'offline' ? { status: mine.status, text: mine.text } : s.myStatus
       }
+    }
+    case 'open-direct': {
+      if (s.conversations.some(c => c.team === a.direct.team)) return s
+      return { ...s, conversations: [...s.conversations, { team: a.direct.team, label: `@${a.direct.name}`, direct: a.direct.peerId, unread: 0, mentions: 0, lines: [], loaded: false }] }
     }
     case 'teams': {
       const team = currentConversation(s)?.team
@@ -191,6 +213,12 @@ export function reduce (s: UiState, a: Action): UiState {
     }
     case 'message': {
       const m: ChatMessage = { ...a.m, state: 'sent' }
+      if (m.direct !== undefined && !s.conversations.some(x => x.team === m.team)) {
+        // the first message of a direct conversation opens it
+        const name = s.members.find(x => x.peerId === m.direct)?.name ?? m.authorName
+        s = reduce(s, { type: 'open-direct', direct: { team: m.team, peerId: m.direct, name } })
+        s = withConversation(s, m.team, x => ({ ...x, loaded: true }))
+      }
       const c = s.conversations.find(x => x.team === m.team)
       if (c === undefined) return s
       // our own message, while its send is pending: the 'sent' action puts it in place
@@ -198,7 +226,8 @@ export function reduce (s: UiState, a: Action): UiState {
       let next = withConversation(s, m.team, x => ({ ...x, lines: addMessage(x.lines, m) }))
       if (m.local) return next
       const visible = currentConversation(s)?.team === m.team && s.scroll === 0
-      const mentioned = mentions(m.text, s.me.name)
+      // a direct message is addressed to you: it counts as a mention
+      const mentioned = mentions(m.text, s.me.name) || m.direct !== undefined
       next = withConversation(next, m.team, x => ({ ...x, unread: visible ? x.unread : x.unread + 1, mentions: x.mentions + (mentioned && !visible ? 1 : 0) }))
       if (FOCUS.includes(s.myStatus.status)) {
         // focus: hold it for the digest; only an urgent mention still rings

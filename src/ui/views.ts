@@ -86,7 +86,7 @@ export function conversationView (s: UiState, width: number, height: number): { 
     }
     all.push(...messageLines(l, s.me.name, width))
   }
-  if (c.loaded && c.before === undefined) all.unshift(`{gray-fg}(start of #${safe(c.team)}){/gray-fg}`)
+  if (c.loaded && c.before === undefined) all.unshift(`{gray-fg}(start of ${safe(c.label)}){/gray-fg}`)
   // never scroll past the first page
   const end = Math.max(Math.min(height, all.length), all.length - s.scroll)
   const start = Math.max(0, end - height)
@@ -98,16 +98,16 @@ export function conversationList (s: UiState): string[] {
   return s.conversations.map((c, i) => {
     const n = i < 9 ? `${i + 1}` : ' '
     const badge = (c.unread > 0 ? ` {bold}${c.unread}{/bold}` : '') + (c.mentions > 0 ? ' {yellow-fg}@{/yellow-fg}' : '')
-    const name = `#${safe(c.team)}`
+    const name = safe(c.label)
     return i === s.current ? `{inverse}${n} ${name}${badge}{/inverse}` : `${n} ${name}${badge}`
   })
 }
 
 /** Members of the current team, with presence. */
 export function memberList (s: UiState): string[] {
-  const team = currentConversation(s)?.team
+  const c = currentConversation(s)
   return s.members
-    .filter(m => team === undefined || m.teams.includes(team))
+    .filter(m => c === undefined || (c.direct !== undefined ? m.peerId === c.direct || m.peerId === s.me.peerId : m.teams.includes(c.team)))
     .map((m) => {
       const p = s.presence[m.peerId]
       const status = m.peerId === s.me.peerId ? s.myStatus.status : p?.status ?? 'offline'
@@ -122,7 +122,7 @@ export function statusLine (s: UiState): string {
   const parts = [
     `${s.status.peers} peer${s.status.peers === 1 ? '' : 's'}`,
     s.org !== undefined ? safe(s.org.name) : 'no organisation',
-    c !== undefined ? `#${safe(c.team)}` : '',
+    c !== undefined ? safe(c.label) : '',
     `you: ${s.myStatus.status}${s.myStatus.text !== '' ? ` (${safe(s.myStatus.text)})` : ''}`,
     s.scroll > 0 ? `scrolled up ${s.scroll}` : '',
     s.held.length > 0 ? `${s.held.length} held` : ''

@@ -129,6 +129,19 @@ describe.skipIf(!support.ok)('the terminal UI', () => {
     expect(after).not.toMatch(/held/)
   })
 
+  it('sends a direct message with /msg, which opens a conversation on both sides', async () => {
+    await bobUi.line('/msg ann got a minute?')
+    await bobUi.waitFor(/─ @Ann ─/)
+    const annScreen = await annUi.waitFor(/@Bob 1 @/)
+    expect(annScreen).not.toMatch(/got a minute/)
+    await annUi.press('M-3')
+    await annUi.waitFor(/Bob: got a minute\?/)
+    await annUi.line('sure, call me')
+    await bobUi.waitFor(/Ann: sure, call me/)
+    await bobUi.press('M-1')
+    await annUi.press('M-1')
+  })
+
   it('shows bad input as an error in the status line and keeps running', async () => {
     await bobUi.line('/status sleepy')
     await bobUi.waitFor(/usage: \/status/)

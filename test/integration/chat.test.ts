@@ -52,3 +52,37 @@ describe('presence and urgent messages', () => {
     expect((await arrival).urgent).toBe(true)
   })
 })
+
+describe('direct messages', () => {
+  const fx = new Fixture()
+  afterEach(async () => { await fx.cleanup() })
+
+  it('reach only the other person, readable only by the two, and catch up after being offline', async () => {
+    const [admin, bob, carol] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
+    const heard: string[] = []
+    carol.addEventListener('message:added', (e) => { heard.push(e.detail.text) })
+    const arrival = nextEvent(bob, 'message:added', m => m.text === 'your review is due')
+    const sent = await admin.sendDirect(bob.peerId, 'your review is due')
+    const got = await arrival
+    expect(got).toMatchObject({ direct: admin.peerId, readable: true, author: admin.peerId })
+    expect(sent.direct).toBe(bob.peerId)
+    expect((await bob.directs()).map(d => d.name)).toEqual(['admin'])
+    // carol never sees it, and could not read it if she did
+    const stored = await (bob as unknown as { log: { get: (id: string) => Promise<{ entry: { epoch: number, seq: number, body: Uint8Array } } | undefined> } }).log.get(sent.id)
+    const carolOrg = (carol as unknown as { org: { decryptBody: (t: string, e: number, a: string, s: number, b: Uint8Array) => Uint8Array | undefined } }).org
+    expect(carolOrg.decryptBody(sent.team, stored!.entry.epoch, admin.peerId, stored!.entry.seq, stored!.entry.body)).toBeUndefined()
+    expect(heard).not.toContain('your review is due')
+    await expect(carol.history(sent.team)).rejects.toThrow(/no team/)
+
+    // bob is away; the message waits on the admin's node and arrives when he is back
+    const dir = bob.dataDir
+    await bob.stop()
+    const later = await admin.sendDirect(bob.peerId, 'while you were out')
+    const back = await fx.node({ dataDir: dir, peers: [admin.info().addresses[0]!] })
+    await waitFor(async () => (await back.history(later.team)).messages.some(m => m.id === later.id && m.readable), 10_000, 'the direct message after coming back')
+    const reply = nextEvent(admin, 'message:added', m => m.text === 'thanks' && m.direct === back.peerId)
+    await back.sendDirect(admin.peerId, 'thanks')
+    await reply
+    await expect(back.sendDirect(back.peerId, 'me')).rejects.toThrow(/not in the directory/)
+  })
+})

@@ -98,6 +98,17 @@ describe('ui/state', () => {
     expect(completeNick('nobody x', ['Ann'])).toBe('nobody x')
   })
 
+  it('opens a direct conversation on its first message, and treats it as a mention', () => {
+    let s = office()
+    s = reduce(s, { type: 'message', m: msg({ team: 'dm-0123456789abcdef01234567', direct: 'peer-bob', text: 'psst' }) })
+    expect(s.conversations.map(c => c.label)).toEqual(['#general', '#dev', '@Bob'])
+    expect(s.conversations[2]).toMatchObject({ direct: 'peer-bob', unread: 1, mentions: 1 })
+    expect(s.bell).toBe(1)
+    // a refresh keeps it even before the node lists it
+    s = reduce(s, { type: 'teams', teams: [{ name: 'general', epoch: 1, members: 2, joined: true }] })
+    expect(s.conversations.map(c => c.label)).toEqual(['#general', '@Bob'])
+  })
+
   it('recognises mentions only as whole @names', () => {
     expect(mentions('hi @Ann!', 'ann')).toBe(true)
     expect(mentions('hi @Anne', 'Ann')).toBe(false)

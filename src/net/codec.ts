@@ -54,22 +54,11 @@ export async function createEntry (key: Ed25519PrivateKey, fields: EntryFields):
  * Throws MessageTooLargeError, InvalidEntryError or BadSignatureError.
  */
 export async function decodeEntry (bytes: Uint8Array): Promise<VerifiedEntry> {
-  if (bytes.byteLength > MAX_ENTRY_BYTES) {
-    throw new MessageTooLargeError(`entry is ${bytes.byteLength} bytes, the limit is ${MAX_ENTRY_BYTES}`)
+  const { signature, signed, ...v } = decodeEntryStructure(bytes)
+  if (!await verifyEntrySignature({ entry: v.entry, signed, signature })) {
+    throw new BadSignatureError(`entry signature does not match its author ${v.author}`)
   }
-  let signed: SignedEntry
-  let entry: Entry
-  try {
-    signed = SignedEntry.decode(bytes)
-    entry = Entry.decode(signed.entry)
-  } catch (err) {
-    throw new InvalidEntryError('entry is not valid protobuf', { cause: err })
-  }
-  checkEntryStructure(entry)
-  if (!await verifyForDomain(entry.author, ENTRY_DOMAIN, signed.entry, signed.signature)) {
-    throw new BadSignatureError(`entry signature does not match its author ${peerIdOfPublicKey(entry.author)}`)
-  }
-  return toVerified(bytes, entry)
+  return v
 }
 
 /**

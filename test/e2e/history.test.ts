@@ -7,28 +7,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ControlClient } from '../../src/control/client.js'
-import { Daemon } from '../helpers/daemon.js'
-import { NetnsLab, netnsAvailable } from '../helpers/netns.js'
+import { call, Daemon } from '../helpers/daemon.js'
+import { NetnsLab, requireNetns } from '../helpers/netns.js'
 import { waitFor } from '../helpers/nodes.js'
 import type { MessageView } from '../../src/events.js'
 import type { HistoryResult, MemberView, SyncStatus } from '../../src/node.js'
 
-const support = await netnsAvailable()
-if (!support.ok) {
-  const message = `NETWORK NAMESPACES UNAVAILABLE (${support.why}): the history end-to-end tests cannot run here`
-  if (process.env.CI === 'true') throw new Error(message)
-  console.warn(`\n!!! ${message}; skipping them. Run as root to test for real. !!!\n`)
-}
+const netns = await requireNetns('the history end-to-end tests')
 
-/** One control connection per call: the daemons restart during the tests. */
-async function call<T> (d: Daemon, method: string, params?: Record<string, unknown>): Promise<T> {
-  const c = await ControlClient.connect(d.dataDir)
-  try {
-    return await c.request<T>(method, params)
-  } finally {
-    c.close()
-  }
-}
 
 async function ids (d: Daemon): Promise<string[]> {
   return (await call<HistoryResult>(d, 'history', { team: 'general', limit: 10_000 })).messages.map(m => m.id)
@@ -46,7 +32,7 @@ async function sendMany (d: Daemon, count: number, label: string): Promise<strin
   }
 }
 
-describe.skipIf(!support.ok)('history across a LAN', () => {
+describe.skipIf(!netns)('history across a LAN', () => {
   let lab: NetnsLab
   let root: string
   const nodes: Daemon[] = []

@@ -9,17 +9,12 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Daemon } from '../helpers/daemon.js'
-import { NetnsLab, netnsAvailable, REPO_ROOT } from '../helpers/netns.js'
+import { NetnsLab, requireNetns, REPO_ROOT } from '../helpers/netns.js'
 import { waitFor } from '../helpers/nodes.js'
 import type { MessageView, PeerView } from '../../src/events.js'
 import type { MemberView, NodeInfo } from '../../src/node.js'
 
-const support = await netnsAvailable()
-if (!support.ok) {
-  const message = `NETWORK NAMESPACES UNAVAILABLE (${support.why}): the LAN end-to-end tests cannot run here`
-  if (process.env.CI === 'true') throw new Error(message)
-  console.warn(`\n!!! ${message}; skipping them. Run as root to test for real. !!!\n`)
-}
+const netns = await requireNetns('the LAN end-to-end tests')
 
 async function json<T> (d: Daemon, ...args: string[]): Promise<T> {
   const r = await d.cli(...args, '--json')
@@ -40,7 +35,7 @@ async function send (d: Daemon, text: string, team = 'general'): Promise<Message
   return json<MessageView>(d, 'send', '--team', team, text)
 }
 
-describe.skipIf(!support.ok)('an office on one LAN', () => {
+describe.skipIf(!netns)('an office on one LAN', () => {
   let lab: NetnsLab
   let root: string
   const office: Daemon[] = []

@@ -7,29 +7,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ControlClient } from '../../src/control/client.js'
-import { Daemon } from '../helpers/daemon.js'
-import { NetnsLab, netnsAvailable, PARLEY_BIN } from '../helpers/netns.js'
+import { call, Daemon } from '../helpers/daemon.js'
+import { NetnsLab, requireNetns, PARLEY_BIN } from '../helpers/netns.js'
 import { TmuxSession } from '../helpers/tmux.js'
 import { waitFor } from '../helpers/nodes.js'
 import type { MemberView } from '../../src/node.js'
 
-const support = await netnsAvailable()
-if (!support.ok) {
-  const message = `NETWORK NAMESPACES UNAVAILABLE (${support.why}): the terminal UI end-to-end tests cannot run here`
-  if (process.env.CI === 'true') throw new Error(message)
-  console.warn(`\n!!! ${message}; skipping them. Run as root to test for real. !!!\n`)
-}
+const netns = await requireNetns('the terminal UI end-to-end tests')
 
-async function call<T> (d: Daemon, method: string, params?: Record<string, unknown>): Promise<T> {
-  const c = await ControlClient.connect(d.dataDir)
-  try {
-    return await c.request<T>(method, params)
-  } finally {
-    c.close()
-  }
-}
 
-describe.skipIf(!support.ok)('the terminal UI', () => {
+describe.skipIf(!netns)('the terminal UI', () => {
   let lab: NetnsLab
   let root: string
   let ann: Daemon

@@ -4,6 +4,7 @@
 import { execFile, spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
+import { ControlClient } from '../../src/control/client.js'
 import { killAndWait, PARLEY_BIN } from './netns.js'
 import type { NetnsLab } from './netns.js'
 import type { ChildProcess } from 'node:child_process'
@@ -60,7 +61,8 @@ export class Daemon {
 
   /** Stop with a signal and wait for the exit code. */
   async stop (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    if (this.child.exitCode !== null) return this.child.exitCode
+    // already gone (by an exit code, or by a signal): its 'exit' event will not fire again
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode
     const exited = new Promise<number | null>(resolve => { this.child.once('exit', (code) => { resolve(code) }) })
     await killAndWait(this.child, signal)
     return exited
@@ -69,6 +71,16 @@ export class Daemon {
   /** Run a CLI subcommand against this daemon (over its control socket, so from any namespace). */
   async cli (...args: string[]): Promise<CliResult> {
     return runCli([...args, '--data', this.dataDir])
+  }
+}
+
+/** One request over a fresh control connection (daemons restart during tests). */
+export async function call<T> (d: Daemon, method: string, params?: Record<string, unknown>): Promise<T> {
+  const c = await ControlClient.connect(d.dataDir)
+  try {
+    return await c.request<T>(method, params)
+  } finally {
+    c.close()
   }
 }
 

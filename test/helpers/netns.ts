@@ -33,6 +33,19 @@ export async function netnsAvailable (): Promise<{ ok: true } | { ok: false, why
   }
 }
 
+/**
+ * For a test file that needs namespaces: whether it can run. Without them it says so loudly, and
+ * under CI=true it fails rather than pass by skipping.
+ */
+export async function requireNetns (what: string): Promise<boolean> {
+  const support = await netnsAvailable()
+  if (support.ok) return true
+  const message = `NETWORK NAMESPACES UNAVAILABLE (${support.why}): ${what} cannot run here`
+  if (process.env.CI === 'true') throw new Error(message)
+  console.warn(`\n!!! ${message}; skipping them. Run as root to test for real. !!!\n`)
+  return false
+}
+
 /** One host: a namespace with eth0 on the lab's bridge. */
 export interface Host {
   index: number

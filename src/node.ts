@@ -16,7 +16,7 @@ import { createParleyLibp2p } from './net/libp2p-node.js'
 import { PeerKeeper } from './net/peer-keeper.js'
 import { inboxTopic, JOIN_PROTOCOL, ORG_SYNC_PROTOCOL, orgTopic, presenceTopic, teamOfTopic, topicOfTeam } from './net/topics.js'
 import { HistorySync } from './history/history-sync.js'
-import { EntryLog } from './store/entry-log.js'
+import { EntryLog, orderKey } from './store/entry-log.js'
 import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
 import { decodeInviteToken, DM_PREFIX, Org, parseDuration } from './teams/org.js'
 import type { MessageView, ParleyEvents, PeerView, PresenceView } from './events.js'
@@ -41,6 +41,8 @@ const REMOVAL_GRACE_MS = 1_000
 const ORG_SYNC_WAIT_MS = 2_000
 /** How often a node repeats its presence, and after how long without it a member counts as offline. */
 const PRESENCE_INTERVAL_MS = 15_000
+/** The layout of the search index; a different one found on start is rebuilt. */
+const SEARCH_INDEX_VERSION = 1
 const PRESENCE_EXPIRY_MS = 50_000
 
 /** How long a first post waits for history sync to confirm this node's own feed head. */
@@ -166,6 +168,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private readonly reported = new Map<string, string>()
   private myPresence: { status: PresenceStatus, text: string, since: number } = { status: 'available', text: '', since: Date.now() }
   private presenceTimer?: NodeJS.Timeout
+  /** index updates run one after another, after the entries are stored */
+  private indexing: Promise<unknown> = Promise.resolve()
+  private teamsBefore = new Set<string>()
 
   constructor (init: ParleyInit, identity: Identity, log: EntryLog, org: Org | undefined) {
     super()
@@ -203,6 +208,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     await libp2p.handle(JOIN_PROTOCOL, (stream, connection) => { void this.serveJoin(stream, connection) })
     this.historySync = new HistorySync({ libp2p, log: this.log, org: () => this.org }, {
       onStored: (entries) => {
+        this.indexLater(entries)
         // building views decrypts; skip it when nobody listens (a large catch-up)
         if (this.listenerCount('message:added') === 0) return
         for (const v of entries) this.safeDispatch('message:added', this.toView(v))
@@ -217,6 +223,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.keeper.start()
     this.resync = setInterval(() => { this.syncWithAll() }, ORG_RESYNC_MS)
     this.resync.unref()
+    this.teamsBefore = new Set(this.org?.myTeams())
+    if (await this.log.getMeta<number>('searchIndex') !== SEARCH_INDEX_VERSION) void this.reindex()
     const saved = await this.log.getMeta<{ status: PresenceStatus, text: string }>('presence')
     if (saved !== undefined && (PRESENCE_STATUSES as readonly string[]).includes(saved.status)) this.myPresence = { ...saved, since: Date.now() }
     this.presenceTimer = setInterval(() => {
@@ -265,6 +273,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       await this.libp2p.stop()
     }
     await this.sending.catch(() => {})
+    await this.indexing.catch(() => {})
     await this.log.close()
   }
 
@@ -453,6 +462,12 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       }
     }
     if (change.removed.includes(this.peerId)) this.warn(`this node was removed from ${org.name} by an admin`)
+    // a team this node left is no longer searchable here
+    const now = new Set(org.state.removed.has(this.peerId) ? [] : org.myTeams())
+    for (const team of this.teamsBefore) {
+      if (!now.has(team)) this.indexing = this.indexing.then(async () => this.log.searchIndex().dropTeam(team)).catch(() => {})
+    }
+    this.teamsBefore = now
     for (const refusal of change.refused) {
       this.safeDispatch('org:refused', { signer: refusal.record.signer, kind: refusal.record.op, reason: refusal.reason })
     }
@@ -622,6 +637,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     })
     this.sending = run.catch(() => {})
     const entry = await run
+    this.indexLater([entry])
     const view = this.toView(entry)
     this.safeDispatch('message:added', view)
     try {
@@ -767,6 +783,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     try {
       const outcome = await this.log.append(v)
       if (outcome.status === 'added') {
+        this.indexLater([v])
         this.safeDispatch('message:added', this.toView(v))
         // a gap before this entry: fetch what is missing from the peer that relayed it
         const head = (await this.log.contiguousHeads(v.entry.team)).get(v.author)
@@ -777,6 +794,83 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     } catch (err) {
       this.warn(`could not store entry ${v.idHex.slice(0, 12)}: ${(err as Error).message}`)
     }
+  }
+
+  // ---- search ----
+
+  /** Index readable entries in the background; the log is already durable, the index can lag. */
+  private indexLater (entries: VerifiedEntry[]): void {
+    this.indexing = this.indexing.then(async () => {
+      const items = []
+      for (const v of entries) {
+        const view = this.toView(v)
+        if (view.readable) items.push({ team: view.team, orderKey: orderKey(v), id: view.id, text: view.text })
+      }
+      await this.log.searchIndex().add(items)
+    }).catch((err: Error) => { this.warn(`search index not updated: ${err.message}`) })
+  }
+
+  /** Build the search index from the whole log (first start of this version). */
+  private async reindex (): Promise<void> {
+    const org = this.org
+    if (org === undefined) {
+      await this.log.putMeta('searchIndex', SEARCH_INDEX_VERSION)
+      return
+    }
+    const teams = [...org.myTeams(), ...(await this.directs()).map(d => d.team)]
+    for (const team of teams) {
+      let before: string | undefined
+      do {
+        if (this.state !== 'started') return
+        const page = await this.log.page(team, { limit: 2_000, ...(before !== undefined ? { before } : {}) })
+        this.indexLater(page.entries)
+        before = page.before
+      } while (before !== undefined)
+    }
+    await this.indexing
+    await this.log.putMeta('searchIndex', SEARCH_INDEX_VERSION)
+  }
+
+  /**
+   * Search the messages of the teams this node is in (and its direct conversations), newest first.
+   * Words match whole, after folding case and accents and light stemming; every word must appear.
+   */
+  async search (query: string, options: { team?: string, from?: string, since?: number, limit?: number } = {}): Promise<MessageView[]> {
+    const org = this.requireOrg()
+    if (typeof query !== 'string' || query.trim() === '') throw new InvalidArgumentError('search for some words')
+    const limit = options.limit ?? 50
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InvalidArgumentError('limit must be a whole number from 1 to 1000')
+    const mine = [...org.myTeams(), ...(await this.directs()).map(d => d.team)]
+    let teams = mine
+    if (options.team !== undefined) {
+      checkTeamName(options.team)
+      if (!mine.includes(options.team)) throw new NotMemberError(`you are not in ${options.team}`)
+      teams = [options.team]
+    }
+    let authors: Set<string> | undefined
+    if (options.from !== undefined) {
+      const q = options.from.trim().toLowerCase()
+      authors = new Set([...org.state.members.values(), ...org.state.removed.values()]
+        .filter(m => m.peerId.toLowerCase() === q || m.name.toLowerCase() === q).map(m => m.peerId))
+      if (authors.size === 0) throw new InvalidArgumentError(`nobody called ${options.from} in the directory`)
+    }
+    await this.indexing
+    const hits = await this.log.searchIndex().search(teams, query, {
+      limit,
+      accept: async (hit) => {
+        if (authors !== undefined && !authors.has(hit.author)) return false
+        if (options.since === undefined) return true
+        const v = await this.log.get(hit.id)
+        return v !== undefined && v.entry.wallTime >= options.since
+      }
+    })
+    const out: MessageView[] = []
+    for (const hit of hits) {
+      const v = await this.log.get(hit.id)
+      if (v !== undefined) out.push(this.toView(v))
+    }
+    // across teams, newest by the authors' clocks
+    return out.sort((a, b) => b.time - a.time || b.lamport - a.lamport).slice(0, limit)
   }
 
   // ---- org sync and join streams ----

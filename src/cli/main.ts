@@ -380,6 +380,34 @@ const commands: Record<string, Command> = {
       return 0
     }
   },
+  search: {
+    summary: 'search the messages of your teams (every word must appear; case and accents do not matter)',
+    usage: 'parley search QUERY... [--team NAME] [--from NAME|PEER_ID] [--since DATE] [--limit N] [--json]',
+    options: { team: { type: 'string' }, from: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    run: async ({ dataDir, values, positionals }) => {
+      const query = positionals.join(' ').trim()
+      if (query === '') throw new UsageError('give some words to search for')
+      const params: Record<string, unknown> = { query }
+      const team = teamOption(values, false)
+      if (team !== undefined) params.team = team
+      if (typeof values.from === 'string') params.from = values.from
+      if (typeof values.since === 'string') {
+        const since = Date.parse(values.since)
+        if (Number.isNaN(since)) throw new UsageError(`--since takes a date like 2026-11-01 or 2026-11-01T09:00, not ${JSON.stringify(values.since)}`)
+        params.since = since
+      }
+      if (typeof values.limit === 'string') {
+        const limit = Number(values.limit)
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be a whole number from 1 to 1000')
+        params.limit = limit
+      }
+      const found = await withClient(dataDir, async c => c.request<MessageView[]>('search', params))
+      if (values.json === true) for (const m of found) out(JSON.stringify(m))
+      else if (found.length === 0) err('no messages found')
+      else for (const m of found) out(formatMessage(m))
+      return 0
+    }
+  },
   'sync-status': {
     summary: 'per team: what this node holds, per author, and what it is fetching',
     usage: 'parley sync-status [--json]',
@@ -469,7 +497,7 @@ async function runDaemon (dataDir: string, values: ParsedArgs['values']): Promis
 
 function usage (): string {
   const lines = ['usage: parley <command> [options]   (every command takes --data DIR and --help)', '', 'commands:']
-  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove']
+  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove']
   const names = [...order.filter(n => n in commands), ...Object.keys(commands).filter(n => !order.includes(n))]
   for (const name of names) lines.push(`  ${name.padEnd(16)} ${commands[name]!.summary}`)
   lines.push('', 'The data dir defaults to $PARLEY_DATA, else $XDG_DATA_HOME/parley, else ~/.local/share/parley.')

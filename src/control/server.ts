@@ -66,6 +66,13 @@ export class ControlServer {
       send: async (p) => node.send(requiredString(p, 'team'), requiredString(p, 'text'), { urgent: p.urgent === true }),
       'send.direct': async (p) => node.sendDirect(requiredString(p, 'peer'), requiredString(p, 'text'), { urgent: p.urgent === true }),
       directs: async () => node.directs(),
+      search: async (p) => {
+        const since = optionalInteger(p, 'since')
+        const limit = optionalInteger(p, 'limit')
+        const team = optionalString(p, 'team')
+        const from = optionalString(p, 'from')
+        return node.search(requiredString(p, 'query'), { ...(team !== undefined ? { team } : {}), ...(from !== undefined ? { from } : {}), ...(since !== undefined ? { since } : {}), ...(limit !== undefined ? { limit } : {}) })
+      },
       presence: () => node.presence(),
       'presence.set': async (p) => node.setPresence(requiredString(p, 'status'), optionalString(p, 'text') ?? ''),
       history: async (p) => {

@@ -8,12 +8,14 @@
  *   x  team:author:seq:idHex              -> bytes   fork evidence: a second entry for a taken feed slot
  *   r  idHex                              -> signed org record bytes (directory, rosters, invites)
  *   m  name                               -> JSON    metadata (format version, org id)
+ *   s  team:term:lamport:author:seq       -> idHex   the local full-text index (see search-index.ts)
  * Numbers are zero-padded hex so that byte order is numeric order.
  */
 import { Level } from 'level'
 import type { AbstractSublevel } from 'abstract-level'
 import { DataDirLockedError } from '../errors.js'
 import { decodeStoredEntry, decodeStoredRecord } from '../net/codec.js'
+import { SearchIndex } from './search-index.js'
 import type { VerifiedEntry, VerifiedRecord } from '../net/codec.js'
 
 /** The store layout this build writes; an older one is migrated on open, a newer one refused. */
@@ -65,6 +67,7 @@ export class EntryLog {
   private readonly meta: Sub<unknown>
   private readonly records: Sub<Uint8Array>
   private readonly lamports = new Map<string, number>()
+  private readonly search: SearchIndex
   /** team -> author -> contiguous feed head; filled on first use, then kept current by appends */
   private readonly heads = new Map<string, Map<string, FeedHead>>()
   /** appends run one at a time so that fork detection cannot race */
@@ -79,6 +82,8 @@ export class EntryLog {
     this.forks = db.sublevel<string, Uint8Array>('x', { valueEncoding: 'view' })
     this.meta = db.sublevel<string, unknown>('m', { valueEncoding: 'json' })
     this.records = db.sublevel<string, Uint8Array>('r', { valueEncoding: 'view' })
+    // made with the others, before the database opens, so it opens with it
+    this.search = new SearchIndex(db.sublevel<string, string>('s', { valueEncoding: 'utf8' }))
   }
 
   /** Open (creating if needed) the log at `path`. Throws DataDirLockedError if another process has it. */
@@ -307,6 +312,11 @@ export class EntryLog {
     const out: VerifiedRecord[] = []
     for await (const bytes of this.records.values()) out.push(decodeStoredRecord(bytes))
     return out
+  }
+
+  /** The full-text index kept beside the log. */
+  searchIndex (): SearchIndex {
+    return this.search
   }
 
   /** Read a metadata value. */

@@ -155,6 +155,15 @@ export async function runChat (backend: ChatBackend): Promise<void> {
       case 'help':
         for (const line of HELP) dispatch({ type: 'system', text: line })
         return
+      case 'search': {
+        const found = await backend.search(cmd.query, cmd.here ? team : undefined)
+        dispatch({ type: 'system', text: found.length === 0 ? `nothing found for "${cmd.query}"` : `${found.length} found for "${cmd.query}", newest first:` })
+        for (const m of found.slice(0, 20)) {
+          const where = state.conversations.find(c => c.team === m.team)?.label ?? m.team
+          dispatch({ type: 'system', text: `  ${where} ${new Date(m.time).toLocaleString()} ${m.authorName}: ${m.text}` })
+        }
+        return
+      }
       case 'sync': {
         const st = await backend.syncStatus()
         for (const t of st) dispatch({ type: 'system', text: `#${t.team}: ${t.entries} entries from ${t.authors.length} authors${t.fetching.length > 0 ? `, fetching from ${t.fetching.length} peer(s)` : ''}` })

@@ -24,6 +24,7 @@ export interface ChatBackend {
   createOrg: (name: string) => Promise<NodeInfo>
   join: (token: string, name: string) => Promise<NodeInfo>
   invite: (teams: string[]) => Promise<{ token: string, expires: number }>
+  search: (query: string, team?: string) => Promise<MessageView[]>
   call: <T>(method: string, params?: Record<string, unknown>) => Promise<T>
   onEvent: (listener: (event: ControlEvent) => void) => void
   onClose: (listener: () => void) => void
@@ -48,6 +49,7 @@ export async function connectBackend (dataDir: string): Promise<ChatBackend> {
     createOrg: async (name) => c.request<NodeInfo>('org.create', { name }),
     join: async (token, name) => c.request<NodeInfo>('join', { token, name }),
     invite: async (teams) => c.request<{ token: string, expires: number }>('invite', { teams }),
+    search: async (query, team) => c.request<MessageView[]>('search', team === undefined ? { query } : { query, team }),
     call: async <T>(method: string, params?: Record<string, unknown>) => c.request<T>(method, params),
     onEvent: (listener) => { c.onEvent(listener) },
     onClose: (listener) => { c.onClose(listener) },

@@ -7,6 +7,7 @@ import type { MemberView } from '../node.js'
 export type Command =
   | { kind: 'send', text: string, urgent: boolean }
   | { kind: 'msg', who: string, text: string }
+  | { kind: 'search', query: string, here: boolean }
   | { kind: 'join', team: string }
   | { kind: 'status', status: string, text: string }
   | { kind: 'members' }
@@ -31,6 +32,7 @@ export const HELP = [
   '/status available|away|busy|dnd [text]   busy and dnd hold notifications; you get a digest afterwards',
   '/urgent TEXT          a message that reaches @mentioned people even on busy or dnd',
   '/msg NAME [text]      a direct message, readable only by the two of you',
+  '/search [-h] WORDS    search your teams (-h: only this conversation); every word must appear',
   '/members              who is in this team, and who is online',
   '/sync                 what this node holds and fetches',
   '/help  /quit',
@@ -94,7 +96,10 @@ export function parseCommand (line: string): Command {
     case 'get':
       return { kind: 'unavailable', what: 'file sharing' }
     case 'search':
-      return { kind: 'unavailable', what: 'search' }
+    case 's':
+      // "/search -h words" searches only the conversation you are in
+      if (args[0] === '-h') return rest.slice(2).trim() === '' ? { kind: 'error', message: 'usage: /search [-h] WORDS' } : { kind: 'search', query: rest.slice(2).trim(), here: true }
+      return rest === '' ? { kind: 'error', message: 'usage: /search [-h] WORDS' } : { kind: 'search', query: rest, here: false }
     default:
       return { kind: 'error', message: `unknown command /${word}: /help lists them` }
   }

@@ -111,6 +111,11 @@ describe('parley CLI', () => {
     expect((await tailed).id).toBe(view.id)
     await killAndWait(tail, 'SIGINT')
 
+    const found = await d.cli('search', 'THERE', '--json')
+    expect(found.code, found.stderr).toBe(0)
+    expect(JSON.parse(found.stdout.trim().split('\n')[0]!)).toMatchObject({ id: view.id })
+    const badDate = await d.cli('search', 'x', '--since', 'yesterday-ish')
+    expect(badDate.code).toBe(2)
     const hist = await d.cli('history', '--team', 'general')
     expect(hist.stdout).toMatch(/#general {2}Dee \(…\w+\): hello there/)
     const peers = await d.cli('peers', '--json')

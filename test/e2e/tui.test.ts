@@ -129,6 +129,14 @@ describe.skipIf(!netns)('the terminal UI', () => {
     await annUi.press('M-1')
   })
 
+  it('searches with /search', async () => {
+    await bobUi.line('/search BACKLOG 42')
+    await bobUi.waitFor(/1 found for "BACKLOG 42"/)
+    await bobUi.waitFor(/#general .*Ann: backlog 42/)
+    await bobUi.line('/search zebra')
+    await bobUi.waitFor(/nothing found for "zebra"/)
+  })
+
   it('shows bad input as an error in the status line and keeps running', async () => {
     await bobUi.line('/status sleepy')
     await bobUi.waitFor(/usage: \/status/)

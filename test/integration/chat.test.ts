@@ -86,3 +86,33 @@ describe('direct messages', () => {
     await expect(back.sendDirect(back.peerId, 'me')).rejects.toThrow(/not in the directory/)
   })
 })
+
+describe('search', () => {
+  const fx = new Fixture()
+  afterEach(async () => { await fx.cleanup() })
+
+  it('finds messages across teams with case, accents and stemming, filters them, and forgets a team you left', async () => {
+    const [admin, bob] = await fx.office(2) as [ParleyNode, ParleyNode]
+    await admin.createTeam('dev', [bob.peerId])
+    await waitFor(() => bob.joinedTeams().includes('dev'), 10_000, 'bob in dev')
+    const start = Date.now()
+    await admin.send('general', 'Meeting at the Café at noon')
+    await admin.send('dev', 'the deploy meetings are moving')
+    const own = await bob.send('dev', 'I will join the meeting')
+    await waitFor(async () => (await bob.history('dev')).messages.length === 2 && (await bob.history('general')).messages.length === 1, 10_000, 'delivery')
+    await waitFor(async () => (await bob.search('meeting')).length === 3, 5_000, 'indexing')
+    expect((await bob.search('MEETING')).map(m => m.text)).toEqual(['I will join the meeting', 'the deploy meetings are moving', 'Meeting at the Café at noon'])
+    expect((await bob.search('cafe noon')).map(m => m.team)).toEqual(['general'])
+    expect((await bob.search('meeting', { team: 'dev' })).length).toBe(2)
+    expect((await bob.search('meeting', { from: 'admin' })).length).toBe(2)
+    expect((await bob.search('meeting', { from: bob.peerId })).map(m => m.id)).toEqual([own.id])
+    expect((await bob.search('meeting', { since: Date.now() + 60_000 }))).toEqual([])
+    expect((await bob.search('meeting', { since: start })).length).toBe(3)
+    await expect(bob.search('meeting', { from: 'nobody' })).rejects.toThrow(/nobody called/)
+    // bob leaves dev: its messages are no longer searchable on his node
+    await admin.removeFromTeam('dev', bob.peerId)
+    await waitFor(() => !bob.joinedTeams().includes('dev'), 10_000, 'bob out of dev')
+    await waitFor(async () => (await bob.search('meeting')).length === 1, 5_000, 'dev forgotten')
+    await expect(bob.search('meeting', { team: 'dev' })).rejects.toThrow(/not in dev/)
+  })
+})

@@ -78,7 +78,7 @@ export class SearchIndex {
     }
     const prefix = `${team}:${first}:`
     for await (const [key, id] of this.sub.iterator({ gt: prefix, lt: `${team}:${first};`, reverse: true })) {
-      candidates.push([(key as string).slice(prefix.length), id as string])
+      candidates.push([(key).slice(prefix.length), id])
       if (candidates.length >= CHECK_BATCH) {
         await flush()
         if (hits.length >= options.limit) return hits

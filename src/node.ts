@@ -16,11 +16,14 @@ import { createParleyLibp2p } from './net/libp2p-node.js'
 import { PeerKeeper } from './net/peer-keeper.js'
 import { inboxTopic, JOIN_PROTOCOL, ORG_SYNC_PROTOCOL, orgTopic, presenceTopic, teamOfTopic, topicOfTeam } from './net/topics.js'
 import { HistorySync } from './history/history-sync.js'
+import { buildExport, EXPORT_DOMAIN } from './export/export-file.js'
+import { signForDomain } from './crypto/keys.js'
 import { EntryLog, orderKey } from './store/entry-log.js'
 import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
 import { decodeInviteToken, DM_PREFIX, Org, parseDuration } from './teams/org.js'
 import type { MessageView, ParleyEvents, PeerView, PresenceView } from './events.js'
 import type { Body, PresenceStatus, VerifiedEntry, VerifiedRecord } from './net/codec.js'
+import type { ExportRecord } from './export/export-file.js'
 import type { ParleyLibp2p } from './net/libp2p-node.js'
 import type { Identity } from './store/identity-file.js'
 import type { OrgChange } from './teams/org.js'
@@ -871,6 +874,59 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     }
     // across teams, newest by the authors' clocks
     return out.sort((a, b) => b.time - a.time || b.lamport - a.lamport).slice(0, limit)
+  }
+
+  // ---- export ----
+
+  /**
+   * A verifiable export of a team's history (or a direct conversation's): messages and membership
+   * changes, oldest first, hash-chained and signed by this node. Returns the file's lines.
+   */
+  async exportTeam (team: string, options: { since?: number, until?: number, format?: 'jsonl' | 'csv' } = {}): Promise<string[]> {
+    const org = this.requireOrg()
+    checkTeamName(team)
+    if (!org.state.teams.has(team) && org.directPeer(team) === undefined) throw new NotMemberError(`there is no team ${team}`)
+    const since = options.since ?? 0
+    const until = options.until ?? Number.MAX_SAFE_INTEGER
+    // pages come newest first; each page is in the shared order
+    const pages: ExportRecord[][] = []
+    let before: string | undefined
+    do {
+      const page = await this.log.page(team, { limit: 2_000, ...(before !== undefined ? { before } : {}) })
+      const messages: ExportRecord[] = []
+      pages.unshift(messages)
+      for (const v of page.entries) {
+        const m = this.toView(v)
+        if (m.time < since || m.time > until) continue
+        messages.push({ kind: 'message', time: m.time, author: m.author, authorName: m.authorName, text: m.readable ? m.text : '[cannot decrypt on this node]', id: m.id, seq: m.seq, epoch: m.epoch, ...(m.direct !== undefined ? { direct: m.direct } : {}) })
+      }
+      before = page.before
+    } while (before !== undefined)
+    const memberships: ExportRecord[] = []
+    for (const roster of org.state.teams.get(team)?.epochs.values() ?? []) {
+      const time = roster.record.record.wallTime
+      if (time < since || time > until) continue
+      const members = [...roster.members].sort()
+      memberships.push({ kind: 'membership', time, author: roster.record.signer, authorName: org.member(roster.record.signer)?.name ?? '', text: `epoch ${roster.epoch}: ${members.map(p => org.member(p)?.name ?? org.state.removed.get(p)?.name ?? p).join(', ')}`, id: roster.recordId, epoch: roster.epoch, members })
+    }
+    // messages keep the shared order; membership changes slot in before the first later message
+    memberships.sort((a, b) => a.time - b.time)
+    const records: ExportRecord[] = []
+    for (const m of pages.flat()) {
+      while (memberships.length > 0 && memberships[0]!.time <= m.time) records.push(memberships.shift()!)
+      records.push(m)
+    }
+    records.push(...memberships)
+    return buildExport({
+      org: org.orgId,
+      team,
+      exportedBy: this.peerId,
+      exportedByName: this.name,
+      publicKey: Buffer.from(this.identity.key.publicKey.raw).toString('base64'),
+      exportedAt: Date.now(),
+      ...(options.since !== undefined ? { since: options.since } : {}),
+      ...(options.until !== undefined ? { until: options.until } : {})
+    }, records, async (data) => signForDomain(this.identity.key, EXPORT_DOMAIN, data), options.format ?? 'jsonl')
   }
 
   // ---- org sync and join streams ----

@@ -408,6 +408,55 @@ const commands: Record<string, Command> = {
       return 0
     }
   },
+  export: {
+    summary: 'write a team\'s history for the records, hash-chained and signed (check it with verify-export)',
+    usage: 'parley export --team NAME [--since DATE] [--until DATE] [--format jsonl|csv] [--out FILE]',
+    options: { team: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
+    run: async ({ dataDir, values }) => {
+      const team = teamOption(values, true)
+      const format = typeof values.format === 'string' ? values.format : 'jsonl'
+      if (format !== 'jsonl' && format !== 'csv') throw new UsageError('--format is jsonl or csv')
+      const params: Record<string, unknown> = { team, format }
+      for (const key of ['since', 'until'] as const) {
+        const v = values[key]
+        if (typeof v !== 'string') continue
+        const t = Date.parse(v)
+        if (Number.isNaN(t)) throw new UsageError(`--${key} takes a date like 2026-11-01 or 2026-11-01T09:00, not ${JSON.stringify(v)}`)
+        params[key] = t
+      }
+      const lines = await withClient(dataDir, async c => c.request<string[]>('export', params))
+      const text = lines.join('\n') + '\n'
+      if (typeof values.out === 'string') {
+        const { writeFile } = await import('node:fs/promises')
+        // never overwrite an existing record by accident
+        await writeFile(values.out, text, { flag: 'wx', mode: 0o600 })
+        err(`wrote ${lines.length - 2} records of #${team} to ${values.out}`)
+      } else {
+        process.stdout.write(text)
+      }
+      return 0
+    }
+  },
+  'verify-export': {
+    summary: 'check that an export is complete and unaltered',
+    usage: 'parley verify-export FILE',
+    options: {},
+    run: async ({ positionals }) => {
+      const file = positionals[0]
+      if (file === undefined) throw new UsageError('give the export file')
+      const { readFile } = await import('node:fs/promises')
+      const { verifyExport } = await import('../export/export-file.js')
+      try {
+        const summary = await verifyExport(await readFile(file, 'utf8'))
+        out(`ok: ${summary.records} records of #${summary.team}, exported by ${summary.exportedByName} (${summary.exportedBy}) at ${new Date(summary.exportedAt).toISOString()}`)
+        return 0
+      } catch (e) {
+        if ((e as Error).name !== 'ExportVerificationError') throw e
+        err(`parley verify-export: NOT VALID: ${(e as Error).message}`)
+        return EXIT_FAILURE
+      }
+    }
+  },
   'sync-status': {
     summary: 'per team: what this node holds, per author, and what it is fetching',
     usage: 'parley sync-status [--json]',
@@ -497,7 +546,7 @@ async function runDaemon (dataDir: string, values: ParsedArgs['values']): Promis
 
 function usage (): string {
   const lines = ['usage: parley <command> [options]   (every command takes --data DIR and --help)', '', 'commands:']
-  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove']
+  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'export', 'verify-export', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove']
   const names = [...order.filter(n => n in commands), ...Object.keys(commands).filter(n => !order.includes(n))]
   for (const name of names) lines.push(`  ${name.padEnd(16)} ${commands[name]!.summary}`)
   lines.push('', 'The data dir defaults to $PARLEY_DATA, else $XDG_DATA_HOME/parley, else ~/.local/share/parley.')

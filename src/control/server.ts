@@ -66,6 +66,13 @@ export class ControlServer {
       send: async (p) => node.send(requiredString(p, 'team'), requiredString(p, 'text'), { urgent: p.urgent === true }),
       'send.direct': async (p) => node.sendDirect(requiredString(p, 'peer'), requiredString(p, 'text'), { urgent: p.urgent === true }),
       directs: async () => node.directs(),
+      export: async (p) => {
+        const format = optionalString(p, 'format') ?? 'jsonl'
+        if (format !== 'jsonl' && format !== 'csv') throw new InvalidArgumentError('format is jsonl or csv')
+        const since = optionalInteger(p, 'since')
+        const until = optionalInteger(p, 'until')
+        return node.exportTeam(requiredString(p, 'team'), { format, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) })
+      },
       search: async (p) => {
         const since = optionalInteger(p, 'since')
         const limit = optionalInteger(p, 'limit')

@@ -1,7 +1,7 @@
 /**
  * The CLI as a user runs it: real processes in the root namespace, on 127.0.0.1 with mDNS off.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -116,6 +116,20 @@ describe('parley CLI', () => {
     expect(JSON.parse(found.stdout.trim().split('\n')[0]!)).toMatchObject({ id: view.id })
     const badDate = await d.cli('search', 'x', '--since', 'yesterday-ish')
     expect(badDate.code).toBe(2)
+    // a verifiable export for the records; a changed line is caught
+    const exported = join(root, 'general.jsonl')
+    const ex = await d.cli('export', '--team', 'general', '--out', exported)
+    expect(ex.code, ex.stderr).toBe(0)
+    expect((await runCli(['verify-export', exported])).stdout).toMatch(/^ok: 2 records of #general, exported by Dee/)
+    const again = await d.cli('export', '--team', 'general', '--out', exported)
+    expect(again.code).toBe(1) // never overwrites
+    await writeFile(exported, (await readFile(exported, 'utf8')).replace('hello there', 'hello there!'))
+    const tampered = await runCli(['verify-export', exported])
+    expect(tampered.code).toBe(1)
+    expect(tampered.stderr).toMatch(/NOT VALID: line 3: this line was altered/)
+    const csv = await d.cli('export', '--team', 'general', '--format', 'csv')
+    await writeFile(join(root, 'general.csv'), csv.stdout)
+    expect((await runCli(['verify-export', join(root, 'general.csv')])).code).toBe(0)
     const hist = await d.cli('history', '--team', 'general')
     expect(hist.stdout).toMatch(/#general {2}Dee \(…\w+\): hello there/)
     const peers = await d.cli('peers', '--json')

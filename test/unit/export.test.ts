@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { generateIdentityKey, signForDomain } from '../../src/crypto/keys.js'
+import { buildExport, EXPORT_DOMAIN, verifyExport } from '../../src/export/export-file.js'
+import { peerIdOfPublicKey } from '../../src/ids.js'
+import type { ExportRecord } from '../../src/export/export-file.js'
+
+async function sample (format: 'jsonl' | 'csv'): Promise<string[]> {
+  const key = await generateIdentityKey()
+  const records: ExportRecord[] = [
+    { kind: 'membership', time: 1, author: 'a', authorName: 'Ann', text: 'epoch 1: Ann, Bob', id: 'r1', epoch: 1, members: ['a', 'b'] },
+    { kind: 'message', time: 2, author: 'a', authorName: 'Ann', text: 'hello, "world"\nsecond line', id: 'm1', seq: 1, epoch: 1 },
+    { kind: 'message', time: 3, author: 'b', authorName: 'Bob', text: 'reply', id: 'm2', seq: 1, epoch: 1 }
+  ]
+  return buildExport({
+    org: 'o', team: 'general', exportedBy: peerIdOfPublicKey(key.publicKey.raw), exportedByName: 'Ann',
+    publicKey: Buffer.from(key.publicKey.raw).toString('base64'), exportedAt: 10
+  }, records, async d => signForDomain(key, EXPORT_DOMAIN, d), format)
+}
+
+describe('export', () => {
+  for (const format of ['jsonl', 'csv'] as const) {
+    it(`${format}: verifies an intact export and catches every kind of tampering`, async () => {
+      const lines = await sample(format)
+      const text = lines.join('\n') + '\n'
+      expect(await verifyExport(text)).toMatchObject({ records: 3, team: 'general', exportedByName: 'Ann' })
+      const body = format === 'csv' ? 2 : 1 // first record line
+      const altered = lines.map(l => l.replace('reply', 'REPLY')).join('\n')
+      await expect(verifyExport(altered)).rejects.toThrow(/altered/)
+      const deleted = lines.filter((_, i) => i !== body + 1).join('\n')
+      await expect(verifyExport(deleted)).rejects.toThrow(/removed, added or reordered/)
+      const cut = lines.slice(0, -1).join('\n')
+      await expect(verifyExport(cut)).rejects.toThrow(/cut short/)
+      const swapped = [...lines]
+      ;[swapped[body], swapped[body + 1]] = [swapped[body + 1]!, swapped[body]!]
+      await expect(verifyExport(swapped.join('\n'))).rejects.toThrow(/line/)
+    })
+  }
+
+  it('catches a recomputed chain: the signature covers the last hash', async () => {
+    const lines = await sample('jsonl')
+    const other = await sample('jsonl')
+    // someone rebuilds a valid-looking chain and keeps the old trailer: the signature does not match
+    const forged = [...other.slice(0, -1), lines.at(-1)!].join('\n')
+    await expect(verifyExport(forged)).rejects.toThrow(/last line does not match|signature/)
+    await expect(verifyExport('not an export')).rejects.toThrow(/not JSON|header/)
+  })
+})

@@ -150,7 +150,7 @@ export async function verifyExport (text: string): Promise<ExportSummary> {
   if (header?.kind !== 'header' || header.format !== 'parley-export/1') throw new ExportVerificationError(1, 'no parley export header')
   let prev = GENESIS
   if (header.prev !== GENESIS || link(GENESIS, header) !== header.hash) throw new ExportVerificationError(lineNo(0), 'the header was altered')
-  prev = header.hash as string
+  prev = header.hash
   const trailer = rows.at(-1)
   if (trailer?.kind !== 'trailer' || rows.length < 2) throw new ExportVerificationError(lineNo(rows.length - 1), 'the signed last line is missing: the export was cut short')
   for (let i = 1; i < rows.length - 1; i++) {

@@ -99,6 +99,9 @@ export async function runChat (backend: ChatBackend): Promise<void> {
       case 'peer:disconnected':
         void backend.peers().then(p => { dispatch({ type: 'peers', count: p.length }) }).catch(fail)
         break
+      case 'history:synced':
+        dispatch({ type: 'synced', at: Date.now() })
+        break
       case 'node:warning':
         dispatch({ type: 'notice', text: (e.data as { message: string }).message })
         break

@@ -52,7 +52,7 @@ export interface UiState {
   /** lines scrolled up from the bottom of the conversation */
   scroll: number
   input: { text: string, history: string[], historyIndex: number | null }
-  status: { peers: number, error?: string, notice?: string }
+  status: { peers: number, error?: string, notice?: string, synced?: number }
   /** incremented whenever the UI should ring the terminal bell */
   bell: number
   /** setup lines shown before there is an organisation */
@@ -78,6 +78,7 @@ export type Action =
   | { type: 'members', members: MemberView[] }
   | { type: 'presence', p: PresenceView }
   | { type: 'peers', count: number }
+  | { type: 'synced', at: number }
   | { type: 'error', text: string }
   | { type: 'notice', text: string }
   | { type: 'system', text: string, level?: 'info' | 'error' }
@@ -286,6 +287,8 @@ export function reduce (s: UiState, a: Action): UiState {
     }
     case 'peers':
       return { ...s, status: { ...s.status, peers: a.count } }
+    case 'synced':
+      return { ...s, status: { ...s.status, synced: a.at } }
     case 'error': {
       const { notice: _n, ...rest } = s.status
       return { ...s, status: { ...rest, error: a.text } }

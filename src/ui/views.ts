@@ -121,6 +121,7 @@ export function statusLine (s: UiState): string {
   const c = currentConversation(s)
   const parts = [
     `${s.status.peers} peer${s.status.peers === 1 ? '' : 's'}`,
+    s.status.synced !== undefined ? `synced ${clock(s.status.synced)}` : s.status.peers > 0 ? 'syncing' : '',
     s.org !== undefined ? safe(s.org.name) : 'no organisation',
     c !== undefined ? safe(c.label) : '',
     `you: ${s.myStatus.status}${s.myStatus.text !== '' ? ` (${safe(s.myStatus.text)})` : ''}`,

@@ -553,7 +553,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     if (org === undefined || libp2p === undefined || this.state !== 'started' || org.state.removed.has(this.peerId)) return
     try {
       // each announcement is new bytes (gossip drops repeats), stamped with when it was made
-      const bytes = await createPresence(this.identity.key, { org: new Uint8Array(Buffer.from(org.orgId, 'hex')), status: this.myPresence.status, text: this.myPresence.text, since: this.myPresence.since, time: Date.now() })
+      const addresses = libp2p.getMultiaddrs().map(String).slice(0, 16)
+      const bytes = await createPresence(this.identity.key, { org: new Uint8Array(Buffer.from(org.orgId, 'hex')), status: this.myPresence.status, text: this.myPresence.text, since: this.myPresence.since, time: Date.now(), addresses })
       await libp2p.services.pubsub.publish(presenceTopic(org.orgId), bytes)
     } catch {
       // nobody to tell right now; the next announcement or their next sync will do
@@ -571,6 +572,17 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       if (known !== undefined && known.time > p.time) return TopicValidatorResult.Ignore
       this.presences.set(p.peerId, { peerId: p.peerId, status: p.status as PresenceStatus, text: p.text, since: p.since, time: p.time, heardAt: Date.now() })
       this.reportPresence(p.peerId)
+      // a member we are not connected to: its addresses came with its presence
+      if (p.peerId !== this.peerId && !this.requireStarted().getPeers().some(peer => peer.toString() === p.peerId)) {
+        const addrs = p.addresses.flatMap((a) => {
+          try {
+            return [multiaddr(a)]
+          } catch {
+            return [] // a damaged address; the others may do
+          }
+        })
+        this.keeper?.learn(p.peerId, addrs)
+      }
       return TopicValidatorResult.Accept
     } catch (err) {
       const e = err as Error

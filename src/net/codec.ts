@@ -236,7 +236,7 @@ function checkRecordStructure (r: OrgRecord): OrgOpName {
 export { PRESENCE_STATUSES }
 export type { PresenceStatus }
 const PRESENCE_DOMAIN = 'presence/v1'
-const MAX_PRESENCE_BYTES = 1024
+const MAX_PRESENCE_BYTES = 4096
 
 /** Sign and encode a presence announcement. */
 export async function createPresence (key: Ed25519PrivateKey, p: Omit<Presence, 'member'>): Promise<Uint8Array> {
@@ -255,7 +255,8 @@ export async function decodePresence (bytes: Uint8Array): Promise<Presence & { p
   } catch (err) {
     throw new InvalidEntryError('presence is not valid protobuf', { cause: err })
   }
-  if (p.member.length !== ED25519_PUBLIC_KEY_LENGTH || !(PRESENCE_STATUSES as readonly string[]).includes(p.status) || p.text.length > 200 || !Number.isSafeInteger(p.time) || !Number.isSafeInteger(p.since)) {
+  if (p.member.length !== ED25519_PUBLIC_KEY_LENGTH || !(PRESENCE_STATUSES as readonly string[]).includes(p.status) || p.text.length > 200 ||
+    !Number.isSafeInteger(p.time) || !Number.isSafeInteger(p.since) || p.addresses.length > 16 || p.addresses.some(a => a.length > 200)) {
     throw new InvalidEntryError('invalid presence')
   }
   if (!await verifyForDomain(p.member, PRESENCE_DOMAIN, signed.presence, signed.signature)) {

@@ -37,6 +37,21 @@ interface Target {
 
 const DIAL_TIMEOUT_MS = 5_000
 
+/**
+ * The addresses of one peer, each ending in its /p2p/ id (libp2p dials a list only if all name the
+ * same peer), without duplicates, and without any that name another peer.
+ */
+function withPeerId (addrs: Multiaddr[], peerId: string): Multiaddr[] {
+  const out = new Map<string, Multiaddr>()
+  for (const ma of addrs) {
+    const named = ma.getComponents().find(c => c.name === 'p2p')?.value
+    if (named !== undefined && named !== peerId) continue
+    const full = named === undefined ? ma.encapsulate(`/p2p/${peerId}`) : ma
+    out.set(full.toString(), full)
+  }
+  return [...out.values()]
+}
+
 /** Dials discovered and static peers, once each, and redials them when they go. */
 export class PeerKeeper {
   private readonly libp2p: ParleyLibp2p
@@ -92,13 +107,22 @@ export class PeerKeeper {
   }
 
   private readonly onDiscovery = (evt: CustomEvent<PeerInfo>): void => {
-    const peerId = evt.detail.id.toString()
-    if (peerId === this.self) return
-    const addrs = evt.detail.multiaddrs.filter(isReachableFromLan)
+    this.learn(evt.detail.id.toString(), evt.detail.multiaddrs)
+  }
+
+  /**
+   * Keep a connection to a peer found by mDNS or heard of from other peers (their presence carries
+   * their addresses), so an office spread over subnets that route to each other still meshes.
+   */
+  learn (peerId: string, multiaddrs: Multiaddr[]): void {
+    if (!this.running || peerId === this.self) return
+    // loopback addresses only make sense to a node that itself listens only on loopback (tests)
+    const ownLan = this.libp2p.getMultiaddrs().some(isReachableFromLan)
+    const addrs = withPeerId(multiaddrs.filter(ma => !ownLan || isReachableFromLan(ma)), peerId)
     if (addrs.length === 0) return
     const existing = this.targets.get(peerId)
     if (existing !== undefined) {
-      existing.addrs = existing.isStatic ? [...existing.addrs, ...addrs] : addrs
+      existing.addrs = existing.isStatic ? withPeerId([...existing.addrs, ...addrs], peerId) : addrs
       existing.failures = 0
       if (!this.isConnected(peerId) && existing.timer === undefined && !existing.dialing) {
         this.schedule(existing, this.self < peerId ? 0 : this.fallbackDelay)

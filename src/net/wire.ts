@@ -3599,6 +3599,7 @@ export interface Presence {
   text: string
   time: number
   since: number
+  addresses: string[]
 }
 
 export namespace Presence {
@@ -3641,6 +3642,13 @@ export namespace Presence {
           w.uint64Number(obj.since)
         }
 
+        if (obj.addresses != null && obj.addresses.length > 0) {
+          for (const value of obj.addresses) {
+            w.uint32(58)
+            w.string(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -3651,7 +3659,8 @@ export namespace Presence {
           status: '',
           text: '',
           time: 0,
-          since: 0
+          since: 0,
+          addresses: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -3684,6 +3693,14 @@ export namespace Presence {
               obj.since = reader.uint64Number()
               break
             }
+            case 7: {
+              if (opts.limits?.addresses != null && obj.addresses.length === opts.limits.addresses) {
+                throw new MaxLengthError('Decode error - repeated field "addresses" had too many elements')
+              }
+
+              obj.addresses.push(reader.string())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -3693,6 +3710,10 @@ export namespace Presence {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          addresses: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -3741,6 +3762,21 @@ export namespace Presence {
               }
               break
             }
+            case 7: {
+              if (opts.limits?.addresses != null && obj.addresses === opts.limits.addresses) {
+                throw new MaxLengthError('Streaming decode error - repeated field "addresses" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.addresses[]`,
+                index: obj.addresses,
+                value: reader.string()
+              }
+
+              obj.addresses++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -3783,6 +3819,12 @@ export namespace Presence {
     value: number
   }
 
+  export interface PresenceAddressesFieldEvent {
+    field: '$.addresses[]'
+    index: number
+    value: string
+  }
+
   export function encode (obj: Partial<Presence>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Presence.codec())
   }
@@ -3791,7 +3833,7 @@ export namespace Presence {
     return decodeMessage(buf, Presence.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Presence>): Generator<PresenceOrgFieldEvent | PresenceMemberFieldEvent | PresenceStatusFieldEvent | PresenceTextFieldEvent | PresenceTimeFieldEvent | PresenceSinceFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Presence>): Generator<PresenceOrgFieldEvent | PresenceMemberFieldEvent | PresenceStatusFieldEvent | PresenceTextFieldEvent | PresenceTimeFieldEvent | PresenceSinceFieldEvent | PresenceAddressesFieldEvent> {
     return streamMessage(buf, Presence.codec(), opts)
   }
 }

@@ -35,3 +35,24 @@ describe('peer keeping (loopback, static peers)', () => {
     expect((await arrival).author).toBe(b.peerId)
   })
 })
+
+describe('peers learned from peers', () => {
+  const fx = new Fixture()
+  afterEach(async () => { await fx.cleanup() })
+
+  it('two members who only know the admin find each other through presence and connect directly', async () => {
+    const admin = await fx.node({ name: 'admin' })
+    await admin.createOrg('Acme')
+    const addr = admin.info().addresses[0]!
+    const b = await fx.node({ name: 'b', peers: [addr] })
+    await b.join((await admin.invite()).token, 'b')
+    const c = await fx.node({ name: 'c', peers: [addr] })
+    await c.join((await admin.invite()).token, 'c')
+    await waitFor(() => b.peers().some(p => p.peerId === c.peerId) && c.peers().some(p => p.peerId === b.peerId), 20_000, 'b and c connected')
+    // and with the admin gone, they still talk
+    await admin.stop()
+    const arrival = nextEvent(c, 'message:added', m => m.text === 'direct line')
+    await b.send('general', 'direct line')
+    await arrival
+  })
+})

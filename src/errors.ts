@@ -68,6 +68,9 @@ export class GappedRangeError extends ParleyError {}
 /** An entry of another team than the one asked for or served. */
 export class OutOfTeamError extends ParleyError {}
 
+/** A node restored from a backup has not yet heard from its peers what it wrote after the backup. */
+export class NotSyncedError extends ParleyError {}
+
 /** Names of every error class, so a client can rebuild errors sent over the control socket. */
 export const errorClasses = {
   InvalidArgumentError,
@@ -88,5 +91,6 @@ export const errorClasses = {
   RecordRefusedError,
   ReplayedEntryError,
   GappedRangeError,
-  OutOfTeamError
+  OutOfTeamError,
+  NotSyncedError
 } as const

@@ -9,7 +9,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
-import { DataDirLockedError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, ReplayedEntryError } from './errors.js'
+import { DataDirLockedError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, NotSyncedError, ReplayedEntryError } from './errors.js'
 import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from './ids.js'
 import { createEntry, createPresence, decodeBody, decodeEntry, decodePresence, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords, PRESENCE_STATUSES } from './net/codec.js'
 import { createParleyLibp2p } from './net/libp2p-node.js'
@@ -18,6 +18,7 @@ import { inboxTopic, JOIN_PROTOCOL, ORG_SYNC_PROTOCOL, orgTopic, presenceTopic, 
 import { HistorySync } from './history/history-sync.js'
 import { buildExport, EXPORT_DOMAIN } from './export/export-file.js'
 import { signForDomain } from './crypto/keys.js'
+import { writeBackup } from './store/backup.js'
 import { EntryLog, orderKey } from './store/entry-log.js'
 import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
 import { decodeInviteToken, DM_PREFIX, Org, parseDuration } from './teams/org.js'
@@ -50,6 +51,8 @@ const PRESENCE_EXPIRY_MS = 50_000
 
 /** How long a first post waits for history sync to confirm this node's own feed head. */
 const OWN_HEAD_WAIT_MS = 5_000
+/** How long a restored node waits for each peer's sync before its first post in a team. */
+const RESTORE_SYNC_WAIT_MS = 10_000
 
 export interface ParleyInit {
   dataDir: string
@@ -174,6 +177,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   /** index updates run one after another, after the entries are stored */
   private indexing: Promise<unknown> = Promise.resolve()
   private teamsBefore = new Set<string>()
+  /** after a restore from backup: the teams whose feeds peers have confirmed since */
+  private restored?: { at: number, confirmed: string[] }
+  private orgSyncedOnce = false
+  private reindexing: Promise<unknown> = Promise.resolve()
 
   constructor (init: ParleyInit, identity: Identity, log: EntryLog, org: Org | undefined) {
     super()
@@ -227,7 +234,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.resync = setInterval(() => { this.syncWithAll() }, ORG_RESYNC_MS)
     this.resync.unref()
     this.teamsBefore = new Set(this.org?.myTeams())
-    if (await this.log.getMeta<number>('searchIndex') !== SEARCH_INDEX_VERSION) void this.reindex()
+    this.restored = await this.log.getMeta<{ at: number, confirmed: string[] }>('restored')
+    if (await this.log.getMeta<number>('searchIndex') !== SEARCH_INDEX_VERSION) {
+      this.reindexing = this.reindex().catch((err: Error) => { this.warn(`search index not rebuilt: ${err.message}`) })
+    }
     const saved = await this.log.getMeta<{ status: PresenceStatus, text: string }>('presence')
     if (saved !== undefined && (PRESENCE_STATUSES as readonly string[]).includes(saved.status)) this.myPresence = { ...saved, since: Date.now() }
     this.presenceTimer = setInterval(() => {
@@ -276,6 +286,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       await this.libp2p.stop()
     }
     await this.sending.catch(() => {})
+    await this.reindexing
     await this.indexing.catch(() => {})
     await this.log.close()
   }
@@ -288,6 +299,15 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private requireOrg (): Org {
     if (this.org === undefined) throw new NotInOrgError('this node is in no organisation yet: run `parley org create NAME` or `parley join TOKEN`')
     return this.org
+  }
+
+  /** The org, for an admin action: after a restore, only once peers have sent the org's latest records. */
+  private requireOrgForWriting (): Org {
+    const org = this.requireOrg()
+    if (this.restored !== undefined && !this.orgSyncedOnce) {
+      throw new NotSyncedError('this node was restored from a backup: admin actions wait until a colleague\'s node has sent it the organisation\'s latest records')
+    }
+    return org
   }
 
   /** What this node is and where it listens. */
@@ -316,7 +336,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
 
   /** Make an invite token for a newcomer (admins only). */
   async invite (options: { teams?: string[], expires?: string } = {}): Promise<{ token: string, expires: number }> {
-    const org = this.requireOrg()
+    const org = this.requireOrgForWriting()
     const ttl = parseDuration(options.expires ?? '24h')
     const addresses = this.requireStarted().getMultiaddrs().map(String)
     const { token, expires, records } = await org.createInvite(options.teams ?? [], ttl, addresses)
@@ -384,27 +404,27 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
 
   /** Make a directory member an admin (admins only). */
   async addAdmin (peerId: string): Promise<void> {
-    this.afterOwnRecords(await this.requireOrg().addAdmin(peerId))
+    this.afterOwnRecords(await this.requireOrgForWriting().addAdmin(peerId))
   }
 
   /** Offboard a member: out of the directory and every team, keys rotated, connections refused. */
   async removeMember (peerId: string): Promise<void> {
-    this.afterOwnRecords(await this.requireOrg().removeMember(peerId))
+    this.afterOwnRecords(await this.requireOrgForWriting().removeMember(peerId))
   }
 
   /** Create a team (admins only); the admin and `members` are in it. */
   async createTeam (team: string, members: string[] = []): Promise<void> {
-    this.afterOwnRecords(await this.requireOrg().createTeam(team, members))
+    this.afterOwnRecords(await this.requireOrgForWriting().createTeam(team, members))
   }
 
   /** Add members to a team (admins only). */
   async addToTeam (team: string, members: string[]): Promise<void> {
-    this.afterOwnRecords(await this.requireOrg().addToTeam(team, members))
+    this.afterOwnRecords(await this.requireOrgForWriting().addToTeam(team, members))
   }
 
   /** Take a member out of a team (admins only); the team key is rotated. */
   async removeFromTeam (team: string, member: string): Promise<void> {
-    this.afterOwnRecords(await this.requireOrg().removeFromTeam(team, member))
+    this.afterOwnRecords(await this.requireOrgForWriting().removeFromTeam(team, member))
   }
 
   /** The org's teams. */
@@ -675,7 +695,12 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private async confirmOwnHead (team: string): Promise<void> {
     const history = this.historySync
     const libp2p = this.libp2p
-    if (history === undefined || libp2p === undefined || history.syncedTeams.has(team)) return
+    if (history === undefined || libp2p === undefined) return
+    if (this.restored !== undefined && !this.restored.confirmed.includes(team)) {
+      await this.confirmAfterRestore(team)
+      return
+    }
+    if (history.syncedTeams.has(team)) return
     const org = this.requireOrg()
     const direct = org.directPeer(team)
     const peers = direct === undefined
@@ -705,6 +730,35 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       if ((await this.log.contiguousHeads(team)).size > 0 || await this.log.count(team) > 0) out.push({ team, peerId: m.peerId, name: m.name })
     }
     return out.sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  /**
+   * A node restored from a backup may have written more after the backup was made. It posts in a
+   * team only once a peer has sent it that team (its own later entries included), never guessing.
+   */
+  private async confirmAfterRestore (team: string): Promise<void> {
+    const restored = this.restored!
+    const history = this.historySync!
+    const org = this.requireOrg()
+    const direct = org.directPeer(team)
+    const peers = this.requireStarted().getPeers().filter(p => direct === undefined ? org.state.teams.get(team)?.current.members.has(p.toString()) === true : p.toString() === direct)
+    for (const peer of peers) {
+      const before = history.lastSynced.get(team)
+      await Promise.race([history.syncTeam(peer, team), new Promise(resolve => setTimeout(resolve, RESTORE_SYNC_WAIT_MS))])
+      if (history.lastSynced.get(team) !== before) {
+        restored.confirmed.push(team)
+        await this.log.putMeta('restored', restored)
+        return
+      }
+    }
+    throw new NotSyncedError(`this node was restored from a backup: it posts in ${team} once a colleague's node has sent it what it wrote since (so it never reuses a sequence number); none is reachable yet`)
+  }
+
+  /** Write a backup of this node (identity and log) to `path`; never overwrites a file. */
+  async backup (path: string): Promise<{ path: string, rows: number }> {
+    if (typeof path !== 'string' || path === '') throw new InvalidArgumentError('give a file to write the backup to')
+    const { rows } = await writeBackup(this.log, this.dataDir, path, this.peerId)
+    return { path, rows }
   }
 
   /** A page of a team's history in display order, oldest first. */
@@ -1022,6 +1076,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         this.afterOrgChange(change, [])
       }
       this.orgSynced.add(peer.toString())
+      this.orgSyncedOnce = true
     } catch {
       // not a member of our org, an old version, or gone: the periodic resync tries again
     }
@@ -1051,7 +1106,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const pb = pbStream(stream, { maxDataLength: 16 * 1024 })
     try {
       const request = await pb.read(JoinRequest, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
-      const org = this.requireOrg()
+      const org = this.requireOrgForWriting()
       if (Buffer.from(request.org).toString('hex') !== org.orgId) throw new InviteError('this invite is for another org')
       const records = await org.admit(joiner, request.secret, request.name, request.boxKey)
       this.afterOwnRecords(records)

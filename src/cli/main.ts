@@ -457,6 +457,33 @@ const commands: Record<string, Command> = {
       }
     }
   },
+  backup: {
+    summary: 'write a backup of this node (identity and log) to a new file; it holds your private key',
+    usage: 'parley backup FILE',
+    options: {},
+    run: async ({ dataDir, positionals }) => {
+      const file = positionals[0]
+      if (file === undefined) throw new UsageError('give the file to write the backup to')
+      const r = await withClient(dataDir, async c => c.request<{ rows: number }>('backup', { path: resolve(file) }))
+      out(`wrote ${file} (${r.rows} records); keep it as safe as a password: it holds this identity's private key`)
+      return 0
+    }
+  },
+  restore: {
+    summary: 'restore a backup into a new data dir (the node then catches up before posting)',
+    usage: 'parley restore FILE [--data NEW_DIR]',
+    options: {},
+    run: async ({ dataDir, positionals }) => {
+      const file = positionals[0]
+      if (file === undefined) throw new UsageError('give the backup file')
+      const { restoreBackup } = await import('../store/backup.js')
+      const { EntryLog } = await import('../store/entry-log.js')
+      const r = await restoreBackup(resolve(file), dataDir, async () => EntryLog.open(join(dataDir, 'log')))
+      out(`restored ${r.peerId} into ${dataDir} (${r.rows} records). Start it with: parley daemon --data ${dataDir}`)
+      err('it will post again once a colleague\'s node has sent it anything it wrote after this backup')
+      return 0
+    }
+  },
   'sync-status': {
     summary: 'per team: what this node holds, per author, and what it is fetching',
     usage: 'parley sync-status [--json]',
@@ -546,7 +573,7 @@ async function runDaemon (dataDir: string, values: ParsedArgs['values']): Promis
 
 function usage (): string {
   const lines = ['usage: parley <command> [options]   (every command takes --data DIR and --help)', '', 'commands:']
-  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'export', 'verify-export', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove']
+  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'export', 'verify-export', 'backup', 'restore', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove']
   const names = [...order.filter(n => n in commands), ...Object.keys(commands).filter(n => !order.includes(n))]
   for (const name of names) lines.push(`  ${name.padEnd(16)} ${commands[name]!.summary}`)
   lines.push('', 'The data dir defaults to $PARLEY_DATA, else $XDG_DATA_HOME/parley, else ~/.local/share/parley.')
@@ -592,7 +619,7 @@ export async function main (argv: string[]): Promise<number> {
       err(`parley ${name}: ${error.message}\nusage: ${command.usage}`)
       return EXIT_USAGE
     }
-    if (['NodeNotRunningError', 'DataDirLockedError', 'NotInOrgError', 'NotAdminError', 'NotMemberError', 'InviteError', 'RecordRefusedError'].includes(error.name)) {
+    if (['NodeNotRunningError', 'DataDirLockedError', 'NotInOrgError', 'NotAdminError', 'NotMemberError', 'InviteError', 'RecordRefusedError', 'NotSyncedError'].includes(error.name)) {
       err(`parley ${name}: ${error.message}`)
       return EXIT_FAILURE
     }

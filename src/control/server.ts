@@ -66,6 +66,7 @@ export class ControlServer {
       send: async (p) => node.send(requiredString(p, 'team'), requiredString(p, 'text'), { urgent: p.urgent === true }),
       'send.direct': async (p) => node.sendDirect(requiredString(p, 'peer'), requiredString(p, 'text'), { urgent: p.urgent === true }),
       directs: async () => node.directs(),
+      backup: async (p) => node.backup(requiredString(p, 'path')),
       export: async (p) => {
         const format = optionalString(p, 'format') ?? 'jsonl'
         if (format !== 'jsonl' && format !== 'csv') throw new InvalidArgumentError('format is jsonl or csv')

@@ -319,6 +319,34 @@ export class EntryLog {
     return this.search
   }
 
+  /**
+   * Every key and value of the log but the search index (which is rebuilt), from one consistent
+   * snapshot: what a backup holds.
+   */
+  async * dump (): AsyncGenerator<[string, Uint8Array]> {
+    for await (const [key, value] of this.db.iterator<string, Uint8Array>({ keyEncoding: 'utf8', valueEncoding: 'view' })) {
+      if (key.startsWith('!s!') || key === '!m!searchIndex') continue
+      yield [key, value]
+    }
+  }
+
+  /** Write what `dump` produced into this (new, empty) log, in large batches. */
+  async load (rows: AsyncIterable<[string, Uint8Array]>): Promise<number> {
+    let batch = this.db.batch()
+    let n = 0
+    for await (const [key, value] of rows) {
+      batch.put(key, value as unknown as string, { keyEncoding: 'utf8', valueEncoding: 'view' })
+      if (++n % 5_000 === 0) {
+        await batch.write(writeOptions(true))
+        batch = this.db.batch()
+      }
+    }
+    await batch.write(writeOptions(true))
+    this.lamports.clear()
+    this.heads.clear()
+    return n
+  }
+
   /** Read a metadata value. */
   async getMeta<T> (name: string): Promise<T | undefined> {
     return await this.meta.get(name) as T | undefined

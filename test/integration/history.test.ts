@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createEntry, HistoryBatch, HistoryRequest, SignedEntry, Entry } from '../../src/net/codec.js'
 import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
 import { HISTORY_PROTOCOL, topicOfTeam } from '../../src/net/topics.js'
+import { NotSyncedError } from '../../src/errors.js'
 import { loadOrCreateIdentity } from '../../src/store/identity-file.js'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
 import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
@@ -141,4 +142,44 @@ describe('history sync', () => {
       expect(await ids(back)).toEqual([])
     })
   }
+})
+
+describe('backup and restore', () => {
+  const fx = new Fixture()
+  afterEach(async () => { await fx.cleanup() })
+
+  it('a restored node keeps its identity, waits for peers before posting, and never reuses a sequence number', async () => {
+    const { restoreBackup } = await import('../../src/store/backup.js')
+    const { EntryLog } = await import('../../src/store/entry-log.js')
+    const { join } = await import('node:path')
+    const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
+    await user.send('general', 'before the backup')
+    const backupFile = join(await fx.tempDir(), 'user.backup')
+    expect((await user.backup(backupFile)).rows).toBeGreaterThan(0)
+    await expect(user.backup(backupFile)).rejects.toThrow(/EEXIST/) // never overwrites
+    const after = await user.send('general', 'after the backup')
+    await waitFor(async () => (await ids(admin)).includes(after.id), 10_000, 'delivered')
+    await user.stop()
+
+    // the disk died: restore into a new data dir
+    const newDir = join(await fx.tempDir(), 'restored')
+    const restored = await restoreBackup(backupFile, newDir, async () => EntryLog.open(join(newDir, 'log')))
+    expect(restored.peerId).toBe(user.peerId)
+    await expect(restoreBackup(backupFile, newDir, async () => EntryLog.open(join(newDir, 'log')))).rejects.toThrow(/already holds a parley node/)
+
+    // alone, it refuses to post rather than guess its next sequence number
+    const alone = await fx.node({ dataDir: newDir })
+    expect(alone.peerId).toBe(user.peerId)
+    expect((await alone.history('general')).messages.map(m => m.text)).toEqual(['before the backup'])
+    await expect(alone.send('general', 'too early')).rejects.toBeInstanceOf(NotSyncedError)
+    await expect(alone.createTeam('x')).rejects.toThrow()
+    await alone.stop()
+
+    const back = await fx.node({ dataDir: newDir, peers: [admin.info().addresses[0]!] })
+    await waitFor(() => back.teamPeers('general').length === 1, 10_000, 'back in general')
+    const next = await back.send('general', 'after the restore')
+    expect(next.seq).toBe(after.seq + 1)
+    await waitFor(async () => (await ids(admin)).includes(next.id), 10_000, 'admin has it')
+    expect(await logOf(admin).forkEvidence('general')).toEqual([])
+  })
 })

@@ -9,7 +9,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createEntry, HistoryBatch, HistoryRequest, SignedEntry, Entry } from '../../src/net/codec.js'
 import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
 import { HISTORY_PROTOCOL, topicOfTeam } from '../../src/net/topics.js'
+import { join } from 'node:path'
 import { NotSyncedError } from '../../src/errors.js'
+import { restoreBackup } from '../../src/store/backup.js'
+import { EntryLog } from '../../src/store/entry-log.js'
 import { loadOrCreateIdentity } from '../../src/store/identity-file.js'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
 import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
@@ -149,9 +152,6 @@ describe('backup and restore', () => {
   afterEach(async () => { await fx.cleanup() })
 
   it('a restored node keeps its identity, waits for peers before posting, and never reuses a sequence number', async () => {
-    const { restoreBackup } = await import('../../src/store/backup.js')
-    const { EntryLog } = await import('../../src/store/entry-log.js')
-    const { join } = await import('node:path')
     const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
     await user.send('general', 'before the backup')
     const backupFile = join(await fx.tempDir(), 'user.backup')

@@ -17,7 +17,6 @@ import { loadOrCreateIdentity } from '../../src/store/identity-file.js'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
 import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
 import type { ParleyNode } from '../../src/node.js'
-import type { EntryLog } from '../../src/store/entry-log.js'
 
 const logOf = (n: ParleyNode): EntryLog => (n as unknown as { log: EntryLog }).log
 

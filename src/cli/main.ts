@@ -10,6 +10,8 @@ import { InvalidArgumentError, InvalidTeamNameError, InviteError, NodeNotRunning
 import { checkDisplayName, checkPeerId, checkTeamName, peerIdOfPublicKey, printable } from '../ids.js'
 import { createNode } from '../node.js'
 import { parseDuration } from '../teams/org.js'
+import { loadConfig } from './config.js'
+import type { Config } from './config.js'
 import { loadOrCreateIdentity } from '../store/identity-file.js'
 import { formatMessage, formatPeer, formatTime, shortId } from './format.js'
 import type { MessageView, PeerView } from '../events.js'
@@ -31,6 +33,7 @@ type Options = NonNullable<ParseArgsConfig['options']>
 
 const GLOBAL_OPTIONS: Options = {
   data: { type: 'string' },
+  config: { type: 'string' },
   help: { type: 'boolean', short: 'h' }
 }
 
@@ -43,6 +46,7 @@ interface Command {
 
 interface ParsedArgs {
   dataDir: string
+  config: Config
   values: Record<string, string | boolean | Array<string | boolean> | undefined>
   positionals: string[]
 }
@@ -82,13 +86,16 @@ const NETWORK_OPTIONS: Options = {
   name: { type: 'string' }
 }
 
-function networkInit (dataDir: string, values: ParsedArgs['values'], name?: string): ParleyInit {
+function networkInit (dataDir: string, values: ParsedArgs['values'], name?: string, config: Config = {}): ParleyInit {
+  const displayName = name ?? (config.name !== undefined ? checkDisplayName(config.name) : undefined)
+  const listen = (values.listen as string[] | undefined) ?? config.listen
   return {
     dataDir,
-    ...(name !== undefined ? { name } : {}),
-    ...(values.listen !== undefined ? { listen: values.listen as string[] } : {}),
-    peers: (values.peer as string[] | undefined) ?? [],
-    mdns: values['no-mdns'] !== true
+    ...(displayName !== undefined ? { name: displayName } : {}),
+    ...(listen !== undefined ? { listen } : {}),
+    // flags win over the config file
+    peers: (values.peer as string[] | undefined) ?? config.peer ?? [],
+    mdns: values['no-mdns'] === true ? false : config.mdns ?? true
   }
 }
 
@@ -101,7 +108,7 @@ function printMembers (members: MemberView[], json: boolean): void {
 }
 
 /** Run `fn` against the running node if there is one, else against a node started just for it. */
-async function viaNodeOrClient<T> (dataDir: string, values: ParsedArgs['values'], remote: (c: ControlClient) => Promise<T>, local: (n: ParleyNode) => Promise<T>): Promise<T> {
+async function viaNodeOrClient<T> (dataDir: string, values: ParsedArgs['values'], config: Config, remote: (c: ControlClient) => Promise<T>, local: (n: ParleyNode) => Promise<T>): Promise<T> {
   let client: ControlClient | undefined
   try {
     client = await ControlClient.connect(dataDir)
@@ -116,7 +123,8 @@ async function viaNodeOrClient<T> (dataDir: string, values: ParsedArgs['values']
     }
   }
   // no daemon: a temporary node on a free port, so it never clashes with anything
-  const node = await createNode({ ...networkInit(dataDir, values), ...(values.listen === undefined ? { listen: ['/ip4/0.0.0.0/tcp/0'] } : {}) })
+  const init = networkInit(dataDir, values, undefined, config)
+  const node = await createNode({ ...init, ...(init.listen === undefined ? { listen: ['/ip4/0.0.0.0/tcp/0'] } : {}) })
   try {
     await node.start()
     return await local(node)
@@ -130,7 +138,7 @@ const commands: Record<string, Command> = {
     summary: 'open the chat (attaches to the running daemon, or runs a node itself)',
     usage: 'parley chat [--listen MULTIADDR]... [--peer MULTIADDR]... [--no-mdns] [--name NAME]',
     options: NETWORK_OPTIONS,
-    run: async ({ dataDir, values }) => {
+    run: async ({ dataDir, values, config }) => {
       if (process.stdout.isTTY !== true || process.stdin.isTTY !== true) {
         throw new UsageError('the chat needs a terminal; for scripts use send, tail and history')
       }
@@ -144,7 +152,7 @@ const commands: Record<string, Command> = {
         if (!(e instanceof NodeNotRunningError)) throw e
         // no daemon for this data dir: run the node in this process, with its control socket for scripts
         const name = typeof values.name === 'string' ? checkDisplayName(values.name) : undefined
-        node = await createNode(networkInit(dataDir, values, name))
+        node = await createNode(networkInit(dataDir, values, name, config))
         server = new ControlServer(node)
         await node.start()
         await server.start()
@@ -191,7 +199,7 @@ const commands: Record<string, Command> = {
     summary: 'join an organisation with an invite token (waits until an admin is reachable)',
     usage: 'parley join TOKEN --name NAME [--timeout 10m] [--peer MULTIADDR]... [--no-mdns] [--json]',
     options: { ...NETWORK_OPTIONS, timeout: { type: 'string' }, json: { type: 'boolean' } },
-    run: async ({ dataDir, values, positionals }) => {
+    run: async ({ dataDir, values, positionals, config }) => {
       const token = positionals[0]
       if (token === undefined) throw new UsageError('give the invite token')
       if (typeof values.name !== 'string') throw new UsageError('--name NAME is required: it is how colleagues will see you')
@@ -204,7 +212,7 @@ const commands: Record<string, Command> = {
         err('parley join: waiting for an admin of the organisation to be reachable on the LAN…')
       }
       const timeoutText = typeof values.timeout === 'string' ? values.timeout : '10m'
-      const info = await viaNodeOrClient(dataDir, values, async (c) => {
+      const info = await viaNodeOrClient(dataDir, values, config, async (c) => {
         c.onEvent((e) => { if (e.event === 'join:waiting') sayWaiting() })
         await c.request('subscribe', { events: ['join:waiting'] })
         return c.request<NodeInfo>('join', { token, name, timeoutMs: timeout })
@@ -315,7 +323,7 @@ const commands: Record<string, Command> = {
     summary: 'run the node in the foreground until SIGINT or SIGTERM',
     usage: 'parley daemon [--listen MULTIADDR]... [--peer MULTIADDR]... [--no-mdns] [--name NAME]',
     options: NETWORK_OPTIONS,
-    run: async ({ dataDir, values }) => runDaemon(dataDir, values)
+    run: async ({ dataDir, values, config }) => runDaemon(dataDir, values, config)
   },
   send: {
     summary: 'send a message to a team',
@@ -528,9 +536,9 @@ const commands: Record<string, Command> = {
   }
 }
 
-async function runDaemon (dataDir: string, values: ParsedArgs['values']): Promise<number> {
+async function runDaemon (dataDir: string, values: ParsedArgs['values'], config: Config): Promise<number> {
   const name = typeof values.name === 'string' ? checkDisplayName(values.name) : undefined
-  const node = await createNode(networkInit(dataDir, values, name))
+  const node = await createNode(networkInit(dataDir, values, name, config))
   const control = new ControlServer(node)
   try {
     await node.start()
@@ -572,11 +580,12 @@ async function runDaemon (dataDir: string, values: ParsedArgs['values']): Promis
 }
 
 function usage (): string {
-  const lines = ['usage: parley <command> [options]   (every command takes --data DIR and --help)', '', 'commands:']
+  const lines = ['usage: parley <command> [options]   (every command takes --data DIR, --config FILE and --help)', '', 'commands:']
   const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'export', 'verify-export', 'backup', 'restore', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove']
   const names = [...order.filter(n => n in commands), ...Object.keys(commands).filter(n => !order.includes(n))]
   for (const name of names) lines.push(`  ${name.padEnd(16)} ${commands[name]!.summary}`)
-  lines.push('', 'The data dir defaults to $PARLEY_DATA, else $XDG_DATA_HOME/parley, else ~/.local/share/parley.')
+  lines.push('', 'The data dir defaults to $PARLEY_DATA, else $XDG_DATA_HOME/parley, else ~/.local/share/parley.',
+    'Settings (listen, peer, mdns, name, data) may also come from $XDG_CONFIG_HOME/parley/config; flags win.')
   return lines.join('\n')
 }
 
@@ -611,8 +620,11 @@ export async function main (argv: string[]): Promise<number> {
       out(`usage: ${command.usage} [--data DIR]\n\n${command.summary}`)
       return 0
     }
-    const dataDir = typeof parsed.values.data === 'string' ? resolve(parsed.values.data) : defaultDataDir()
-    return await command.run({ dataDir, values: parsed.values, positionals: parsed.positionals })
+    const config = await loadConfig(typeof parsed.values.config === 'string' ? parsed.values.config : undefined)
+    const dataDir = typeof parsed.values.data === 'string'
+      ? resolve(parsed.values.data)
+      : process.env.PARLEY_DATA === undefined && config.data !== undefined ? resolve(config.data) : defaultDataDir()
+    return await command.run({ dataDir, config, values: parsed.values, positionals: parsed.positionals })
   } catch (e) {
     const error = e as Error
     if (error instanceof UsageError || error instanceof InvalidArgumentError || error instanceof InvalidTeamNameError) {

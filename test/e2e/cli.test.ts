@@ -34,6 +34,20 @@ describe('parley CLI', () => {
     expect((await stat(join(data, 'identity.key'))).mode & 0o777).toBe(0o600)
   })
 
+  it('takes settings from a config file, flags winning, and refuses a bad one by line', async () => {
+    const cfg = join(root, 'parley.conf')
+    await writeFile(cfg, `# test\nmdns = false\nlisten = /ip4/127.0.0.1/tcp/0\nname = From Config\n`)
+    const d = await Daemon.start(join(root, 'configured'), ['--config', cfg])
+    daemons.push(d)
+    expect(d.ready.name).toBe('From Config')
+    expect(d.ready.addresses[0]).toMatch(/^\/ip4\/127\.0\.0\.1\//)
+    await d.stop('SIGTERM')
+    await writeFile(cfg, 'mdns = false\nlisten = nonsense\n')
+    const bad = await runCli(['daemon', '--config', cfg, '--data', join(root, 'configured')])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/parley.conf line 2: "listen" takes a multiaddr/)
+  })
+
   it('takes the data dir from PARLEY_DATA', async () => {
     const data = join(root, 'env')
     const viaEnv = await runCli(['init', '--name', 'Env'], { PARLEY_DATA: data })

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { defaultConfigPath, parseConfig } from '../../../src/cli/config.js'
+import { InvalidArgumentError } from '../../../src/errors.js'
+
+describe('cli/config', () => {
+  it('reads settings, lists and comments', () => {
+    expect(parseConfig([
+      '# parley settings',
+      'listen = /ip4/0.0.0.0/tcp/7800',
+      'peer = /ip4/10.1.0.5/tcp/7717   # the other floor',
+      'peer = "/ip4/10.1.0.6/tcp/7717"',
+      'mdns = false',
+      'name = Bea Jones',
+      ''
+    ].join('\n'), 'cfg')).toEqual({ listen: ['/ip4/0.0.0.0/tcp/7800'], peer: ['/ip4/10.1.0.5/tcp/7717', '/ip4/10.1.0.6/tcp/7717'], mdns: false, name: 'Bea Jones' })
+  })
+
+  it('names the file and line of a bad setting', () => {
+    expect(() => parseConfig('name = x\nmdns = maybe', '/etc/p')).toThrow(new InvalidArgumentError('/etc/p line 2: "mdns" is true or false, not "maybe"'))
+    expect(() => parseConfig('colour = blue', 'f')).toThrow(/f line 1: unknown setting "colour"/)
+    expect(() => parseConfig('peer = 10.0.0.1', 'f')).toThrow(/line 1: "peer" takes a multiaddr/)
+    expect(() => parseConfig('just words', 'f')).toThrow(/line 1: expected "key = value"/)
+  })
+
+  it('lives where XDG says', () => {
+    expect(defaultConfigPath({ XDG_CONFIG_HOME: '/x' })).toBe('/x/parley/config')
+    expect(defaultConfigPath({ PARLEY_CONFIG: '/y/c' })).toBe('/y/c')
+  })
+})

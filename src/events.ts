@@ -41,6 +41,8 @@ export interface PresenceView {
   text: string
   /** when it was set, ms since the epoch */
   since: number
+  /** how far the member's clock was ahead of ours (negative: behind) when we last heard, in ms */
+  clockSkew?: number
 }
 
 /** A connected peer. */

@@ -564,7 +564,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     if (heard === undefined || Date.now() - heard.heardAt > PRESENCE_EXPIRY_MS || (gone !== undefined && gone >= heard.heardAt)) {
       return { peerId, status: 'offline', text: '', since: Math.max(gone ?? 0, heard?.heardAt ?? 0) }
     }
-    return { peerId, status: heard.status, text: heard.text, since: heard.since }
+    return { peerId, status: heard.status, text: heard.text, since: heard.since, ...(heard.clockSkew !== undefined ? { clockSkew: heard.clockSkew } : {}) }
   }
 
   private async announcePresence (): Promise<void> {
@@ -590,7 +590,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       }
       const known = this.presences.get(p.peerId)
       if (known !== undefined && known.time > p.time) return TopicValidatorResult.Ignore
-      this.presences.set(p.peerId, { peerId: p.peerId, status: p.status as PresenceStatus, text: p.text, since: p.since, time: p.time, heardAt: Date.now() })
+      const now = Date.now()
+      this.presences.set(p.peerId, { peerId: p.peerId, status: p.status as PresenceStatus, text: p.text, since: p.since, time: p.time, heardAt: now, clockSkew: p.time - now })
       this.reportPresence(p.peerId)
       // a member we are not connected to: its addresses came with its presence
       if (p.peerId !== this.peerId && !this.requireStarted().getPeers().some(peer => peer.toString() === p.peerId)) {

@@ -492,6 +492,23 @@ const commands: Record<string, Command> = {
       return 0
     }
   },
+  doctor: {
+    summary: 'check the common reasons this workstation cannot chat, and say what to do',
+    usage: 'parley doctor [--json]',
+    options: { json: { type: 'boolean' } },
+    run: async ({ dataDir, values }) => {
+      const { diagnose } = await import('./doctor.js')
+      const findings = await diagnose(dataDir)
+      if (values.json === true) out(JSON.stringify(findings))
+      else {
+        for (const f of findings) {
+          out(`${f.level === 'ok' ? '✓' : f.level === 'warn' ? '!' : '✗'} ${f.what}`)
+          if (f.advice !== undefined) out(`    → ${f.advice}`)
+        }
+      }
+      return findings.some(f => f.level === 'fail') ? EXIT_FAILURE : 0
+    }
+  },
   'sync-status': {
     summary: 'per team: what this node holds, per author, and what it is fetching',
     usage: 'parley sync-status [--json]',
@@ -581,7 +598,7 @@ async function runDaemon (dataDir: string, values: ParsedArgs['values'], config:
 
 function usage (): string {
   const lines = ['usage: parley <command> [options]   (every command takes --data DIR, --config FILE and --help)', '', 'commands:']
-  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'export', 'verify-export', 'backup', 'restore', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove']
+  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'export', 'verify-export', 'backup', 'restore', 'doctor', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove']
   const names = [...order.filter(n => n in commands), ...Object.keys(commands).filter(n => !order.includes(n))]
   for (const name of names) lines.push(`  ${name.padEnd(16)} ${commands[name]!.summary}`)
   lines.push('', 'The data dir defaults to $PARLEY_DATA, else $XDG_DATA_HOME/parley, else ~/.local/share/parley.',

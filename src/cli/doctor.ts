@@ -1,0 +1,140 @@
+/**
+ * `parley doctor`: checks the common reasons a workstation cannot chat, and says what to do in
+ * plain words. Each check is independent; the report lists them all.
+ */
+import { execFile } from 'node:child_process'
+import { stat } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { networkInterfaces } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { ControlClient } from '../control/client.js'
+import { DataDirLockedError, NodeNotRunningError } from '../errors.js'
+import { DEFAULT_PORT, LOG_DIR } from '../node.js'
+import { EntryLog } from '../store/entry-log.js'
+import type { PresenceView } from '../events.js'
+import type { NodeInfo } from '../node.js'
+
+const exec = promisify(execFile)
+
+export interface Finding {
+  level: 'ok' | 'warn' | 'fail'
+  what: string
+  advice?: string
+}
+
+/** How far apart two clocks may be before it is worth saying. */
+const CLOCK_TOLERANCE_MS = 2 * 60_000
+
+async function checkDataDir (dataDir: string, running: boolean): Promise<Finding[]> {
+  const out: Finding[] = []
+  try {
+    const s = await stat(dataDir)
+    out.push((s.mode & 0o077) === 0
+      ? { level: 'ok', what: `data dir ${dataDir} is yours only` }
+      : { level: 'warn', what: `data dir ${dataDir} is readable by others`, advice: `chmod 700 ${dataDir}` })
+  } catch {
+    out.push({ level: 'warn', what: `no data dir at ${dataDir} yet`, advice: 'run parley (or parley init --name NAME) to create it' })
+    return out
+  }
+  try {
+    const key = await stat(join(dataDir, 'identity.key'))
+    if ((key.mode & 0o077) !== 0) out.push({ level: 'fail', what: 'the identity key can be read by others', advice: `chmod 600 ${join(dataDir, 'identity.key')}` })
+  } catch {
+    // no identity yet: reported by the node check
+  }
+  if (!running) {
+    try {
+      const log = await EntryLog.open(join(dataDir, LOG_DIR))
+      await log.close()
+      out.push({ level: 'ok', what: 'the log opens' })
+    } catch (err) {
+      out.push(err instanceof DataDirLockedError
+        ? { level: 'fail', what: 'another process holds the data dir but does not answer on its control socket', advice: 'find it (e.g. fuser -v DATA/log/LOCK) and stop it, or use another --data' }
+        : { level: 'fail', what: `the log does not open: ${(err as Error).message}`, advice: 'restore from a backup (parley restore FILE --data NEW_DIR)' })
+    }
+  }
+  return out
+}
+
+async function checkMulticast (): Promise<Finding[]> {
+  try {
+    const { stdout } = await exec('ip', ['route', 'get', '224.0.0.251'])
+    const dev = /dev (\S+)/.exec(stdout)?.[1]
+    if (dev === 'lo') return [{ level: 'warn', what: 'multicast goes to the loopback interface only', advice: 'add a route for mDNS: ip route add 224.0.0.0/4 dev <your LAN interface>, or use --peer' }]
+    return [{ level: 'ok', what: `mDNS multicast leaves by ${dev ?? 'the default route'}` }]
+  } catch (err) {
+    const text = `${(err as { stderr?: string }).stderr ?? (err as Error).message}`
+    if (/ENOENT/.test(text)) return [{ level: 'warn', what: 'cannot check the multicast route (no "ip" command)' }]
+    return [{ level: 'fail', what: 'no route for multicast: mDNS cannot find colleagues', advice: 'add one: ip route add 224.0.0.0/4 dev <your LAN interface>; or name colleagues with --peer /ip4/ADDRESS/tcp/7717' }]
+  }
+}
+
+async function checkPort (running: boolean): Promise<Finding[]> {
+  if (running) return []
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      resolve([err.code === 'EADDRINUSE'
+        ? { level: 'warn', what: `TCP port ${DEFAULT_PORT} is taken by another program`, advice: `parley will pick a free port; colleagues on other subnets then need --peer with that port, or set listen = /ip4/0.0.0.0/tcp/OTHER in the config` }
+        : { level: 'warn', what: `cannot listen on TCP port ${DEFAULT_PORT}: ${err.message}` }])
+    })
+    server.listen(DEFAULT_PORT, '0.0.0.0', () => {
+      server.close(() => { resolve([{ level: 'ok', what: `TCP port ${DEFAULT_PORT} is free` }]) })
+    })
+  })
+}
+
+function checkInterfaces (): Finding[] {
+  const lan = Object.entries(networkInterfaces()).flatMap(([name, addrs]) => (addrs ?? []).filter(a => !a.internal && a.family === 'IPv4').map(a => `${name} ${a.address}`))
+  if (lan.length === 0) return [{ level: 'fail', what: 'no network interface with an IPv4 address', advice: 'connect to the office network' }]
+  const finding: Finding = { level: 'ok', what: `network interfaces: ${lan.join(', ')}` }
+  if (lan.length > 1) {
+    return [finding, { level: 'warn', what: 'several interfaces (VPN, Docker?): mDNS may leave by the wrong one', advice: 'if colleagues do not appear, name them with --peer, or route 224.0.0.0/4 to the office interface' }]
+  }
+  return [finding]
+}
+
+async function checkNode (dataDir: string): Promise<{ running: boolean, findings: Finding[] }> {
+  let client: ControlClient
+  try {
+    client = await ControlClient.connect(dataDir)
+  } catch (err) {
+    if (err instanceof NodeNotRunningError) return { running: false, findings: [{ level: 'warn', what: 'no parley node is running for this data dir', advice: 'start one: parley (the chat) or parley daemon' }] }
+    throw err
+  }
+  try {
+    const info = await client.request<NodeInfo>('info')
+    const findings: Finding[] = [{ level: 'ok', what: `node ${info.name} (${info.peerId}) is running, listening on ${info.addresses.join(' ') || 'nothing'}` }]
+    if (info.org === undefined) {
+      findings.push({ level: 'warn', what: 'this node is in no organisation yet', advice: 'create one (parley org create NAME) or join with an invite (parley join TOKEN --name NAME)' })
+      return { running: true, findings }
+    }
+    const peers = await client.request<unknown[]>('peers')
+    findings.push(peers.length > 0
+      ? { level: 'ok', what: `connected to ${peers.length} peer${peers.length === 1 ? '' : 's'} in ${info.org.name}` }
+      : { level: 'warn', what: 'connected to nobody', advice: 'check the multicast route and firewall below (TCP 7717 and UDP 5353 must be allowed), or name a colleague with --peer' })
+    const presence = await client.request<PresenceView[]>('presence')
+    for (const p of presence) {
+      if (p.clockSkew !== undefined && Math.abs(p.clockSkew) > CLOCK_TOLERANCE_MS) {
+        findings.push({ level: 'warn', what: `your clock and ${p.peerId}'s differ by ${Math.round(Math.abs(p.clockSkew) / 1000)} s`, advice: 'turn on time synchronisation (e.g. timedatectl set-ntp true) on the machine that is off; message order does not depend on clocks, displayed times do' })
+      }
+    }
+    return { running: true, findings }
+  } finally {
+    client.close()
+  }
+}
+
+/** Run every check. */
+export async function diagnose (dataDir: string): Promise<Finding[]> {
+  const major = Number(process.versions.node.split('.')[0])
+  const findings: Finding[] = [major >= 20 ? { level: 'ok', what: `Node.js ${process.versions.node}` } : { level: 'fail', what: `Node.js ${process.versions.node} is too old`, advice: 'install Node.js 20 or newer' }]
+  const node = await checkNode(dataDir)
+  findings.push(...node.findings)
+  findings.push(...await checkDataDir(dataDir, node.running))
+  findings.push(...checkInterfaces())
+  findings.push(...await checkMulticast())
+  findings.push(...await checkPort(node.running))
+  return findings
+}

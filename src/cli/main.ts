@@ -492,6 +492,38 @@ const commands: Record<string, Command> = {
       return 0
     }
   },
+  'service install': {
+    summary: 'run parley daemon with your session (a per-user systemd unit)',
+    usage: 'parley service install [--data DIR]',
+    options: {},
+    run: async ({ dataDir }) => {
+      const { installService } = await import('./service.js')
+      const { fileURLToPath } = await import('node:url')
+      const bin = fileURLToPath(new URL('../../bin/parley', import.meta.url))
+      for (const line of await installService(bin, dataDir)) out(line)
+      return 0
+    }
+  },
+  'service uninstall': {
+    summary: 'stop running parley with your session and remove the unit',
+    usage: 'parley service uninstall',
+    options: {},
+    run: async () => {
+      const { uninstallService } = await import('./service.js')
+      for (const line of await uninstallService()) out(line)
+      return 0
+    }
+  },
+  'service status': {
+    summary: 'whether parley runs with your session',
+    usage: 'parley service status',
+    options: {},
+    run: async () => {
+      const { serviceStatus } = await import('./service.js')
+      for (const line of await serviceStatus()) out(line)
+      return 0
+    }
+  },
   doctor: {
     summary: 'check the common reasons this workstation cannot chat, and say what to do',
     usage: 'parley doctor [--json]',
@@ -598,7 +630,7 @@ async function runDaemon (dataDir: string, values: ParsedArgs['values'], config:
 
 function usage (): string {
   const lines = ['usage: parley <command> [options]   (every command takes --data DIR, --config FILE and --help)', '', 'commands:']
-  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'export', 'verify-export', 'backup', 'restore', 'doctor', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove']
+  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'export', 'verify-export', 'backup', 'restore', 'doctor', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove', 'service install', 'service uninstall', 'service status']
   const names = [...order.filter(n => n in commands), ...Object.keys(commands).filter(n => !order.includes(n))]
   for (const name of names) lines.push(`  ${name.padEnd(16)} ${commands[name]!.summary}`)
   lines.push('', 'The data dir defaults to $PARLEY_DATA, else $XDG_DATA_HOME/parley, else ~/.local/share/parley.',

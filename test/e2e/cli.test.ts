@@ -48,6 +48,23 @@ describe('parley CLI', () => {
     expect(bad.stderr).toMatch(/parley.conf line 2: "listen" takes a multiaddr/)
   })
 
+  it('installs a per-user systemd unit that runs the daemon, and removes it', async () => {
+    const config = join(root, 'xdg-config')
+    const data = join(root, 'svc data')
+    // no systemctl on PATH: it must still write the unit and say how to enable it
+    const env = { XDG_CONFIG_HOME: config, PATH: '' }
+    const installed = await runCli(['service', 'install', '--data', data], env)
+    expect(installed.code, installed.stderr).toBe(0)
+    expect(installed.stdout).toMatch(/wrote .*systemd\/user\/parley\.service/)
+    expect(installed.stdout).toMatch(/systemctl --user enable --now parley\.service/)
+    const unit = await readFile(join(config, 'systemd/user/parley.service'), 'utf8')
+    expect(unit).toContain(`ExecStart="${process.execPath}" "${PARLEY_BIN}" daemon --data "${data}"`)
+    expect(unit).toMatch(/WantedBy=default\.target/)
+    expect((await runCli(['service', 'status'], env)).stdout).toMatch(/installed: /)
+    expect((await runCli(['service', 'uninstall'], env)).stdout).toMatch(/removed /)
+    expect((await runCli(['service', 'status'], env)).stdout).toMatch(/not installed/)
+  })
+
   it('takes the data dir from PARLEY_DATA', async () => {
     const data = join(root, 'env')
     const viaEnv = await runCli(['init', '--name', 'Env'], { PARLEY_DATA: data })

@@ -59,6 +59,7 @@ export class NetnsLab {
   readonly hosts: Host[] = []
   private readonly switchNs: string
   private readonly processes = new Set<ChildProcess>()
+  private readonly extraNs: string[] = []
   private destroyed = false
 
   private constructor (prefix: string) {
@@ -66,15 +67,22 @@ export class NetnsLab {
     this.switchNs = `${prefix}-sw`
   }
 
-  /** Make a bridge and `count` hosts at 10.77.0.1.. with multicast routed to eth0. */
-  static async create (count: number): Promise<NetnsLab> {
+  /**
+   * Make a bridge and `count` hosts at 10.77.0.1.. with multicast routed to eth0. With `routedFrom`,
+   * hosts from that index on sit on a second bridge, 10.78.0.0/16, joined to the first by a router
+   * namespace: two subnets that route to each other, which multicast (mDNS) does not cross.
+   */
+  static async create (count: number, options: { routedFrom?: number } = {}): Promise<NetnsLab> {
     const lab = new NetnsLab(`pl${process.pid}x${labCounter++}`)
     try {
-      await ip('netns', 'add', lab.switchNs)
-      await ip('-n', lab.switchNs, 'link', 'add', 'br0', 'type', 'bridge')
-      await ip('-n', lab.switchNs, 'link', 'set', 'br0', 'type', 'bridge', 'mcast_snooping', '0')
-      await ip('-n', lab.switchNs, 'link', 'set', 'br0', 'up')
-      for (let i = 1; i <= count; i++) await lab.addHost(i)
+      for (const br of options.routedFrom === undefined ? ['br0'] : ['br0', 'br1']) {
+        if (br === 'br0') await ip('netns', 'add', lab.switchNs)
+        await ip('-n', lab.switchNs, 'link', 'add', br, 'type', 'bridge')
+        await ip('-n', lab.switchNs, 'link', 'set', br, 'type', 'bridge', 'mcast_snooping', '0')
+        await ip('-n', lab.switchNs, 'link', 'set', br, 'up')
+      }
+      if (options.routedFrom !== undefined) await lab.addRouter()
+      for (let i = 1; i <= count; i++) await lab.addHost(i, options.routedFrom !== undefined && i >= options.routedFrom ? 1 : 0, options.routedFrom !== undefined)
     } catch (err) {
       await lab.destroy()
       throw err
@@ -82,18 +90,35 @@ export class NetnsLab {
     return lab
   }
 
-  private async addHost (i: number): Promise<void> {
+  private get routerNs (): string {
+    return `${this.prefix}-rt`
+  }
+
+  private async addRouter (): Promise<void> {
+    await ip('netns', 'add', this.routerNs)
+    this.extraNs.push(this.routerNs)
+    for (const [n, subnet] of [[0, '10.77'], [1, '10.78']] as const) {
+      await ip('-n', this.routerNs, 'link', 'add', `eth${n}`, 'type', 'veth', 'peer', 'name', `r${n}`, 'netns', this.switchNs)
+      await ip('-n', this.switchNs, 'link', 'set', `r${n}`, 'master', `br${n}`, 'up')
+      await ip('-n', this.routerNs, 'addr', 'add', `${subnet}.255.254/16`, 'dev', `eth${n}`)
+      await ip('-n', this.routerNs, 'link', 'set', `eth${n}`, 'up')
+    }
+    await exec('ip', ['netns', 'exec', this.routerNs, 'sysctl', '-qw', 'net.ipv4.ip_forward=1'])
+  }
+
+  private async addHost (i: number, subnet = 0, routed = false): Promise<void> {
     const ns = `${this.prefix}-h${i}`
-    const addr = `10.77.${Math.floor(i / 250)}.${(i % 250) + 1}`
+    const addr = `10.${77 + subnet}.${Math.floor(i / 250)}.${(i % 250) + 1}`
     await ip('netns', 'add', ns)
     this.hosts.push({ index: i, ns, ip: addr })
     await ip('-n', ns, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', `v${i}`, 'netns', this.switchNs)
-    await ip('-n', this.switchNs, 'link', 'set', `v${i}`, 'master', 'br0', 'up')
+    await ip('-n', this.switchNs, 'link', 'set', `v${i}`, 'master', `br${subnet}`, 'up')
     await ip('-n', ns, 'addr', 'add', `${addr}/16`, 'dev', 'eth0')
     await ip('-n', ns, 'link', 'set', 'lo', 'up')
     await ip('-n', ns, 'link', 'set', 'eth0', 'up')
     // without a multicast route mDNS sends fail silently (ENETUNREACH)
     await ip('-n', ns, 'route', 'add', '224.0.0.0/4', 'dev', 'eth0')
+    if (routed) await ip('-n', ns, 'route', 'add', 'default', 'via', `10.${77 + subnet}.255.254`)
   }
 
   host (i: number): Host {
@@ -143,6 +168,7 @@ export class NetnsLab {
     for (const host of this.hosts) {
       await ip('netns', 'del', host.ns).catch(() => {}) // already gone
     }
+    for (const ns of this.extraNs) await ip('netns', 'del', ns).catch(() => {}) // already gone
     await ip('netns', 'del', this.switchNs).catch(() => {}) // already gone
   }
 }

@@ -21,6 +21,9 @@ import type { VerifiedEntry, VerifiedRecord } from '../net/codec.js'
 /** The store layout this build writes; an older one is migrated on open, a newer one refused. */
 export const STORE_FORMAT = 1
 
+/** Migrations by the format they start from (none yet: format 1 is the first). */
+const MIGRATIONS: Record<number, (log: EntryLog) => Promise<void>> = {}
+
 type Db = Level<string, string>
 type Sub<V> = AbstractSublevel<Db, string | Buffer | Uint8Array, string, V>
 /** classic-level's fsync flag; the `level` typings leave it out */
@@ -102,6 +105,14 @@ export class EntryLog {
     const format = await log.meta.get('format') as number | undefined
     if (format === undefined) {
       await log.meta.put('format', STORE_FORMAT)
+    } else if (format < STORE_FORMAT) {
+      // each step rewrites the store from one format to the next; fixtures of old formats test them
+      for (let from = format; from < STORE_FORMAT; from++) {
+        const step = MIGRATIONS[from]
+        if (step === undefined) throw new Error(`no migration from store format ${from}`)
+        await step(log)
+        await log.meta.put('format', from + 1)
+      }
     } else if (format > STORE_FORMAT) {
       await db.close()
       throw new Error(`the log at ${path} has format ${format}, newer than this parley (${STORE_FORMAT}); upgrade parley`)

@@ -71,6 +71,9 @@ export class OutOfTeamError extends ParleyError {}
 /** A node restored from a backup has not yet heard from its peers what it wrote after the backup. */
 export class NotSyncedError extends ParleyError {}
 
+/** The disk holding the data dir is full: nothing was written; what was acknowledged is safe. */
+export class DiskFullError extends ParleyError {}
+
 /** Names of every error class, so a client can rebuild errors sent over the control socket. */
 export const errorClasses = {
   InvalidArgumentError,
@@ -92,5 +95,6 @@ export const errorClasses = {
   ReplayedEntryError,
   GappedRangeError,
   OutOfTeamError,
-  NotSyncedError
+  NotSyncedError,
+  DiskFullError
 } as const

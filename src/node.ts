@@ -9,7 +9,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
-import { DataDirLockedError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, NotSyncedError, ReplayedEntryError } from './errors.js'
+import { DataDirLockedError, DiskFullError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, NotSyncedError, ReplayedEntryError } from './errors.js'
 import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from './ids.js'
 import { createEntry, createPresence, decodeBody, decodeEntry, decodePresence, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords, PRESENCE_STATUSES } from './net/codec.js'
 import { createParleyLibp2p } from './net/libp2p-node.js'
@@ -132,6 +132,15 @@ export async function createNode (init: ParleyInit): Promise<ParleyNode> {
     await log.close()
     throw err
   }
+}
+
+/** A write error that means the disk is full becomes DiskFullError; others pass through. */
+function diskError (err: unknown, dataDir: string): Error {
+  const text = `${(err as Error).message} ${String((err as { cause?: Error }).cause?.message ?? '')}`
+  if (/ENOSPC|No space left/i.test(text)) {
+    return new DiskFullError(`the disk holding ${dataDir} is full: the message was not sent; free some space and send it again (everything sent before is safe)`, { cause: err })
+  }
+  return err as Error
 }
 
 function defaultDisplayName (): string {
@@ -668,7 +677,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         prev: head === undefined ? new Uint8Array(0) : new Uint8Array(head.id),
         body: new Uint8Array(body)
       })
-      await this.log.append(entry, { durable: true })
+      try {
+        await this.log.append(entry, { durable: true })
+      } catch (err) {
+        throw diskError(err, this.dataDir)
+      }
       return entry
     })
     this.sending = run.catch(() => {})

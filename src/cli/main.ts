@@ -680,7 +680,7 @@ export async function main (argv: string[]): Promise<number> {
       err(`parley ${name}: ${error.message}\nusage: ${command.usage}`)
       return EXIT_USAGE
     }
-    if (['NodeNotRunningError', 'DataDirLockedError', 'NotInOrgError', 'NotAdminError', 'NotMemberError', 'InviteError', 'RecordRefusedError', 'NotSyncedError'].includes(error.name)) {
+    if (['NodeNotRunningError', 'DataDirLockedError', 'NotInOrgError', 'NotAdminError', 'NotMemberError', 'InviteError', 'RecordRefusedError', 'NotSyncedError', 'DiskFullError'].includes(error.name)) {
       err(`parley ${name}: ${error.message}`)
       return EXIT_FAILURE
     }

@@ -3,7 +3,7 @@
  */
 import { connect } from 'node:net'
 import { errorClasses, NodeNotRunningError, ProtocolError } from '../errors.js'
-import { LineSplitter } from './protocol.js'
+import { LineSplitter, MAX_RESPONSE_BYTES } from './protocol.js'
 import { socketPathOf } from './server.js'
 import type { ControlEvent, ControlResponse } from './protocol.js'
 import type { Socket } from 'node:net'
@@ -32,7 +32,7 @@ export class ControlClient {
 
   private constructor (socket: Socket) {
     this.socket = socket
-    const lines = new LineSplitter()
+    const lines = new LineSplitter(MAX_RESPONSE_BYTES)
     socket.on('data', (chunk: Buffer) => {
       let received: string[]
       try {

@@ -11,8 +11,10 @@ import { ProtocolError } from '../errors.js'
 
 export const CONTROL_API_VERSION = 1
 export const SOCKET_FILE = 'control.sock'
-/** No request, response or event line may be longer than this. */
+/** No request line may be longer than this. */
 export const MAX_LINE_BYTES = 1024 * 1024
+/** Responses (a long page of history, an export) may be longer: they come from the user's own node. */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 export interface ControlRequest {
   id: number | string

@@ -62,22 +62,32 @@ function feedKey (team: string, author: string, seq: number): string {
 
 /** The durable entry log of one node. */
 export class EntryLog {
-  private readonly db: Level<string, string>
-  private readonly entries: Sub<Uint8Array>
-  private readonly order: Sub<string>
-  private readonly feed: Sub<string>
-  private readonly forks: Sub<Uint8Array>
-  private readonly meta: Sub<unknown>
-  private readonly records: Sub<Uint8Array>
+  private db!: Level<string, string>
+  private entries!: Sub<Uint8Array>
+  private order!: Sub<string>
+  private feed!: Sub<string>
+  private forks!: Sub<Uint8Array>
+  private meta!: Sub<unknown>
+  private records!: Sub<Uint8Array>
   private readonly lamports = new Map<string, number>()
-  private readonly search: SearchIndex
+  private search!: SearchIndex
   /** team -> author -> contiguous feed head; filled on first use, then kept current by appends */
   private readonly heads = new Map<string, Map<string, FeedHead>>()
+  /** set when a write failed (disk full): LevelDB's write-ahead log may then be torn, so reopen first */
+  private broken = false
   /** appends run one at a time so that fork detection cannot race */
   private queue: Promise<unknown> = Promise.resolve()
   private closed = false
 
-  private constructor (db: Level<string, string>) {
+  private readonly path: string
+
+  private constructor (db: Level<string, string>, path: string) {
+    this.path = path
+    this.attach(db)
+  }
+
+  /** Bind the sublevels to an opened-or-opening database. */
+  private attach (db: Level<string, string>): void {
     this.db = db
     this.entries = db.sublevel<string, Uint8Array>('e', { valueEncoding: 'view' })
     this.order = db.sublevel<string, string>('o', { valueEncoding: 'utf8' })
@@ -101,7 +111,7 @@ export class EntryLog {
       }
       throw err
     }
-    const log = new EntryLog(db)
+    const log = new EntryLog(db, path)
     const format = await log.meta.get('format') as number | undefined
     if (format === undefined) {
       await log.meta.put('format', STORE_FORMAT)
@@ -157,7 +167,7 @@ export class EntryLog {
           added.push(v)
         }
       }
-      await batch.write(writeOptions(options.durable))
+      await this.guardedWrite(async () => { await batch.write(writeOptions(options.durable)) })
       for (const v of added) {
         if (v.entry.lamport > (this.lamports.get(v.entry.team) ?? 0)) this.lamports.set(v.entry.team, v.entry.lamport)
       }
@@ -212,9 +222,38 @@ export class EntryLog {
   }
 
 
-  /** Run `fn` after every earlier append has finished. */
+  /**
+   * Run a write; if it fails (a full disk), the database is reopened before the next write, so a
+   * write-ahead log torn by the failed write is recovered rather than appended to.
+   */
+  private async guardedWrite (write: () => Promise<void>): Promise<void> {
+    try {
+      await write()
+    } catch (err) {
+      this.broken = true
+      throw err
+    }
+  }
+
+  /** Reopen the database after a failed write, before anything else touches it. */
+  private async reopenIfBroken (): Promise<void> {
+    if (!this.broken) return
+    await this.db.close()
+    const db = new Level<string, string>(this.path)
+    this.attach(db)
+    await db.open()
+    this.lamports.clear()
+    this.heads.clear()
+    this.broken = false
+  }
+
+  /** Run `fn` after every earlier append has finished (and after recovery from a failed write). */
   async serially<T> (fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn)
+    const guarded = async (): Promise<T> => {
+      await this.reopenIfBroken()
+      return fn()
+    }
+    const run = this.queue.then(guarded, guarded)
     this.queue = run.catch(() => undefined)
     return run
   }
@@ -365,7 +404,9 @@ export class EntryLog {
 
   /** Write a metadata value durably. */
   async putMeta (name: string, value: unknown): Promise<void> {
-    await this.meta.put(name, value, writeOptions(true))
+    await this.serially(async () => {
+      await this.guardedWrite(async () => { await this.meta.put(name, value, writeOptions(true)) })
+    })
   }
 
   /** Close the log; safe to call twice. */

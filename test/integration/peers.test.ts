@@ -12,7 +12,8 @@ describe('peer keeping (loopback, static peers)', () => {
     await b.stop()
     // restart b on a known port, then have both name each other as static peers at once
     const bAgain = await fx.node({ dataDir: b.dataDir, peers: [a.info().addresses[0]!] })
-    await a.dial(bAgain.info().addresses[0]!)
+    // the dial may lose the race to the other side's and be closed as the duplicate: that is the point
+    await a.dial(bAgain.info().addresses[0]!).catch(() => {})
     await waitFor(() => a.peers().length === 1 && bAgain.peers().length === 1, 10_000, 'connection')
     // give racing dials time to land, then check the duplicates were closed
     await new Promise(resolve => setTimeout(resolve, 1500))

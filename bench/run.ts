@@ -11,12 +11,20 @@ import { mkdir, mkdtemp, rm, statfs, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { netnsAvailable } from '../test/helpers/netns.js'
+import { BENCH_OPTIONS_USAGE, benchArgsOrExit } from './bench-options.js'
 import { catchupBenchmark } from './catchup.js'
 import { deliveryBenchmark } from './delivery.js'
 import { BenchAbortedError, NetnsUnavailableError } from './errors.js'
+import { scaleBenchmark } from './scale.js'
+import { soakBenchmark } from './soak.js'
 import type { Benchmark, BenchContext, BenchOutcome, Figure } from './benchmark.js'
 
-const BENCHMARKS: Benchmark[] = [deliveryBenchmark, catchupBenchmark]
+const ARGS = benchArgsOrExit(process.argv.slice(2))
+/** A benchmark as registered; `limitMs`: a long one's own time limit, added to the run's when selected. */
+type Registered = Benchmark & { limitMs?: number }
+const BENCHMARKS: Registered[] = [
+  deliveryBenchmark, catchupBenchmark, scaleBenchmark({ sizes: ARGS.sizes }), soakBenchmark({ minutes: ARGS.minutes })
+]
 /** The whole run, all benchmarks; past it everything is torn down and the run fails. */
 const OVERALL_LIMIT_MS = 170_000
 /** Compiled to build/bench/run.js; results go to the source tree's bench/results. */
@@ -24,14 +32,16 @@ const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.ur
 
 function usage (): string {
   return [
-    'usage: npm run bench [-- NAME...]',
+    'usage: npm run bench [-- NAME...] [--sizes N,N,...] [--minutes M]',
     '',
     'benchmarks:',
-    ...BENCHMARKS.map(b => `  ${b.name.padEnd(12)} ${b.description}`)
+    ...BENCHMARKS.map(b => `  ${b.name.padEnd(12)} ${b.description}`),
+    '',
+    ...BENCH_OPTIONS_USAGE
   ].join('\n')
 }
 
-function selectBenchmarks (args: string[]): Benchmark[] {
+function selectBenchmarks (args: string[]): Registered[] {
   if (args.length === 0) return BENCHMARKS
   return args.map((name) => {
     const found = BENCHMARKS.find(b => b.name === name)
@@ -77,7 +87,7 @@ export function formatTable (figures: Figure[], baseline = 'bare gossipsub'): st
 }
 
 async function main (args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
+  if (ARGS.help) {
     console.log(usage())
     return 0
   }
@@ -111,7 +121,8 @@ async function main (args: string[]): Promise<number> {
     console.error(`\n!!! ${new BenchAbortedError(why).message}; tearing down`)
     void cleanup().finally(() => { process.exit(1) })
   }
-  const hardLimit = setTimeout(() => { abort(`the run went over its limit of ${OVERALL_LIMIT_MS / 1000} s`) }, OVERALL_LIMIT_MS)
+  const limitMs = OVERALL_LIMIT_MS + selected.reduce((ms, b) => ms + (b.limitMs ?? 0), 0)
+  const hardLimit = setTimeout(() => { abort(`the run went over its limit of ${limitMs / 1000} s`) }, limitMs)
   const onSignal = (signal: NodeJS.Signals): void => { abort(`interrupted by ${signal}`) }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
@@ -152,7 +163,7 @@ async function main (args: string[]): Promise<number> {
 }
 
 // exit explicitly: after a failure, time limits of abandoned waits would keep the process alive
-process.exit(await main(process.argv.slice(2)).catch((err: unknown) => {
+process.exit(await main(ARGS.names).catch((err: unknown) => {
   console.error((err as Error).message)
   return 2
 }))

@@ -74,6 +74,21 @@ export class NotSyncedError extends ParleyError {}
 /** The disk holding the data dir is full: nothing was written; what was acknowledged is safe. */
 export class DiskFullError extends ParleyError {}
 
+/** A file larger than this node's configured maximum: not sent, not fetched. */
+export class FileTooLargeError extends ParleyError {}
+
+/** No file with that id (or id prefix) is known here, or a path to send that cannot be read. */
+export class FileNotFoundError extends ParleyError {}
+
+/** The virus scanner found something: the file is quarantined, never released or served. */
+export class QuarantinedError extends ParleyError {}
+
+/** The virus scanner could not run or gave no verdict: the file is not released. */
+export class ScanFailedError extends ParleyError {}
+
+/** A file's chunks or whole-file hash do not match its manifest. */
+export class CorruptFileError extends ParleyError {}
+
 /** Names of every error class, so a client can rebuild errors sent over the control socket. */
 export const errorClasses = {
   InvalidArgumentError,
@@ -96,5 +111,10 @@ export const errorClasses = {
   GappedRangeError,
   OutOfTeamError,
   NotSyncedError,
-  DiskFullError
+  DiskFullError,
+  FileTooLargeError,
+  FileNotFoundError,
+  QuarantinedError,
+  ScanFailedError,
+  CorruptFileError
 } as const

@@ -28,7 +28,49 @@ export interface MessageView {
   direct?: string
   /** only on the result of send: how many peers the message was handed to directly */
   recipients?: number
+  /** a file shared with this message; `text` is its caption */
+  file?: { id: string, name: string, size: number, type: string }
+  /** the author's virus scanner quarantined a file of this team */
+  flag?: { file: string, reason: string }
 }
+
+export type FileState = 'remote' | 'partial' | 'complete' | 'quarantined' | 'corrupt'
+
+/** A file as shells see it. */
+export interface FileView {
+  /** hex of the manifest's random id; commands accept any unique prefix */
+  id: string
+  team: string
+  /** the sender's name, made safe to show and to save */
+  name: string
+  size: number
+  type: string
+  sha256: string
+  author: string
+  authorName: string
+  time: number
+  /** id of the entry that carries the manifest */
+  entryId: string
+  state: FileState
+  /** verified bytes held here */
+  held: number
+  /** why it is quarantined or corrupt */
+  reason?: string
+}
+
+export interface FileProgress {
+  id: string
+  name: string
+  team: string
+  /** verified bytes held */
+  bytes: number
+  size: number
+  /** bytes per second since this transfer started */
+  rate: number
+  /** peers sending right now */
+  peers: number
+}
+
 
 /** Presence statuses a member can set; `offline` is only ever inferred. */
 export const PRESENCE_STATUSES = ['available', 'away', 'busy', 'dnd'] as const
@@ -101,10 +143,19 @@ export interface ParleyEvents {
   'org:refused': CustomEvent<RecordRefusal>
   /** `join` found no admin to talk to yet and keeps trying */
   'join:waiting': CustomEvent<{ org: string, admins: string[] }>
+  /** a file was shared in one of this node's teams (its manifest arrived) */
+  'file:added': CustomEvent<FileView>
+  /** a transfer moved on: verified bytes held, rate, peers sending */
+  'file:progress': CustomEvent<FileProgress>
+  /** every chunk is here and the whole file matches its hash (and passed the scan, if one is set) */
+  'file:complete': CustomEvent<FileView>
+  'file:failed': CustomEvent<FileView & { error: string, message: string }>
+  /** the virus scanner found something: the file is never released or served */
+  'file:quarantined': CustomEvent<FileView>
   /** an operational problem worth a log line or a status line */
   'node:warning': CustomEvent<{ message: string }>
 }
 
 /** The names of the events, for clients that subscribe by name. */
-export const EVENT_NAMES = ['message:added', 'peer:connected', 'peer:disconnected', 'entry:rejected', 'entry:forked', 'history:synced', 'presence:changed', 'org:changed', 'org:refused', 'join:waiting', 'node:warning'] as const satisfies ReadonlyArray<keyof ParleyEvents>
+export const EVENT_NAMES = ['message:added', 'peer:connected', 'peer:disconnected', 'entry:rejected', 'entry:forked', 'history:synced', 'presence:changed', 'org:changed', 'org:refused', 'join:waiting', 'file:added', 'file:progress', 'file:complete', 'file:failed', 'file:quarantined', 'node:warning'] as const satisfies ReadonlyArray<keyof ParleyEvents>
 export type EventName = typeof EVENT_NAMES[number]

@@ -2,7 +2,7 @@
  * ParleyNode: the identity, the log, the organisation and the network of one workstation,
  * behind one typed API.
  */
-import { userInfo } from 'node:os'
+import { homedir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -22,6 +22,9 @@ import { writeBackup } from './store/backup.js'
 import { EntryLog, orderKey } from './store/entry-log.js'
 import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
 import { decodeInviteToken, DM_PREFIX, Org, parseDuration } from './teams/org.js'
+import { DEFAULT_AUTO_DOWNLOAD_BYTES, DEFAULT_MAX_FILE_BYTES, FileService } from './files/file-service.js'
+import { sanitizeFileName } from './files/names.js'
+import type { FileConfig, FileView } from './files/file-service.js'
 import type { MessageView, ParleyEvents, PeerView, PresenceView } from './events.js'
 import type { Body, PresenceStatus, VerifiedEntry, VerifiedRecord } from './net/codec.js'
 import type { ExportRecord } from './export/export-file.js'
@@ -64,6 +67,8 @@ export interface ParleyInit {
   peers?: string[]
   /** discover peers by mDNS on the LAN (default true) */
   mdns?: boolean
+  /** file sharing: download folder, sizes, virus scanner */
+  files?: Partial<FileConfig>
 }
 
 /** Node info for shells. */
@@ -164,6 +169,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private libp2p?: ParleyLibp2p
   private keeper?: PeerKeeper
   private historySync?: HistorySync
+  private files?: FileService
   private readonly subscribed = new Set<string>()
   /** entries the topic validator checked, with the peer that relayed them, for the message handler */
   private readonly validated = new WeakMap<Message, { v: VerifiedEntry, from: PeerId }>()
@@ -237,6 +243,22 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       onSynced: (team, peer, received) => { this.safeDispatch('history:synced', { team, peer, received }) }
     })
     await this.historySync.start()
+    this.files = new FileService({
+      libp2p,
+      org: () => this.org,
+      peerId: this.peerId,
+      dir: join(this.dataDir, 'files'),
+      config: fileConfig(this.init.files),
+      post: async (team, body) => (await this.post(team, body)).id
+    }, {
+      onAdded: (f) => { this.safeDispatch('file:added', f) },
+      onProgress: (p) => { this.safeDispatch('file:progress', p) },
+      onComplete: (f) => { this.safeDispatch('file:complete', f) },
+      onFailed: (f, e) => { this.safeDispatch('file:failed', { ...f, error: e.name, message: e.message }) },
+      onQuarantined: (f) => { this.safeDispatch('file:quarantined', f) },
+      onWarning: (m) => { this.warn(m) }
+    })
+    await this.files.start()
     this.updateSubscriptions()
     this.keeper = new PeerKeeper(libp2p, { staticPeers: this.init.peers ?? [], onWarning: (m) => { this.warn(m) } })
     this.keeper.start()
@@ -287,6 +309,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     clearInterval(this.presenceTimer)
     clearTimeout(this.announceSoon)
     this.keeper?.stop()
+    await this.files?.stop()
     if (this.libp2p !== undefined && wasStarted) {
       this.libp2p.services.pubsub.removeEventListener('message', this.onGossip)
       this.libp2p.services.pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
@@ -656,13 +679,18 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
    * before this resolves, so a message reported as sent survives a crash; then it is published.
    */
   async send (team: string, text: string, options: { urgent?: boolean } = {}): Promise<MessageView> {
-    checkTeamName(team)
     if (typeof text !== 'string' || text.trim().length === 0) {
       throw new InvalidArgumentError('a message needs some text')
     }
+    return this.post(team, { text, urgent: options.urgent === true })
+  }
+
+  /** Write any body (a message, a file's manifest, a quarantine flag) to a team: stored durably, then published. */
+  private async post (team: string, fields: Omit<Body, 'authorName' | 'urgent'> & { urgent?: boolean }): Promise<MessageView> {
+    checkTeamName(team)
     const libp2p = this.requireStarted()
     const org = this.requireOrg()
-    const plaintext = encodeBody({ text, authorName: this.name, urgent: options.urgent === true })
+    const plaintext = encodeBody({ ...fields, authorName: this.name })
     await this.confirmOwnHead(team)
     const run = this.sending.then(async () => {
       const head = await this.log.feedHead(team, this.peerId)
@@ -879,6 +907,44 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     }
   }
 
+  // ---- files ----
+
+  /** Share a file with a team: sealed into the store, its manifest posted; peers fetch it from here. */
+  async sendFile (team: string, path: string, options: { caption?: string, name?: string } = {}): Promise<FileView> {
+    checkTeamName(team)
+    this.requireStarted()
+    if (this.files === undefined) throw new NotStartedError('the node is not running')
+    await this.confirmOwnHead(team)
+    if (options.name !== undefined && (options.name.trim() === '' || Buffer.byteLength(options.name) > 255)) throw new InvalidArgumentError('a file name needs 1 to 255 bytes')
+    return this.files.send(team, path, options.caption ?? '', options.name)
+  }
+
+  /** Send a file to one member, in the direct conversation with them. */
+  async sendFileDirect (peerId: string, path: string, options: { caption?: string } = {}): Promise<FileView> {
+    const org = this.requireOrg()
+    if (peerId === this.peerId || org.member(peerId) === undefined) throw new NotMemberError(`${peerId} is not in the directory`)
+    return this.sendFile(org.directTeam(peerId), path, options)
+  }
+
+  /** Fetch a file if needed and save it into `outDir` (default: the download folder) under a safe new name. */
+  async getFile (id: string, options: { outDir?: string, signal?: AbortSignal } = {}): Promise<{ file: FileView, path: string }> {
+    this.requireStarted()
+    if (this.files === undefined) throw new NotStartedError('the node is not running')
+    return this.files.get(id, options.outDir, options.signal)
+  }
+
+  /** Files shared in this node's teams, newest first. */
+  listFiles (team?: string): FileView[] {
+    if (team !== undefined) checkTeamName(team)
+    return this.files?.list(team) ?? []
+  }
+
+  /** One file by id or unique prefix. */
+  fileInfo (id: string): FileView {
+    if (this.files === undefined) throw new NotStartedError('the node is not running')
+    return this.files.find(id)
+  }
+
   // ---- search ----
 
   /** Index readable entries in the background; the log is already durable, the index can lag. */
@@ -886,8 +952,14 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.indexing = this.indexing.then(async () => {
       const items = []
       for (const v of entries) {
-        const view = this.toView(v)
-        if (view.readable) items.push({ team: view.team, orderKey: orderKey(v), id: view.id, text: view.text })
+        const body = this.bodyOf(v)
+        if (body === undefined) continue
+        if (body.file !== undefined) {
+          await this.files?.notice({ entryId: v.idHex, team: v.entry.team, author: v.author, authorName: this.org?.member(v.author)?.name ?? body.authorName, time: v.entry.wallTime, manifest: body.file })
+        }
+        // a file is found by its name as well as its caption
+        const text = body.file === undefined ? body.text : `${body.text} ${sanitizeFileName(body.file.name)}`
+        items.push({ team: v.entry.team, orderKey: orderKey(v), id: v.idHex, text })
       }
       await this.log.searchIndex().add(items)
     }).catch((err: Error) => { this.warn(`search index not updated: ${err.message}`) })
@@ -1012,6 +1084,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   // ---- org sync and join streams ----
 
   private readonly onPeerConnect = (evt: CustomEvent<PeerId>): void => {
+    this.files?.kick()
     const peerId = evt.detail.toString()
     const addresses = this.libp2p?.getConnections(evt.detail).map(c => c.remoteAddr.toString()) ?? []
     this.safeDispatch('peer:connected', { peerId, addresses })
@@ -1138,20 +1211,28 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     }
   }
 
-  private toView (v: VerifiedEntry): MessageView {
+  /** The decrypted body of an entry, or undefined when this node cannot read it. */
+  private bodyOf (v: VerifiedEntry): Body | undefined {
     const { team, epoch, seq } = v.entry
     const plain = this.org?.decryptBody(team, epoch, v.author, seq, v.entry.body)
-    let body: Body = { text: '', authorName: this.org?.member(v.author)?.name ?? '', urgent: false }
-    let readable = false
-    if (plain !== undefined) {
-      try {
-        body = decodeBody(plain)
-        readable = true
-      } catch {
-        // decrypted but malformed: shown as unreadable rather than dropped
-      }
+    if (plain === undefined) return undefined
+    try {
+      return decodeBody(plain)
+    } catch {
+      // decrypted but malformed: shown as unreadable rather than dropped
+      return undefined
     }
+  }
+
+  private toView (v: VerifiedEntry, decoded = this.bodyOf(v)): MessageView {
+    const { team, epoch, seq } = v.entry
+    const body: Body = decoded ?? { text: '', authorName: this.org?.member(v.author)?.name ?? '', urgent: false }
+    const readable = decoded !== undefined
+    const file = body.file === undefined ? {} : { file: { id: Buffer.from(body.file.id).toString('hex'), name: sanitizeFileName(body.file.name), size: body.file.size, type: body.file.type } }
+    const flag = body.flag === undefined ? {} : { flag: { file: Buffer.from(body.flag.file).toString('hex'), reason: body.flag.reason.slice(0, 200) } }
     return {
+      ...file,
+      ...flag,
       id: v.idHex,
       team,
       author: v.author,
@@ -1179,5 +1260,15 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     } catch (err) {
       process.emitWarning(`parley listener for ${type} threw: ${(err as Error).message}`)
     }
+  }
+}
+
+/** File settings with the defaults filled in. */
+function fileConfig (given: Partial<FileConfig> = {}): FileConfig {
+  return {
+    downloadDir: given.downloadDir ?? process.env.XDG_DOWNLOAD_DIR ?? join(homedir(), 'Downloads'),
+    autoDownloadBytes: given.autoDownloadBytes ?? DEFAULT_AUTO_DOWNLOAD_BYTES,
+    maxFileBytes: given.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    ...(given.scanCommand === undefined ? {} : { scanCommand: given.scanCommand })
   }
 }

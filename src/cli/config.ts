@@ -14,10 +14,28 @@ export interface Config {
   mdns?: boolean
   name?: string
   data?: string
+  /** where `get` saves files */
+  downloadDir?: string
+  /** bytes: files up to this size are fetched as soon as they are shared */
+  autoDownload?: number
+  /** bytes: larger files are neither sent nor fetched */
+  maxFileSize?: number
+  /** the virus scanner, e.g. `clamdscan --no-summary {}` */
+  scanCommand?: string
 }
 
 const LISTS = new Set(['listen', 'peer'])
-const KEYS = new Set(['listen', 'peer', 'mdns', 'name', 'data'])
+const KEYS = new Set(['listen', 'peer', 'mdns', 'name', 'data', 'download-dir', 'auto-download', 'max-file-size', 'scan-command'])
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 }
+
+/** "25MB", "512 KiB", "1.5GB" or a plain number of bytes; undefined if it is none of those. */
+export function parseSize (text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim())
+  const unit = SIZE_UNITS[m?.[2]?.toLowerCase() ?? 'x']
+  if (m === null || unit === undefined) return undefined
+  const bytes = Math.floor(Number(m[1]) * unit)
+  return Number.isSafeInteger(bytes) ? bytes : undefined
+}
 
 /** Where the config file lives: $PARLEY_CONFIG, else $XDG_CONFIG_HOME/parley/config, else ~/.config/parley/config. */
 export function defaultConfigPath (env: NodeJS.ProcessEnv = process.env): string {
@@ -46,6 +64,14 @@ export function parseConfig (text: string, file: string): Config {
     } else if (key === 'mdns') {
       if (value !== 'true' && value !== 'false') fail(`"mdns" is true or false, not ${JSON.stringify(value)}`)
       config.mdns = value === 'true'
+    } else if (key === 'auto-download' || key === 'max-file-size') {
+      const size = parseSize(value)
+      if (size === undefined) fail(`"${key}" is a size like 25MB or 2GB, not ${JSON.stringify(value)}`)
+      config[key === 'auto-download' ? 'autoDownload' : 'maxFileSize'] = size
+    } else if (key === 'download-dir') {
+      config.downloadDir = value
+    } else if (key === 'scan-command') {
+      config.scanCommand = value
     } else {
       config[key as 'name' | 'data'] = value
     }

@@ -10,11 +10,13 @@ import { InvalidArgumentError, InvalidTeamNameError, InviteError, NodeNotRunning
 import { checkDisplayName, checkPeerId, checkTeamName, peerIdOfPublicKey, printable } from '../ids.js'
 import { createNode } from '../node.js'
 import { parseDuration } from '../teams/org.js'
+import { parseScanCommand } from '../files/scanner.js'
+import { formatBytes } from '../files/file-service.js'
 import { loadConfig } from './config.js'
 import type { Config } from './config.js'
 import { loadOrCreateIdentity } from '../store/identity-file.js'
 import { formatMessage, formatPeer, formatTime, shortId } from './format.js'
-import type { MessageView, PeerView } from '../events.js'
+import type { FileProgress, FileView, MessageView, PeerView } from '../events.js'
 import type { HistoryResult, MemberView, NodeInfo, ParleyInit, ParleyNode, SyncStatus, TeamView } from '../node.js'
 import type { ParseArgsConfig } from 'node:util'
 
@@ -95,7 +97,13 @@ function networkInit (dataDir: string, values: ParsedArgs['values'], name?: stri
     ...(listen !== undefined ? { listen } : {}),
     // flags win over the config file
     peers: (values.peer as string[] | undefined) ?? config.peer ?? [],
-    mdns: values['no-mdns'] === true ? false : config.mdns ?? true
+    mdns: values['no-mdns'] === true ? false : config.mdns ?? true,
+    files: {
+      ...(config.downloadDir !== undefined ? { downloadDir: resolve(config.downloadDir) } : {}),
+      ...(config.autoDownload !== undefined ? { autoDownloadBytes: config.autoDownload } : {}),
+      ...(config.maxFileSize !== undefined ? { maxFileBytes: config.maxFileSize } : {}),
+      ...(config.scanCommand !== undefined ? { scanCommand: parseScanCommand(config.scanCommand) } : {})
+    }
   }
 }
 
@@ -335,6 +343,71 @@ const commands: Record<string, Command> = {
       if (text.trim() === '') throw new UsageError('nothing to send: give the text after the options')
       const sent = await withClient(dataDir, async c => c.request<MessageView>('send', { team, text }))
       out(values.json === true ? JSON.stringify(sent) : sent.id)
+      return 0
+    }
+  },
+  'file send': {
+    summary: 'share a file with a team (or one member with --to)',
+    usage: 'parley file send (--team NAME | --to PEER_ID) [--caption TEXT] [--json] PATH',
+    options: { team: { type: 'string' }, to: { type: 'string' }, caption: { type: 'string' }, json: { type: 'boolean' } },
+    run: async ({ dataDir, values, positionals }) => {
+      if (positionals.length !== 1) throw new UsageError('give exactly one file to send')
+      const path = resolve(positionals[0]!)
+      const to = typeof values.to === 'string' ? checkPeerId(values.to) : undefined
+      const team = to === undefined ? teamOption(values, true) : undefined
+      const caption = typeof values.caption === 'string' ? values.caption : ''
+      const file = await withClient(dataDir, async c => c.request<FileView>('file.send', { path, caption, ...(to !== undefined ? { peer: to } : { team }) }))
+      out(values.json === true ? JSON.stringify(file) : `${file.id}  ${file.name}  ${formatBytes(file.size)}`)
+      return 0
+    }
+  },
+  'file get': {
+    summary: 'fetch a shared file and save it (default: the current folder)',
+    usage: 'parley file get ID [--out DIR] [--json]',
+    options: { out: { type: 'string' }, json: { type: 'boolean' } },
+    run: async ({ dataDir, values, positionals }) => {
+      if (positionals.length !== 1) throw new UsageError('give the id of one file (see `parley file list`)')
+      const outDir = resolve(typeof values.out === 'string' ? values.out : '.')
+      const client = await ControlClient.connect(dataDir)
+      try {
+        const id = positionals[0]!.toLowerCase()
+        const tty = process.stderr.isTTY === true
+        let lastLine = 0
+        client.onEvent((e) => {
+          if (e.event !== 'file:progress') return
+          const p = e.data as FileProgress
+          if (!p.id.startsWith(id)) return
+          const now = Date.now()
+          if (!tty && now - lastLine < 2_000 && p.bytes < p.size) return
+          lastLine = now
+          process.stderr.write(`${tty ? '\r\x1b[K' : ''}${progressLine(p)}${tty ? '' : '\n'}`)
+        })
+        await client.request('subscribe', { events: ['file:progress'] })
+        const got = await client.request<{ file: FileView, path: string }>('file.get', { id, out: outDir })
+        if (tty) process.stderr.write('\r\x1b[K')
+        out(values.json === true ? JSON.stringify(got) : got.path)
+        return 0
+      } finally {
+        client.close()
+      }
+    }
+  },
+  'file list': {
+    summary: 'list the files shared in your teams',
+    usage: 'parley file list [--team NAME] [--json]',
+    options: { team: { type: 'string' }, json: { type: 'boolean' } },
+    run: async ({ dataDir, values }) => {
+      const team = teamOption(values, false)
+      const files = await withClient(dataDir, async c => c.request<FileView[]>('file.list', team === undefined ? {} : { team }))
+      if (values.json === true) {
+        out(JSON.stringify(files))
+        return 0
+      }
+      for (const f of files) {
+        const state = f.state === 'partial' ? `${Math.floor(100 * f.held / Math.max(1, f.size))}%` : f.state
+        out(`${f.id.slice(0, 12)}  #${f.team.padEnd(12)} ${formatBytes(f.size).padStart(8)}  ${state.padEnd(11)} ${printable(f.authorName).padEnd(12)} ${printable(f.name)}${f.reason !== undefined ? `  (${printable(f.reason)})` : ''}`)
+      }
+      if (files.length === 0) err('no files shared in your teams yet')
       return 0
     }
   },
@@ -628,13 +701,19 @@ async function runDaemon (dataDir: string, values: ParsedArgs['values'], config:
   })
 }
 
+/** "report.pdf  42% 21 MB of 50 MB  38 MB/s  from 3 peers" */
+function progressLine (p: FileProgress): string {
+  const pct = Math.floor(100 * p.bytes / Math.max(1, p.size))
+  return `${printable(p.name)}  ${pct}% ${formatBytes(p.bytes)} of ${formatBytes(p.size)}  ${formatBytes(p.rate)}/s  from ${p.peers} peer${p.peers === 1 ? '' : 's'}`
+}
+
 function usage (): string {
   const lines = ['usage: parley <command> [options]   (every command takes --data DIR, --config FILE and --help)', '', 'commands:']
-  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'export', 'verify-export', 'backup', 'restore', 'doctor', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove', 'service install', 'service uninstall', 'service status']
+  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'file send', 'file get', 'file list', 'export', 'verify-export', 'backup', 'restore', 'doctor', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove', 'service install', 'service uninstall', 'service status']
   const names = [...order.filter(n => n in commands), ...Object.keys(commands).filter(n => !order.includes(n))]
   for (const name of names) lines.push(`  ${name.padEnd(16)} ${commands[name]!.summary}`)
   lines.push('', 'The data dir defaults to $PARLEY_DATA, else $XDG_DATA_HOME/parley, else ~/.local/share/parley.',
-    'Settings (listen, peer, mdns, name, data) may also come from $XDG_CONFIG_HOME/parley/config; flags win.')
+    'Settings (listen, peer, mdns, name, data, download-dir, auto-download, max-file-size, scan-command) may also come from $XDG_CONFIG_HOME/parley/config; flags win.')
   return lines.join('\n')
 }
 
@@ -680,7 +759,7 @@ export async function main (argv: string[]): Promise<number> {
       err(`parley ${name}: ${error.message}\nusage: ${command.usage}`)
       return EXIT_USAGE
     }
-    if (['NodeNotRunningError', 'DataDirLockedError', 'NotInOrgError', 'NotAdminError', 'NotMemberError', 'InviteError', 'RecordRefusedError', 'NotSyncedError', 'DiskFullError'].includes(error.name)) {
+    if (['NodeNotRunningError', 'DataDirLockedError', 'NotInOrgError', 'NotAdminError', 'NotMemberError', 'InviteError', 'RecordRefusedError', 'NotSyncedError', 'DiskFullError', 'FileTooLargeError', 'FileNotFoundError', 'QuarantinedError', 'ScanFailedError', 'CorruptFileError'].includes(error.name)) {
       err(`parley ${name}: ${error.message}`)
       return EXIT_FAILURE
     }

@@ -111,6 +111,22 @@ export class ControlServer {
       'team.create': async (p) => { await node.createTeam(requiredString(p, 'team'), optionalStrings(p, 'members') ?? []); return node.teams() },
       'team.add': async (p) => { await node.addToTeam(requiredString(p, 'team'), optionalStrings(p, 'members') ?? []); return node.members(requiredString(p, 'team')) },
       'team.remove': async (p) => { await node.removeFromTeam(requiredString(p, 'team'), requiredString(p, 'member')); return node.members(requiredString(p, 'team')) },
+      'file.send': async (p) => {
+        const caption = optionalString(p, 'caption') ?? ''
+        const peer = optionalString(p, 'peer')
+        return peer !== undefined
+          ? node.sendFileDirect(peer, requiredString(p, 'path'), { caption })
+          : node.sendFile(requiredString(p, 'team'), requiredString(p, 'path'), { caption })
+      },
+      'file.get': async (p, socket) => {
+        // the client going away (Ctrl-C) cancels the release; the fetch itself carries on in the background
+        const gone = new AbortController()
+        socket.once('close', () => { gone.abort(new InvalidArgumentError('the client went away')) })
+        const out = optionalString(p, 'out')
+        return node.getFile(requiredString(p, 'id'), { signal: gone.signal, ...(out !== undefined ? { outDir: out } : {}) })
+      },
+      'file.list': (p) => node.listFiles(optionalString(p, 'team')),
+      'file.info': (p) => node.fileInfo(requiredString(p, 'id')),
       subscribe: (p, socket) => this.subscribe(p, socket)
     }
   }

@@ -5,17 +5,21 @@
 import { contentId, ED25519_PUBLIC_KEY_LENGTH, signForDomain, verifyForDomain } from '../crypto/keys.js'
 import { BadSignatureError, InvalidEntryError, MessageTooLargeError } from '../errors.js'
 import { peerIdOfPublicKey, TEAM_NAME } from '../ids.js'
-import { Body, Entry, EpochKeys, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, Presence, SignedEntry, SignedPresence, SignedRecord } from './wire.js'
+import { Body, Entry, EpochKeys, FileChunk, FileHave, FileManifest, FileOpen, FileWant, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, Presence, SignedEntry, SignedPresence, SignedRecord } from './wire.js'
 import { PRESENCE_STATUSES } from '../events.js'
 import type { PresenceStatus } from '../events.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 
-export { Body, Entry, EpochKeys, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, Presence, SignedEntry, SignedPresence, SignedRecord }
+export { Body, Entry, EpochKeys, FileChunk, FileHave, FileManifest, FileOpen, FileWant, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, Presence, SignedEntry, SignedPresence, SignedRecord }
 
 /** The largest encoded signed entry accepted from anywhere. Files travel as chunks, never as entries. */
 export const MAX_ENTRY_BYTES = 64 * 1024
 /** The largest message text, in UTF-8 bytes. */
 export const MAX_TEXT_BYTES = 16 * 1024
+/** The largest plaintext body: text, or a file manifest with up to MAX_FILE_CHUNKS chunk hashes. */
+export const MAX_BODY_BYTES = 40 * 1024
+/** The most chunks a file manifest lists (chunk sizes grow with the file to stay under it). */
+export const MAX_FILE_CHUNKS = 1024
 /** The entry format this build writes and reads. */
 export const ENTRY_VERSION = 1
 const ENTRY_DOMAIN = 'entry/v1'
@@ -116,23 +120,24 @@ function checkEntryStructure (entry: Entry): void {
   if (entry.lamport < 1) fail('lamport must be at least 1')
   if (entry.seq === 1 ? entry.prev.length !== 0 : entry.prev.length !== ID_LENGTH) fail('prev does not fit seq')
   if (entry.epoch < 1) fail('entries are encrypted under a team key epoch, from 1')
-  if (entry.body.length > MAX_TEXT_BYTES + 1024) fail('body too large')
+  if (entry.body.length > MAX_BODY_BYTES + 64) fail('body too large')
 }
 
 /** Decode and check a plaintext body. Throws InvalidEntryError. */
 export function decodeBody (bytes: Uint8Array): Body {
-  if (bytes.byteLength > MAX_TEXT_BYTES + 256) {
+  if (bytes.byteLength > MAX_BODY_BYTES) {
     throw new InvalidEntryError('body too large')
   }
   let body: Body
   try {
-    body = Body.decode(bytes)
+    body = Body.decode(bytes, { limits: { file: { chunks: MAX_FILE_CHUNKS } } })
   } catch (err) {
     throw new InvalidEntryError('body is not valid protobuf', { cause: err })
   }
   if (Buffer.byteLength(body.text) > MAX_TEXT_BYTES) {
     throw new InvalidEntryError('text too long')
   }
+  if (body.file !== undefined) checkManifest(body.file)
   return body
 }
 
@@ -141,7 +146,29 @@ export function encodeBody (body: Omit<Body, 'urgent'> & { urgent?: boolean }): 
   if (Buffer.byteLength(body.text) > MAX_TEXT_BYTES) {
     throw new MessageTooLargeError(`message is ${Buffer.byteLength(body.text)} bytes, the limit is ${MAX_TEXT_BYTES}`)
   }
-  return Body.encode({ ...body, urgent: body.urgent === true })
+  if (body.file !== undefined) checkManifest(body.file)
+  const bytes = Body.encode({ ...body, urgent: body.urgent === true })
+  if (bytes.byteLength > MAX_BODY_BYTES) throw new MessageTooLargeError(`message body is ${bytes.byteLength} bytes, the limit is ${MAX_BODY_BYTES}`)
+  return bytes
+}
+
+/** The smallest and largest chunk sizes a manifest may use. */
+export const MIN_CHUNK_SIZE = 64 * 1024
+export const MAX_CHUNK_SIZE = 16 * 1024 * 1024
+/** Longest file name carried, in UTF-8 bytes. */
+export const MAX_FILE_NAME_BYTES = 1024
+
+/** Check that a manifest is self-consistent: sizes, hash lengths, chunk count. Throws InvalidEntryError. */
+export function checkManifest (m: FileManifest): void {
+  const fail = (why: string): never => { throw new InvalidEntryError(`invalid file manifest: ${why}`) }
+  if (m.id.length !== 16) fail('id must be 16 bytes')
+  if (m.key.length !== 32) fail('key must be 32 bytes')
+  if (m.sha256.length !== 32) fail('sha256 must be 32 bytes')
+  if (Buffer.byteLength(m.name) > MAX_FILE_NAME_BYTES || Buffer.byteLength(m.type) > 255) fail('name or type too long')
+  if (!Number.isSafeInteger(m.size) || m.size < 0) fail('size out of range')
+  if (!Number.isInteger(m.chunkSize) || m.chunkSize < MIN_CHUNK_SIZE || m.chunkSize > MAX_CHUNK_SIZE) fail('chunk size out of range')
+  if (m.chunks.length !== Math.max(1, Math.ceil(m.size / m.chunkSize))) fail('chunk count does not fit the size')
+  if (m.chunks.some(c => c.length !== 32)) fail('chunk hashes must be 32 bytes')
 }
 
 /** The largest encoded org record accepted (a roster seals keys to every member of a team). */

@@ -37,3 +37,4 @@ export function teamOfTopic (orgId: string, topic: string): string | undefined {
 export const ORG_SYNC_PROTOCOL = '/parley/1/org-sync'
 export const JOIN_PROTOCOL = '/parley/1/join'
 export const HISTORY_PROTOCOL = '/parley/1/history'
+export const FILE_PROTOCOL = '/parley/1/file'

@@ -392,6 +392,8 @@ export interface Body {
   text: string
   authorName: string
   urgent: boolean
+  file?: FileManifest
+  flag?: FileFlag
 }
 
 export namespace Body {
@@ -417,6 +419,16 @@ export namespace Body {
         if ((obj.urgent != null && obj.urgent !== false)) {
           w.uint32(24)
           w.bool(obj.urgent)
+        }
+
+        if (obj.file != null) {
+          w.uint32(34)
+          FileManifest.codec().encode(obj.file, w)
+        }
+
+        if (obj.flag != null) {
+          w.uint32(42)
+          FileFlag.codec().encode(obj.flag, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -445,6 +457,18 @@ export namespace Body {
             }
             case 3: {
               obj.urgent = reader.bool()
+              break
+            }
+            case 4: {
+              obj.file = FileManifest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.file
+              })
+              break
+            }
+            case 5: {
+              obj.flag = FileFlag.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.flag
+              })
               break
             }
             default: {
@@ -483,6 +507,20 @@ export namespace Body {
               }
               break
             }
+            case 4: {
+              yield * FileManifest.codec().stream(reader, reader.uint32(), `${prefix}.file`, {
+                limits: opts.limits?.file
+              })
+
+              break
+            }
+            case 5: {
+              yield * FileFlag.codec().stream(reader, reader.uint32(), `${prefix}.flag`, {
+                limits: opts.limits?.flag
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -510,6 +548,57 @@ export namespace Body {
     value: boolean
   }
 
+  export interface BodyFileIdFieldEvent {
+    field: '$.file.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BodyFileNameFieldEvent {
+    field: '$.file.name'
+    value: string
+  }
+
+  export interface BodyFileSizeFieldEvent {
+    field: '$.file.size'
+    value: number
+  }
+
+  export interface BodyFileTypeFieldEvent {
+    field: '$.file.type'
+    value: string
+  }
+
+  export interface BodyFileChunkSizeFieldEvent {
+    field: '$.file.chunkSize'
+    value: number
+  }
+
+  export interface BodyFileKeyFieldEvent {
+    field: '$.file.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BodyFileChunksFieldEvent {
+    field: '$.file.chunks[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BodyFileSha256FieldEvent {
+    field: '$.file.sha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BodyFlagFileFieldEvent {
+    field: '$.flag.file'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BodyFlagReasonFieldEvent {
+    field: '$.flag.reason'
+    value: string
+  }
+
   export function encode (obj: Partial<Body>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Body.codec())
   }
@@ -518,8 +607,389 @@ export namespace Body {
     return decodeMessage(buf, Body.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Body>): Generator<BodyTextFieldEvent | BodyAuthorNameFieldEvent | BodyUrgentFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Body>): Generator<BodyTextFieldEvent | BodyAuthorNameFieldEvent | BodyUrgentFieldEvent | BodyFileIdFieldEvent | BodyFileNameFieldEvent | BodyFileSizeFieldEvent | BodyFileTypeFieldEvent | BodyFileChunkSizeFieldEvent | BodyFileKeyFieldEvent | BodyFileChunksFieldEvent | BodyFileSha256FieldEvent | BodyFlagFileFieldEvent | BodyFlagReasonFieldEvent> {
     return streamMessage(buf, Body.codec(), opts)
+  }
+}
+
+export interface FileManifest {
+  id: Uint8Array<ArrayBuffer>
+  name: string
+  size: number
+  type: string
+  chunkSize: number
+  key: Uint8Array<ArrayBuffer>
+  chunks: Uint8Array<ArrayBuffer>[]
+  sha256: Uint8Array<ArrayBuffer>
+}
+
+export namespace FileManifest {
+  let _codec: Codec<FileManifest>
+
+  export const codec = (): Codec<FileManifest> => {
+    if (_codec == null) {
+      _codec = message<FileManifest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.id)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(18)
+          w.string(obj.name)
+        }
+
+        if ((obj.size != null && obj.size !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.size)
+        }
+
+        if ((obj.type != null && obj.type !== '')) {
+          w.uint32(34)
+          w.string(obj.type)
+        }
+
+        if ((obj.chunkSize != null && obj.chunkSize !== 0)) {
+          w.uint32(40)
+          w.uint32(obj.chunkSize)
+        }
+
+        if ((obj.key != null && obj.key.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.key)
+        }
+
+        if (obj.chunks != null && obj.chunks.length > 0) {
+          for (const value of obj.chunks) {
+            w.uint32(58)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.sha256 != null && obj.sha256.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.sha256)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: uint8ArrayAlloc(0),
+          name: '',
+          size: 0,
+          type: '',
+          chunkSize: 0,
+          key: uint8ArrayAlloc(0),
+          chunks: [],
+          sha256: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.name = reader.string()
+              break
+            }
+            case 3: {
+              obj.size = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.type = reader.string()
+              break
+            }
+            case 5: {
+              obj.chunkSize = reader.uint32()
+              break
+            }
+            case 6: {
+              obj.key = reader.bytes()
+              break
+            }
+            case 7: {
+              if (opts.limits?.chunks != null && obj.chunks.length === opts.limits.chunks) {
+                throw new MaxLengthError('Decode error - repeated field "chunks" had too many elements')
+              }
+
+              obj.chunks.push(reader.bytes())
+              break
+            }
+            case 8: {
+              obj.sha256 = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          chunks: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.size`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.type`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.chunkSize`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              if (opts.limits?.chunks != null && obj.chunks === opts.limits.chunks) {
+                throw new MaxLengthError('Streaming decode error - repeated field "chunks" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.chunks[]`,
+                index: obj.chunks,
+                value: reader.bytes()
+              }
+
+              obj.chunks++
+
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.sha256`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FileManifestIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FileManifestNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface FileManifestSizeFieldEvent {
+    field: '$.size'
+    value: number
+  }
+
+  export interface FileManifestTypeFieldEvent {
+    field: '$.type'
+    value: string
+  }
+
+  export interface FileManifestChunkSizeFieldEvent {
+    field: '$.chunkSize'
+    value: number
+  }
+
+  export interface FileManifestKeyFieldEvent {
+    field: '$.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FileManifestChunksFieldEvent {
+    field: '$.chunks[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FileManifestSha256FieldEvent {
+    field: '$.sha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<FileManifest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FileManifest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileManifest>): FileManifest {
+    return decodeMessage(buf, FileManifest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileManifest>): Generator<FileManifestIdFieldEvent | FileManifestNameFieldEvent | FileManifestSizeFieldEvent | FileManifestTypeFieldEvent | FileManifestChunkSizeFieldEvent | FileManifestKeyFieldEvent | FileManifestChunksFieldEvent | FileManifestSha256FieldEvent> {
+    return streamMessage(buf, FileManifest.codec(), opts)
+  }
+}
+
+export interface FileFlag {
+  file: Uint8Array<ArrayBuffer>
+  reason: string
+}
+
+export namespace FileFlag {
+  let _codec: Codec<FileFlag>
+
+  export const codec = (): Codec<FileFlag> => {
+    if (_codec == null) {
+      _codec = message<FileFlag>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.file != null && obj.file.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.file)
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(18)
+          w.string(obj.reason)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          file: uint8ArrayAlloc(0),
+          reason: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.file = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.reason = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.file`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FileFlagFileFieldEvent {
+    field: '$.file'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FileFlagReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export function encode (obj: Partial<FileFlag>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FileFlag.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileFlag>): FileFlag {
+    return decodeMessage(buf, FileFlag.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileFlag>): Generator<FileFlagFileFieldEvent | FileFlagReasonFieldEvent> {
+    return streamMessage(buf, FileFlag.codec(), opts)
   }
 }
 
@@ -3947,5 +4417,495 @@ export namespace SignedPresence {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedPresence>): Generator<SignedPresencePresenceFieldEvent | SignedPresenceSignatureFieldEvent> {
     return streamMessage(buf, SignedPresence.codec(), opts)
+  }
+}
+
+export interface FileOpen {
+  org: Uint8Array<ArrayBuffer>
+  team: string
+  file: Uint8Array<ArrayBuffer>
+}
+
+export namespace FileOpen {
+  let _codec: Codec<FileOpen>
+
+  export const codec = (): Codec<FileOpen> => {
+    if (_codec == null) {
+      _codec = message<FileOpen>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.org != null && obj.org.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.org)
+        }
+
+        if ((obj.team != null && obj.team !== '')) {
+          w.uint32(18)
+          w.string(obj.team)
+        }
+
+        if ((obj.file != null && obj.file.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.file)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          org: uint8ArrayAlloc(0),
+          team: '',
+          file: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.org = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.team = reader.string()
+              break
+            }
+            case 3: {
+              obj.file = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.org`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.team`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.file`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FileOpenOrgFieldEvent {
+    field: '$.org'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FileOpenTeamFieldEvent {
+    field: '$.team'
+    value: string
+  }
+
+  export interface FileOpenFileFieldEvent {
+    field: '$.file'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<FileOpen>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FileOpen.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileOpen>): FileOpen {
+    return decodeMessage(buf, FileOpen.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileOpen>): Generator<FileOpenOrgFieldEvent | FileOpenTeamFieldEvent | FileOpenFileFieldEvent> {
+    return streamMessage(buf, FileOpen.codec(), opts)
+  }
+}
+
+export interface FileHave {
+  error: string
+  chunks: Uint8Array<ArrayBuffer>
+}
+
+export namespace FileHave {
+  let _codec: Codec<FileHave>
+
+  export const codec = (): Codec<FileHave> => {
+    if (_codec == null) {
+      _codec = message<FileHave>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.error != null && obj.error !== '')) {
+          w.uint32(10)
+          w.string(obj.error)
+        }
+
+        if ((obj.chunks != null && obj.chunks.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.chunks)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          error: '',
+          chunks: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.error = reader.string()
+              break
+            }
+            case 2: {
+              obj.chunks = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.error`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.chunks`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FileHaveErrorFieldEvent {
+    field: '$.error'
+    value: string
+  }
+
+  export interface FileHaveChunksFieldEvent {
+    field: '$.chunks'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<FileHave>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FileHave.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileHave>): FileHave {
+    return decodeMessage(buf, FileHave.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileHave>): Generator<FileHaveErrorFieldEvent | FileHaveChunksFieldEvent> {
+    return streamMessage(buf, FileHave.codec(), opts)
+  }
+}
+
+export interface FileWant {
+  chunks: number[]
+}
+
+export namespace FileWant {
+  let _codec: Codec<FileWant>
+
+  export const codec = (): Codec<FileWant> => {
+    if (_codec == null) {
+      _codec = message<FileWant>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.chunks != null && obj.chunks.length > 0) {
+          for (const value of obj.chunks) {
+            w.uint32(8)
+            w.uint32(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          chunks: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.chunks != null && obj.chunks.length === opts.limits.chunks) {
+                throw new MaxLengthError('Decode error - repeated field "chunks" had too many elements')
+              }
+
+              obj.chunks.push(reader.uint32())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          chunks: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.chunks != null && obj.chunks === opts.limits.chunks) {
+                throw new MaxLengthError('Streaming decode error - repeated field "chunks" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.chunks[]`,
+                index: obj.chunks,
+                value: reader.uint32()
+              }
+
+              obj.chunks++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FileWantChunksFieldEvent {
+    field: '$.chunks[]'
+    index: number
+    value: number
+  }
+
+  export function encode (obj: Partial<FileWant>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FileWant.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileWant>): FileWant {
+    return decodeMessage(buf, FileWant.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileWant>): Generator<FileWantChunksFieldEvent> {
+    return streamMessage(buf, FileWant.codec(), opts)
+  }
+}
+
+export interface FileChunk {
+  index: number
+  data: Uint8Array<ArrayBuffer>
+  error: string
+}
+
+export namespace FileChunk {
+  let _codec: Codec<FileChunk>
+
+  export const codec = (): Codec<FileChunk> => {
+    if (_codec == null) {
+      _codec = message<FileChunk>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.index != null && obj.index !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.index)
+        }
+
+        if ((obj.data != null && obj.data.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.data)
+        }
+
+        if ((obj.error != null && obj.error !== '')) {
+          w.uint32(26)
+          w.string(obj.error)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          index: 0,
+          data: uint8ArrayAlloc(0),
+          error: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.index = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.data = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.error = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.index`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.data`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.error`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FileChunkIndexFieldEvent {
+    field: '$.index'
+    value: number
+  }
+
+  export interface FileChunkDataFieldEvent {
+    field: '$.data'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FileChunkErrorFieldEvent {
+    field: '$.error'
+    value: string
+  }
+
+  export function encode (obj: Partial<FileChunk>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FileChunk.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileChunk>): FileChunk {
+    return decodeMessage(buf, FileChunk.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileChunk>): Generator<FileChunkIndexFieldEvent | FileChunkDataFieldEvent | FileChunkErrorFieldEvent> {
+    return streamMessage(buf, FileChunk.codec(), opts)
   }
 }

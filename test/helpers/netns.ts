@@ -149,6 +149,11 @@ export class NetnsLab {
     }
   }
 
+  /** Limit what host `i` sends to `rate` (tc syntax, e.g. 100mbit), so a transfer takes long enough to interrupt. */
+  async limitRate (i: number, rate: string): Promise<void> {
+    await exec('tc', ['-n', this.host(i).ns, 'qdisc', 'replace', 'dev', 'eth0', 'root', 'tbf', 'rate', rate, 'burst', '256kb', 'latency', '100ms'])
+  }
+
   /** Start a process inside host `i`; it is killed by `destroy()` if still running. */
   spawn (i: number, command: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
     const child = spawn('ip', ['netns', 'exec', this.host(i).ns, command, ...args], {

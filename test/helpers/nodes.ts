@@ -34,13 +34,13 @@ export class Fixture {
    * An office of `size` nodes: the first founds the org, the others join it with invites.
    * Returns once every node sees every member in #general.
    */
-  async office (size: number, orgName = 'Acme'): Promise<ParleyNode[]> {
-    const admin = await this.node({ name: 'admin' })
+  async office (size: number, orgName = 'Acme', init: (i: number) => Partial<ParleyInit> = () => ({})): Promise<ParleyNode[]> {
+    const admin = await this.node({ name: 'admin', ...init(0) })
     await admin.createOrg(orgName)
     const nodes = [admin]
     for (let i = 1; i < size; i++) {
       // no mDNS in the root namespace: each node names the earlier ones as static peers
-      const node = await this.node({ name: `user${i}`, peers: nodes.map(n => n.info().addresses[0]!) })
+      const node = await this.node({ name: `user${i}`, peers: nodes.map(n => n.info().addresses[0]!), ...init(i) })
       const { token } = await admin.invite()
       await node.join(token, `user${i}`)
       nodes.push(node)

@@ -26,4 +26,13 @@ describe('cli/config', () => {
     expect(defaultConfigPath({ XDG_CONFIG_HOME: '/x' })).toBe('/x/parley/config')
     expect(defaultConfigPath({ PARLEY_CONFIG: '/y/c' })).toBe('/y/c')
   })
+
+  it('reads the file settings, with sizes in units', () => {
+    expect(parseConfig('download-dir = /home/ann/Downloads\nauto-download = 25MB\nmax-file-size = 1.5 GiB\nscan-command = clamdscan --no-summary {}', 'f')).toEqual({
+      downloadDir: '/home/ann/Downloads', autoDownload: 25_000_000, maxFileSize: Math.floor(1.5 * 1024 ** 3), scanCommand: 'clamdscan --no-summary {}'
+    })
+    expect(parseConfig('auto-download = 0', 'f')).toEqual({ autoDownload: 0 })
+    expect(() => parseConfig('max-file-size = lots', 'f')).toThrow(/line 1: "max-file-size" is a size like 25MB/)
+    expect(() => parseConfig('auto-download = 5 parsecs', 'f')).toThrow(/"auto-download" is a size/)
+  })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
 import { BadSignatureError, InvalidEntryError, MessageTooLargeError } from '../../../src/errors.js'
-import { createEntry, decodeBody, decodeEntry, encodeBody, Entry, MAX_ENTRY_BYTES, MAX_TEXT_BYTES, SignedEntry } from '../../../src/net/codec.js'
+import { createEntry, decodeBody, decodeEntry, encodeBody, Entry, MAX_BODY_BYTES, MAX_ENTRY_BYTES, MAX_TEXT_BYTES, SignedEntry } from '../../../src/net/codec.js'
 import type { EntryFields } from '../../../src/net/codec.js'
 
 const fields = (over: Partial<EntryFields> = {}): EntryFields => ({
@@ -63,7 +63,7 @@ describe('net/codec', () => {
     await expect(createEntry(key, fields({ seq: 2 }))).rejects.toBeInstanceOf(InvalidEntryError) // seq 2 needs a prev id
     await expect(createEntry(key, fields({ lamport: 0 }))).rejects.toBeInstanceOf(InvalidEntryError)
     await expect(createEntry(key, fields({ epoch: 0 }))).rejects.toBeInstanceOf(InvalidEntryError) // no plaintext mode
-    await expect(createEntry(key, fields({ body: new Uint8Array(MAX_TEXT_BYTES + 2048) }))).rejects.toBeInstanceOf(InvalidEntryError)
+    await expect(createEntry(key, fields({ body: new Uint8Array(MAX_BODY_BYTES + 2048) }))).rejects.toBeInstanceOf(InvalidEntryError)
   })
 
   it('refuses text over the limit', () => {

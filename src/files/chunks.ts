@@ -1,0 +1,112 @@
+/**
+ * How a file is cut, encrypted and checked. Each file has its own random AES-256-GCM key, carried in
+ * the manifest, which is itself encrypted under the team key; chunk i is sealed with nonce i, so no
+ * nonce repeats under a key. The manifest lists the SHA-256 of every sealed chunk: any holder can
+ * serve chunks without reading them, and a receiver checks each one before writing it.
+ */
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
+import { MAX_FILE_CHUNKS, MIN_CHUNK_SIZE } from '../net/codec.js'
+import { CorruptFileError } from '../errors.js'
+import type { FileManifest } from '../net/codec.js'
+
+export const TAG_BYTES = 16
+const DEFAULT_CHUNK_SIZE = 1024 * 1024
+
+/** The chunk size for a file: 1 MiB, doubled until the chunk list fits a manifest. */
+export function chunkSizeFor (size: number): number {
+  let chunk = Math.max(DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE)
+  while (Math.ceil(size / chunk) > MAX_FILE_CHUNKS) chunk *= 2
+  return chunk
+}
+
+export function newFileKey (): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(randomBytes(32))
+}
+
+export function newFileId (): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(randomBytes(16))
+}
+
+function nonceOf (index: number): Buffer {
+  const nonce = Buffer.alloc(12)
+  nonce.writeUInt32BE(index, 8)
+  return nonce
+}
+
+/** Seal chunk `index`: ciphertext || tag. */
+export function sealChunk (key: Uint8Array, index: number, plain: Uint8Array): Buffer {
+  const cipher = createCipheriv('aes-256-gcm', key, nonceOf(index), { authTagLength: TAG_BYTES })
+  const out = Buffer.allocUnsafe(plain.byteLength + TAG_BYTES)
+  const n = cipher.update(plain).copy(out, 0)
+  cipher.final()
+  cipher.getAuthTag().copy(out, n)
+  return out
+}
+
+/** Open chunk `index`; throws CorruptFileError when it was not sealed with this key and index. */
+export function openChunk (key: Uint8Array, index: number, sealed: Uint8Array): Buffer {
+  if (sealed.byteLength < TAG_BYTES) throw new CorruptFileError(`chunk ${index} is too short`)
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, nonceOf(index), { authTagLength: TAG_BYTES })
+    decipher.setAuthTag(sealed.subarray(sealed.byteLength - TAG_BYTES))
+    const plain = decipher.update(sealed.subarray(0, sealed.byteLength - TAG_BYTES))
+    decipher.final()
+    return plain
+  } catch (err) {
+    throw new CorruptFileError(`chunk ${index} does not decrypt`, { cause: err })
+  }
+}
+
+export function sha256 (data: Uint8Array): Buffer {
+  return createHash('sha256').update(data).digest()
+}
+
+/** Where chunk `index` starts in the store's sealed copy, and how long it is there. */
+export function sealedSpan (m: Pick<FileManifest, 'size' | 'chunkSize'>, index: number): { offset: number, length: number } {
+  const plainStart = index * m.chunkSize
+  const plainLength = Math.max(0, Math.min(m.chunkSize, m.size - plainStart))
+  return { offset: index * (m.chunkSize + TAG_BYTES), length: plainLength + TAG_BYTES }
+}
+
+/** Whether a sealed chunk is the one the manifest names. */
+export function chunkMatches (m: FileManifest, index: number, sealed: Uint8Array): boolean {
+  const expected = m.chunks[index]
+  return expected !== undefined && sealed.byteLength === sealedSpan(m, index).length && sha256(sealed).equals(expected)
+}
+
+/** A set of chunk indexes, as a bitmap that goes on the wire as is. */
+export class ChunkSet {
+  readonly size: number
+  private readonly bits: Uint8Array<ArrayBuffer>
+  private filled = 0
+
+  constructor (size: number, bits?: Uint8Array) {
+    this.size = size
+    this.bits = new Uint8Array(Math.ceil(size / 8))
+    if (bits !== undefined) {
+      for (let i = 0; i < size; i++) if (((bits[i >> 3] ?? 0) & (1 << (i & 7))) !== 0) this.add(i)
+    }
+  }
+
+  has (i: number): boolean {
+    return i >= 0 && i < this.size && ((this.bits[i >> 3] ?? 0) & (1 << (i & 7))) !== 0
+  }
+
+  add (i: number): void {
+    if (i < 0 || i >= this.size || this.has(i)) return
+    this.bits[i >> 3]! |= 1 << (i & 7)
+    this.filled++
+  }
+
+  get count (): number {
+    return this.filled
+  }
+
+  get complete (): boolean {
+    return this.filled === this.size
+  }
+
+  toBytes (): Uint8Array<ArrayBuffer> {
+    return this.bits.slice()
+  }
+}

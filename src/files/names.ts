@@ -1,0 +1,68 @@
+/**
+ * File names from the network are hostile until made safe: no directories, no control or escape
+ * sequences, no tricks with bidi overrides or reserved device names. A released file never
+ * overwrites anything: it gets the first free "name (n).ext".
+ */
+import { link, unlink } from 'node:fs/promises'
+import { extname, join } from 'node:path'
+
+/** Longest name written to disk, in UTF-8 bytes (most filesystems allow 255). */
+const MAX_NAME_BYTES = 200
+// ESC-introduced sequences (CSI, OSC, and two-byte escapes), then any remaining C0/C1 control
+const ESCAPES = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-_])?|\u009b[0-?]*[ -/]*[@-~]/g
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g
+/** bidi overrides and isolates, zero-width and BOM characters: they make a name read as something else */
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g
+/** characters Windows forbids, and both path separators */
+const FORBIDDEN = /[<>:"/\\|?*]/g
+const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i
+
+/** A name safe to create in a folder: a single path component, printable, not hidden, not reserved. */
+export function sanitizeFileName (name: string): string {
+  let safe = String(name).normalize('NFC')
+  // keep only the last path component, whichever separator the sender used
+  safe = safe.slice(Math.max(safe.lastIndexOf('/'), safe.lastIndexOf('\\')) + 1)
+  safe = safe.replace(ESCAPES, '').replace(CONTROLS, '').replace(INVISIBLE, '').replace(FORBIDDEN, '_')
+  // no leading dots (hidden files, "." and ".."), no trailing dots or spaces (Windows drops them)
+  safe = safe.replace(/^[.\s]+/, '').replace(/[.\s]+$/, '').trim()
+  if (RESERVED.test(safe)) safe = `_${safe}`
+  safe = truncateUtf8(safe, MAX_NAME_BYTES)
+  return safe === '' ? 'file' : safe
+}
+
+/** Cut a name to `max` UTF-8 bytes without splitting a character, keeping its extension. */
+function truncateUtf8 (name: string, max: number): string {
+  if (Buffer.byteLength(name) <= max) return name
+  const ext = extname(name).slice(0, 16)
+  let stem = name.slice(0, name.length - ext.length)
+  while (Buffer.byteLength(stem + ext) > max) stem = [...stem].slice(0, -1).join('')
+  return stem + ext
+}
+
+/** "name (n).ext" for n >= 1. */
+export function numberedName (name: string, n: number): string {
+  const ext = extname(name)
+  const stem = ext === '' || ext === name ? name : name.slice(0, -ext.length)
+  return `${stem} (${n})${ext === name ? '' : ext}`
+}
+
+/**
+ * Give the finished file at `from` its final name in `dir` without ever replacing an existing file:
+ * a hard link fails if the name is taken, so two releases racing for one name both survive.
+ * Returns the path it now has.
+ */
+export async function placeUnique (from: string, dir: string, name: string, attempts = 1000): Promise<string> {
+  const safe = sanitizeFileName(name)
+  for (let n = 0; n < attempts; n++) {
+    const candidate = join(dir, n === 0 ? safe : numberedName(safe, n))
+    try {
+      await link(from, candidate)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue
+      throw err
+    }
+    await unlink(from)
+    return candidate
+  }
+  throw new Error(`no free name for ${safe} in ${dir} after ${attempts} tries`)
+}

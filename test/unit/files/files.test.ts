@@ -1,0 +1,138 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ChunkSet, chunkMatches, chunkSizeFor, newFileKey, openChunk, sealChunk, sealedSpan, sha256 } from '../../../src/files/chunks.js'
+import { numberedName, placeUnique, sanitizeFileName } from '../../../src/files/names.js'
+import { parseScanCommand, scanFile } from '../../../src/files/scanner.js'
+import { checkManifest, decodeBody, encodeBody, MAX_FILE_CHUNKS } from '../../../src/net/codec.js'
+import type { FileManifest } from '../../../src/net/codec.js'
+
+describe('file names from the network', () => {
+  it.each([
+    ['report.pdf', 'report.pdf'],
+    ['../../etc/passwd', 'passwd'],
+    ['/etc/shadow', 'shadow'],
+    ['C:\\Users\\x\\evil.bat', 'evil.bat'],
+    ['..', 'file'],
+    ['.bashrc', 'bashrc'],
+    ['', 'file'],
+    ['\u001b[2J\u001b[31mred.txt', 'red.txt'],
+    ['\u001b]0;title\u0007x.txt', 'x.txt'],
+    ['a\u0000b\nc\td.txt', 'abcd.txt'],
+    ['invoice\u202Efdp.exe', 'invoicefdp.exe'],
+    ['con.txt', '_con.txt'],
+    ['what?<>|"*.txt', 'what______.txt'],
+    ['trailing. . ', 'trailing'],
+    ['Ünïcödé résumé.odt', 'Ünïcödé résumé.odt']
+  ])('%j becomes %j', (given, safe) => {
+    expect(sanitizeFileName(given)).toBe(safe)
+  })
+
+  it('cuts long names on a character boundary and keeps the extension', () => {
+    const safe = sanitizeFileName('é'.repeat(300) + '.pdf')
+    expect(Buffer.byteLength(safe)).toBeLessThanOrEqual(200)
+    expect(safe.endsWith('.pdf')).toBe(true)
+    expect(safe).not.toContain('\ufffd')
+  })
+
+  it('numbers copies before the extension', () => {
+    expect(numberedName('plan.pdf', 2)).toBe('plan (2).pdf')
+    expect(numberedName('README', 1)).toBe('README (1)')
+  })
+
+  describe('placeUnique', () => {
+    let dir = ''
+    afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
+
+    it('never replaces an existing file', async () => {
+      dir = await mkdtemp(join(tmpdir(), 'parley-names-'))
+      await writeFile(join(dir, 'a.txt'), 'original')
+      for (let i = 0; i < 3; i++) {
+        await writeFile(join(dir, '.tmp'), `copy ${i}`)
+        await placeUnique(join(dir, '.tmp'), dir, '../a.txt')
+      }
+      expect((await readdir(dir)).sort()).toEqual(['a (1).txt', 'a (2).txt', 'a (3).txt', 'a.txt'])
+    })
+  })
+})
+
+describe('chunks', () => {
+  it('grows the chunk size so the list fits a manifest', () => {
+    expect(chunkSizeFor(0)).toBe(1024 * 1024)
+    expect(chunkSizeFor(500e6)).toBe(1024 * 1024)
+    expect(Math.ceil(5e9 / chunkSizeFor(5e9))).toBeLessThanOrEqual(MAX_FILE_CHUNKS)
+  })
+
+  it('seals and opens a chunk; another index, key or byte fails', () => {
+    const key = newFileKey()
+    const plain = Buffer.from('some file bytes')
+    const sealed = sealChunk(key, 3, plain)
+    expect(openChunk(key, 3, sealed).equals(plain)).toBe(true)
+    expect(() => openChunk(key, 4, sealed)).toThrow(/does not decrypt/)
+    expect(() => openChunk(newFileKey(), 3, sealed)).toThrow(/does not decrypt/)
+    const bad = Buffer.from(sealed)
+    bad[0]! ^= 1
+    expect(() => openChunk(key, 3, bad)).toThrow(/does not decrypt/)
+  })
+
+  it('matches chunks by hash and length', () => {
+    const key = newFileKey()
+    const sealed = sealChunk(key, 0, Buffer.alloc(100, 1))
+    const m = manifest({ size: 100, chunks: [new Uint8Array(sha256(sealed))] })
+    expect(chunkMatches(m, 0, sealed)).toBe(true)
+    expect(chunkMatches(m, 0, sealed.subarray(1))).toBe(false)
+    expect(chunkMatches(m, 1, sealed)).toBe(false)
+    expect(sealedSpan({ size: 100, chunkSize: 65536 }, 0)).toEqual({ offset: 0, length: 116 })
+  })
+
+  it('keeps a chunk set as a bitmap', () => {
+    const set = new ChunkSet(10)
+    for (const i of [0, 3, 9, 9, 12, -1]) set.add(i)
+    expect(set.count).toBe(3)
+    const copy = new ChunkSet(10, set.toBytes())
+    expect([...Array(10).keys()].filter(i => copy.has(i))).toEqual([0, 3, 9])
+    expect(copy.complete).toBe(false)
+  })
+})
+
+describe('manifests', () => {
+  it('travel in a body and are checked on the way in and out', () => {
+    const m = manifest({ size: 3 * 65536, chunkSize: 65536, chunks: [1, 2, 3].map(i => new Uint8Array(32).fill(i)) })
+    const body = decodeBody(encodeBody({ text: 'caption', authorName: 'ann', file: m }))
+    expect(body.file?.chunks).toHaveLength(3)
+    expect(() => { checkManifest({ ...m, chunks: m.chunks.slice(1) }) }).toThrow(/chunk count/)
+    expect(() => { checkManifest({ ...m, key: new Uint8Array(5) }) }).toThrow(/key/)
+    expect(() => { checkManifest({ ...m, chunkSize: 10 }) }).toThrow(/chunk size/)
+    expect(() => { checkManifest({ ...m, size: -1 }) }).toThrow(/size/)
+  })
+})
+
+describe('the scan hook', () => {
+  it('splits the command, with quotes and the {} placeholder', () => {
+    expect(parseScanCommand('clamscan --no-summary -d "/var/lib/my db" {}')).toEqual(['clamscan', '--no-summary', '-d', '/var/lib/my db', '{}'])
+    expect(() => parseScanCommand('  ')).toThrow(/empty/)
+  })
+
+  it('reads exit 0 as clean, 1 as infected and anything else as no verdict', async () => {
+    expect(await scanFile(['sh', '-c', 'exit 0', 'x'], '/nonexistent')).toEqual({ infected: false })
+    expect(await scanFile(['sh', '-c', 'echo "$1: Eicar-Test-Signature FOUND"; exit 1', 'x', '{}'], '/tmp/f')).toEqual({ infected: true, reason: 'Eicar-Test-Signature' })
+    await expect(scanFile(['sh', '-c', 'echo broken >&2; exit 2', 'x'], '/tmp/f')).rejects.toThrow(/^sh failed \(exit 2\): broken$/)
+    await expect(scanFile(['/no/such/scanner'], '/tmp/f')).rejects.toThrow(/could not be run \(ENOENT\)/)
+    await expect(scanFile(['/no/such/scanner'], '/tmp/f')).rejects.toMatchObject({ name: 'ScanFailedError' })
+  })
+})
+
+function manifest (over: Partial<FileManifest>): FileManifest {
+  return {
+    id: new Uint8Array(16),
+    name: 'f.bin',
+    size: 0,
+    type: 'application/octet-stream',
+    chunkSize: 65536,
+    key: new Uint8Array(32),
+    chunks: [new Uint8Array(32)],
+    sha256: new Uint8Array(32),
+    ...over
+  }
+}

@@ -2,6 +2,10 @@
  * The terminal UI: the only module that imports blessed. It turns keys and node events into actions,
  * runs commands against the backend, and draws the views.
  */
+import { homedir } from 'node:os'
+import { basename, resolve } from 'node:path'
+import { formatBytes } from '../files/file-service.js'
+import type { FileProgress, FileView } from '../events.js'
 import blessed from 'blessed'
 import { HELP, parseCommand, parseSetup, resolveMember } from './commands.js'
 import { completeNick, currentConversation, initialState, reduce } from './state.js'
@@ -105,6 +109,19 @@ export async function runChat (backend: ChatBackend): Promise<void> {
       case 'node:warning':
         dispatch({ type: 'notice', text: (e.data as { message: string }).message })
         break
+      case 'file:progress':
+        dispatch({ type: 'file-progress', p: e.data as FileProgress })
+        break
+      case 'file:complete':
+        dispatch({ type: 'file-done', id: (e.data as FileView).id })
+        break
+      case 'file:failed':
+      case 'file:quarantined': {
+        const f = e.data as FileView & { message?: string }
+        dispatch({ type: 'file-done', id: f.id })
+        dispatch({ type: 'system', text: e.event === 'file:quarantined' ? `${f.name} was quarantined: the virus scanner found ${f.reason ?? 'something'}` : `${f.name}: ${f.message ?? 'failed'}`, level: 'error' })
+        break
+      }
       case 'join:waiting':
         dispatch({ type: 'system', text: 'waiting for an admin of the organisation to be reachable on the LAN…' })
         break
@@ -197,6 +214,33 @@ export async function runChat (backend: ChatBackend): Promise<void> {
         const id = member(cmd.member)
         await backend.call('admin.remove', { peer: id })
         dispatch({ type: 'system', text: `${cmd.member} was removed from the organisation and every team; keys rotated, connections refused` })
+        return
+      }
+      case 'file-send': {
+        if (team === undefined) throw new Error('no conversation to share the file in')
+        const path = resolve(cmd.path.replace(/^~(?=$|\/)/, homedir()))
+        dispatch({ type: 'notice', text: `sealing ${basename(path)}…` })
+        const f = await backend.call<FileView>('file.send', { team, path, caption: cmd.caption })
+        dispatch({ type: 'notice', text: `shared ${f.name} (${formatBytes(f.size)})` })
+        return
+      }
+      case 'file-get': {
+        dispatch({ type: 'notice', text: `fetching ${cmd.id}…` })
+        try {
+          const got = await backend.call<{ file: FileView, path: string }>('file.get', { id: cmd.id })
+          dispatch({ type: 'system', text: `saved ${got.file.name} to ${got.path}` })
+        } finally {
+          dispatch({ type: 'file-done', id: cmd.id })
+        }
+        return
+      }
+      case 'files': {
+        const files = await backend.call<FileView[]>('file.list', team === undefined ? {} : { team })
+        dispatch({ type: 'system', text: files.length === 0 ? 'no files shared here yet' : `${files.length} file(s), newest first:` })
+        for (const f of files.slice(0, 20)) {
+          const state = f.state === 'partial' ? `${Math.floor(100 * f.held / Math.max(1, f.size))}%` : f.state
+          dispatch({ type: 'system', text: `  ${f.id.slice(0, 8)}  ${f.name} (${formatBytes(f.size)}) from ${f.authorName || f.author.slice(-8)} · ${state}` })
+        }
         return
       }
       case 'unavailable':

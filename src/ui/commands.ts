@@ -19,6 +19,9 @@ export type Command =
   | { kind: 'remove', member: string }
   | { kind: 'admin-add', member: string }
   | { kind: 'sync' }
+  | { kind: 'file-send', path: string, caption: string }
+  | { kind: 'file-get', id: string }
+  | { kind: 'files' }
   | { kind: 'quit' }
   | { kind: 'unavailable', what: string }
   | { kind: 'error', message: string }
@@ -34,6 +37,8 @@ export const HELP = [
   '/msg NAME [text]      a direct message, readable only by the two of you',
   '/search [-h] WORDS    search your teams (-h: only this conversation); every word must appear',
   '/members              who is in this team, and who is online',
+  '/file PATH [caption]  share a file in this conversation ("quotes" for a path with spaces)',
+  '/get ID               save a shared file to your download folder (/files lists them)',
   '/sync                 what this node holds and fetches',
   '/help  /quit',
   'Admins: /invite [TEAM...] · /team create TEAM [NAME...] · /team add TEAM NAME... · /team remove TEAM NAME · /admin add NAME · /remove NAME (offboard)'
@@ -92,9 +97,16 @@ export function parseCommand (line: string): Command {
         return { kind: 'msg', who: who!.trim(), text: text.join(':').trim() }
       }
       return { kind: 'msg', who: args[0], text: rest.slice(args[0].length).trim() }
-    case 'file':
+    case 'file': {
+      // a path with spaces goes in quotes: /file "/home/ann/Q3 report.pdf" the numbers
+      const quoted = /^"([^"]+)"\s*(.*)$/.exec(rest)
+      if (quoted !== null) return { kind: 'file-send', path: quoted[1]!, caption: quoted[2]! }
+      return args[0] === undefined ? { kind: 'error', message: 'usage: /file PATH [caption]' } : { kind: 'file-send', path: args[0], caption: rest.slice(args[0].length).trim() }
+    }
     case 'get':
-      return { kind: 'unavailable', what: 'file sharing' }
+      return args[0] === undefined || !/^[0-9a-f]{4,32}$/i.test(args[0]) ? { kind: 'error', message: 'usage: /get ID (the id shown with the file, or by /files)' } : { kind: 'file-get', id: args[0].toLowerCase() }
+    case 'files':
+      return { kind: 'files' }
     case 'search':
     case 's':
       // "/search -h words" searches only the conversation you are in

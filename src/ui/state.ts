@@ -2,7 +2,7 @@
  * The state of the terminal UI and the one function that changes it. Pure: no I/O, no terminal,
  * so every behaviour is unit-tested without a screen.
  */
-import type { MessageView, PresenceView } from '../events.js'
+import type { MessageView, PresenceView, FileProgress } from '../events.js'
 import type { HistoryResult, MemberView, NodeInfo, TeamView } from '../node.js'
 
 export type PresenceStatus = PresenceView['status']
@@ -53,6 +53,8 @@ export interface UiState {
   scroll: number
   input: { text: string, history: string[], historyIndex: number | null }
   status: { peers: number, error?: string, notice?: string, synced?: number }
+  /** file transfers under way, by file id */
+  transfers: Record<string, FileProgress>
   /** incremented whenever the UI should ring the terminal bell */
   bell: number
   /** setup lines shown before there is an organisation */
@@ -78,6 +80,8 @@ export type Action =
   | { type: 'members', members: MemberView[] }
   | { type: 'presence', p: PresenceView }
   | { type: 'peers', count: number }
+  | { type: 'file-progress', p: FileProgress }
+  | { type: 'file-done', id: string }
   | { type: 'synced', at: number }
   | { type: 'error', text: string }
   | { type: 'notice', text: string }
@@ -100,6 +104,7 @@ export function initialState (): UiState {
     scroll: 0,
     input: { text: '', history: [], historyIndex: null },
     status: { peers: 0 },
+    transfers: {},
     bell: 0,
     setupLines: []
   }
@@ -287,6 +292,12 @@ export function reduce (s: UiState, a: Action): UiState {
     }
     case 'peers':
       return { ...s, status: { ...s.status, peers: a.count } }
+    case 'file-progress':
+      return { ...s, transfers: { ...s.transfers, [a.p.id]: a.p } }
+    case 'file-done': {
+      const { [a.id]: _done, ...rest } = s.transfers
+      return { ...s, transfers: rest }
+    }
     case 'synced':
       return { ...s, status: { ...s.status, synced: a.at } }
     case 'error': {

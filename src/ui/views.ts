@@ -2,6 +2,7 @@
  * What each pane shows, as text with blessed colour tags. Pure functions of the state: no I/O,
  * no terminal, so they are tested as strings.
  */
+import { formatBytes } from '../files/file-service.js'
 import { printable } from '../ids.js'
 import { currentConversation } from './state.js'
 import type { ChatMessage, Line, UiState } from './state.js'
@@ -59,7 +60,9 @@ function messageLines (l: Line, me: string, width: number): string[] {
   const m = l.m
   const name = m.authorName !== '' ? m.authorName : m.author.slice(-8)
   const head = `${clock(m.time)} ${name}: `
-  const body = m.readable ? m.text : `[cannot decrypt: no key for epoch ${m.epoch} on this node]`
+  let body = m.readable ? m.text : `[cannot decrypt: no key for epoch ${m.epoch} on this node]`
+  if (m.file !== undefined) body = `[file] ${m.file.name} (${formatBytes(m.file.size)}) · /get ${m.file.id.slice(0, 8)}${m.text !== '' ? ` · ${m.text}` : ''}`
+  if (m.flag !== undefined) body = `[quarantined] file ${m.flag.file.slice(0, 8)}: ${m.flag.reason}`
   const lines = wrap(head + body, width)
   const mentioned = me !== '' && new RegExp(`@${me.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w])`, 'i').test(m.text)
   return lines.map((t, i) => {
@@ -67,6 +70,7 @@ function messageLines (l: Line, me: string, width: number): string[] {
     if (i === 0) shown = `{gray-fg}${clock(m.time)}{/gray-fg} {bold}${safe(name)}{/bold}: ${safe(t.slice(head.length))}`
     if (mentioned) shown = `{yellow-fg}${shown}{/yellow-fg}`
     if (m.urgent && i === 0) shown = `{red-fg}!{/red-fg} ${shown}`
+    if (m.flag !== undefined) shown = `{red-fg}${shown}{/red-fg}`
     if (i === lines.length - 1 && m.local) shown += ` ${STATE_MARK[m.state]}`
     return shown
   })
@@ -126,10 +130,18 @@ export function statusLine (s: UiState): string {
     c !== undefined ? safe(c.label) : '',
     `you: ${s.myStatus.status}${s.myStatus.text !== '' ? ` (${safe(s.myStatus.text)})` : ''}`,
     s.scroll > 0 ? `scrolled up ${s.scroll}` : '',
-    s.held.length > 0 ? `${s.held.length} held` : ''
+    s.held.length > 0 ? `${s.held.length} held` : '',
+    ...Object.values(s.transfers).map(p => `${safe(p.name).slice(0, 24)} ${progressBar(p.bytes / Math.max(1, p.size))} ${formatBytes(p.rate)}/s`)
   ].filter(p => p !== '')
   const tail = s.status.error !== undefined ? ` {red-fg}${safe(s.status.error)}{/red-fg}` : s.status.notice !== undefined ? ` {cyan-fg}${safe(s.status.notice)}{/cyan-fg}` : ''
   return parts.join(' · ') + tail
+}
+
+/** [#####.....] 50% */
+export function progressBar (fraction: number, width = 10): string {
+  const f = Math.max(0, Math.min(1, fraction))
+  const full = Math.round(f * width)
+  return `[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${Math.floor(f * 100)}%`
 }
 
 /** The first-run screen. */

@@ -10,8 +10,8 @@ import type { ChildProcess } from 'node:child_process'
 
 const exec = promisify(execFile)
 
-/** The repository root, found from this file. */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+/** The repository root, found from this file (run from test/helpers, or compiled into build/test/helpers by the bench). */
+export const REPO_ROOT = fileURLToPath(new URL(import.meta.url.includes('/build/test/') ? '../../../' : '../../', import.meta.url))
 export const PARLEY_BIN = `${REPO_ROOT}bin/parley`
 
 async function ip (...args: string[]): Promise<void> {

@@ -2,7 +2,7 @@
  * The terminal UI as people use it: two daemons on network-namespace hosts, and a `parley chat` for
  * each, driven in tmux (send-keys, capture-pane) and attached to its daemon.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -27,8 +27,9 @@ describe.skipIf(!netns)('the terminal UI', () => {
   beforeAll(async () => {
     lab = await NetnsLab.create(2)
     root = await mkdtemp(join(tmpdir(), 'parley-tui-'))
-    ann = await Daemon.start(join(root, 'ann'), ['--name', 'Ann'], { lab, host: 1 })
-    bob = await Daemon.start(join(root, 'bob'), ['--name', 'Bob'], { lab, host: 2 })
+    for (const name of ['ann', 'bob']) await writeFile(join(root, `${name}.conf`), `download-dir = ${join(root, `${name}-downloads`)}\n`)
+    ann = await Daemon.start(join(root, 'ann'), ['--name', 'Ann', '--config', join(root, 'ann.conf')], { lab, host: 1 })
+    bob = await Daemon.start(join(root, 'bob'), ['--name', 'Bob', '--config', join(root, 'bob.conf')], { lab, host: 2 })
     await call(ann, 'org.create', { name: 'Acme' })
     const { token } = await call<{ token: string }>(ann, 'invite', {})
     await call(bob, 'join', { token, name: 'Bob' })
@@ -145,5 +146,18 @@ describe.skipIf(!netns)('the terminal UI', () => {
     await bobUi.line('still alive')
     await annUi.press('M-1')
     await annUi.waitFor(/Bob: still alive/)
+  })
+
+  it('shares a file with /file and saves it with /get', async () => {
+    const path = join(root, 'agenda v2.txt')
+    await writeFile(path, 'item 1\nitem 2\n')
+    await annUi.line(`/file "${path}"`)
+    const screen = await bobUi.waitFor(/\[file\] agenda v2\.txt \(14 B\) · \/get [0-9a-f]{8}/)
+    const id = /\/get ([0-9a-f]{8})/.exec(screen)![1]!
+    await bobUi.line(`/get ${id}`)
+    await bobUi.waitFor(/saved agenda v2\.txt to/)
+    expect(await readFile(join(root, 'bob-downloads', 'agenda v2.txt'), 'utf8')).toBe('item 1\nitem 2\n')
+    await bobUi.line('/files')
+    await bobUi.waitFor(new RegExp(`${id} {2}agenda v2\\.txt \\(14 B\\) from Ann · complete`))
   })
 })

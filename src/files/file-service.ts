@@ -27,8 +27,11 @@ import type { Org } from '../teams/org.js'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { FileHandle } from 'node:fs/promises'
 
-/** Chunks asked of one peer before the first arrives: enough to keep a fast link busy. */
-const WINDOW = 8
+/** Chunks asked of one peer ahead: enough to keep a fast link busy, within yamux's 16 MiB stream window. */
+const MAX_WINDOW = 8
+const WINDOW_BYTES = 12 * 1024 * 1024
+/** What a file stream may buffer unread: a whole window and then some (the default is 4 MiB). */
+const READ_BUFFER_BYTES = 48 * 1024 * 1024
 const OPEN_TIMEOUT_MS = 10_000
 /** A peer that sends nothing for this long is dropped from a transfer. */
 const IDLE_TIMEOUT_MS = 30_000
@@ -423,7 +426,7 @@ export class FileService {
 
   private async serve (stream: Stream, connection: Connection): Promise<void> {
     const remote = connection.remotePeer.toString()
-    const pb = pbStream(stream, { maxDataLength: MAX_CHUNK_SIZE + 1024 })
+    const pb = pbStream(stream, { maxDataLength: MAX_CHUNK_SIZE + 1024, maxBufferSize: READ_BUFFER_BYTES })
     let handle: FileHandle | undefined
     try {
       const req = await pb.read(FileOpen, { signal: AbortSignal.timeout(OPEN_TIMEOUT_MS) })
@@ -446,6 +449,7 @@ export class FileService {
         try {
           want = await pb.read(FileWant, { signal: AbortSignal.timeout(IDLE_TIMEOUT_MS) })
         } catch {
+          // the requester is done (closed its side) or went quiet
           break
         }
         for (const index of want.chunks) {
@@ -654,7 +658,7 @@ class Transfer {
     const from = peer.toString()
     const m = this.k.manifest
     const stream = await c.libp2p.dialProtocol(peer, FILE_PROTOCOL, { signal: AbortSignal.any([AbortSignal.timeout(OPEN_TIMEOUT_MS), this.controller.signal]) })
-    const pb = pbStream(stream, { maxDataLength: m.chunkSize + 1024 })
+    const pb = pbStream(stream, { maxDataLength: m.chunkSize + 1024, maxBufferSize: READ_BUFFER_BYTES })
     const pending: number[] = []
     let bad = 0
     try {
@@ -662,9 +666,10 @@ class Transfer {
       const reply = await pb.read(FileHave, { signal: AbortSignal.any([AbortSignal.timeout(OPEN_TIMEOUT_MS), this.controller.signal]) })
       if (reply.error !== '') return
       const theirs = new ChunkSet(m.chunks.length, reply.chunks)
+      const window = Math.max(1, Math.min(MAX_WINDOW, Math.floor(WINDOW_BYTES / m.chunkSize)))
       const refill = async (): Promise<void> => {
         const batch: number[] = []
-        while (pending.length < WINDOW) {
+        while (pending.length < window) {
           const i = this.next(theirs, from)
           if (i === undefined) break
           this.inFlight.add(i)

@@ -37,6 +37,9 @@ export function isReachableFromLan (ma: Multiaddr): boolean {
   return !isLoopback(ma) && !isLinkLocal(ma)
 }
 
+/** Largest backlog of unread bytes one stream may hold: above yamux's largest window (16 MiB). */
+const STREAM_READ_BUFFER_BYTES = 48 * 1024 * 1024
+
 /** Build (but do not start) the libp2p node. */
 export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> {
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = [] // eslint-disable-line @typescript-eslint/no-explicit-any -- libp2p's Components type is internal
@@ -61,7 +64,9 @@ export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> 
     },
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // a stream's read buffer must hold what its flow-control window lets a peer send before we read
+    // (file chunks are up to 16 MiB, several in flight): with yamux's default 4 MiB the stream is aborted
+    streamMuxers: [yamux({ streamOptions: { maxReadBufferLength: STREAM_READ_BUFFER_BYTES } })],
     peerDiscovery,
     connectionManager: {
       dialTimeout: 10_000

@@ -4,6 +4,7 @@
  */
 import { userInfo } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
@@ -39,6 +40,8 @@ export const LOG_DIR = 'log'
 const MAX_STREAM_MESSAGE = 4 * 1024 * 1024
 const STREAM_TIMEOUT_MS = 10_000
 const ORG_RESYNC_MS = 30_000
+/** The least time between two catch-up org syncs with one peer, asked for because this node is behind. */
+const ORG_CATCH_UP_INTERVAL_MS = 1_000
 /** How long a removed member's open connections stay up so the removal record reaches them. */
 const REMOVAL_GRACE_MS = 1_000
 /** How long an entry from a peer waits for the first org sync with that peer. */
@@ -174,6 +177,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private readonly orgSynced = new Set<string>()
   /** org syncs under way, by peer */
   private readonly orgSyncing = new Map<string, Promise<void>>()
+  /** catch-up org syncs waiting for their turn, by peer, and when each peer's last one started */
+  private readonly catchUps = new Map<string, Promise<void>>()
+  private readonly catchUpAt = new Map<string, number>()
+  /** aborted by stop(): ends the waits of catch-up syncs */
+  private readonly stopping = new AbortController()
   private state: 'new' | 'started' | 'stopped' = 'new'
   /** last announcement heard from each member, and when */
   private readonly presences = new Map<string, PresenceView & { time: number, heardAt: number }>()
@@ -283,6 +291,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     if (this.state === 'stopped') return
     const wasStarted = this.state === 'started'
     this.state = 'stopped'
+    this.stopping.abort()
     clearInterval(this.resync)
     clearInterval(this.presenceTimer)
     clearTimeout(this.announceSoon)
@@ -851,6 +860,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       this.safeDispatch('entry:rejected', { from: from.toString(), team: '', reason: e.name, message: e.message })
     }
     this.afterOrgChange(change, [])
+    // a record after one this node missed (or by an admin added by one it missed) waits for that
+    // one: fetch it from the peer that relayed this, now rather than at the next periodic resync
+    if (change.refused.some(r => r.gap === true) || change.unknownSigners > 0) void this.catchUpOrg(from)
     if (change.errors.length > 0) return TopicValidatorResult.Reject
     // a signer unknown here may be an admin added by a record we have not seen yet: drop, do not punish
     return change.unknownSigners > 0 ? TopicValidatorResult.Ignore : TopicValidatorResult.Accept
@@ -1067,6 +1079,31 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     if (running !== undefined) return running
     const run = this.syncOrgOnce(peer).finally(() => { this.orgSyncing.delete(key) })
     this.orgSyncing.set(key, run)
+    return run
+  }
+
+  /**
+   * Sync the org with `peer` because something showed this node is behind: a record after one it
+   * missed, or a peer it does not know asking for history. The exchange starts after the call (an
+   * exchange already under way may have been asked before the peer held what we lack); at most one
+   * per peer per ORG_CATCH_UP_INTERVAL_MS, and callers who ask while one waits share it.
+   */
+  private async catchUpOrg (peer: PeerId): Promise<void> {
+    const key = peer.toString()
+    const queued = this.catchUps.get(key)
+    if (queued !== undefined) return queued
+    const run = (async () => {
+      const wait = (this.catchUpAt.get(key) ?? 0) + ORG_CATCH_UP_INTERVAL_MS - Date.now()
+      await sleep(Math.max(0, wait), undefined, { signal: this.stopping.signal, ref: false })
+      this.catchUps.delete(key)
+      this.catchUpAt.set(key, Date.now())
+      await this.orgSyncing.get(key)
+      await this.syncOrg(peer)
+    })().catch(() => {
+      // stopped while waiting: nothing to catch up on any more
+      this.catchUps.delete(key)
+    })
+    this.catchUps.set(key, run)
     return run
   }
 

@@ -1,0 +1,60 @@
+/**
+ * Nodes whose view of the org is behind (a record lost on gossip, a restart, a member they have not
+ * heard of) catch up from the peer at hand at once, instead of refusing it or waiting for the
+ * periodic resync. Real nodes in one process (loopback, static peers, no mDNS).
+ */
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { afterEach, describe, expect, it } from 'vitest'
+import { decodeRecord } from '../../src/net/codec.js'
+import { orgTopic } from '../../src/net/topics.js'
+import { Fixture, waitFor } from '../helpers/nodes.js'
+import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
+import type { ParleyNode } from '../../src/node.js'
+import type { Org } from '../../src/teams/org.js'
+
+interface Internals {
+  org: Org
+  libp2p: ParleyLibp2p
+  resync?: NodeJS.Timeout
+}
+/** White-box access, to stage what the network does at scale: lost gossip, slow peers. */
+const internals = (n: ParleyNode): Internals => n as unknown as Internals
+
+/** Switch off the periodic org resync, so only the catch-up under test can bring what is missing. */
+function noPeriodicResync (n: ParleyNode): void {
+  clearInterval(internals(n).resync)
+}
+
+/** Lose, on the way to `n`, the org records on gossip that `lose` picks (as a busy network would). */
+function loseOrgRecords (n: ParleyNode, lose: (signer: string, seq: number) => boolean): { lost: number } {
+  const pubsub = internals(n).libp2p.services.pubsub
+  const topic = orgTopic(n.info().org!.id)
+  const validate = pubsub.topicValidators.get(topic)!
+  const counter = { lost: 0 }
+  pubsub.topicValidators.set(topic, async (from, msg) => {
+    const r = await decodeRecord(msg.data)
+    if (!lose(r.signer, r.record.seq)) return validate(from, msg)
+    counter.lost++
+    return TopicValidatorResult.Ignore
+  })
+  return counter
+}
+
+describe('catching up on the org', () => {
+  const fx = new Fixture()
+  afterEach(async () => { await fx.cleanup() })
+
+  it('a node that missed an admin record on gossip fetches it from the relaying peer at once', async () => {
+    const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
+    noPeriodicResync(user)
+    const missed = internals(admin).org.state.heads.get(admin.peerId)!.seq + 1
+    const lost = loseOrgRecords(user, (signer, seq) => signer === admin.peerId && seq === missed)
+    await admin.createTeam('first', [user.peerId])
+    await waitFor(() => lost.lost === 1, 10_000, 'the record creating #first lost on the way')
+    expect(user.joinedTeams()).not.toContain('first')
+    // the next record cannot apply before the lost one: the node asks the admin for what it lacks
+    await admin.createTeam('second', [user.peerId])
+    await waitFor(() => user.joinedTeams().includes('first') && user.joinedTeams().includes('second'), 10_000, 'both teams reach the user')
+    expect(internals(user).org.state.heads.get(admin.peerId)?.seq).toBe(missed + 1)
+  })
+})

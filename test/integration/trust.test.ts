@@ -2,12 +2,14 @@
  * The trust model with real nodes in one process (loopback, static peers, no mDNS):
  * membership, encryption, offboarding, and every kind of forgery the org rules refuse.
  */
+import { pbStream } from '@libp2p/utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../src/crypto/keys.js'
 import { InviteError, NotAdminError, NotMemberError } from '../../src/errors.js'
-import { createEntry, createRecord, decodeEntry, InviteToken } from '../../src/net/codec.js'
+import { createEntry, createRecord, decodeEntry, InviteToken, JoinRequest } from '../../src/net/codec.js'
 import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
-import { orgTopic, topicOfTeam } from '../../src/net/topics.js'
+import { JOIN_PROTOCOL, orgTopic, topicOfTeam } from '../../src/net/topics.js'
+import { decodeInviteToken } from '../../src/teams/org.js'
 import { loadOrCreateIdentity } from '../../src/store/identity-file.js'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
 import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
@@ -17,8 +19,8 @@ import type { Org } from '../../src/teams/org.js'
 import type { Message } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 
-/** White-box access for assertions only: the node's org and log. */
-const internals = (n: ParleyNode): { org: Org, log: EntryLog } => n as unknown as { org: Org, log: EntryLog }
+/** White-box access for assertions only: the node's org, log and libp2p. */
+const internals = (n: ParleyNode): { org: Org, log: EntryLog, libp2p: ParleyLibp2p } => n as unknown as { org: Org, log: EntryLog, libp2p: ParleyLibp2p }
 
 /** A raw gossipsub peer that is no member of anything: an outsider on the LAN. */
 async function outsider (target: ParleyNode, topics: string[]): Promise<{ libp2p: ParleyLibp2p, received: Message[] }> {
@@ -158,6 +160,30 @@ describe('trust: org, team keys, offboarding', () => {
     await tap.libp2p.services.pubsub.publish(topicOfTeam(orgId, 'general'), forged)
     await bad
     expect((await again.history('general')).messages.map(m => m.text)).toEqual(['original'])
+  })
+
+  it('a joiner whose first answer was lost joins on retry with the same invite; nobody else can use it', async () => {
+    const [admin] = await fx.office(1) as [ParleyNode]
+    const addr = admin.info().addresses[0]!
+    const { token } = await admin.invite({ expires: '1h' })
+    const joiner = await fx.node({ peers: [addr] })
+    // the first attempt reaches the admin, who admits the joiner; the joiner gives up before the answer
+    const invite = decodeInviteToken(token)
+    const { box } = await loadOrCreateIdentity(joiner.dataDir, 'x')
+    const stream = await internals(joiner).libp2p.dialProtocol(multiaddr(addr), JOIN_PROTOCOL)
+    await pbStream(stream).write({ org: invite.org, secret: invite.secret, name: 'joiner', boxKey: new Uint8Array(box.publicKey) }, JoinRequest)
+    await waitFor(() => admin.members().some(m => m.peerId === joiner.peerId), 10_000, 'the admin admits the joiner')
+    stream.abort(new Error('gave up waiting'))
+    const info = await joiner.join(token, 'joiner')
+    expect(info.org?.id).toBe(admin.info().org!.id)
+    expect(joiner.joinedTeams()).toEqual(['general'])
+    // the same admission: nothing was written for the retry
+    const state = internals(admin).org.state
+    expect(state.applied.filter(r => r.op === 'addMember').length).toBe(1)
+    expect(state.refused).toEqual([])
+    const other = await fx.node({ peers: [addr] })
+    await expect(other.join(token, 'other')).rejects.toThrow(/already used/)
+    expect(admin.members().map(m => m.peerId)).not.toContain(other.peerId)
   })
 
   it('invites work once, expire, and forged ones are refused', async () => {

@@ -10,7 +10,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
-import { DataDirLockedError, DiskFullError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, NotSyncedError, ReplayedEntryError } from './errors.js'
+import { DataDirLockedError, DiskFullError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, NotSyncedError } from './errors.js'
 import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from './ids.js'
 import { createEntry, createPresence, decodeBody, decodeEntry, decodePresence, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords, PRESENCE_STATUSES } from './net/codec.js'
 import { createParleyLibp2p } from './net/libp2p-node.js'
@@ -603,9 +603,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     try {
       const p = await decodePresence(msg.data)
       const org = this.requireOrg()
-      if (Buffer.from(p.org).toString('hex') !== org.orgId || !org.state.members.has(p.peerId)) {
-        throw new NotMemberError(`presence of ${p.peerId}, who is not a member`)
-      }
+      if (Buffer.from(p.org).toString('hex') !== org.orgId) throw new NotMemberError(`presence of ${p.peerId} for another org`)
+      if (org.state.removed.has(p.peerId)) throw new NotMemberError(`presence of ${p.peerId}, who was removed from the org`)
+      // someone joining now: the records admitting them may not have reached this node yet, so their
+      // presence is dropped, not held against the peer that relayed it
+      if (!org.state.members.has(p.peerId)) return TopicValidatorResult.Ignore
       const known = this.presences.get(p.peerId)
       if (known !== undefined && known.time > p.time) return TopicValidatorResult.Ignore
       const now = Date.now()
@@ -831,6 +833,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       if (v.entry.team !== team) {
         throw new InvalidArgumentError(`entry for ${v.entry.team} sent on the topic of ${team}`)
       }
+      // the very bytes of an entry held here (history sync brought it first, or a peer relays it
+      // late) are no fault of the relaying peer: drop the copy without lowering that peer's score.
+      // The id is the hash of the signed bytes, so this is never a forgery or a fork.
+      if (await this.log.has(v.idHex)) return TopicValidatorResult.Ignore
       // a node that was away learns of removals from this peer's org view before accepting its traffic
       if (!this.orgSynced.has(from.toString())) {
         await Promise.race([this.syncOrg(from), new Promise(resolve => setTimeout(resolve, ORG_SYNC_WAIT_MS))])
@@ -842,7 +848,6 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         return TopicValidatorResult.Ignore
       }
       if (verdict !== 'ok') throw new NotMemberError(verdict)
-      if (await this.log.has(v.idHex)) throw new ReplayedEntryError(`entry ${v.idHex.slice(0, 12)} was already received`)
       this.validated.set(msg, { v, from })
       return TopicValidatorResult.Accept
     } catch (err) {

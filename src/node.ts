@@ -233,7 +233,12 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     libp2p.services.pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     await libp2p.handle(ORG_SYNC_PROTOCOL, (stream, connection) => { void this.serveOrgSync(stream, connection) })
     await libp2p.handle(JOIN_PROTOCOL, (stream, connection) => { void this.serveJoin(stream, connection) })
-    this.historySync = new HistorySync({ libp2p, log: this.log, org: () => this.org }, {
+    this.historySync = new HistorySync({
+      libp2p,
+      log: this.log,
+      org: () => this.org,
+      catchUpOrg: async (peer) => this.catchUpOrg(peer)
+    }, {
       onStored: (entries) => {
         this.indexLater(entries)
         // building views decrypts; skip it when nobody listens (a large catch-up)

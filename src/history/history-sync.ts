@@ -32,6 +32,11 @@ export interface HistorySyncComponents {
   libp2p: ParleyLibp2p
   log: EntryLog
   org: () => Org | undefined
+  /**
+   * Sync the org with `peer` because it asked for a team this node does not know it is in: this node
+   * may be behind (restarted, or missed a record), and the peer holds the records that admit it
+   */
+  catchUpOrg?: (peer: PeerId) => Promise<void>
 }
 
 export interface HistorySyncEvents {
@@ -193,7 +198,12 @@ export class HistorySync {
     const pb = pbStream(stream, { maxDataLength: MAX_MESSAGE })
     try {
       const request = await pb.read(HistoryRequest, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
-      const org = this.c.org()
+      let org = this.c.org()
+      if (org !== undefined && Buffer.from(request.org).toString('hex') === org.orgId && !org.mayRead(request.team, remote)) {
+        // perhaps a member this node has not heard of yet: learn from them before deciding
+        await this.c.catchUpOrg?.(connection.remotePeer)
+        org = this.c.org()
+      }
       // never serve a team to anyone who is not in it now (or a direct conversation to a third person)
       if (org === undefined || Buffer.from(request.org).toString('hex') !== org.orgId || !org.mayRead(request.team, remote)) {
         await pb.write({ entries: [], done: true, error: 'NotMemberError' }, HistoryBatch)

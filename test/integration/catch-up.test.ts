@@ -4,10 +4,12 @@
  * periodic resync. Real nodes in one process (loopback, static peers, no mDNS).
  */
 import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeRecord } from '../../src/net/codec.js'
 import { orgTopic } from '../../src/net/topics.js'
 import { Fixture, waitFor } from '../helpers/nodes.js'
+import type { HistorySync } from '../../src/history/history-sync.js'
 import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
 import type { ParleyNode } from '../../src/node.js'
 import type { Org } from '../../src/teams/org.js'
@@ -15,6 +17,7 @@ import type { Org } from '../../src/teams/org.js'
 interface Internals {
   org: Org
   libp2p: ParleyLibp2p
+  historySync: HistorySync
   resync?: NodeJS.Timeout
 }
 /** White-box access, to stage what the network does at scale: lost gossip, slow peers. */
@@ -56,5 +59,25 @@ describe('catching up on the org', () => {
     await admin.createTeam('second', [user.peerId])
     await waitFor(() => user.joinedTeams().includes('first') && user.joinedTeams().includes('second'), 10_000, 'both teams reach the user')
     expect(internals(user).org.state.heads.get(admin.peerId)?.seq).toBe(missed + 1)
+  })
+
+  it('a node serves history to a member it has not heard of yet, after learning of them from that member', async () => {
+    const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
+    const sent = await admin.send('general', 'before you came')
+    await waitFor(async () => (await user.history('general')).messages.some(m => m.id === sent.id), 10_000, 'user has the message')
+    const newcomer = await fx.node({ peers: [admin.info().addresses[0]!, user.info().addresses[0]!] })
+    await waitFor(() => newcomer.peers().length === 2, 10_000, 'newcomer connected to both')
+    // the user is behind: the records that admit the newcomer never reach it
+    noPeriodicResync(user)
+    loseOrgRecords(user, () => true)
+    const { token } = await admin.invite()
+    await newcomer.join(token, 'newcomer')
+    expect(user.members().map(m => m.peerId)).not.toContain(newcomer.peerId)
+    const refused: string[] = []
+    newcomer.addEventListener('entry:rejected', (e) => { refused.push(`${e.detail.reason}: ${e.detail.message}`) })
+    const received = await internals(newcomer).historySync.syncTeam(peerIdFromString(user.peerId), 'general')
+    expect(refused).toEqual([])
+    expect(received).toBe(1)
+    expect(user.members().map(m => m.peerId)).toContain(newcomer.peerId)
   })
 })

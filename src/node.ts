@@ -237,6 +237,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       libp2p,
       log: this.log,
       org: () => this.org,
+      orgSyncedWith: async (peer) => { if (!this.orgSynced.has(peer.toString())) await this.syncOrg(peer) },
       catchUpOrg: async (peer) => this.catchUpOrg(peer)
     }, {
       onStored: (entries) => {

@@ -13,12 +13,14 @@ import type { HistorySync } from '../../src/history/history-sync.js'
 import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
 import type { ParleyNode } from '../../src/node.js'
 import type { Org } from '../../src/teams/org.js'
+import type { Connection, Stream } from '@libp2p/interface'
 
 interface Internals {
   org: Org
   libp2p: ParleyLibp2p
   historySync: HistorySync
   resync?: NodeJS.Timeout
+  serveOrgSync: (stream: Stream, connection: Connection) => Promise<void>
 }
 /** White-box access, to stage what the network does at scale: lost gossip, slow peers. */
 const internals = (n: ParleyNode): Internals => n as unknown as Internals
@@ -79,5 +81,46 @@ describe('catching up on the org', () => {
     expect(refused).toEqual([])
     expect(received).toBe(1)
     expect(user.members().map(m => m.peerId)).toContain(newcomer.peerId)
+  })
+
+  it('a restarted node syncs the org with a peer before it fetches history from that peer', async () => {
+    const [admin, user, leaver] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
+    const dir = user.dataDir
+    await user.stop()
+    // while the user is away, #general moves to a new key and a message is written under it
+    await admin.removeMember(leaver.peerId)
+    const sent = await admin.send('general', 'under the new key')
+    // the admin is slow to answer org syncs (a big org, a loaded machine): it answers once it has
+    // served a history request, or after a while if none comes
+    let release!: () => void
+    const released = new Promise<void>((resolve) => { release = resolve })
+    const fallback = setTimeout(release, 3_000)
+    const adminInternals = internals(admin)
+    const serveOrgSync = adminInternals.serveOrgSync.bind(admin)
+    adminInternals.serveOrgSync = async (stream, connection) => {
+      await released
+      await serveOrgSync(stream, connection)
+    }
+    const history = adminInternals.historySync as unknown as { serve: (stream: Stream, connection: Connection) => Promise<void> }
+    const serveHistory = history.serve.bind(history)
+    history.serve = async (stream, connection) => {
+      await serveHistory(stream, connection)
+      release()
+    }
+    try {
+      const back = await fx.node({ dataDir: dir, peers: [admin.info().addresses[0]!] })
+      const refused: string[] = []
+      back.addEventListener('entry:rejected', (e) => { refused.push(`${e.detail.reason}: ${e.detail.message}`) })
+      await waitFor(() => back.peers().some(p => p.peerId === admin.peerId), 10_000, 'back in touch with the admin')
+      // any history fetch (a first post, a gap seen on gossip, the periodic round) waits for the org
+      await internals(back).historySync.syncTeam(peerIdFromString(admin.peerId), 'general')
+      expect(refused).toEqual([])
+      const got = (await back.history('general')).messages.find(m => m.id === sent.id)
+      expect(got?.readable).toBe(true)
+      expect(back.teams().find(t => t.name === 'general')?.epoch).toBe(admin.teams().find(t => t.name === 'general')?.epoch)
+    } finally {
+      clearTimeout(fallback)
+      release()
+    }
   })
 })

@@ -68,6 +68,9 @@ export class GappedRangeError extends ParleyError {}
 /** An entry of another team than the one asked for or served. */
 export class OutOfTeamError extends ParleyError {}
 
+/** An entry of a roster epoch this node has no record of: it is behind on the org, or the entry is bogus. */
+export class UnknownEpochError extends ParleyError {}
+
 /** A node restored from a backup has not yet heard from its peers what it wrote after the backup. */
 export class NotSyncedError extends ParleyError {}
 
@@ -110,6 +113,7 @@ export const errorClasses = {
   ReplayedEntryError,
   GappedRangeError,
   OutOfTeamError,
+  UnknownEpochError,
   NotSyncedError,
   DiskFullError,
   FileTooLargeError,

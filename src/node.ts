@@ -4,12 +4,13 @@
  */
 import { homedir, userInfo } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
-import { DataDirLockedError, DiskFullError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, NotSyncedError, ReplayedEntryError } from './errors.js'
+import { DataDirLockedError, DiskFullError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, NotSyncedError } from './errors.js'
 import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from './ids.js'
 import { createEntry, createPresence, decodeBody, decodeEntry, decodePresence, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords, PRESENCE_STATUSES } from './net/codec.js'
 import { createParleyLibp2p } from './net/libp2p-node.js'
@@ -42,6 +43,8 @@ export const LOG_DIR = 'log'
 const MAX_STREAM_MESSAGE = 4 * 1024 * 1024
 const STREAM_TIMEOUT_MS = 10_000
 const ORG_RESYNC_MS = 30_000
+/** The least time between two catch-up org syncs with one peer, asked for because this node is behind. */
+const ORG_CATCH_UP_INTERVAL_MS = 1_000
 /** How long a removed member's open connections stay up so the removal record reaches them. */
 const REMOVAL_GRACE_MS = 1_000
 /** How long an entry from a peer waits for the first org sync with that peer. */
@@ -180,6 +183,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private readonly orgSynced = new Set<string>()
   /** org syncs under way, by peer */
   private readonly orgSyncing = new Map<string, Promise<void>>()
+  /** catch-up org syncs waiting for their turn, by peer, and when each peer's last one started */
+  private readonly catchUps = new Map<string, Promise<void>>()
+  private readonly catchUpAt = new Map<string, number>()
+  /** aborted by stop(): ends the waits of catch-up syncs */
+  private readonly stopping = new AbortController()
   private state: 'new' | 'started' | 'stopped' = 'new'
   /** last announcement heard from each member, and when */
   private readonly presences = new Map<string, PresenceView & { time: number, heardAt: number }>()
@@ -231,7 +239,13 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     libp2p.services.pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     await libp2p.handle(ORG_SYNC_PROTOCOL, (stream, connection) => { void this.serveOrgSync(stream, connection) })
     await libp2p.handle(JOIN_PROTOCOL, (stream, connection) => { void this.serveJoin(stream, connection) })
-    this.historySync = new HistorySync({ libp2p, log: this.log, org: () => this.org }, {
+    this.historySync = new HistorySync({
+      libp2p,
+      log: this.log,
+      org: () => this.org,
+      orgSyncedWith: async (peer) => { if (!this.orgSynced.has(peer.toString())) await this.syncOrg(peer) },
+      catchUpOrg: async (peer) => this.catchUpOrg(peer)
+    }, {
       onStored: (entries) => {
         this.indexLater(entries)
         // building views decrypts; skip it when nobody listens (a large catch-up)
@@ -305,6 +319,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     if (this.state === 'stopped') return
     const wasStarted = this.state === 'started'
     this.state = 'stopped'
+    this.stopping.abort()
     clearInterval(this.resync)
     clearInterval(this.presenceTimer)
     clearTimeout(this.announceSoon)
@@ -617,9 +632,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     try {
       const p = await decodePresence(msg.data)
       const org = this.requireOrg()
-      if (Buffer.from(p.org).toString('hex') !== org.orgId || !org.state.members.has(p.peerId)) {
-        throw new NotMemberError(`presence of ${p.peerId}, who is not a member`)
-      }
+      if (Buffer.from(p.org).toString('hex') !== org.orgId) throw new NotMemberError(`presence of ${p.peerId} for another org`)
+      if (org.state.removed.has(p.peerId)) throw new NotMemberError(`presence of ${p.peerId}, who was removed from the org`)
+      // someone joining now: the records admitting them may not have reached this node yet, so their
+      // presence is dropped, not held against the peer that relayed it
+      if (!org.state.members.has(p.peerId)) return TopicValidatorResult.Ignore
       const known = this.presences.get(p.peerId)
       if (known !== undefined && known.time > p.time) return TopicValidatorResult.Ignore
       const now = Date.now()
@@ -850,6 +867,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       if (v.entry.team !== team) {
         throw new InvalidArgumentError(`entry for ${v.entry.team} sent on the topic of ${team}`)
       }
+      // the very bytes of an entry held here (history sync brought it first, or a peer relays it
+      // late) are no fault of the relaying peer: drop the copy without lowering that peer's score.
+      // The id is the hash of the signed bytes, so this is never a forgery or a fork.
+      if (await this.log.has(v.idHex)) return TopicValidatorResult.Ignore
       // a node that was away learns of removals from this peer's org view before accepting its traffic
       if (!this.orgSynced.has(from.toString())) {
         await Promise.race([this.syncOrg(from), new Promise(resolve => setTimeout(resolve, ORG_SYNC_WAIT_MS))])
@@ -861,7 +882,6 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         return TopicValidatorResult.Ignore
       }
       if (verdict !== 'ok') throw new NotMemberError(verdict)
-      if (await this.log.has(v.idHex)) throw new ReplayedEntryError(`entry ${v.idHex.slice(0, 12)} was already received`)
       this.validated.set(msg, { v, from })
       return TopicValidatorResult.Accept
     } catch (err) {
@@ -879,6 +899,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       this.safeDispatch('entry:rejected', { from: from.toString(), team: '', reason: e.name, message: e.message })
     }
     this.afterOrgChange(change, [])
+    // a record after one this node missed (or by an admin added by one it missed) waits for that
+    // one: fetch it from the peer that relayed this, now rather than at the next periodic resync
+    if (change.refused.some(r => r.gap === true) || change.unknownSigners > 0) void this.catchUpOrg(from)
     if (change.errors.length > 0) return TopicValidatorResult.Reject
     // a signer unknown here may be an admin added by a record we have not seen yet: drop, do not punish
     return change.unknownSigners > 0 ? TopicValidatorResult.Ignore : TopicValidatorResult.Accept
@@ -1140,6 +1163,31 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     if (running !== undefined) return running
     const run = this.syncOrgOnce(peer).finally(() => { this.orgSyncing.delete(key) })
     this.orgSyncing.set(key, run)
+    return run
+  }
+
+  /**
+   * Sync the org with `peer` because something showed this node is behind: a record after one it
+   * missed, or a peer it does not know asking for history. The exchange starts after the call (an
+   * exchange already under way may have been asked before the peer held what we lack); at most one
+   * per peer per ORG_CATCH_UP_INTERVAL_MS, and callers who ask while one waits share it.
+   */
+  private async catchUpOrg (peer: PeerId): Promise<void> {
+    const key = peer.toString()
+    const queued = this.catchUps.get(key)
+    if (queued !== undefined) return queued
+    const run = (async () => {
+      const wait = (this.catchUpAt.get(key) ?? 0) + ORG_CATCH_UP_INTERVAL_MS - Date.now()
+      await sleep(Math.max(0, wait), undefined, { signal: this.stopping.signal, ref: false })
+      this.catchUps.delete(key)
+      this.catchUpAt.set(key, Date.now())
+      await this.orgSyncing.get(key)
+      await this.syncOrg(peer)
+    })().catch(() => {
+      // stopped while waiting: nothing to catch up on any more
+      this.catchUps.delete(key)
+    })
+    this.catchUps.set(key, run)
     return run
   }
 

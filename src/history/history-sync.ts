@@ -10,7 +10,7 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
-import { GappedRangeError, NotMemberError, OutOfTeamError, BadSignatureError } from '../errors.js'
+import { BadSignatureError, GappedRangeError, InvalidEntryError, MessageTooLargeError, NotMemberError, OutOfTeamError, UnknownEpochError } from '../errors.js'
 import { peerIdOfPublicKey } from '../ids.js'
 import { decodeEntryStructure, HistoryBatch, HistoryRequest, verifyEntrySignature } from '../net/codec.js'
 import { HISTORY_PROTOCOL } from '../net/topics.js'
@@ -27,11 +27,23 @@ const MAX_MESSAGE = 4 * 1024 * 1024
 const REQUEST_TIMEOUT_MS = 10_000
 /** A sync that makes no progress for this long is abandoned. */
 const IDLE_TIMEOUT_MS = 30_000
+/** Errors that mean the peer sent (or served) something this node refuses, reported as such. */
+const REFUSALS = new Set([GappedRangeError, UnknownEpochError, OutOfTeamError, BadSignatureError, NotMemberError, InvalidEntryError, MessageTooLargeError].map(c => c.name))
 
 export interface HistorySyncComponents {
   libp2p: ParleyLibp2p
   log: EntryLog
   org: () => Org | undefined
+  /**
+   * Bring this node's org records up to date with `peer`'s, if not done since it connected: entries
+   * are checked against the rosters, so history is fetched only after this (whether it worked or not)
+   */
+  orgSyncedWith?: (peer: PeerId) => Promise<void>
+  /**
+   * Sync the org with `peer` because it asked for a team this node does not know it is in: this node
+   * may be behind (restarted, or missed a record), and the peer holds the records that admit it
+   */
+  catchUpOrg?: (peer: PeerId) => Promise<void>
 }
 
 export interface HistorySyncEvents {
@@ -94,7 +106,11 @@ export class HistorySync {
     return run
   }
 
-  private async fetch (peer: PeerId, team: string): Promise<number> {
+  /**
+   * One exchange. An entry of a roster epoch this node has not seen means it is behind on the org
+   * (the org sync failed, or a roster was made since): it catches up with the peer and asks once more.
+   */
+  private async fetch (peer: PeerId, team: string, retry = true): Promise<number> {
     const org = this.c.org()
     if (org === undefined) return 0
     const from = peer.toString()
@@ -104,6 +120,7 @@ export class HistorySync {
     const idle = new AbortController()
     let idleTimer = setTimeout(() => { idle.abort() }, IDLE_TIMEOUT_MS)
     try {
+      await this.c.orgSyncedWith?.(peer)
       const heads = await this.c.log.contiguousHeads(team)
       const stream = await this.c.libp2p.dialProtocol(peer, HISTORY_PROTOCOL, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
       const pb = pbStream(stream, { maxDataLength: MAX_MESSAGE })
@@ -127,7 +144,13 @@ export class HistorySync {
       return status.received
     } catch (err) {
       const e = err as Error
-      if (e instanceof GappedRangeError || e instanceof OutOfTeamError || e instanceof BadSignatureError || e instanceof NotMemberError || e.name === 'InvalidEntryError' || e.name === 'MessageTooLargeError') {
+      if (e instanceof UnknownEpochError && retry && this.c.catchUpOrg !== undefined) {
+        clearTimeout(idleTimer)
+        this.fetching.delete(key)
+        await this.c.catchUpOrg(peer)
+        return status.received + await this.fetch(peer, team, false)
+      }
+      if (REFUSALS.has(e.name)) {
         this.events.onRefused(from, team, e)
       }
       // otherwise the peer went away or does not speak history sync: the next trigger retries
@@ -168,7 +191,8 @@ export class HistorySync {
           throw new GappedRangeError(`${from} sent ${author}'s feed in ${team} with a break before seq ${v.entry.seq} (we hold up to ${prevSeq})`)
         }
         const verdict = org.historyVerdict(team, v.entry.epoch, author)
-        if (verdict !== 'ok') throw new NotMemberError(`${from} sent an entry ${verdict === 'unknown-epoch' ? `of unknown epoch ${v.entry.epoch}` : `that is refused: ${verdict}`}`)
+        if (verdict === 'unknown-epoch') throw new UnknownEpochError(`${from} sent an entry of ${team} epoch ${v.entry.epoch}, of which this node has no roster`)
+        if (verdict !== 'ok') throw new NotMemberError(`${from} sent an entry that is refused: ${verdict}`)
         prevSeq = v.entry.seq
         prevId = v.idHex
       }
@@ -193,7 +217,12 @@ export class HistorySync {
     const pb = pbStream(stream, { maxDataLength: MAX_MESSAGE })
     try {
       const request = await pb.read(HistoryRequest, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
-      const org = this.c.org()
+      let org = this.c.org()
+      if (org !== undefined && Buffer.from(request.org).toString('hex') === org.orgId && !org.mayRead(request.team, remote)) {
+        // perhaps a member this node has not heard of yet: learn from them before deciding
+        await this.c.catchUpOrg?.(connection.remotePeer)
+        org = this.c.org()
+      }
       // never serve a team to anyone who is not in it now (or a direct conversation to a third person)
       if (org === undefined || Buffer.from(request.org).toString('hex') !== org.orgId || !org.mayRead(request.team, remote)) {
         await pb.write({ entries: [], done: true, error: 'NotMemberError' }, HistoryBatch)

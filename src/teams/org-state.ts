@@ -63,6 +63,8 @@ export interface Removal {
 export interface Refusal {
   record: VerifiedRecord
   reason: string
+  /** refused only because an earlier record of its signer is missing here: it may apply once that arrives */
+  gap?: true
 }
 
 export interface OrgState {
@@ -116,7 +118,7 @@ function chains (records: VerifiedRecord[], refused: Refusal[]): { valid: Verifi
     }
     for (const rest of seqs.values()) {
       for (const r of rest) {
-        if (!refused.some(f => f.record.idHex === r.idHex)) refused.push({ record: r, reason: `gap: ${signer}'s chain breaks before seq ${r.record.seq}` })
+        if (!refused.some(f => f.record.idHex === r.idHex)) refused.push({ record: r, reason: `gap: ${signer}'s chain breaks before seq ${r.record.seq}`, gap: true })
       }
     }
   }

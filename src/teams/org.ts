@@ -503,13 +503,22 @@ export class Org {
     })
   }
 
-  /** As an admin, admit the holder of an invite secret: add them and put them in the invite's teams. */
+  /**
+   * As an admin, admit the holder of an invite secret: add them and put them in the invite's teams.
+   * Idempotent for the node the invite admitted: asked again, it writes nothing and returns [].
+   */
   async admit (joiner: string, secret: Uint8Array, name: string, boxKey: Uint8Array): Promise<VerifiedRecord[]> {
     return this.exclusive(async () => {
       this.requireAdmin()
       const invite = this.folded.invites.get(hex(inviteIdOf(secret)))
       if (invite === undefined) throw new InviteError('this invite is not known to the org (forged, or not yet synced)')
-      if (invite.usedBy !== undefined) throw new InviteError('this invite was already used')
+      if (invite.usedBy !== undefined) {
+        // the same node asking again (its first answer was lost or came too late) gets the same
+        // admission, and nothing new is written; for any other node the invite is spent
+        const admitted = this.folded.members.get(joiner)
+        if (invite.usedBy === joiner && admitted !== undefined && hex(admitted.boxKey) === hex(boxKey)) return []
+        throw new InviteError('this invite was already used')
+      }
       if (Date.now() > invite.expires) throw new InviteError('this invite has expired')
       if (this.folded.removed.has(joiner)) throw new InviteError('this identity was removed from the org; join with a new one')
       if (boxKey.length !== 32) throw new InvalidArgumentError('bad box key')

@@ -2,12 +2,15 @@
  * The trust model with real nodes in one process (loopback, static peers, no mDNS):
  * membership, encryption, offboarding, and every kind of forgery the org rules refuse.
  */
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { pbStream } from '@libp2p/utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../src/crypto/keys.js'
 import { InviteError, NotAdminError, NotMemberError } from '../../src/errors.js'
-import { createEntry, createRecord, decodeEntry, InviteToken } from '../../src/net/codec.js'
+import { createEntry, createPresence, createRecord, decodeEntry, InviteToken, JoinRequest } from '../../src/net/codec.js'
 import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
-import { orgTopic, topicOfTeam } from '../../src/net/topics.js'
+import { JOIN_PROTOCOL, orgTopic, presenceTopic, topicOfTeam } from '../../src/net/topics.js'
+import { decodeInviteToken } from '../../src/teams/org.js'
 import { loadOrCreateIdentity } from '../../src/store/identity-file.js'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
 import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
@@ -17,8 +20,21 @@ import type { Org } from '../../src/teams/org.js'
 import type { Message } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 
-/** White-box access for assertions only: the node's org and log. */
-const internals = (n: ParleyNode): { org: Org, log: EntryLog } => n as unknown as { org: Org, log: EntryLog }
+/** White-box access for assertions only: the node's org, log and libp2p. */
+const internals = (n: ParleyNode): { org: Org, log: EntryLog, libp2p: ParleyLibp2p } => n as unknown as { org: Org, log: EntryLog, libp2p: ParleyLibp2p }
+
+/** What `node`'s topic validator decides about each message `from` relays on `topic`, in order. */
+function watchValidator (node: ParleyNode, topic: string, from: string): TopicValidatorResult[] {
+  const pubsub = internals(node).libp2p.services.pubsub
+  const validate = pubsub.topicValidators.get(topic)!
+  const verdicts: TopicValidatorResult[] = []
+  pubsub.topicValidators.set(topic, async (peer, msg) => {
+    const verdict = await validate(peer, msg)
+    if (peer.toString() === from) verdicts.push(verdict)
+    return verdict
+  })
+  return verdicts
+}
 
 /** A raw gossipsub peer that is no member of anything: an outsider on the LAN. */
 async function outsider (target: ParleyNode, topics: string[]): Promise<{ libp2p: ParleyLibp2p, received: Message[] }> {
@@ -134,30 +150,84 @@ describe('trust: org, team keys, offboarding', () => {
     expect(user.teams().find(t => t.name === 'general')?.members).toBe(2)
   })
 
-  it('refuses a forged sender and a replayed entry', async () => {
+  it('drops an exact copy of an entry it holds without punishing the relayer, and refuses a forged sender', async () => {
     const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
     const orgId = admin.info().org!.id
-    const sent = await admin.send('general', 'original')
-    await waitFor(async () => (await user.history('general')).messages.some(m => m.id === sent.id), 10_000, 'delivery')
-    // restart the user so gossipsub's own duplicate cache is empty and the replay reaches the validator
+    const topic = topicOfTeam(orgId, 'general')
     const dir = user.dataDir
     await user.stop()
+    const sent = await admin.send('general', 'original')
+    // back again, the user gets the entry by history sync; a copy on gossip then is no one's fault
     const again = await fx.node({ dataDir: dir, peers: [admin.info().addresses[0]!] })
-    const tap = await outsider(again, [topicOfTeam(orgId, 'general')])
+    await waitFor(async () => (await again.history('general')).messages.some(m => m.id === sent.id), 10_000, 'history sync brings the entry')
+    const tap = await outsider(again, [topic])
     taps.push(tap.libp2p)
+    const verdicts = watchValidator(again, topic, tap.libp2p.peerId.toString())
+    const rejected: string[] = []
+    again.addEventListener('entry:rejected', (e) => { rejected.push(e.detail.reason) })
     const original = await internals(admin).log.get(sent.id)
-    const replay = nextEvent(again, 'entry:rejected', r => r.reason === 'ReplayedEntryError')
-    await tap.libp2p.services.pubsub.publish(topicOfTeam(orgId, 'general'), original!.bytes)
-    await replay
+    await tap.libp2p.services.pubsub.publish(topic, original!.bytes)
+    await waitFor(() => verdicts.length === 1, 10_000, 'the copy reaches the validator')
+    expect(verdicts[0]).toBe(TopicValidatorResult.Ignore)
+    expect(rejected).toEqual([])
     // forged sender: the admin's key as author, another key's signature
     const { Entry, SignedEntry } = await import('../../src/net/codec.js')
     const signed = SignedEntry.decode(original!.bytes)
     const inner = Entry.decode(signed.entry)
     const forged = SignedEntry.encode({ entry: Entry.encode({ ...inner, seq: 2, prev: new Uint8Array(original!.id), lamport: inner.lamport + 1 }), signature: signed.signature })
     const bad = nextEvent(again, 'entry:rejected', r => r.reason === 'BadSignatureError')
-    await tap.libp2p.services.pubsub.publish(topicOfTeam(orgId, 'general'), forged)
+    await tap.libp2p.services.pubsub.publish(topic, forged)
     await bad
+    await waitFor(() => verdicts.length === 2, 10_000, 'the forgery reaches the validator')
+    expect(verdicts[1]).toBe(TopicValidatorResult.Reject)
     expect((await again.history('general')).messages.map(m => m.text)).toEqual(['original'])
+  })
+
+  it('drops the presence of someone not known yet (a newcomer), and refuses forged presence', async () => {
+    const [admin] = await fx.office(1) as [ParleyNode]
+    const orgId = admin.info().org!.id
+    const topic = presenceTopic(orgId)
+    const tap = await outsider(admin, [topic])
+    taps.push(tap.libp2p)
+    const verdicts = watchValidator(admin, topic, tap.libp2p.peerId.toString())
+    const newcomer = await generateIdentityKey()
+    const announce = async (org: string): Promise<Uint8Array> => createPresence(newcomer, { org: Buffer.from(org, 'hex'), status: 'available', text: '', since: Date.now(), time: Date.now(), addresses: [] })
+    await tap.libp2p.services.pubsub.publish(topic, await announce(orgId))
+    await waitFor(() => verdicts.length === 1, 10_000, 'the presence reaches the validator')
+    expect(verdicts[0]).toBe(TopicValidatorResult.Ignore)
+    const forged = await announce(orgId)
+    forged[forged.length - 1]! ^= 1 // the signature is the last field
+    await tap.libp2p.services.pubsub.publish(topic, forged)
+    await waitFor(() => verdicts.length === 2, 10_000, 'the forged presence reaches the validator')
+    expect(verdicts[1]).toBe(TopicValidatorResult.Reject)
+    await tap.libp2p.services.pubsub.publish(topic, await announce('00'.repeat(32)))
+    await waitFor(() => verdicts.length === 3, 10_000, 'the other org\'s presence reaches the validator')
+    expect(verdicts[2]).toBe(TopicValidatorResult.Reject)
+    expect(admin.presence().map(p => p.peerId)).toEqual([admin.peerId])
+  })
+
+  it('a joiner whose first answer was lost joins on retry with the same invite; nobody else can use it', async () => {
+    const [admin] = await fx.office(1) as [ParleyNode]
+    const addr = admin.info().addresses[0]!
+    const { token } = await admin.invite({ expires: '1h' })
+    const joiner = await fx.node({ peers: [addr] })
+    // the first attempt reaches the admin, who admits the joiner; the joiner gives up before the answer
+    const invite = decodeInviteToken(token)
+    const { box } = await loadOrCreateIdentity(joiner.dataDir, 'x')
+    const stream = await internals(joiner).libp2p.dialProtocol(multiaddr(addr), JOIN_PROTOCOL)
+    await pbStream(stream).write({ org: invite.org, secret: invite.secret, name: 'joiner', boxKey: new Uint8Array(box.publicKey) }, JoinRequest)
+    await waitFor(() => admin.members().some(m => m.peerId === joiner.peerId), 10_000, 'the admin admits the joiner')
+    stream.abort(new Error('gave up waiting'))
+    const info = await joiner.join(token, 'joiner')
+    expect(info.org?.id).toBe(admin.info().org!.id)
+    expect(joiner.joinedTeams()).toEqual(['general'])
+    // the same admission: nothing was written for the retry
+    const state = internals(admin).org.state
+    expect(state.applied.filter(r => r.op === 'addMember').length).toBe(1)
+    expect(state.refused).toEqual([])
+    const other = await fx.node({ peers: [addr] })
+    await expect(other.join(token, 'other')).rejects.toThrow(/already used/)
+    expect(admin.members().map(m => m.peerId)).not.toContain(other.peerId)
   })
 
   it('invites work once, expire, and forged ones are refused', async () => {

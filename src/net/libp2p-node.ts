@@ -37,7 +37,8 @@ export function isReachableFromLan (ma: Multiaddr): boolean {
   return !isLoopback(ma) && !isLinkLocal(ma)
 }
 
-/** Largest backlog of unread bytes one stream may hold: above yamux's largest window (16 MiB). */
+const STREAM_WINDOW_BYTES = 16 * 1024 * 1024
+/** Largest backlog of unread bytes one stream may hold: above the window. */
 const STREAM_READ_BUFFER_BYTES = 48 * 1024 * 1024
 
 /** Build (but do not start) the libp2p node. */
@@ -64,9 +65,11 @@ export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> 
     },
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    // a stream's read buffer must hold what its flow-control window lets a peer send before we read
-    // (file chunks are up to 16 MiB, several in flight): with yamux's default 4 MiB the stream is aborted
-    streamMuxers: [yamux({ streamOptions: { maxReadBufferLength: STREAM_READ_BUFFER_BYTES } })],
+    // windows start at yamux's maximum: its RTT-based growth counts whole milliseconds, and on a fast
+    // LAN can stay at 256 KiB, so sender and receiver take turns instead of overlapping (file chunks);
+    // a stream's read buffer must hold what that window lets a peer send before we read, or the
+    // stream is aborted (yamux's default is 4 MiB)
+    streamMuxers: [yamux({ streamOptions: { initialStreamWindowSize: STREAM_WINDOW_BYTES, maxStreamWindowSize: STREAM_WINDOW_BYTES, maxReadBufferLength: STREAM_READ_BUFFER_BYTES } })],
     peerDiscovery,
     connectionManager: {
       dialTimeout: 10_000

@@ -943,7 +943,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   }
 
   /** Send a file to one member, in the direct conversation with them. */
-  async sendFileDirect (peerId: string, path: string, options: { caption?: string } = {}): Promise<FileView> {
+  async sendFileDirect (peerId: string, path: string, options: { caption?: string, name?: string } = {}): Promise<FileView> {
     const org = this.requireOrg()
     if (peerId === this.peerId || org.member(peerId) === undefined) throw new NotMemberError(`${peerId} is not in the directory`)
     return this.sendFile(org.directTeam(peerId), path, options)

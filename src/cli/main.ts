@@ -348,15 +348,16 @@ const commands: Record<string, Command> = {
   },
   'file send': {
     summary: 'share a file with a team (or one member with --to)',
-    usage: 'parley file send (--team NAME | --to PEER_ID) [--caption TEXT] [--json] PATH',
-    options: { team: { type: 'string' }, to: { type: 'string' }, caption: { type: 'string' }, json: { type: 'boolean' } },
+    usage: 'parley file send (--team NAME | --to PEER_ID) [--caption TEXT] [--name NAME] [--json] PATH',
+    options: { team: { type: 'string' }, to: { type: 'string' }, caption: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
     run: async ({ dataDir, values, positionals }) => {
       if (positionals.length !== 1) throw new UsageError('give exactly one file to send')
       const path = resolve(positionals[0]!)
       const to = typeof values.to === 'string' ? checkPeerId(values.to) : undefined
       const team = to === undefined ? teamOption(values, true) : undefined
       const caption = typeof values.caption === 'string' ? values.caption : ''
-      const file = await withClient(dataDir, async c => c.request<FileView>('file.send', { path, caption, ...(to !== undefined ? { peer: to } : { team }) }))
+      const name = typeof values.name === 'string' ? values.name : undefined
+      const file = await withClient(dataDir, async c => c.request<FileView>('file.send', { path, caption, ...(name !== undefined ? { name } : {}), ...(to !== undefined ? { peer: to } : { team }) }))
       out(values.json === true ? JSON.stringify(file) : `${file.id}  ${file.name}  ${formatBytes(file.size)}`)
       return 0
     }

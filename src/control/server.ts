@@ -112,11 +112,12 @@ export class ControlServer {
       'team.add': async (p) => { await node.addToTeam(requiredString(p, 'team'), optionalStrings(p, 'members') ?? []); return node.members(requiredString(p, 'team')) },
       'team.remove': async (p) => { await node.removeFromTeam(requiredString(p, 'team'), requiredString(p, 'member')); return node.members(requiredString(p, 'team')) },
       'file.send': async (p) => {
-        const caption = optionalString(p, 'caption') ?? ''
+        const name = optionalString(p, 'name')
+        const options = { caption: optionalString(p, 'caption') ?? '', ...(name !== undefined ? { name } : {}) }
         const peer = optionalString(p, 'peer')
         return peer !== undefined
-          ? node.sendFileDirect(peer, requiredString(p, 'path'), { caption })
-          : node.sendFile(requiredString(p, 'team'), requiredString(p, 'path'), { caption })
+          ? node.sendFileDirect(peer, requiredString(p, 'path'), options)
+          : node.sendFile(requiredString(p, 'team'), requiredString(p, 'path'), options)
       },
       'file.get': async (p, socket) => {
         // the client going away (Ctrl-C) cancels the release; the fetch itself carries on in the background

@@ -298,7 +298,12 @@ export class FileService {
     await mkdir(outDir, { recursive: true })
     const temp = join(outDir, `.parley-partial-${k.stored.manifest.id}-${process.pid}-${Date.now()}`)
     try {
-      await this.decryptTo(k, temp)
+      try {
+        await this.decryptTo(k, temp)
+      } catch (err) {
+        if (err instanceof CorruptFileError) await this.markCorrupt(k, err)
+        throw err
+      }
       await this.scan(k, temp)
       await chmod(temp, 0o644)
       const path = await placeUnique(temp, outDir, k.manifest.name)
@@ -345,27 +350,35 @@ export class FileService {
     return this.c.libp2p.getPeers().filter(p => org.mayRead(team, p.toString()))
   }
 
-  /** Called by a transfer once every chunk is here: check the whole file, scan it, mark it complete. */
+  /**
+   * Called by a transfer once every chunk is here and verified against the manifest. With a scanner
+   * configured, the file is decrypted (checking the whole-file SHA-256) and scanned now; otherwise the
+   * whole-file check happens when it is released, which decrypts it anyway.
+   */
   async completed (k: Known): Promise<void> {
     const temp = join(this.c.dir, 'tmp', `${k.stored.manifest.id}-${Date.now()}`)
     try {
-      await this.decryptTo(k, this.c.config.scanCommand === undefined ? undefined : temp)
+      if (this.c.config.scanCommand !== undefined) await this.decryptTo(k, temp)
       k.stored.state = 'complete'
       k.stored.wanted = false
       await this.save(k)
       await this.scan(k, temp)
       this.events.onComplete(this.view(k))
     } catch (err) {
-      if (err instanceof CorruptFileError) {
-        k.stored.state = 'corrupt'
-        k.stored.reason = err.message
-        await rm(this.sealedPath(k.stored.manifest.id), { force: true })
-        await this.save(k)
-      }
+      if (err instanceof CorruptFileError) await this.markCorrupt(k, err)
       if (!(err instanceof QuarantinedError)) this.events.onFailed(this.view(k), err as Error)
     } finally {
       await rm(temp, { force: true })
     }
+  }
+
+  /** Chunks that match the manifest but a whole that does not: its sender made it so; never serve it. */
+  private async markCorrupt (k: Known, err: CorruptFileError): Promise<void> {
+    k.stored.state = 'corrupt'
+    k.stored.reason = err.message
+    k.have = undefined
+    await rm(this.sealedPath(k.stored.manifest.id), { force: true })
+    await this.save(k)
   }
 
   /**

@@ -47,6 +47,7 @@ describe.skipIf(!netns)('files on a LAN of namespace hosts', () => {
       await writeFile(config, [
         'auto-download = 1MB',
         ...(name === 'carol' && clamscan ? [`scan-command = clamscan --no-summary -d "${db}" {}`] : []),
+        ...(name === 'bob' ? ['max-file-size = 30MB'] : []),
         ''
       ].join('\n'))
       office.push(await Daemon.start(join(root, name), ['--name', name, '--config', config], { lab, host: i + 1 }))
@@ -68,7 +69,7 @@ describe.skipIf(!netns)('files on a LAN of namespace hosts', () => {
 
   it('arrives byte-identical on every member, and completes from another holder when the sender is killed', async () => {
     const [alice, bob, carol] = office as [Daemon, Daemon, Daemon]
-    const bytes = randomBytes(40 * MB)
+    const bytes = randomBytes(25 * MB)
     const path = join(root, 'site survey.bin')
     await writeFile(path, bytes)
     const sent = await json<FileView>(alice, 'file', 'send', '--team', 'general', '--caption', 'survey', path)
@@ -81,15 +82,15 @@ describe.skipIf(!netns)('files on a LAN of namespace hosts', () => {
     expect(atBob.path).toBe(join(bobOut, 'site survey.bin'))
     expect((await readFile(atBob.path)).equals(bytes)).toBe(true)
 
-    // carol starts, from both holders slowed to ~10 MB/s each; alice (the sender) dies mid-transfer; carol finishes from bob
-    await lab.limitRate(1, '80mbit')
-    await lab.limitRate(2, '80mbit')
+    // carol starts, from both holders slowed to ~5 MB/s each; alice (the sender) dies mid-transfer; carol finishes from bob
+    await lab.limitRate(1, '40mbit')
+    await lab.limitRate(2, '40mbit')
     const carolOut = join(root, 'carol-out')
     const getting = carol.cli('file', 'get', sent.id, '--out', carolOut)
     await waitFor(async () => {
       const [f] = await json<FileView[]>(carol, 'file', 'list')
-      return f !== undefined && f.held > 0
-    }, 20_000, 'carol has some chunks')
+      return f !== undefined && f.held > 0 && f.held < f.size
+    }, 20_000, 'carol has some chunks, not all')
     await alice.stop('SIGKILL')
     const done = await getting
     expect(done.code, done.stderr).toBe(0)
@@ -98,6 +99,31 @@ describe.skipIf(!netns)('files on a LAN of namespace hosts', () => {
     // the progress line went to stderr
     expect(done.stderr).toMatch(/site survey\.bin +\d+% .* from \d peers?/)
   }, 120_000)
+
+  it('sanitises hostile names and refuses oversize files', async () => {
+    const [, bob, carol] = office as [Daemon, Daemon, Daemon]
+    const path = join(root, 'note.txt')
+    await writeFile(path, 'hello')
+    const out = join(root, 'carol-names')
+    for (const [name, safe] of [['../../../../etc/cron.d/evil', 'evil'], ['/root/.ssh/authorized_keys', 'authorized_keys'], ['\u001b]0;owned\u0007\u001b[2Jreport.txt', 'report.txt'], ['..', 'file']]) {
+      const sent = await json<FileView>(bob, 'file', 'send', '--team', 'general', '--name', name!, path)
+      await waitFor(async () => (await json<FileView[]>(carol, 'file', 'list')).some(f => f.id === sent.id && f.state === 'complete'), 15_000, `${safe} at carol`)
+      const got = await json<{ path: string }>(carol, 'file', 'get', sent.id, '--out', out)
+      expect(got.path).toBe(join(out, safe!))
+    }
+    expect((await readdir(out)).sort()).toEqual(['authorized_keys', 'evil', 'file', 'report.txt'])
+    // bob's limit is 30 MB: he sends nothing bigger, and does not fetch carol's 31 MB file
+    const big = join(root, 'big.bin')
+    await writeFile(big, randomBytes(31 * MB))
+    const refused = await bob.cli('file', 'send', '--team', 'general', big)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/big\.bin is 31 MB; the limit is 30 MB/)
+    const sent = await json<FileView>(carol, 'file', 'send', '--team', 'general', big)
+    await waitFor(async () => (await json<FileView[]>(bob, 'file', 'list')).some(f => f.id === sent.id), 15_000, 'manifest at bob')
+    const tooBig = await bob.cli('file', 'get', sent.id, '--out', join(root, 'bob-big'))
+    expect(tooBig.code).toBe(1)
+    expect(tooBig.stderr).toMatch(/this node's limit is 30 MB/)
+  }, 90_000)
 
   it.skipIf(!clamscan)('quarantines an EICAR file with ClamAV: never released, never served, flagged to the team', async () => {
     const [, bob, carol] = office as [Daemon, Daemon, Daemon]

@@ -29,7 +29,7 @@ export interface MessageView {
   /** only on the result of send: how many peers the message was handed to directly */
   recipients?: number
   /** a file shared with this message; `text` is its caption */
-  file?: { id: string, name: string, size: number, type: string }
+  file?: { id: string, name: string, size: number, type: string, sha256: string }
   /** the author's virus scanner quarantined a file of this team */
   flag?: { file: string, reason: string }
 }

@@ -1073,7 +1073,19 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       for (const v of page.entries) {
         const m = this.toView(v)
         if (m.time < since || m.time > until) continue
-        messages.push({ kind: 'message', time: m.time, author: m.author, authorName: m.authorName, text: m.readable ? m.text : '[cannot decrypt on this node]', id: m.id, seq: m.seq, epoch: m.epoch, ...(m.direct !== undefined ? { direct: m.direct } : {}) })
+        messages.push({
+          kind: 'message',
+          time: m.time,
+          author: m.author,
+          authorName: m.authorName,
+          text: m.readable ? m.text : '[cannot decrypt on this node]',
+          id: m.id,
+          seq: m.seq,
+          epoch: m.epoch,
+          ...(m.direct !== undefined ? { direct: m.direct } : {}),
+          // a shared file is recorded by its name, size and the SHA-256 its sender signed
+          ...(m.file !== undefined ? { file: { id: m.file.id, name: m.file.name, size: m.file.size, sha256: m.file.sha256 } } : {})
+        })
       }
       before = page.before
     } while (before !== undefined)
@@ -1276,7 +1288,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const { team, epoch, seq } = v.entry
     const body: Body = decoded ?? { text: '', authorName: this.org?.member(v.author)?.name ?? '', urgent: false }
     const readable = decoded !== undefined
-    const file = body.file === undefined ? {} : { file: { id: Buffer.from(body.file.id).toString('hex'), name: sanitizeFileName(body.file.name), size: body.file.size, type: body.file.type } }
+    const file = body.file === undefined ? {} : { file: { id: Buffer.from(body.file.id).toString('hex'), name: sanitizeFileName(body.file.name), size: body.file.size, type: body.file.type, sha256: Buffer.from(body.file.sha256).toString('hex') } }
     const flag = body.flag === undefined ? {} : { flag: { file: Buffer.from(body.flag.file).toString('hex'), reason: body.flag.reason.slice(0, 200) } }
     return {
       ...file,

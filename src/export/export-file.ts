@@ -13,7 +13,7 @@ const GENESIS = '0'.repeat(64)
 
 /** One thing that happened in a team. */
 export type ExportRecord =
-  | { kind: 'message', time: number, author: string, authorName: string, text: string, id: string, seq: number, epoch: number, direct?: string }
+  | { kind: 'message', time: number, author: string, authorName: string, text: string, id: string, seq: number, epoch: number, direct?: string, file?: { id: string, name: string, size: number, sha256: string } }
   | { kind: 'membership', time: number, author: string, authorName: string, text: string, id: string, epoch: number, members: string[] }
 
 export interface ExportHeader {

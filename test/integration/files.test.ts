@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { open, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pbStream } from '@libp2p/utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FileHave, FileOpen } from '../../src/net/codec.js'
 import { FILE_PROTOCOL } from '../../src/net/topics.js'
+import { verifyExport } from '../../src/export/export-file.js'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
 import type { ParleyNode } from '../../src/node.js'
 import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
@@ -45,6 +46,14 @@ describe('files between nodes in one process (loopback)', () => {
     }
     // found by its name in search
     expect((await b.search('plan.pdf')).map(m => m.id)).toContain(message.id)
+    // and recorded with its hash in a verifiable export, as JSONL and as CSV
+    const sha = createHash('sha256').update(bytes).digest('hex')
+    const lines = await c.exportTeam('general')
+    expect(lines.map(l => JSON.parse(l) as { file?: unknown }).find(r => r.file !== undefined)?.file).toEqual({ id: sent.id, name: 'plan.pdf', size: bytes.length, sha256: sha })
+    expect((await verifyExport(lines.join('\n'))).records).toBeGreaterThan(0)
+    const csv = await c.exportTeam('general', { format: 'csv' })
+    expect(csv.join('\n')).toContain(sha)
+    expect((await verifyExport(csv.join('\n'))).records).toBeGreaterThan(0)
   })
 
   it('sanitises hostile names: no paths, no escapes, no hidden files', async () => {

@@ -16,6 +16,7 @@ import { catchupBenchmark } from './catchup.js'
 import { deliveryBenchmark } from './delivery.js'
 import { BenchAbortedError, NetnsUnavailableError } from './errors.js'
 import { scaleBenchmark } from './scale.js'
+import { searchBenchmark } from './search.js'
 import { soakBenchmark } from './soak.js'
 import type { Benchmark, BenchContext, BenchOutcome, Figure } from './benchmark.js'
 
@@ -23,7 +24,7 @@ const ARGS = benchArgsOrExit(process.argv.slice(2))
 /** A benchmark as registered; `limitMs`: a long one's own time limit, added to the run's when selected. */
 type Registered = Benchmark & { limitMs?: number }
 const BENCHMARKS: Registered[] = [
-  deliveryBenchmark, catchupBenchmark, scaleBenchmark({ sizes: ARGS.sizes }), soakBenchmark({ minutes: ARGS.minutes })
+  deliveryBenchmark, catchupBenchmark, searchBenchmark, scaleBenchmark({ sizes: ARGS.sizes }), soakBenchmark({ minutes: ARGS.minutes })
 ]
 /** The whole run, all benchmarks; past it everything is torn down and the run fails. */
 const OVERALL_LIMIT_MS = 170_000

@@ -116,7 +116,8 @@ export class Swarm {
 
   /** Make the hosts and the control socket; both are torn down by `close()`, which `ctx` also runs at the end. */
   static async create (ctx: BenchContext, name: string, init: SwarmInit): Promise<Swarm> {
-    const lab = await NetnsLab.create(init.hosts)
+    // permanent neighbour entries: a large swarm would otherwise overflow the kernel's shared ARP table
+    const lab = await NetnsLab.create(init.hosts, { permanentNeighbours: true })
     let server: ControlServer
     try {
       server = await ControlServer.listen(join(ctx.workDir, `${name}.sock`))

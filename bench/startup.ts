@@ -132,7 +132,8 @@ class HostProcess {
         // not an event line: kept in the tail for the error message
       }
     }
-    for (const stream of [this.child.stdout, this.child.stderr]) if (stream !== null) createInterface({ input: stream }).on('line', onLine)
+    // readline re-emits the pipe's errors; the process's exit is what the bench acts on
+    for (const stream of [this.child.stdout, this.child.stderr]) if (stream !== null) createInterface({ input: stream }).on('error', () => {}).on('line', onLine)
   }
 
   private peerEvent (connected: boolean, peer: string, at: number): void {

@@ -124,7 +124,10 @@ export class ControlServer {
       this.sockets.delete(socket)
       link?.fail(new AgentFailedError(`host ${link.host}: the agent closed its control channel${link.describe() === '' ? '' : '\n' + link.describe()}`))
     })
-    createInterface({ input: socket }).on('line', (line) => {
+    const lines = createInterface({ input: socket })
+    // readline re-emits the socket's errors (ECONNRESET when an agent dies): 'close' above reports it
+    lines.on('error', () => {})
+    lines.on('line', (line) => {
       let report: Report
       try {
         report = decodeReport(line)

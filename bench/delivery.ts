@@ -170,7 +170,8 @@ class AgentProcess {
     this.child = lab.spawn(host, process.execPath, [AGENT_JS, ...args])
     for (const stream of [this.child.stdout, this.child.stderr]) {
       if (stream === null) continue
-      createInterface({ input: stream }).on('line', (line) => {
+      // readline re-emits the pipe's errors; the agent's exit is what the runner acts on
+      createInterface({ input: stream }).on('error', () => {}).on('line', (line) => {
         this.tail.push(line)
         if (this.tail.length > STDERR_TAIL_LINES) this.tail.shift()
       })

@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process'
 import { readFile, readlink } from 'node:fs/promises'
+import { release } from 'node:os'
 import { promisify } from 'node:util'
 
 const exec = promisify(execFile)
@@ -114,6 +115,12 @@ export async function neighbourTable (): Promise<NeighbourTable> {
     limit: Number(limit.trim()),
     overflows: column('table_fulls').reduce((a, b) => a + b, 0)
   }
+}
+
+/** Whether this kernel leaves permanent neighbour entries out of the table's limit (Linux 4.19 and later). */
+export function permanentNeighboursExempt (kernel = release()): boolean {
+  const [major = 0, minor = 0] = kernel.split('.').map(x => parseInt(x, 10))
+  return major > 4 || (major === 4 && minor >= 19)
 }
 
 /** The network namespace of this process, e.g. `net:[4026531833]`: agents refuse mDNS in it. */

@@ -17,14 +17,16 @@ import { deliveryBenchmark } from './delivery.js'
 import { filesBenchmark } from './files.js'
 import { BenchAbortedError, NetnsUnavailableError } from './errors.js'
 import { scaleBenchmark } from './scale.js'
+import { searchBenchmark } from './search.js'
 import { soakBenchmark } from './soak.js'
+import { startupBenchmark } from './startup.js'
 import type { Benchmark, BenchContext, BenchOutcome, Figure } from './benchmark.js'
 
 const ARGS = benchArgsOrExit(process.argv.slice(2))
 /** A benchmark as registered; `limitMs`: a long one's own time limit, added to the run's when selected. */
 type Registered = Benchmark & { limitMs?: number }
 const BENCHMARKS: Registered[] = [
-  deliveryBenchmark, catchupBenchmark, filesBenchmark, scaleBenchmark({ sizes: ARGS.sizes }), soakBenchmark({ minutes: ARGS.minutes })
+  deliveryBenchmark, catchupBenchmark, filesBenchmark, startupBenchmark, searchBenchmark, scaleBenchmark({ sizes: ARGS.sizes }), soakBenchmark({ minutes: ARGS.minutes })
 ]
 /** The whole run, all benchmarks; past it everything is torn down and the run fails. */
 const OVERALL_LIMIT_MS = 170_000

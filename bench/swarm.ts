@@ -48,7 +48,8 @@ export class SwarmAgentProcess {
     this.child = lab.spawn(host, process.execPath, ['--expose-gc', ...nodeArgs, AGENT_JS, ...args])
     for (const stream of [this.child.stdout, this.child.stderr]) {
       if (stream === null) continue
-      createInterface({ input: stream }).on('line', (line) => {
+      // readline re-emits the pipe's errors; the agent's exit is what the runner acts on
+      createInterface({ input: stream }).on('error', () => {}).on('line', (line) => {
         this.tail.push(line)
         if (this.tail.length > TAIL_LINES) this.tail.shift()
       })
@@ -116,7 +117,8 @@ export class Swarm {
 
   /** Make the hosts and the control socket; both are torn down by `close()`, which `ctx` also runs at the end. */
   static async create (ctx: BenchContext, name: string, init: SwarmInit): Promise<Swarm> {
-    const lab = await NetnsLab.create(init.hosts)
+    // permanent neighbour entries: a large swarm would otherwise overflow the kernel's shared ARP table
+    const lab = await NetnsLab.create(init.hosts, { permanentNeighbours: true })
     let server: ControlServer
     try {
       server = await ControlServer.listen(join(ctx.workDir, `${name}.sock`))

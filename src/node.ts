@@ -31,6 +31,7 @@ import type { Body, PresenceStatus, VerifiedEntry, VerifiedRecord } from './net/
 import type { ExportRecord } from './export/export-file.js'
 import type { ParleyLibp2p } from './net/libp2p-node.js'
 import type { Identity } from './store/identity-file.js'
+import type { SearchHit } from './store/search-index.js'
 import type { OrgChange } from './teams/org.js'
 import type { Message } from '@libp2p/gossipsub'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
@@ -52,7 +53,7 @@ const ORG_SYNC_WAIT_MS = 2_000
 /** How often a node repeats its presence, and after how long without it a member counts as offline. */
 const PRESENCE_INTERVAL_MS = 15_000
 /** The layout of the search index; a different one found on start is rebuilt. */
-const SEARCH_INDEX_VERSION = 1
+const SEARCH_INDEX_VERSION = 2
 const PRESENCE_EXPIRY_MS = 50_000
 
 /** How long a first post waits for history sync to confirm this node's own feed head. */
@@ -982,7 +983,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         }
         // a file is found by its name as well as its caption
         const text = body.file === undefined ? body.text : `${body.text} ${sanitizeFileName(body.file.name)}`
-        items.push({ team: v.entry.team, orderKey: orderKey(v), id: v.idHex, text })
+        items.push({ team: v.entry.team, orderKey: orderKey(v), id: v.idHex, text, time: v.entry.wallTime })
       }
       await this.log.searchIndex().add(items)
     }).catch((err: Error) => { this.warn(`search index not updated: ${err.message}`) })
@@ -995,6 +996,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       await this.log.putMeta('searchIndex', SEARCH_INDEX_VERSION)
       return
     }
+    // an index of an older layout would answer wrongly: start from nothing, after any indexing under way
+    const cleared = this.indexing.then(async () => this.log.searchIndex().clear())
+    this.indexing = cleared.catch(() => {}) // reindex's caller reports the failure
+    await cleared
     const teams = [...org.myTeams(), ...(await this.directs()).map(d => d.team)]
     for (const team of teams) {
       let before: string | undefined
@@ -1032,15 +1037,13 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         .filter(m => m.peerId.toLowerCase() === q || m.name.toLowerCase() === q).map(m => m.peerId))
       if (authors.size === 0) throw new InvalidArgumentError(`nobody called ${options.from} in the directory`)
     }
+    // after an upgrade the index is rebuilt from the log on start: until then it would miss messages
+    await this.reindexing
     await this.indexing
     const hits = await this.log.searchIndex().search(teams, query, {
       limit,
-      accept: async (hit) => {
-        if (authors !== undefined && !authors.has(hit.author)) return false
-        if (options.since === undefined) return true
-        const v = await this.log.get(hit.id)
-        return v !== undefined && v.entry.wallTime >= options.since
-      }
+      ...(options.since !== undefined ? { since: options.since } : {}),
+      ...(authors !== undefined ? { accept: (hit: SearchHit) => authors.has(hit.author) } : {})
     })
     const out: MessageView[] = []
     for (const hit of hits) {

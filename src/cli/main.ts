@@ -663,6 +663,14 @@ async function runDaemon (dataDir: string, values: ParsedArgs['values'], config:
   const name = typeof values.name === 'string' ? checkDisplayName(values.name) : undefined
   const node = await createNode(networkInit(dataDir, values, name, config))
   const control = new ControlServer(node)
+  // before start: peers found by mDNS connect while the node and its control socket are starting
+  node.addEventListener('peer:connected', (e) => { err(`parley: peer connected ${e.detail.peerId}`) })
+  node.addEventListener('peer:disconnected', (e) => { err(`parley: peer disconnected ${e.detail.peerId}`) })
+  node.addEventListener('entry:rejected', (e) => { err(`parley: rejected entry from ${shortId(e.detail.from)} in #${e.detail.team}: ${e.detail.reason}: ${e.detail.message}`) })
+  node.addEventListener('entry:forked', (e) => { err(`parley: FORK by ${e.detail.author} in #${e.detail.team} at seq ${e.detail.seq}: kept ${e.detail.existingId}, evidence ${e.detail.forkId}`) })
+  node.addEventListener('node:warning', (e) => { err(`parley: ${e.detail.message}`) })
+  node.addEventListener('org:refused', (e) => { err(`parley: refused org record (${e.detail.kind}) from ${shortId(e.detail.signer)}: ${e.detail.reason}`) })
+  node.addEventListener('org:changed', (e) => { err(`parley: org changed: ${e.detail.applied.join(', ')}${e.detail.removed.length > 0 ? `; removed ${e.detail.removed.join(', ')}` : ''}`) })
   try {
     await node.start()
     await control.start()
@@ -671,13 +679,6 @@ async function runDaemon (dataDir: string, values: ParsedArgs['values'], config:
     await node.stop()
     throw e
   }
-  node.addEventListener('peer:connected', (e) => { err(`parley: peer connected ${e.detail.peerId}`) })
-  node.addEventListener('peer:disconnected', (e) => { err(`parley: peer disconnected ${e.detail.peerId}`) })
-  node.addEventListener('entry:rejected', (e) => { err(`parley: rejected entry from ${shortId(e.detail.from)} in #${e.detail.team}: ${e.detail.reason}: ${e.detail.message}`) })
-  node.addEventListener('entry:forked', (e) => { err(`parley: FORK by ${e.detail.author} in #${e.detail.team} at seq ${e.detail.seq}: kept ${e.detail.existingId}, evidence ${e.detail.forkId}`) })
-  node.addEventListener('node:warning', (e) => { err(`parley: ${e.detail.message}`) })
-  node.addEventListener('org:refused', (e) => { err(`parley: refused org record (${e.detail.kind}) from ${shortId(e.detail.signer)}: ${e.detail.reason}`) })
-  node.addEventListener('org:changed', (e) => { err(`parley: org changed: ${e.detail.applied.join(', ')}${e.detail.removed.length > 0 ? `; removed ${e.detail.removed.join(', ')}` : ''}`) })
   const info = node.info()
   out(JSON.stringify({ event: 'ready', peerId: info.peerId, name: info.name, addresses: info.addresses, dataDir }))
   return new Promise<number>((resolve) => {

@@ -6,11 +6,11 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
 import { isLinkLocal, isLoopback } from '@libp2p/utils'
 import { createLibp2p } from 'libp2p'
 import { contentId } from '../crypto/keys.js'
+import { settlingMdns } from './settling-mdns.js'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import type { Ed25519PrivateKey, Libp2p, PeerDiscovery } from '@libp2p/interface'
@@ -18,8 +18,12 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** The mDNS service name parley nodes announce, so they find each other and nothing else. */
 export const MDNS_SERVICE_TAG = '_parley._udp.local'
-/** How often mDNS queries the LAN; a new node is found at once by its own first query. */
+/** How often mDNS queries the LAN while a node finds its peers; a new node is found at once by its own first query. */
 export const MDNS_INTERVAL_MS = 5_000
+/** How often once it has settled (see settling-mdns.ts): every node answers every query, N^3 packets in all. */
+export const MDNS_SETTLED_INTERVAL_MS = 60_000
+/** Settled: connected, and no new peer for this long. */
+export const MDNS_SETTLE_MS = 20_000
 
 export interface NetInit {
   privateKey: Ed25519PrivateKey
@@ -45,7 +49,7 @@ const STREAM_READ_BUFFER_BYTES = 48 * 1024 * 1024
 export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> {
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = [] // eslint-disable-line @typescript-eslint/no-explicit-any -- libp2p's Components type is internal
   if (init.mdns) {
-    peerDiscovery.push(mdns({ serviceTag: MDNS_SERVICE_TAG, interval: MDNS_INTERVAL_MS }))
+    peerDiscovery.push(settlingMdns({ serviceTag: MDNS_SERVICE_TAG, intervalMs: MDNS_INTERVAL_MS, settledIntervalMs: MDNS_SETTLED_INTERVAL_MS, settleMs: MDNS_SETTLE_MS }))
   }
   return createLibp2p({
     privateKey: init.privateKey,

@@ -18,6 +18,29 @@ async function ip (...args: string[]): Promise<void> {
   await exec('ip', args)
 }
 
+/** Run `ip -n NS -batch -` with these command lines on its stdin. */
+async function ipBatch (ns: string, lines: string[]): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('ip', ['-n', ns, '-batch', '-'], { stdio: ['pipe', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+    child.once('error', reject)
+    child.once('close', (code) => {
+      if (code === 0) resolve()
+      else reject(new Error(`ip -n ${ns} -batch failed (${code}): ${stderr.trim()}`))
+    })
+    child.stdin.end(lines.join('\n') + '\n')
+  })
+}
+
+/** The MAC address given to host i's eth0 when neighbours are made permanent (locally administered). */
+function macOf (i: number): string {
+  return `02:77:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`
+}
+
+/** The Ethernet address of the mDNS group 224.0.0.251 */
+const MDNS_GROUP_MAC = '01:00:5e:00:00:fb'
+
 let labCounter = 0
 
 /** Whether this machine lets us make namespaces (root and iproute2). */
@@ -71,8 +94,15 @@ export class NetnsLab {
    * Make a bridge and `count` hosts at 10.77.0.1.. with multicast routed to eth0. With `routedFrom`,
    * hosts from that index on sit on a second bridge, 10.78.0.0/16, joined to the first by a router
    * namespace: two subnets that route to each other, which multicast (mDNS) does not cross.
+   *
+   * With `permanentNeighbours` (one subnet only), every host knows every other host's MAC address and
+   * the mDNS group's from the start, as permanent neighbour entries. The kernel's neighbour (ARP) table
+   * is shared by all namespaces and full at net.ipv4.neigh.default.gc_thresh3 (usually 1,024) entries,
+   * which a full mesh of ~32 hosts reaches; permanent entries do not count towards that limit (Linux
+   * 4.19 and later), so large labs work without touching the machine's own settings.
    */
-  static async create (count: number, options: { routedFrom?: number } = {}): Promise<NetnsLab> {
+  static async create (count: number, options: { routedFrom?: number, permanentNeighbours?: boolean } = {}): Promise<NetnsLab> {
+    if (options.permanentNeighbours === true && options.routedFrom !== undefined) throw new RangeError('permanent neighbours are for a lab of one subnet')
     const lab = new NetnsLab(`pl${process.pid}x${labCounter++}`)
     try {
       for (const br of options.routedFrom === undefined ? ['br0'] : ['br0', 'br1']) {
@@ -82,7 +112,8 @@ export class NetnsLab {
         await ip('-n', lab.switchNs, 'link', 'set', br, 'up')
       }
       if (options.routedFrom !== undefined) await lab.addRouter()
-      for (let i = 1; i <= count; i++) await lab.addHost(i, options.routedFrom !== undefined && i >= options.routedFrom ? 1 : 0, options.routedFrom !== undefined)
+      for (let i = 1; i <= count; i++) await lab.addHost(i, options.routedFrom !== undefined && i >= options.routedFrom ? 1 : 0, options.routedFrom !== undefined, options.permanentNeighbours === true)
+      if (options.permanentNeighbours === true) await lab.addPermanentNeighbours()
     } catch (err) {
       await lab.destroy()
       throw err
@@ -106,12 +137,12 @@ export class NetnsLab {
     await exec('ip', ['netns', 'exec', this.routerNs, 'sysctl', '-qw', 'net.ipv4.ip_forward=1'])
   }
 
-  private async addHost (i: number, subnet = 0, routed = false): Promise<void> {
+  private async addHost (i: number, subnet = 0, routed = false, fixedMac = false): Promise<void> {
     const ns = `${this.prefix}-h${i}`
     const addr = `10.${77 + subnet}.${Math.floor(i / 250)}.${(i % 250) + 1}`
     await ip('netns', 'add', ns)
     this.hosts.push({ index: i, ns, ip: addr })
-    await ip('-n', ns, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', `v${i}`, 'netns', this.switchNs)
+    await ip('-n', ns, 'link', 'add', 'eth0', ...(fixedMac ? ['address', macOf(i)] : []), 'type', 'veth', 'peer', 'name', `v${i}`, 'netns', this.switchNs)
     await ip('-n', this.switchNs, 'link', 'set', `v${i}`, 'master', `br${subnet}`, 'up')
     await ip('-n', ns, 'addr', 'add', `${addr}/16`, 'dev', 'eth0')
     await ip('-n', ns, 'link', 'set', 'lo', 'up')
@@ -119,6 +150,15 @@ export class NetnsLab {
     // without a multicast route mDNS sends fail silently (ENETUNREACH)
     await ip('-n', ns, 'route', 'add', '224.0.0.0/4', 'dev', 'eth0')
     if (routed) await ip('-n', ns, 'route', 'add', 'default', 'via', `10.${77 + subnet}.255.254`)
+  }
+
+  /** In every host, a permanent neighbour entry for every other host and for the mDNS group. */
+  private async addPermanentNeighbours (): Promise<void> {
+    for (const host of this.hosts) {
+      const lines = this.hosts.filter(h => h !== host).map(h => `neigh replace ${h.ip} lladdr ${macOf(h.index)} dev eth0 nud permanent`)
+      lines.push(`neigh replace 224.0.0.251 lladdr ${MDNS_GROUP_MAC} dev eth0 nud permanent`)
+      await ipBatch(host.ns, lines)
+    }
   }
 
   host (i: number): Host {

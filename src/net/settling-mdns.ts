@@ -1,0 +1,129 @@
+/**
+ * mDNS discovery that queries the LAN often while a node is finding its peers, and rarely once it has
+ * settled. Every node answers every query, and every answer is multicast to every node, so an office
+ * of N nodes querying every few seconds makes N^3 packets per interval for nodes to parse: at 100
+ * nodes, hundreds of thousands a minute. A node that has peers and has met no new one for a while
+ * queries every `settledIntervalMs` instead; it still answers every query at once, so a newcomer, whose
+ * own first query is answered by everyone, is found as fast as before. A node that loses every
+ * connection goes back to querying often.
+ *
+ * `@libp2p/mdns` takes its interval once, when it is made; so a change of pace stops one instance and
+ * starts another (whose first act is a query).
+ */
+import { peerDiscoverySymbol, serviceCapabilities } from '@libp2p/interface'
+import { mdns } from '@libp2p/mdns'
+import { TypedEventEmitter } from 'main-event'
+import type { Connection, Libp2pEvents, PeerDiscovery, PeerDiscoveryEvents, PeerInfo, Startable } from '@libp2p/interface'
+import type { MulticastDNSComponents } from '@libp2p/mdns'
+import type { TypedEventTarget } from 'main-event'
+
+export interface SettlingMdnsInit {
+  serviceTag: string
+  /** the query interval while finding peers */
+  intervalMs: number
+  /** the query interval once settled */
+  settledIntervalMs: number
+  /** settled: connected to someone, and no new peer connected for this long */
+  settleMs: number
+  /** makes the mDNS service of one pace; @libp2p/mdns unless a test gives its own */
+  makeMdns?: (intervalMs: number) => (components: SettlingMdnsComponents) => PeerDiscovery & Startable
+}
+
+export interface SettlingMdnsComponents extends MulticastDNSComponents {
+  events: TypedEventTarget<Libp2pEvents>
+  /** libp2p's (its type is internal): only the open connections are read */
+  connectionManager: { getConnections: () => Connection[] }
+}
+
+type MdnsService = PeerDiscovery & Startable
+
+/** The discovery service, for libp2p's `peerDiscovery` list. */
+export function settlingMdns (init: SettlingMdnsInit): (components: SettlingMdnsComponents) => PeerDiscovery & Startable {
+  return (components) => new SettlingMdns(components, init)
+}
+
+class SettlingMdns extends TypedEventEmitter<PeerDiscoveryEvents> implements PeerDiscovery, Startable {
+  readonly [peerDiscoverySymbol] = this
+  readonly [Symbol.toStringTag] = 'parley/settling-mdns'
+  readonly [serviceCapabilities] = ['@libp2p/peer-discovery']
+  private readonly components: SettlingMdnsComponents
+  private readonly init: SettlingMdnsInit
+  private inner?: MdnsService
+  private settled = false
+  private settleTimer?: NodeJS.Timeout
+  /** pace changes run one after another, so two instances never run at once */
+  private switching: Promise<void> = Promise.resolve()
+  private running = false
+
+  constructor (components: SettlingMdnsComponents, init: SettlingMdnsInit) {
+    super()
+    this.components = components
+    this.init = init
+  }
+
+  /** Whether it queries at the settled pace now (for tests and diagnostics). */
+  get isSettled (): boolean {
+    return this.settled
+  }
+
+  async start (): Promise<void> {
+    if (this.running) return
+    this.running = true
+    this.components.events.addEventListener('peer:connect', this.onConnect)
+    this.components.events.addEventListener('peer:disconnect', this.onDisconnect)
+    await this.pace(false)
+  }
+
+  async stop (): Promise<void> {
+    if (!this.running) return
+    this.running = false
+    clearTimeout(this.settleTimer)
+    this.components.events.removeEventListener('peer:connect', this.onConnect)
+    this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
+    await this.switching
+    const inner = this.inner
+    this.inner = undefined
+    await inner?.stop()
+  }
+
+  private readonly onPeer = (evt: CustomEvent<PeerInfo>): void => {
+    this.safeDispatchEvent('peer', { detail: evt.detail })
+  }
+
+  /** A new peer: not settled yet; settle once none has come for settleMs. */
+  private readonly onConnect = (): void => {
+    if (this.settled) return
+    clearTimeout(this.settleTimer)
+    this.settleTimer = setTimeout(() => {
+      if (this.components.connectionManager.getConnections().length > 0) void this.pace(true)
+    }, this.init.settleMs)
+    this.settleTimer.unref()
+  }
+
+  private readonly onDisconnect = (): void => {
+    if (!this.settled || this.components.connectionManager.getConnections().length > 0) return
+    void this.pace(false)
+  }
+
+  /** Query at the settled pace or the finding one, from now on. */
+  private async pace (settled: boolean): Promise<void> {
+    this.switching = this.switching.then(async () => {
+      if (!this.running || (this.inner !== undefined && this.settled === settled)) return
+      this.settled = settled
+      const old = this.inner
+      old?.removeEventListener('peer', this.onPeer)
+      await old?.stop()
+      const intervalMs = settled ? this.init.settledIntervalMs : this.init.intervalMs
+      // @libp2p/mdns's service has start() and stop(); its factory's type names only PeerDiscovery
+      const make = this.init.makeMdns ?? ((interval: number) => mdns({ serviceTag: this.init.serviceTag, interval }) as unknown as (c: SettlingMdnsComponents) => MdnsService)
+      const inner = make(intervalMs)(this.components)
+      inner.addEventListener('peer', this.onPeer)
+      this.inner = inner
+      await inner.start()
+    }).catch(() => {
+      // a socket that cannot be made now (interface going away) is made again at the next change of
+      // pace; libp2p's own mDNS reports its errors to its logger the same way
+    })
+    await this.switching
+  }
+}

@@ -1,0 +1,65 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { peerDiscoverySymbol } from '@libp2p/interface'
+import { TypedEventEmitter } from 'main-event'
+import { afterEach, describe, expect, it } from 'vitest'
+import { settlingMdns } from '../../../src/net/settling-mdns.js'
+import type { SettlingMdnsComponents } from '../../../src/net/settling-mdns.js'
+import type { Connection, Libp2pEvents, PeerDiscovery, PeerDiscoveryEvents, PeerInfo, Startable } from '@libp2p/interface'
+
+/** A stand-in for @libp2p/mdns: no sockets (tests never multicast from the machine's own namespace). */
+class FakeMdns extends TypedEventEmitter<PeerDiscoveryEvents> implements PeerDiscovery, Startable {
+  readonly [peerDiscoverySymbol] = this
+  readonly [Symbol.toStringTag] = 'fake-mdns'
+  running = false
+  constructor (readonly intervalMs: number) { super() }
+  start (): void { this.running = true }
+  stop (): void { this.running = false }
+}
+
+describe('net/settling-mdns', () => {
+  const made: FakeMdns[] = []
+  const connections: Connection[] = []
+  const events = new TypedEventEmitter<Libp2pEvents>()
+  const components = { events, connectionManager: { getConnections: () => connections } } as unknown as SettlingMdnsComponents
+  const service = settlingMdns({
+    serviceTag: '_test._udp.local',
+    intervalMs: 5_000,
+    settledIntervalMs: 60_000,
+    settleMs: 50,
+    makeMdns: (intervalMs) => () => { const m = new FakeMdns(intervalMs); made.push(m); return m }
+  })(components)
+  afterEach(async () => { await service.stop() })
+
+  const running = (): number[] => made.filter(m => m.running).map(m => m.intervalMs)
+
+  it('queries often until it has peers and meets no new one for a while, then rarely; often again when alone', async () => {
+    const found: PeerInfo[] = []
+    service.addEventListener('peer', (evt) => { found.push(evt.detail) })
+    await service.start()
+    expect(running()).toEqual([5_000])
+    // alone: stays at the finding pace however long it waits
+    await sleep(120)
+    expect(running()).toEqual([5_000])
+
+    connections.push({} as Connection)
+    events.safeDispatchEvent('peer:connect', { detail: {} as never })
+    await sleep(20)
+    // another new peer before settleMs restarts the wait
+    events.safeDispatchEvent('peer:connect', { detail: {} as never })
+    await sleep(40)
+    expect(running()).toEqual([5_000])
+    await sleep(80)
+    expect(running()).toEqual([60_000])
+
+    // peers found by the instance of either pace are passed on
+    made.at(-1)!.safeDispatchEvent('peer', { detail: { id: 'p' } as unknown as PeerInfo })
+    expect(found).toHaveLength(1)
+
+    connections.pop()
+    events.safeDispatchEvent('peer:disconnect', { detail: {} as never })
+    await sleep(20)
+    expect(running()).toEqual([5_000])
+    await service.stop()
+    expect(running()).toEqual([])
+  })
+})

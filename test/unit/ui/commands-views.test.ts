@@ -79,7 +79,7 @@ describe('ui/views', () => {
     expect(statusLine(s)).not.toMatch(/synced/)
     // a shared file shows its name, size and the id to fetch it by; a transfer shows in the status line
     s = reduce(s, { type: 'scroll', lines: -10 })
-    s = reduce(s, { type: 'message', m: { ...messages[0]!, id: 'f1', seq: 31, lamport: 31, text: 'minutes', file: { id: 'abcdef0123456789abcdef0123456789', name: 'notes.txt', size: 1_500_000, type: 'text/plain' } } })
+    s = reduce(s, { type: 'message', m: { ...messages[0]!, id: 'f1', seq: 31, lamport: 31, text: 'minutes', file: { id: 'abcdef0123456789abcdef0123456789', name: 'notes.txt', size: 1_500_000, type: 'text/plain', sha256: '00' } } })
     expect(conversationView(s, 80, 5).lines.at(-1)).toMatch(/\[file\] notes\.txt \(1\.5 MB\) · \/get abcdef01 · minutes/)
     s = reduce(s, { type: 'file-progress', p: { id: 'abcdef0123456789abcdef0123456789', name: 'notes.txt', team: 'general', bytes: 750_000, size: 1_500_000, rate: 2_000_000, peers: 2 } })
     expect(statusLine(s)).toContain('notes.txt [#####.....] 50% 2.0 MB/s')

@@ -1,8 +1,13 @@
 /**
  * History sync: on its own stream protocol, a member tells a peer what it holds of a team (per author,
- * the end of its unbroken run) and the peer streams back the rest, in batches, with backpressure.
- * Any member can serve any entry, since entries carry their author's signature; only members of a
- * team are served it.
+ * the end of its unbroken run) and the peer streams back the rest, in batches. Any member can serve
+ * any entry, since entries carry their author's signature; only members of a team are served it.
+ *
+ * The stream's buffers do not push back on a fast sender (yamux grants window as data arrives, not
+ * as it is read), so /parley/2/history paces the server by the requester: it acknowledges each batch
+ * as soon as it has read it, and the server sends the next one only then. The server reads and sends
+ * batch k+1 while the requester checks and stores batch k, and neither side holds more than about
+ * two batches. /parley/1/history, without acknowledgements, is still served to older builds.
  *
  * The receiver checks every run before storing it: right team, author in the roster of the entry's
  * epoch, no gap in sequence numbers, each entry naming the previous one's hash, and the author's
@@ -10,10 +15,10 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
-import { GappedRangeError, NotMemberError, OutOfTeamError, BadSignatureError } from '../errors.js'
+import { GappedRangeError, NotMemberError, OutOfTeamError, BadSignatureError, ProtocolError } from '../errors.js'
 import { peerIdOfPublicKey } from '../ids.js'
-import { decodeEntryStructure, HistoryBatch, HistoryRequest, verifyEntrySignature } from '../net/codec.js'
-import { HISTORY_PROTOCOL } from '../net/topics.js'
+import { decodeEntryStructure, HistoryAck, HistoryBatch, HistoryRequest, verifyEntrySignature } from '../net/codec.js'
+import { HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1 } from '../net/topics.js'
 import type { VerifiedEntry } from '../net/codec.js'
 import type { ParleyLibp2p } from '../net/libp2p-node.js'
 import type { EntryLog } from '../store/entry-log.js'
@@ -68,7 +73,7 @@ export class HistorySync {
   }
 
   async start (): Promise<void> {
-    await this.c.libp2p.handle(HISTORY_PROTOCOL, (stream, connection) => { void this.serve(stream, connection) })
+    await this.c.libp2p.handle([HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1], (stream, connection) => { void this.serve(stream, connection) })
   }
 
   /**
@@ -103,20 +108,24 @@ export class HistorySync {
     this.fetching.set(key, status)
     const idle = new AbortController()
     let idleTimer = setTimeout(() => { idle.abort() }, IDLE_TIMEOUT_MS)
+    let stream: Stream | undefined
     try {
       const heads = await this.c.log.contiguousHeads(team)
-      const stream = await this.c.libp2p.dialProtocol(peer, HISTORY_PROTOCOL, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+      stream = await this.c.libp2p.dialProtocol(peer, [HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1], { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+      const acknowledged = stream.protocol === HISTORY_PROTOCOL
       const pb = pbStream(stream, { maxDataLength: MAX_MESSAGE })
       await pb.write({
         org: new Uint8Array(Buffer.from(org.orgId, 'hex')),
         team,
         heads: [...heads].map(([author, h]) => ({ author: authorKey(author), seq: h.seq, id: new Uint8Array(Buffer.from(h.idHex, 'hex')) }))
       }, HistoryRequest)
-      for (;;) {
+      for (let batches = 1; ; batches++) {
         const batch = await pb.read(HistoryBatch, { signal: idle.signal })
         clearTimeout(idleTimer)
         idleTimer = setTimeout(() => { idle.abort() }, IDLE_TIMEOUT_MS)
         if (batch.error !== '') throw new NotMemberError(`${from} refused to serve ${team}: ${batch.error}`)
+        // at once, before the checks: the server sends the next batch while this one is stored
+        if (acknowledged && !batch.done) await pb.write({ batches }, HistoryAck)
         if (batch.entries.length > 0) status.received += await this.ingest(from, team, batch.entries, org)
         if (batch.done) break
       }
@@ -127,6 +136,8 @@ export class HistorySync {
       return status.received
     } catch (err) {
       const e = err as Error
+      // a refused or broken exchange: tell the server to stop rather than leave it waiting
+      stream?.abort(e)
       if (e instanceof GappedRangeError || e instanceof OutOfTeamError || e instanceof BadSignatureError || e instanceof NotMemberError || e.name === 'InvalidEntryError' || e.name === 'MessageTooLargeError') {
         this.events.onRefused(from, team, e)
       }
@@ -190,6 +201,7 @@ export class HistorySync {
 
   private async serve (stream: Stream, connection: Connection): Promise<void> {
     const remote = connection.remotePeer.toString()
+    const acknowledged = stream.protocol === HISTORY_PROTOCOL
     const pb = pbStream(stream, { maxDataLength: MAX_MESSAGE })
     try {
       const request = await pb.read(HistoryRequest, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
@@ -203,6 +215,15 @@ export class HistorySync {
       const theirs = new Map<string, number>()
       for (const h of request.heads) if (h.author.length === 32) theirs.set(peerIdOfPublicKey(h.author), h.seq)
       const mine = await this.c.log.contiguousHeads(request.team)
+      let sent = 0
+      const send = async (entries: Array<Uint8Array<ArrayBuffer>>, done: boolean): Promise<void> => {
+        if (acknowledged && sent > 0) {
+          const ack = await pb.read(HistoryAck, { signal: AbortSignal.timeout(IDLE_TIMEOUT_MS) })
+          if (ack.batches !== sent) throw new ProtocolError(`${remote} acknowledged batch ${ack.batches} of history, expected ${sent}`)
+        }
+        await pb.write({ entries, done, error: '' }, HistoryBatch)
+        sent++
+      }
       let entries: Array<Uint8Array<ArrayBuffer>> = []
       let bytes = 0
       for (const [author, head] of mine) {
@@ -212,13 +233,13 @@ export class HistorySync {
           entries.push(e)
           bytes += e.byteLength
           if (entries.length >= BATCH_ENTRIES || bytes >= BATCH_BYTES) {
-            await pb.write({ entries, done: false, error: '' }, HistoryBatch)
+            await send(entries, false)
             entries = []
             bytes = 0
           }
         }
       }
-      await pb.write({ entries, done: true, error: '' }, HistoryBatch)
+      await send(entries, true)
       await stream.close()
     } catch (err) {
       stream.abort(err as Error)

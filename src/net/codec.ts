@@ -5,12 +5,12 @@
 import { contentId, ED25519_PUBLIC_KEY_LENGTH, signForDomain, verifyForDomain } from '../crypto/keys.js'
 import { BadSignatureError, InvalidEntryError, MessageTooLargeError } from '../errors.js'
 import { peerIdOfPublicKey, TEAM_NAME } from '../ids.js'
-import { Body, Entry, EpochKeys, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, Presence, SignedEntry, SignedPresence, SignedRecord } from './wire.js'
+import { Body, Entry, EpochKeys, HistoryAck, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, Presence, SignedEntry, SignedPresence, SignedRecord } from './wire.js'
 import { PRESENCE_STATUSES } from '../events.js'
 import type { PresenceStatus } from '../events.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 
-export { Body, Entry, EpochKeys, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, Presence, SignedEntry, SignedPresence, SignedRecord }
+export { Body, Entry, EpochKeys, HistoryAck, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, Presence, SignedEntry, SignedPresence, SignedRecord }
 
 /** The largest encoded signed entry accepted from anywhere. Files travel as chunks, never as entries. */
 export const MAX_ENTRY_BYTES = 64 * 1024

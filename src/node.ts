@@ -185,6 +185,14 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private presenceTimer?: NodeJS.Timeout
   /** index updates run one after another, after the entries are stored */
   private indexing: Promise<unknown> = Promise.resolve()
+  /** entries history sync stored, to be indexed once no sync is running (see indexAfterSync) */
+  private unindexed: VerifiedEntry[][] = []
+  private draining = false
+  /** searches waiting for the index, and stop(): while any, the queue is indexed without waiting for syncs */
+  private indexUrgent = 0
+  private wakeIndexer?: () => void
+  /** a full rebuild of the index is under way: it marks the index complete itself when done */
+  private rebuilding = false
   private teamsBefore = new Set<string>()
   /** after a restore from backup: the teams whose feeds peers have confirmed since */
   private restored?: { at: number, confirmed: string[] }
@@ -227,7 +235,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     await libp2p.handle(JOIN_PROTOCOL, (stream, connection) => { void this.serveJoin(stream, connection) })
     this.historySync = new HistorySync({ libp2p, log: this.log, org: () => this.org }, {
       onStored: (entries) => {
-        this.indexLater(entries)
+        this.indexAfterSync(entries)
         // building views decrypts; skip it when nobody listens (a large catch-up)
         if (this.listenerCount('message:added') === 0) return
         for (const v of entries) this.safeDispatch('message:added', this.toView(v))
@@ -245,7 +253,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.teamsBefore = new Set(this.org?.myTeams())
     this.restored = await this.log.getMeta<{ at: number, confirmed: string[] }>('restored')
     if (await this.log.getMeta<number>('searchIndex') !== SEARCH_INDEX_VERSION) {
-      this.reindexing = this.reindex().catch((err: Error) => { this.warn(`search index not rebuilt: ${err.message}`) })
+      this.rebuilding = true
+      this.reindexing = this.reindex()
+        .catch((err: Error) => { this.warn(`search index not rebuilt: ${err.message}`) })
+        .finally(() => { this.rebuilding = false })
     }
     const saved = await this.log.getMeta<{ status: PresenceStatus, text: string }>('presence')
     if (saved !== undefined && (PRESENCE_STATUSES as readonly string[]).includes(saved.status)) this.myPresence = { ...saved, since: Date.now() }
@@ -295,6 +306,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       await this.libp2p.stop()
     }
     await this.sending.catch(() => {})
+    // what history sync stored is indexed before the log closes, without waiting for syncs to end
+    this.indexUrgent++
+    this.wakeIndexer?.()
     await this.reindexing
     await this.indexing.catch(() => {})
     await this.log.close()
@@ -497,7 +511,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     // a team this node left is no longer searchable here
     const now = new Set(org.state.removed.has(this.peerId) ? [] : org.myTeams())
     for (const team of this.teamsBefore) {
-      if (!now.has(team)) this.indexing = this.indexing.then(async () => this.log.searchIndex().dropTeam(team)).catch(() => {})
+      if (now.has(team)) continue
+      this.unindexed = this.unindexed.map(entries => entries.filter(v => v.entry.team !== team))
+      this.indexing = this.indexing.then(async () => this.log.searchIndex().dropTeam(team)).catch(() => {})
     }
     this.teamsBefore = now
     for (const refusal of change.refused) {
@@ -883,13 +899,51 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
 
   /** Index readable entries in the background; the log is already durable, the index can lag. */
   private indexLater (entries: VerifiedEntry[]): void {
+    this.indexing = this.indexing.then(async () => { await this.indexEntries(entries) })
+      .catch((err: Error) => { this.warn(`search index not updated: ${err.message}`) })
+  }
+
+  private async indexEntries (entries: VerifiedEntry[]): Promise<void> {
+    const items = []
+    for (const v of entries) {
+      const view = this.toView(v)
+      if (view.readable) items.push({ team: view.team, orderKey: orderKey(v), id: view.id, text: view.text })
+    }
+    await this.log.searchIndex().add(items)
+  }
+
+  /**
+   * Index what a history sync stored once no sync is running: decrypting, tokenising and writing
+   * postings on the same thread as the sync would slow a catch-up several times over. The entries
+   * are stored and shown meanwhile; a search, or stop(), has them indexed at once. Until the queue
+   * is empty the index is marked incomplete, so a crash before then rebuilds it on the next start.
+   */
+  private indexAfterSync (entries: VerifiedEntry[]): void {
+    this.unindexed.push(entries)
+    if (this.draining) return
+    this.draining = true
     this.indexing = this.indexing.then(async () => {
-      const items = []
-      for (const v of entries) {
-        const view = this.toView(v)
-        if (view.readable) items.push({ team: view.team, orderKey: orderKey(v), id: view.id, text: view.text })
+      let failed = false
+      try {
+        if (!this.rebuilding) await this.log.putMeta('searchIndex', 0)
+        while (this.unindexed.length > 0) {
+          if (this.indexUrgent === 0) {
+            await Promise.race([this.historySync?.whenIdle(), new Promise<void>(resolve => { this.wakeIndexer = resolve })])
+            this.wakeIndexer = undefined
+          }
+          const next = this.unindexed.shift() ?? []
+          try {
+            await this.indexEntries(next)
+          } catch (err) {
+            // the rest of the queue is still worth indexing; the marker stays, so the next start rebuilds
+            this.warn(`search index not updated: ${(err as Error).message}`)
+            failed = true
+          }
+        }
+        if (!this.rebuilding && !failed) await this.log.putMeta('searchIndex', SEARCH_INDEX_VERSION)
+      } finally {
+        this.draining = false
       }
-      await this.log.searchIndex().add(items)
     }).catch((err: Error) => { this.warn(`search index not updated: ${err.message}`) })
   }
 
@@ -937,7 +991,14 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         .filter(m => m.peerId.toLowerCase() === q || m.name.toLowerCase() === q).map(m => m.peerId))
       if (authors.size === 0) throw new InvalidArgumentError(`nobody called ${options.from} in the directory`)
     }
-    await this.indexing
+    // what history sync stored and has not indexed yet is indexed now, even while syncs run
+    this.indexUrgent++
+    this.wakeIndexer?.()
+    try {
+      await this.indexing
+    } finally {
+      this.indexUrgent--
+    }
     const hits = await this.log.searchIndex().search(teams, query, {
       limit,
       accept: async (hit) => {

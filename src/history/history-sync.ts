@@ -61,6 +61,8 @@ export class HistorySync {
   private readonly c: HistorySyncComponents
   private readonly events: HistorySyncEvents
   private readonly running = new Map<string, Promise<number>>()
+  /** callers of whenIdle(), resolved when the last running sync ends */
+  private idleWaiters: Array<() => void> = []
   private readonly again = new Set<string>()
   readonly fetching = new Map<string, FetchStatus>()
   /** teams with at least one completed sync since start */
@@ -74,6 +76,12 @@ export class HistorySync {
 
   async start (): Promise<void> {
     await this.c.libp2p.handle([HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1], (stream, connection) => { void this.serve(stream, connection) })
+  }
+
+  /** Resolves once no sync is fetching: background work that would slow a catch-up waits for this. */
+  async whenIdle (): Promise<void> {
+    if (this.running.size === 0) return
+    await new Promise<void>(resolve => { this.idleWaiters.push(resolve) })
   }
 
   /**
@@ -94,7 +102,11 @@ export class HistorySync {
         total += await this.fetch(peer, team)
       } while (this.again.has(key))
       return total
-    })().finally(() => { this.running.delete(key) })
+    })().finally(() => {
+      this.running.delete(key)
+      if (this.running.size > 0) return
+      for (const resolve of this.idleWaiters.splice(0)) resolve()
+    })
     this.running.set(key, run)
     return run
   }

@@ -15,13 +15,14 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
+import { equals } from 'uint8arrays/equals'
 import { GappedRangeError, NotMemberError, OutOfTeamError, BadSignatureError, ProtocolError } from '../errors.js'
 import { peerIdOfPublicKey } from '../ids.js'
 import { decodeEntryStructure, HistoryAck, HistoryBatch, HistoryRequest, verifyEntrySignature } from '../net/codec.js'
 import { HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1 } from '../net/topics.js'
 import type { VerifiedEntry } from '../net/codec.js'
 import type { ParleyLibp2p } from '../net/libp2p-node.js'
-import type { EntryLog } from '../store/entry-log.js'
+import type { EntryLog, FeedHead } from '../store/entry-log.js'
 import type { Org } from '../teams/org.js'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 
@@ -46,6 +47,16 @@ export interface HistorySyncEvents {
   onRefused: (from: string, team: string, error: Error) => void
   onFork: (v: VerifiedEntry, existingId: string) => void
   onSynced: (team: string, from: string, received: number) => void
+}
+
+/** A batch that passed `check`, and what it was checked against. */
+interface CheckedBatch {
+  /** the entries to store, in the order received */
+  accepted: VerifiedEntry[]
+  /** per author in the batch, the head its run was checked to continue (undefined: from seq 1) */
+  bases: Map<string, FeedHead | undefined>
+  /** per author with new entries, the last of them */
+  lasts: Map<string, FeedHead>
 }
 
 /** What is being fetched right now. */
@@ -121,6 +132,13 @@ export class HistorySync {
     const idle = new AbortController()
     let idleTimer = setTimeout(() => { idle.abort() }, IDLE_TIMEOUT_MS)
     let stream: Stream | undefined
+    /** the write of the batch before, under way while the next one is read and checked */
+    let storing: Promise<number> | undefined
+    const settle = async (): Promise<number> => {
+      const previous = storing
+      storing = undefined
+      return previous === undefined ? 0 : previous
+    }
     try {
       const heads = await this.c.log.contiguousHeads(team)
       stream = await this.c.libp2p.dialProtocol(peer, [HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1], { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
@@ -131,6 +149,8 @@ export class HistorySync {
         team,
         heads: [...heads].map(([author, h]) => ({ author: authorKey(author), seq: h.seq, id: new Uint8Array(Buffer.from(h.idHex, 'hex')) }))
       }, HistoryRequest)
+      // per author, the last entry checked in this exchange: the next batch continues it
+      const checkedUpTo = new Map<string, FeedHead>()
       for (let batches = 1; ; batches++) {
         const batch = await pb.read(HistoryBatch, { signal: idle.signal })
         clearTimeout(idleTimer)
@@ -138,9 +158,21 @@ export class HistorySync {
         if (batch.error !== '') throw new NotMemberError(`${from} refused to serve ${team}: ${batch.error}`)
         // at once, before the checks: the server sends the next batch while this one is stored
         if (acknowledged && !batch.done) await pb.write({ batches }, HistoryAck)
-        if (batch.entries.length > 0) status.received += await this.ingest(from, team, batch.entries, org)
+        if (batch.entries.length > 0) {
+          // checked while the batch before is still being written, against the heads it will leave
+          const expected = new Map(await this.c.log.contiguousHeads(team))
+          for (const [author, last] of checkedUpTo) if (last.seq > (expected.get(author)?.seq ?? 0)) expected.set(author, last)
+          // a batch refused here is checked again in order, against the stored heads, which decides
+          const checked = await this.check(from, team, batch.entries, org, expected, false).catch(() => undefined)
+          for (const [author, last] of checked?.lasts ?? []) checkedUpTo.set(author, last)
+          status.received += await settle()
+          storing = this.storeChecked(from, team, batch.entries, org, checked)
+          // awaited by settle(), with the next batch or at the end
+          storing.catch(() => {})
+        }
         if (batch.done) break
       }
+      status.received += await settle()
       await stream.close().catch(() => {})
       this.syncedTeams.add(team)
       this.lastSynced.set(team, Date.now())
@@ -150,6 +182,8 @@ export class HistorySync {
       const e = err as Error
       // a refused or broken exchange: tell the server to stop rather than leave it waiting
       stream?.abort(e)
+      // what the batch before stored still counts, and is done before the sync is reported over
+      status.received += await settle().catch(() => 0)
       if (e instanceof GappedRangeError || e instanceof OutOfTeamError || e instanceof BadSignatureError || e instanceof NotMemberError || e.name === 'InvalidEntryError' || e.name === 'MessageTooLargeError') {
         this.events.onRefused(from, team, e)
       }
@@ -161,9 +195,41 @@ export class HistorySync {
     }
   }
 
-  /** Check one batch from `from` and store it; throws (refusing the rest) at the first bad run. */
+  /**
+   * Store a batch checked by `check` against expected heads, once the batches before it are stored:
+   * if the heads it was checked against are the stored ones now, as they are unless another sync or
+   * gossip stored some of the same feed meanwhile, it is stored as it is; otherwise (and if it was
+   * refused) it is checked again against the stored heads, which decides.
+   */
+  private async storeChecked (from: string, team: string, encoded: Uint8Array[], org: Org, checked: CheckedBatch | undefined): Promise<number> {
+    if (checked !== undefined) {
+      const heads = await this.c.log.contiguousHeads(team)
+      let same = true
+      for (const [author, base] of checked.bases) {
+        const head = heads.get(author)
+        if (head?.seq !== base?.seq || head?.idHex !== base?.idHex) same = false
+      }
+      if (same) return this.store(from, checked.accepted)
+    }
+    return this.ingest(from, team, encoded, org)
+  }
+
+  /** Check one batch from `from` against the stored heads and store it; throws (refusing the rest) at the first bad run. */
   private async ingest (from: string, team: string, encoded: Uint8Array[], org: Org): Promise<number> {
     const heads = await this.c.log.contiguousHeads(team)
+    const checked = await this.check(from, team, encoded, org, heads, true)
+    return this.store(from, checked.accepted)
+  }
+
+  /**
+   * Check a batch against `heads` (per author, the entry the run must continue): every entry of the
+   * team asked for, by an author in the roster of its epoch, with no gap in sequence numbers, each
+   * naming the hash of the one before, and the author's signature on the last entry of the run, which
+   * by the hash chain covers the rest. Entries at or below an author's head are skipped. Throws at the
+   * first bad run; with `keepForks`, a signed entry that continues another predecessor is first kept
+   * as fork evidence.
+   */
+  private async check (from: string, team: string, encoded: Uint8Array[], org: Org, heads: Map<string, FeedHead>, keepForks: boolean): Promise<CheckedBatch> {
     const runs = new Map<string, Array<ReturnType<typeof decodeEntryStructure>>>()
     for (const bytes of encoded) {
       const v = decodeEntryStructure(bytes)
@@ -172,35 +238,43 @@ export class HistorySync {
       run.push(v)
       runs.set(v.author, run)
     }
-    const accepted: VerifiedEntry[] = []
+    const checked: CheckedBatch = { accepted: [], bases: new Map(), lasts: new Map() }
     for (const [author, run] of runs) {
       const head = heads.get(author)
+      checked.bases.set(author, head)
       // entries we hold already (a concurrent sync or gossip brought them) are skipped
       const fresh = run.filter(v => v.entry.seq > (head?.seq ?? 0))
       if (fresh.length === 0) continue
       let prevSeq = head?.seq ?? 0
-      let prevId = head?.idHex ?? ''
+      let prevId: Uint8Array = head === undefined ? new Uint8Array(0) : Buffer.from(head.idHex, 'hex')
       for (const v of fresh) {
-        const linked = v.entry.seq === prevSeq + 1 && (v.entry.seq === 1 ? v.entry.prev.length === 0 : Buffer.from(v.entry.prev).toString('hex') === prevId)
+        const linked = v.entry.seq === prevSeq + 1 && (v.entry.seq === 1 ? v.entry.prev.length === 0 : equals(v.entry.prev, prevId))
         if (!linked) {
-          if (v.entry.seq === prevSeq + 1 && await verifyEntrySignature(v)) {
+          if (keepForks && v.entry.seq === prevSeq + 1 && await verifyEntrySignature(v)) {
             // the author signed a successor to a different predecessor: two histories, a fork
             const outcome = await this.c.log.append(v)
-            this.events.onFork(v, outcome.status === 'fork' ? outcome.existingId : prevId)
+            this.events.onFork(v, outcome.status === 'fork' ? outcome.existingId : Buffer.from(prevId).toString('hex'))
           }
           throw new GappedRangeError(`${from} sent ${author}'s feed in ${team} with a break before seq ${v.entry.seq} (we hold up to ${prevSeq})`)
         }
         const verdict = org.historyVerdict(team, v.entry.epoch, author)
         if (verdict !== 'ok') throw new NotMemberError(`${from} sent an entry ${verdict === 'unknown-epoch' ? `of unknown epoch ${v.entry.epoch}` : `that is refused: ${verdict}`}`)
         prevSeq = v.entry.seq
-        prevId = v.idHex
+        prevId = v.id
       }
       // one signature covers the run: each entry names the hash of the one before
-      if (!await verifyEntrySignature(fresh[fresh.length - 1]!)) {
+      const last = fresh[fresh.length - 1]!
+      if (!await verifyEntrySignature(last)) {
         throw new BadSignatureError(`${from} sent ${author}'s feed in ${team} with a bad signature at seq ${prevSeq}`)
       }
-      accepted.push(...fresh)
+      checked.accepted.push(...fresh)
+      checked.lasts.set(author, { seq: last.entry.seq, idHex: last.idHex })
     }
+    return checked
+  }
+
+  /** Store checked entries; reports what was new, and forks. */
+  private async store (from: string, accepted: VerifiedEntry[]): Promise<number> {
     const outcomes = await this.c.log.appendMany(accepted)
     const stored: VerifiedEntry[] = []
     for (const [i, outcome] of outcomes.entries()) {

@@ -52,6 +52,8 @@ export interface HistoryPage {
 }
 
 const pad = (n: number): string => n.toString(16).padStart(14, '0')
+/** Entries read from LevelDB at a time when whole feeds or spans are read. */
+const READ_CHUNK = 2_000
 
 /** The display-order key of an entry: Lamport clock, then author, then sequence. */
 export function orderKey (v: VerifiedEntry): string {
@@ -190,27 +192,28 @@ export class EntryLog {
    * each author's span is read as one range, a single seek, rather than key by key.
    */
   private async slotHolders (vs: VerifiedEntry[], slots: string[]): Promise<Array<string | undefined>> {
-    const spans = new Map<string, { team: string, author: string, min: number, max: number, count: number }>()
-    for (const v of vs) {
-      const k = `${v.entry.team}:${v.author}`
-      const span = spans.get(k)
-      if (span === undefined) spans.set(k, { team: v.entry.team, author: v.author, min: v.entry.seq, max: v.entry.seq, count: 1 })
-      else {
-        span.min = Math.min(span.min, v.entry.seq)
-        span.max = Math.max(span.max, v.entry.seq)
-        span.count++
+    interface Span { team: string, author: string, min: number, max: number, count: number }
+    const spans = new Map<string, Map<string, Span>>()
+    const spanOf = vs.map(({ entry: { team, seq }, author }) => {
+      let byAuthor = spans.get(team)
+      if (byAuthor === undefined) spans.set(team, byAuthor = new Map<string, Span>())
+      let span = byAuthor.get(author)
+      if (span === undefined) byAuthor.set(author, span = { team, author, min: seq, max: seq, count: 0 })
+      span.min = Math.min(span.min, seq)
+      span.max = Math.max(span.max, seq)
+      span.count++
+      return span
+    })
+    const dense = (span: Span): boolean => span.max - span.min + 1 <= 2 * span.count
+    const holders = new Map<string, string>()
+    for (const byAuthor of spans.values()) {
+      for (const span of byAuthor.values()) {
+        if (!dense(span)) continue
+        for await (const [slot, id] of this.feed.iterator({ gte: feedKey(span.team, span.author, span.min), lte: feedKey(span.team, span.author, span.max) })) holders.set(slot, id)
       }
     }
-    const holders = new Map<string, string>()
-    for (const { team, author, min, max, count } of spans.values()) {
-      if (max - min + 1 > 2 * count) continue
-      for await (const [slot, id] of this.feed.iterator({ gte: feedKey(team, author, min), lte: feedKey(team, author, max) })) holders.set(slot, id)
-    }
     // authors whose entries here are scattered over a wide span: by key
-    const scattered = slots.filter((_, i) => {
-      const span = spans.get(`${vs[i]!.entry.team}:${vs[i]!.author}`)!
-      return span.max - span.min + 1 > 2 * span.count
-    })
+    const scattered = slots.filter((_, i) => !dense(spanOf[i]!))
     if (scattered.length > 0) {
       const ids = await this.feed.getMany(scattered)
       for (const [i, slot] of scattered.entries()) if (ids[i] !== undefined) holders.set(slot, ids[i])
@@ -341,16 +344,14 @@ export class EntryLog {
 
   /** The encoded entries of an author's feed with `from <= seq <= to`, in sequence order, read in chunks. */
   async * readFeedBytes (team: string, author: string, from: number, to: number = Number.MAX_SAFE_INTEGER): AsyncGenerator<Uint8Array<ArrayBuffer>> {
-    const chunk = 512
-    let ids: string[] = []
-    for await (const id of this.feed.values({ gte: feedKey(team, author, from), lte: feedKey(team, author, to) })) {
-      ids.push(id)
-      if (ids.length < chunk) continue
-      for (const bytes of await this.entries.getMany(ids)) if (bytes !== undefined) yield bytes as Uint8Array<ArrayBuffer>
-      ids = []
-    }
-    if (ids.length > 0) {
-      for (const bytes of await this.entries.getMany(ids)) if (bytes !== undefined) yield bytes as Uint8Array<ArrayBuffer>
+    // ids a chunk at a time (nextv), not one by one: history sync reads whole feeds
+    const ids = this.feed.values({ gte: feedKey(team, author, from), lte: feedKey(team, author, to) })
+    try {
+      for (let chunk = await ids.nextv(READ_CHUNK); chunk.length > 0; chunk = await ids.nextv(READ_CHUNK)) {
+        for (const bytes of await this.entries.getMany(chunk)) if (bytes !== undefined) yield bytes as Uint8Array<ArrayBuffer>
+      }
+    } finally {
+      await ids.close()
     }
   }
 

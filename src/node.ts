@@ -185,8 +185,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private presenceTimer?: NodeJS.Timeout
   /** index updates run one after another, after the entries are stored */
   private indexing: Promise<unknown> = Promise.resolve()
-  /** entries history sync stored, to be indexed once no sync is running (see indexAfterSync) */
-  private unindexed: VerifiedEntry[][] = []
+  /** per team, the span of display-order keys history sync stored and the index has yet to take in (see indexAfterSync) */
+  private readonly unindexed = new Map<string, { from: string, to: string }>()
   private draining = false
   /** searches waiting for the index, and stop(): while any, the queue is indexed without waiting for syncs */
   private indexUrgent = 0
@@ -512,7 +512,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const now = new Set(org.state.removed.has(this.peerId) ? [] : org.myTeams())
     for (const team of this.teamsBefore) {
       if (now.has(team)) continue
-      this.unindexed = this.unindexed.map(entries => entries.filter(v => v.entry.team !== team))
+      this.unindexed.delete(team)
       this.indexing = this.indexing.then(async () => this.log.searchIndex().dropTeam(team)).catch(() => {})
     }
     this.teamsBefore = now
@@ -915,27 +915,35 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   /**
    * Index what a history sync stored once no sync is running: decrypting, tokenising and writing
    * postings on the same thread as the sync would slow a catch-up several times over. The entries
-   * are stored and shown meanwhile; a search, or stop(), has them indexed at once. Until the queue
-   * is empty the index is marked incomplete, so a crash before then rebuilds it on the next start.
+   * are stored and shown meanwhile; a search, or stop(), has them indexed at once. Only the span of
+   * display-order keys they fall in is remembered, and read back from the log then, so a catch-up
+   * holds none of them in memory (entries in the span indexed already are indexed again, harmlessly).
+   * Until all is indexed the index is marked incomplete, so a crash before then rebuilds it on the
+   * next start.
    */
   private indexAfterSync (entries: VerifiedEntry[]): void {
-    this.unindexed.push(entries)
+    for (const v of entries) {
+      const key = orderKey(v)
+      const span = this.unindexed.get(v.entry.team)
+      if (span === undefined) this.unindexed.set(v.entry.team, { from: key, to: key })
+      else if (key < span.from) span.from = key
+      else if (key > span.to) span.to = key
+    }
     if (this.draining) return
     this.draining = true
     this.indexing = this.indexing.then(async () => {
       let failed = false
       try {
         if (!this.rebuilding) await this.log.putMeta('searchIndex', 0)
-        while (this.unindexed.length > 0) {
-          if (this.indexUrgent === 0) {
-            await Promise.race([this.historySync?.whenIdle(), new Promise<void>(resolve => { this.wakeIndexer = resolve })])
-            this.wakeIndexer = undefined
-          }
-          const next = this.unindexed.shift() ?? []
+        for (let next = this.nextUnindexed(); next !== undefined; next = this.nextUnindexed()) {
           try {
-            await this.indexEntries(next)
+            await this.untilIndexingMayRun()
+            for await (const page of this.log.entriesBetween(next.from, next.to)) {
+              await this.untilIndexingMayRun()
+              await this.indexEntries(page)
+            }
           } catch (err) {
-            // the rest of the queue is still worth indexing; the marker stays, so the next start rebuilds
+            // the rest is still worth indexing; the marker stays, so the next start rebuilds
             this.warn(`search index not updated: ${(err as Error).message}`)
             failed = true
           }
@@ -945,6 +953,19 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         this.draining = false
       }
     }).catch((err: Error) => { this.warn(`search index not updated: ${err.message}`) })
+  }
+
+  private nextUnindexed (): { from: string, to: string } | undefined {
+    const [team, span] = this.unindexed.entries().next().value ?? []
+    if (team !== undefined) this.unindexed.delete(team)
+    return span
+  }
+
+  /** Resolves when no history sync runs, or at once while a search or stop() waits for the index. */
+  private async untilIndexingMayRun (): Promise<void> {
+    if (this.indexUrgent > 0) return
+    await Promise.race([this.historySync?.whenIdle(), new Promise<void>(resolve => { this.wakeIndexer = resolve })])
+    this.wakeIndexer = undefined
   }
 
   /** Build the search index from the whole log (first start of this version). */

@@ -355,6 +355,22 @@ export class EntryLog {
     }
   }
 
+  /**
+   * The entries of a team whose display-order keys lie from `from` to `to` (both included), in that
+   * order, a chunk at a time.
+   */
+  async * entriesBetween (from: string, to: string): AsyncGenerator<VerifiedEntry[]> {
+    const ids = this.order.values({ gte: from, lte: to })
+    try {
+      for (let chunk = await ids.nextv(READ_CHUNK); chunk.length > 0; chunk = await ids.nextv(READ_CHUNK)) {
+        const entries: VerifiedEntry[] = []
+        for (const bytes of await this.entries.getMany(chunk)) if (bytes !== undefined) entries.push(decodeStoredEntry(bytes))
+        yield entries
+      }
+    } finally {
+      await ids.close()
+    }
+  }
 
   /**
    * The `limit` entries of a team that come just before the cursor `before` (or the newest ones),

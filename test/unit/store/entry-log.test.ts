@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
 import { DataDirLockedError } from '../../../src/errors.js'
 import { createEntry, encodeBody } from '../../../src/net/codec.js'
-import { EntryLog } from '../../../src/store/entry-log.js'
+import { EntryLog, orderKey } from '../../../src/store/entry-log.js'
 import type { VerifiedEntry } from '../../../src/net/codec.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 
@@ -102,6 +102,17 @@ describe('store/entry-log', () => {
     await log.append(feed[5]!)
     expect(await head()).toBe(6)
     expect((await log.contiguousHeads('general')).get(feed[0]!.author)?.idHex).toBe(feed[5]!.idHex)
+  })
+
+  it('reads the entries between two display-order keys, both included, in order', async () => {
+    const a = await generateIdentityKey()
+    const feed: VerifiedEntry[] = []
+    for (let seq = 1; seq <= 5; seq++) feed.push(await entry(a, 'general', seq, seq * 10, `m${seq}`, feed.at(-1)))
+    await log.appendMany(feed)
+    await log.append(await entry(a, 'random', 1, 25, 'elsewhere'))
+    const read: number[] = []
+    for await (const page of log.entriesBetween(orderKey(feed[1]!), orderKey(feed[3]!))) read.push(...page.map(v => v.entry.seq))
+    expect(read).toEqual([2, 3, 4])
   })
 
   it('keeps teams apart and reads feeds in sequence order', async () => {

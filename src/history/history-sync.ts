@@ -285,6 +285,26 @@ export class HistorySync {
     return stored.length
   }
 
+  /** What `mine` holds beyond `theirs` (per author, the seq the requester holds up to), in batches; the last one says so. */
+  private async * batchesToServe (team: string, mine: Map<string, FeedHead>, theirs: Map<string, number>): AsyncGenerator<{ entries: Array<Uint8Array<ArrayBuffer>>, last: boolean }> {
+    let entries: Array<Uint8Array<ArrayBuffer>> = []
+    let bytes = 0
+    for (const [author, head] of mine) {
+      const from = (theirs.get(author) ?? 0) + 1
+      if (from > head.seq) continue
+      for await (const e of this.c.log.readFeedBytes(team, author, from, head.seq)) {
+        entries.push(e)
+        bytes += e.byteLength
+        if (entries.length >= BATCH_ENTRIES || bytes >= BATCH_BYTES) {
+          yield { entries, last: false }
+          entries = []
+          bytes = 0
+        }
+      }
+    }
+    yield { entries, last: true }
+  }
+
   private async serve (stream: Stream, connection: Connection): Promise<void> {
     const remote = connection.remotePeer.toString()
     const acknowledged = stream.protocol === HISTORY_PROTOCOL
@@ -310,22 +330,26 @@ export class HistorySync {
         await pb.write({ entries, done, error: '' }, HistoryBatch)
         sent++
       }
-      let entries: Array<Uint8Array<ArrayBuffer>> = []
-      let bytes = 0
-      for (const [author, head] of mine) {
-        const from = (theirs.get(author) ?? 0) + 1
-        if (from > head.seq) continue
-        for await (const e of this.c.log.readFeedBytes(request.team, author, from, head.seq)) {
-          entries.push(e)
-          bytes += e.byteLength
-          if (entries.length >= BATCH_ENTRIES || bytes >= BATCH_BYTES) {
-            await send(entries, false)
-            entries = []
-            bytes = 0
-          }
-        }
+      const batches = this.batchesToServe(request.team, mine, theirs)
+      // each batch is read from the log while the one before waits for its acknowledgement and is sent
+      const readAhead = (): Promise<IteratorResult<{ entries: Array<Uint8Array<ArrayBuffer>>, last: boolean }>> => {
+        const reading = batches.next()
+        // awaited below; a failure while a batch is being sent must not go unhandled meanwhile
+        reading.catch(() => {})
+        return reading
       }
-      await send(entries, true)
+      let next = readAhead()
+      try {
+        for (let batch = await next; batch.done !== true; batch = await next) {
+          if (!batch.value.last) next = readAhead()
+          await send(batch.value.entries, batch.value.last)
+          if (batch.value.last) break
+        }
+      } finally {
+        // a read ahead is settled, whatever became of the exchange, and the log's iterator closed
+        await next.catch(() => undefined)
+        await batches.return(undefined)
+      }
       await stream.close()
     } catch (err) {
       stream.abort(err as Error)

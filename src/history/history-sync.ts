@@ -27,8 +27,8 @@ import type { Org } from '../teams/org.js'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 
 /** Entries per batch, and bytes per batch, whichever comes first. */
-const BATCH_ENTRIES = 2_000
-const BATCH_BYTES = 1024 * 1024
+const BATCH_ENTRIES = 4_000
+const BATCH_BYTES = 2 * 1024 * 1024
 const MAX_MESSAGE = 4 * 1024 * 1024
 const REQUEST_TIMEOUT_MS = 10_000
 /** A sync that makes no progress for this long is abandoned. */

@@ -81,7 +81,7 @@ describe('history sync', () => {
 
   it('serves an older node, which does not acknowledge batches, everything at once', async () => {
     const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
-    const filler = ' lorem ipsum'.repeat(500)
+    const filler = ' lorem ipsum'.repeat(1_000)
     for (let i = 0; i < 300; i++) await admin.send('general', `old${i}${filler}`)
     const expected = await ids(admin)
     // the user's node as an older build would ask: /parley/1/history, reading batches without a word back

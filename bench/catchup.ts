@@ -32,7 +32,7 @@ import type { Org } from '../src/teams/org.js'
 export interface CatchupConfig {
   /** entries b missed, all by one author (a) in one team */
   messages: number
-  /** entries per LevelDB batch, in setup and in the baselines (history sync sends 2,000 per batch) */
+  /** entries per LevelDB batch, in setup and in the baselines (history sync sends 4,000 per batch) */
   batchEntries: number
   /** bytes of message text, like a chat line */
   textBytes: number
@@ -55,7 +55,7 @@ export interface CatchupConfig {
 
 export const CATCHUP_CONFIG: CatchupConfig = {
   messages: 100_000,
-  batchEntries: 2_000,
+  batchEntries: 4_000,
   textBytes: 100,
   targetPerSecond: 50_000,
   pollMs: 100,

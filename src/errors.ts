@@ -37,7 +37,7 @@ export class CorruptIdentityError extends ParleyError {}
 /** A control request named a method the node does not have. */
 export class UnknownMethodError extends ParleyError {}
 
-/** A control request or response that is not valid JSON of the expected shape. */
+/** A control request or response that is not valid JSON of the expected shape, or a peer that breaks a stream protocol's rules. */
 export class ProtocolError extends ParleyError {}
 
 /** The node is not started, or is stopping. */

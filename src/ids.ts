@@ -32,9 +32,12 @@ export function checkDisplayName (name: unknown): string {
 }
 
 const peerIdCache = new Map<string, string>()
+/** the last key asked for: entries come in runs by one author */
+let last: { key: Uint8Array, peerId: string } | undefined
 
 /** The peer id string of a raw Ed25519 public key (memoised: an office has few authors, and logs many entries). */
 export function peerIdOfPublicKey (publicKey: Uint8Array): string {
+  if (last !== undefined && Buffer.compare(publicKey, last.key) === 0) return last.peerId
   const key = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('base64')
   let id = peerIdCache.get(key)
   if (id === undefined) {
@@ -42,6 +45,8 @@ export function peerIdOfPublicKey (publicKey: Uint8Array): string {
     if (peerIdCache.size >= 10_000) peerIdCache.clear()
     peerIdCache.set(key, id)
   }
+  // a copy: the caller's bytes may be a view into a buffer that is reused
+  last = { key: Uint8Array.from(publicKey), peerId: id }
   return id
 }
 

@@ -200,6 +200,14 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private presenceTimer?: NodeJS.Timeout
   /** index updates run one after another, after the entries are stored */
   private indexing: Promise<unknown> = Promise.resolve()
+  /** per team, the span of display-order keys history sync stored and the index has yet to take in (see indexAfterSync) */
+  private readonly unindexed = new Map<string, { from: string, to: string }>()
+  private draining = false
+  /** searches waiting for the index, and stop(): while any, the queue is indexed without waiting for syncs */
+  private indexUrgent = 0
+  private wakeIndexer?: () => void
+  /** a full rebuild of the index is under way: it marks the index complete itself when done */
+  private rebuilding = false
   private teamsBefore = new Set<string>()
   /** after a restore from backup: the teams whose feeds peers have confirmed since */
   private restored?: { at: number, confirmed: string[] }
@@ -248,7 +256,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       catchUpOrg: async (peer) => this.catchUpOrg(peer)
     }, {
       onStored: (entries) => {
-        this.indexLater(entries)
+        this.indexAfterSync(entries)
         // building views decrypts; skip it when nobody listens (a large catch-up)
         if (this.listenerCount('message:added') === 0) return
         for (const v of entries) this.safeDispatch('message:added', this.toView(v))
@@ -282,7 +290,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.teamsBefore = new Set(this.org?.myTeams())
     this.restored = await this.log.getMeta<{ at: number, confirmed: string[] }>('restored')
     if (await this.log.getMeta<number>('searchIndex') !== SEARCH_INDEX_VERSION) {
-      this.reindexing = this.reindex().catch((err: Error) => { this.warn(`search index not rebuilt: ${err.message}`) })
+      this.rebuilding = true
+      this.reindexing = this.reindex()
+        .catch((err: Error) => { this.warn(`search index not rebuilt: ${err.message}`) })
+        .finally(() => { this.rebuilding = false })
     }
     const saved = await this.log.getMeta<{ status: PresenceStatus, text: string }>('presence')
     if (saved !== undefined && (PRESENCE_STATUSES as readonly string[]).includes(saved.status)) this.myPresence = { ...saved, since: Date.now() }
@@ -334,6 +345,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       await this.libp2p.stop()
     }
     await this.sending.catch(() => {})
+    // what history sync stored is indexed before the log closes, without waiting for syncs to end
+    this.indexUrgent++
+    this.wakeIndexer?.()
     await this.reindexing
     await this.indexing.catch(() => {})
     await this.log.close()
@@ -536,7 +550,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     // a team this node left is no longer searchable here
     const now = new Set(org.state.removed.has(this.peerId) ? [] : org.myTeams())
     for (const team of this.teamsBefore) {
-      if (!now.has(team)) this.indexing = this.indexing.then(async () => this.log.searchIndex().dropTeam(team)).catch(() => {})
+      if (now.has(team)) continue
+      this.unindexed.delete(team)
+      this.indexing = this.indexing.then(async () => this.log.searchIndex().dropTeam(team)).catch(() => {})
     }
     this.teamsBefore = now
     for (const refusal of change.refused) {
@@ -973,20 +989,79 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
 
   /** Index readable entries in the background; the log is already durable, the index can lag. */
   private indexLater (entries: VerifiedEntry[]): void {
-    this.indexing = this.indexing.then(async () => {
-      const items = []
-      for (const v of entries) {
-        const body = this.bodyOf(v)
-        if (body === undefined) continue
-        if (body.file !== undefined) {
-          await this.files?.notice({ entryId: v.idHex, team: v.entry.team, author: v.author, authorName: this.org?.member(v.author)?.name ?? body.authorName, time: v.entry.wallTime, manifest: body.file })
-        }
-        // a file is found by its name as well as its caption
-        const text = body.file === undefined ? body.text : `${body.text} ${sanitizeFileName(body.file.name)}`
-        items.push({ team: v.entry.team, orderKey: orderKey(v), id: v.idHex, text, time: v.entry.wallTime })
+    this.indexing = this.indexing.then(async () => { await this.indexEntries(entries) })
+      .catch((err: Error) => { this.warn(`search index not updated: ${err.message}`) })
+  }
+
+  private async indexEntries (entries: VerifiedEntry[]): Promise<void> {
+    const items = []
+    for (const v of entries) {
+      const body = this.bodyOf(v)
+      if (body === undefined) continue
+      if (body.file !== undefined) {
+        await this.files?.notice({ entryId: v.idHex, team: v.entry.team, author: v.author, authorName: this.org?.member(v.author)?.name ?? body.authorName, time: v.entry.wallTime, manifest: body.file })
       }
-      await this.log.searchIndex().add(items)
+      // a file is found by its name as well as its caption
+      const text = body.file === undefined ? body.text : `${body.text} ${sanitizeFileName(body.file.name)}`
+      items.push({ team: v.entry.team, orderKey: orderKey(v), id: v.idHex, text, time: v.entry.wallTime })
+    }
+    await this.log.searchIndex().add(items)
+  }
+
+  /**
+   * Index what a history sync stored once no sync is running: decrypting, tokenising and writing
+   * postings on the same thread as the sync would slow a catch-up several times over. The entries
+   * are stored and shown meanwhile; a search, or stop(), has them indexed at once. Only the span of
+   * display-order keys they fall in is remembered, and read back from the log then, so a catch-up
+   * holds none of them in memory (entries in the span indexed already are indexed again, harmlessly).
+   * Until all is indexed the index is marked incomplete, so a crash before then rebuilds it on the
+   * next start.
+   */
+  private indexAfterSync (entries: VerifiedEntry[]): void {
+    for (const v of entries) {
+      const key = orderKey(v)
+      const span = this.unindexed.get(v.entry.team)
+      if (span === undefined) this.unindexed.set(v.entry.team, { from: key, to: key })
+      else if (key < span.from) span.from = key
+      else if (key > span.to) span.to = key
+    }
+    if (this.draining) return
+    this.draining = true
+    this.indexing = this.indexing.then(async () => {
+      let failed = false
+      try {
+        if (!this.rebuilding) await this.log.putMeta('searchIndex', 0)
+        for (let next = this.nextUnindexed(); next !== undefined; next = this.nextUnindexed()) {
+          try {
+            await this.untilIndexingMayRun()
+            for await (const page of this.log.entriesBetween(next.from, next.to)) {
+              await this.untilIndexingMayRun()
+              await this.indexEntries(page)
+            }
+          } catch (err) {
+            // the rest is still worth indexing; the marker stays, so the next start rebuilds
+            this.warn(`search index not updated: ${(err as Error).message}`)
+            failed = true
+          }
+        }
+        if (!this.rebuilding && !failed) await this.log.putMeta('searchIndex', SEARCH_INDEX_VERSION)
+      } finally {
+        this.draining = false
+      }
     }).catch((err: Error) => { this.warn(`search index not updated: ${err.message}`) })
+  }
+
+  private nextUnindexed (): { from: string, to: string } | undefined {
+    const [team, span] = this.unindexed.entries().next().value ?? []
+    if (team !== undefined) this.unindexed.delete(team)
+    return span
+  }
+
+  /** Resolves when no history sync runs, or at once while a search or stop() waits for the index. */
+  private async untilIndexingMayRun (): Promise<void> {
+    if (this.indexUrgent > 0) return
+    await Promise.race([this.historySync?.whenIdle(), new Promise<void>(resolve => { this.wakeIndexer = resolve })])
+    this.wakeIndexer = undefined
   }
 
   /** Build the search index from the whole log (first start of this version). */
@@ -1039,7 +1114,14 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     }
     // after an upgrade the index is rebuilt from the log on start: until then it would miss messages
     await this.reindexing
-    await this.indexing
+    // what history sync stored and has not indexed yet is indexed now, even while syncs run
+    this.indexUrgent++
+    this.wakeIndexer?.()
+    try {
+      await this.indexing
+    } finally {
+      this.indexUrgent--
+    }
     const hits = await this.log.searchIndex().search(teams, query, {
       limit,
       ...(options.since !== undefined ? { since: options.since } : {}),

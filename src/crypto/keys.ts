@@ -1,7 +1,7 @@
 /**
  * Identity keys and signatures. Pure functions over bytes: no I/O, nothing else from src/.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf, publicKeyFromRaw } from '@libp2p/crypto/keys'
 import type { Ed25519PrivateKey, PrivateKey } from '@libp2p/interface'
 
@@ -57,5 +57,7 @@ export async function verifyForDomain (publicKey: Uint8Array, domain: string, da
 
 /** The content id of some bytes: their SHA-256. */
 export function contentId (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(createHash('sha256').update(bytes).digest())
+  // the one-shot form: a history sync hashes every entry it receives
+  const digest = hash('sha256', bytes, 'buffer')
+  return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength)
 }

@@ -1,8 +1,13 @@
 /**
  * History sync: on its own stream protocol, a member tells a peer what it holds of a team (per author,
- * the end of its unbroken run) and the peer streams back the rest, in batches, with backpressure.
- * Any member can serve any entry, since entries carry their author's signature; only members of a
- * team are served it.
+ * the end of its unbroken run) and the peer streams back the rest, in batches. Any member can serve
+ * any entry, since entries carry their author's signature; only members of a team are served it.
+ *
+ * The stream's buffers do not push back on a fast sender (yamux grants window as data arrives, not
+ * as it is read), so /parley/2/history paces the server by the requester: it acknowledges each batch
+ * as soon as it has read it, and the server sends the next one only then. The server reads and sends
+ * batch k+1 while the requester checks and stores batch k, and neither side holds more than about
+ * two batches. /parley/1/history, without acknowledgements, is still served to older builds.
  *
  * The receiver checks every run before storing it: right team, author in the roster of the entry's
  * epoch, no gap in sequence numbers, each entry naming the previous one's hash, and the author's
@@ -10,19 +15,20 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
-import { BadSignatureError, GappedRangeError, InvalidEntryError, MessageTooLargeError, NotMemberError, OutOfTeamError, UnknownEpochError } from '../errors.js'
+import { equals } from 'uint8arrays/equals'
+import { BadSignatureError, GappedRangeError, InvalidEntryError, MessageTooLargeError, NotMemberError, OutOfTeamError, ProtocolError, UnknownEpochError } from '../errors.js'
 import { peerIdOfPublicKey } from '../ids.js'
-import { decodeEntryStructure, HistoryBatch, HistoryRequest, verifyEntrySignature } from '../net/codec.js'
-import { HISTORY_PROTOCOL } from '../net/topics.js'
+import { decodeEntryStructure, HistoryAck, HistoryBatch, HistoryRequest, verifyEntrySignature } from '../net/codec.js'
+import { HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1 } from '../net/topics.js'
 import type { VerifiedEntry } from '../net/codec.js'
 import type { ParleyLibp2p } from '../net/libp2p-node.js'
-import type { EntryLog } from '../store/entry-log.js'
+import type { EntryLog, FeedHead } from '../store/entry-log.js'
 import type { Org } from '../teams/org.js'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 
 /** Entries per batch, and bytes per batch, whichever comes first. */
-const BATCH_ENTRIES = 2_000
-const BATCH_BYTES = 1024 * 1024
+const BATCH_ENTRIES = 4_000
+const BATCH_BYTES = 2 * 1024 * 1024
 const MAX_MESSAGE = 4 * 1024 * 1024
 const REQUEST_TIMEOUT_MS = 10_000
 /** A sync that makes no progress for this long is abandoned. */
@@ -55,6 +61,16 @@ export interface HistorySyncEvents {
   onSynced: (team: string, from: string, received: number) => void
 }
 
+/** A batch that passed `check`, and what it was checked against. */
+interface CheckedBatch {
+  /** the entries to store, in the order received */
+  accepted: VerifiedEntry[]
+  /** per author in the batch, the head its run was checked to continue (undefined: from seq 1) */
+  bases: Map<string, FeedHead | undefined>
+  /** per author with new entries, the last of them */
+  lasts: Map<string, FeedHead>
+}
+
 /** What is being fetched right now. */
 export interface FetchStatus {
   peer: string
@@ -68,6 +84,8 @@ export class HistorySync {
   private readonly c: HistorySyncComponents
   private readonly events: HistorySyncEvents
   private readonly running = new Map<string, Promise<number>>()
+  /** callers of whenIdle(), resolved when the last running sync ends */
+  private idleWaiters: Array<() => void> = []
   private readonly again = new Set<string>()
   readonly fetching = new Map<string, FetchStatus>()
   /** teams with at least one completed sync since start */
@@ -80,7 +98,13 @@ export class HistorySync {
   }
 
   async start (): Promise<void> {
-    await this.c.libp2p.handle(HISTORY_PROTOCOL, (stream, connection) => { void this.serve(stream, connection) })
+    await this.c.libp2p.handle([HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1], (stream, connection) => { void this.serve(stream, connection) })
+  }
+
+  /** Resolves once no sync is fetching: background work that would slow a catch-up waits for this. */
+  async whenIdle (): Promise<void> {
+    if (this.running.size === 0) return
+    await new Promise<void>(resolve => { this.idleWaiters.push(resolve) })
   }
 
   /**
@@ -101,7 +125,11 @@ export class HistorySync {
         total += await this.fetch(peer, team)
       } while (this.again.has(key))
       return total
-    })().finally(() => { this.running.delete(key) })
+    })().finally(() => {
+      this.running.delete(key)
+      if (this.running.size > 0) return
+      for (const resolve of this.idleWaiters.splice(0)) resolve()
+    })
     this.running.set(key, run)
     return run
   }
@@ -119,24 +147,49 @@ export class HistorySync {
     this.fetching.set(key, status)
     const idle = new AbortController()
     let idleTimer = setTimeout(() => { idle.abort() }, IDLE_TIMEOUT_MS)
+    let stream: Stream | undefined
+    /** the write of the batch before, under way while the next one is read and checked */
+    let storing: Promise<number> | undefined
+    const settle = async (): Promise<number> => {
+      const previous = storing
+      storing = undefined
+      return previous === undefined ? 0 : previous
+    }
     try {
       await this.c.orgSyncedWith?.(peer)
       const heads = await this.c.log.contiguousHeads(team)
-      const stream = await this.c.libp2p.dialProtocol(peer, HISTORY_PROTOCOL, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+      stream = await this.c.libp2p.dialProtocol(peer, [HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1], { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+      const acknowledged = stream.protocol === HISTORY_PROTOCOL
       const pb = pbStream(stream, { maxDataLength: MAX_MESSAGE })
       await pb.write({
         org: new Uint8Array(Buffer.from(org.orgId, 'hex')),
         team,
         heads: [...heads].map(([author, h]) => ({ author: authorKey(author), seq: h.seq, id: new Uint8Array(Buffer.from(h.idHex, 'hex')) }))
       }, HistoryRequest)
-      for (;;) {
+      // per author, the last entry checked in this exchange: the next batch continues it
+      const checkedUpTo = new Map<string, FeedHead>()
+      for (let batches = 1; ; batches++) {
         const batch = await pb.read(HistoryBatch, { signal: idle.signal })
         clearTimeout(idleTimer)
         idleTimer = setTimeout(() => { idle.abort() }, IDLE_TIMEOUT_MS)
         if (batch.error !== '') throw new NotMemberError(`${from} refused to serve ${team}: ${batch.error}`)
-        if (batch.entries.length > 0) status.received += await this.ingest(from, team, batch.entries, org)
+        // at once, before the checks: the server sends the next batch while this one is stored
+        if (acknowledged && !batch.done) await pb.write({ batches }, HistoryAck)
+        if (batch.entries.length > 0) {
+          // checked while the batch before is still being written, against the heads it will leave
+          const expected = new Map(await this.c.log.contiguousHeads(team))
+          for (const [author, last] of checkedUpTo) if (last.seq > (expected.get(author)?.seq ?? 0)) expected.set(author, last)
+          // a batch refused here is checked again in order, against the stored heads, which decides
+          const checked = await this.check(from, team, batch.entries, org, expected, false).catch(() => undefined)
+          for (const [author, last] of checked?.lasts ?? []) checkedUpTo.set(author, last)
+          status.received += await settle()
+          storing = this.storeChecked(from, team, batch.entries, org, checked)
+          // awaited by settle(), with the next batch or at the end
+          storing.catch(() => {})
+        }
         if (batch.done) break
       }
+      status.received += await settle()
       await stream.close().catch(() => {})
       this.syncedTeams.add(team)
       this.lastSynced.set(team, Date.now())
@@ -144,6 +197,10 @@ export class HistorySync {
       return status.received
     } catch (err) {
       const e = err as Error
+      // a refused or broken exchange: tell the server to stop rather than leave it waiting
+      stream?.abort(e)
+      // what the batch before stored still counts, and is done before the sync is reported over
+      status.received += await settle().catch(() => 0)
       if (e instanceof UnknownEpochError && retry && this.c.catchUpOrg !== undefined) {
         clearTimeout(idleTimer)
         this.fetching.delete(key)
@@ -161,9 +218,41 @@ export class HistorySync {
     }
   }
 
-  /** Check one batch from `from` and store it; throws (refusing the rest) at the first bad run. */
+  /**
+   * Store a batch checked by `check` against expected heads, once the batches before it are stored:
+   * if the heads it was checked against are the stored ones now, as they are unless another sync or
+   * gossip stored some of the same feed meanwhile, it is stored as it is; otherwise (and if it was
+   * refused) it is checked again against the stored heads, which decides.
+   */
+  private async storeChecked (from: string, team: string, encoded: Uint8Array[], org: Org, checked: CheckedBatch | undefined): Promise<number> {
+    if (checked !== undefined) {
+      const heads = await this.c.log.contiguousHeads(team)
+      let same = true
+      for (const [author, base] of checked.bases) {
+        const head = heads.get(author)
+        if (head?.seq !== base?.seq || head?.idHex !== base?.idHex) same = false
+      }
+      if (same) return this.store(from, checked.accepted)
+    }
+    return this.ingest(from, team, encoded, org)
+  }
+
+  /** Check one batch from `from` against the stored heads and store it; throws (refusing the rest) at the first bad run. */
   private async ingest (from: string, team: string, encoded: Uint8Array[], org: Org): Promise<number> {
     const heads = await this.c.log.contiguousHeads(team)
+    const checked = await this.check(from, team, encoded, org, heads, true)
+    return this.store(from, checked.accepted)
+  }
+
+  /**
+   * Check a batch against `heads` (per author, the entry the run must continue): every entry of the
+   * team asked for, by an author in the roster of its epoch, with no gap in sequence numbers, each
+   * naming the hash of the one before, and the author's signature on the last entry of the run, which
+   * by the hash chain covers the rest. Entries at or below an author's head are skipped. Throws at the
+   * first bad run; with `keepForks`, a signed entry that continues another predecessor is first kept
+   * as fork evidence.
+   */
+  private async check (from: string, team: string, encoded: Uint8Array[], org: Org, heads: Map<string, FeedHead>, keepForks: boolean): Promise<CheckedBatch> {
     const runs = new Map<string, Array<ReturnType<typeof decodeEntryStructure>>>()
     for (const bytes of encoded) {
       const v = decodeEntryStructure(bytes)
@@ -172,21 +261,22 @@ export class HistorySync {
       run.push(v)
       runs.set(v.author, run)
     }
-    const accepted: VerifiedEntry[] = []
+    const checked: CheckedBatch = { accepted: [], bases: new Map(), lasts: new Map() }
     for (const [author, run] of runs) {
       const head = heads.get(author)
+      checked.bases.set(author, head)
       // entries we hold already (a concurrent sync or gossip brought them) are skipped
       const fresh = run.filter(v => v.entry.seq > (head?.seq ?? 0))
       if (fresh.length === 0) continue
       let prevSeq = head?.seq ?? 0
-      let prevId = head?.idHex ?? ''
+      let prevId: Uint8Array = head === undefined ? new Uint8Array(0) : Buffer.from(head.idHex, 'hex')
       for (const v of fresh) {
-        const linked = v.entry.seq === prevSeq + 1 && (v.entry.seq === 1 ? v.entry.prev.length === 0 : Buffer.from(v.entry.prev).toString('hex') === prevId)
+        const linked = v.entry.seq === prevSeq + 1 && (v.entry.seq === 1 ? v.entry.prev.length === 0 : equals(v.entry.prev, prevId))
         if (!linked) {
-          if (v.entry.seq === prevSeq + 1 && await verifyEntrySignature(v)) {
+          if (keepForks && v.entry.seq === prevSeq + 1 && await verifyEntrySignature(v)) {
             // the author signed a successor to a different predecessor: two histories, a fork
             const outcome = await this.c.log.append(v)
-            this.events.onFork(v, outcome.status === 'fork' ? outcome.existingId : prevId)
+            this.events.onFork(v, outcome.status === 'fork' ? outcome.existingId : Buffer.from(prevId).toString('hex'))
           }
           throw new GappedRangeError(`${from} sent ${author}'s feed in ${team} with a break before seq ${v.entry.seq} (we hold up to ${prevSeq})`)
         }
@@ -194,14 +284,21 @@ export class HistorySync {
         if (verdict === 'unknown-epoch') throw new UnknownEpochError(`${from} sent an entry of ${team} epoch ${v.entry.epoch}, of which this node has no roster`)
         if (verdict !== 'ok') throw new NotMemberError(`${from} sent an entry that is refused: ${verdict}`)
         prevSeq = v.entry.seq
-        prevId = v.idHex
+        prevId = v.id
       }
       // one signature covers the run: each entry names the hash of the one before
-      if (!await verifyEntrySignature(fresh[fresh.length - 1]!)) {
+      const last = fresh[fresh.length - 1]!
+      if (!await verifyEntrySignature(last)) {
         throw new BadSignatureError(`${from} sent ${author}'s feed in ${team} with a bad signature at seq ${prevSeq}`)
       }
-      accepted.push(...fresh)
+      checked.accepted.push(...fresh)
+      checked.lasts.set(author, { seq: last.entry.seq, idHex: last.idHex })
     }
+    return checked
+  }
+
+  /** Store checked entries; reports what was new, and forks. */
+  private async store (from: string, accepted: VerifiedEntry[]): Promise<number> {
     const outcomes = await this.c.log.appendMany(accepted)
     const stored: VerifiedEntry[] = []
     for (const [i, outcome] of outcomes.entries()) {
@@ -212,8 +309,29 @@ export class HistorySync {
     return stored.length
   }
 
+  /** What `mine` holds beyond `theirs` (per author, the seq the requester holds up to), in batches; the last one says so. */
+  private async * batchesToServe (team: string, mine: Map<string, FeedHead>, theirs: Map<string, number>): AsyncGenerator<{ entries: Array<Uint8Array<ArrayBuffer>>, last: boolean }> {
+    let entries: Array<Uint8Array<ArrayBuffer>> = []
+    let bytes = 0
+    for (const [author, head] of mine) {
+      const from = (theirs.get(author) ?? 0) + 1
+      if (from > head.seq) continue
+      for await (const e of this.c.log.readFeedBytes(team, author, from, head.seq)) {
+        entries.push(e)
+        bytes += e.byteLength
+        if (entries.length >= BATCH_ENTRIES || bytes >= BATCH_BYTES) {
+          yield { entries, last: false }
+          entries = []
+          bytes = 0
+        }
+      }
+    }
+    yield { entries, last: true }
+  }
+
   private async serve (stream: Stream, connection: Connection): Promise<void> {
     const remote = connection.remotePeer.toString()
+    const acknowledged = stream.protocol === HISTORY_PROTOCOL
     const pb = pbStream(stream, { maxDataLength: MAX_MESSAGE })
     try {
       const request = await pb.read(HistoryRequest, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
@@ -232,22 +350,35 @@ export class HistorySync {
       const theirs = new Map<string, number>()
       for (const h of request.heads) if (h.author.length === 32) theirs.set(peerIdOfPublicKey(h.author), h.seq)
       const mine = await this.c.log.contiguousHeads(request.team)
-      let entries: Array<Uint8Array<ArrayBuffer>> = []
-      let bytes = 0
-      for (const [author, head] of mine) {
-        const from = (theirs.get(author) ?? 0) + 1
-        if (from > head.seq) continue
-        for await (const e of this.c.log.readFeedBytes(request.team, author, from, head.seq)) {
-          entries.push(e)
-          bytes += e.byteLength
-          if (entries.length >= BATCH_ENTRIES || bytes >= BATCH_BYTES) {
-            await pb.write({ entries, done: false, error: '' }, HistoryBatch)
-            entries = []
-            bytes = 0
-          }
+      let sent = 0
+      const send = async (entries: Array<Uint8Array<ArrayBuffer>>, done: boolean): Promise<void> => {
+        if (acknowledged && sent > 0) {
+          const ack = await pb.read(HistoryAck, { signal: AbortSignal.timeout(IDLE_TIMEOUT_MS) })
+          if (ack.batches !== sent) throw new ProtocolError(`${remote} acknowledged batch ${ack.batches} of history, expected ${sent}`)
         }
+        await pb.write({ entries, done, error: '' }, HistoryBatch)
+        sent++
       }
-      await pb.write({ entries, done: true, error: '' }, HistoryBatch)
+      const batches = this.batchesToServe(request.team, mine, theirs)
+      // each batch is read from the log while the one before waits for its acknowledgement and is sent
+      const readAhead = (): Promise<IteratorResult<{ entries: Array<Uint8Array<ArrayBuffer>>, last: boolean }>> => {
+        const reading = batches.next()
+        // awaited below; a failure while a batch is being sent must not go unhandled meanwhile
+        reading.catch(() => {})
+        return reading
+      }
+      let next = readAhead()
+      try {
+        for (let batch = await next; batch.done !== true; batch = await next) {
+          if (!batch.value.last) next = readAhead()
+          await send(batch.value.entries, batch.value.last)
+          if (batch.value.last) break
+        }
+      } finally {
+        // a read ahead is settled, whatever became of the exchange, and the log's iterator closed
+        await next.catch(() => undefined)
+        await batches.return(undefined)
+      }
       await stream.close()
     } catch (err) {
       stream.abort(err as Error)

@@ -36,5 +36,8 @@ export function teamOfTopic (orgId: string, topic: string): string | undefined {
 /** Stream protocols. */
 export const ORG_SYNC_PROTOCOL = '/parley/1/org-sync'
 export const JOIN_PROTOCOL = '/parley/1/join'
-export const HISTORY_PROTOCOL = '/parley/1/history'
+/** History sync with acknowledged batches (see HistoryAck); what this build dials first. */
+export const HISTORY_PROTOCOL = '/parley/2/history'
+/** History sync without acknowledgements, as older builds speak it; still served and dialled as a fallback. */
+export const HISTORY_PROTOCOL_V1 = '/parley/1/history'
 export const FILE_PROTOCOL = '/parley/1/file'

@@ -4062,6 +4062,95 @@ export namespace HistoryBatch {
   }
 }
 
+export interface HistoryAck {
+  batches: number
+}
+
+export namespace HistoryAck {
+  let _codec: Codec<HistoryAck>
+
+  export const codec = (): Codec<HistoryAck> => {
+    if (_codec == null) {
+      _codec = message<HistoryAck>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.batches != null && obj.batches !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.batches)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          batches: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.batches = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.batches`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface HistoryAckBatchesFieldEvent {
+    field: '$.batches'
+    value: number
+  }
+
+  export function encode (obj: Partial<HistoryAck>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, HistoryAck.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryAck>): HistoryAck {
+    return decodeMessage(buf, HistoryAck.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryAck>): Generator<HistoryAckBatchesFieldEvent> {
+    return streamMessage(buf, HistoryAck.codec(), opts)
+  }
+}
+
 export interface Presence {
   org: Uint8Array<ArrayBuffer>
   member: Uint8Array<ArrayBuffer>

@@ -26,6 +26,8 @@ const MIGRATIONS: Record<number, (log: EntryLog) => Promise<void>> = {}
 
 type Db = Level<string, string>
 type Sub<V> = AbstractSublevel<Db, string | Buffer | Uint8Array, string, V>
+/** A value of bytes in a batch of the (UTF-8) root database. */
+const BYTES = { valueEncoding: 'view' } as const
 /** classic-level's fsync flag; the `level` typings leave it out */
 const writeOptions = (durable: boolean | undefined): object => ({ sync: durable === true })
 
@@ -50,6 +52,8 @@ export interface HistoryPage {
 }
 
 const pad = (n: number): string => n.toString(16).padStart(14, '0')
+/** Entries read from LevelDB at a time when whole feeds or spans are read. */
+const READ_CHUNK = 2_000
 
 /** The display-order key of an entry: Lamport clock, then author, then sequence. */
 export function orderKey (v: VerifiedEntry): string {
@@ -73,6 +77,8 @@ export class EntryLog {
   private search!: SearchIndex
   /** team -> author -> contiguous feed head; filled on first use, then kept current by appends */
   private readonly heads = new Map<string, Map<string, FeedHead>>()
+  /** team -> author -> highest sequence number stored, kept beside `heads`: past the head only if a gap */
+  private readonly feedEnds = new Map<string, Map<string, number>>()
   /** set when a write failed (disk full): LevelDB's write-ahead log may then be torn, so reopen first */
   private broken = false
   /** appends run one at a time so that fork detection cannot race */
@@ -143,25 +149,29 @@ export class EntryLog {
   async appendMany (vs: VerifiedEntry[], options: { durable?: boolean } = {}): Promise<AppendOutcome[]> {
     if (vs.length === 0) return []
     return this.serially(async () => {
-      const present = await this.entries.hasMany(vs.map(v => v.idHex))
       const slots = vs.map(v => feedKey(v.entry.team, v.author, v.entry.seq))
-      const taken = await this.feed.getMany(slots)
+      // an entry is stored together with its feed slot, so a slot holding its id means it is here
+      const taken = await this.slotHolders(vs, slots)
       const inBatch = new Map<string, string>()
+      // keys are prefixed here and put to the root batch: naming the sublevel in each put costs about
+      // eight times as much per put (measured), which is most of a large batch's time
       const batch = this.db.batch()
+      const [e, o, f, x] = [this.entries.prefix, this.order.prefix, this.feed.prefix, this.forks.prefix]
       const outcomes: AppendOutcome[] = []
       const added: VerifiedEntry[] = []
       for (const [i, v] of vs.entries()) {
         const slot = slots[i]!
         const holder = taken[i] ?? inBatch.get(slot)
-        if (present[i] === true || holder === v.idHex) {
+        if (holder === v.idHex) {
           outcomes.push({ status: 'duplicate' })
         } else if (holder !== undefined) {
-          batch.put(`${slot}:${v.idHex}`, v.bytes as unknown as string, { sublevel: this.forks })
+          batch.put(`${x}${slot}:${v.idHex}`, v.bytes as unknown as string, BYTES)
           outcomes.push({ status: 'fork', existingId: holder })
         } else {
-          batch.put(v.idHex, v.bytes as unknown as string, { sublevel: this.entries })
-          batch.put(orderKey(v), v.idHex, { sublevel: this.order })
-          batch.put(slot, v.idHex, { sublevel: this.feed })
+          batch.put(`${e}${v.idHex}`, v.bytes as unknown as string, BYTES)
+          // ids are strings in the root's own encoding, UTF-8, as in the sublevels
+          batch.put(`${o}${orderKey(v)}`, v.idHex)
+          batch.put(`${f}${slot}`, v.idHex)
           inBatch.set(slot, v.idHex)
           outcomes.push({ status: 'added' })
           added.push(v)
@@ -177,6 +187,41 @@ export class EntryLog {
   }
 
   /**
+   * Who holds the feed slots of `vs` (undefined where free). An author's entries in one call are
+   * usually a run of consecutive sequence numbers that nobody holds yet (a history sync batch), so
+   * each author's span is read as one range, a single seek, rather than key by key.
+   */
+  private async slotHolders (vs: VerifiedEntry[], slots: string[]): Promise<Array<string | undefined>> {
+    interface Span { team: string, author: string, min: number, max: number, count: number }
+    const spans = new Map<string, Map<string, Span>>()
+    const spanOf = vs.map(({ entry: { team, seq }, author }) => {
+      let byAuthor = spans.get(team)
+      if (byAuthor === undefined) spans.set(team, byAuthor = new Map<string, Span>())
+      let span = byAuthor.get(author)
+      if (span === undefined) byAuthor.set(author, span = { team, author, min: seq, max: seq, count: 0 })
+      span.min = Math.min(span.min, seq)
+      span.max = Math.max(span.max, seq)
+      span.count++
+      return span
+    })
+    const dense = (span: Span): boolean => span.max - span.min + 1 <= 2 * span.count
+    const holders = new Map<string, string>()
+    for (const byAuthor of spans.values()) {
+      for (const span of byAuthor.values()) {
+        if (!dense(span)) continue
+        for await (const [slot, id] of this.feed.iterator({ gte: feedKey(span.team, span.author, span.min), lte: feedKey(span.team, span.author, span.max) })) holders.set(slot, id)
+      }
+    }
+    // authors whose entries here are scattered over a wide span: by key
+    const scattered = slots.filter((_, i) => !dense(spanOf[i]!))
+    if (scattered.length > 0) {
+      const ids = await this.feed.getMany(scattered)
+      for (const [i, slot] of scattered.entries()) if (ids[i] !== undefined) holders.set(slot, ids[i])
+    }
+    return slots.map(slot => holders.get(slot))
+  }
+
+  /**
    * Per author, the highest sequence number up to which this log holds every entry of a team's feed,
    * with that entry's id: what history sync tells peers it has.
    */
@@ -184,13 +229,16 @@ export class EntryLog {
     let heads = this.heads.get(team)
     if (heads === undefined) {
       heads = new Map()
+      const ends = new Map<string, number>()
       for await (const [key, id] of this.feed.iterator({ gt: `${team}:`, lt: `${team};` })) {
         const [, author, seqHex] = (key).split(':') as [string, string, string]
         const seq = parseInt(seqHex, 16)
         const head = heads.get(author)
         if ((head?.seq ?? 0) + 1 === seq) heads.set(author, { seq, idHex: id })
+        ends.set(author, seq)
       }
       this.heads.set(team, heads)
+      this.feedEnds.set(team, ends)
     }
     return heads
   }
@@ -207,12 +255,16 @@ export class EntryLog {
     for (const [k, seqs] of bySlot) {
       const [team, author] = k.split(':') as [string, string]
       const heads = this.heads.get(team)!
+      const ends = this.feedEnds.get(team)!
+      let end = ends.get(author) ?? 0
+      for (const seq of seqs.keys()) end = Math.max(end, seq)
+      ends.set(author, end)
       let head = heads.get(author) ?? { seq: 0, idHex: '' }
       for (let next = seqs.get(head.seq + 1); next !== undefined; next = seqs.get(head.seq + 1)) {
         head = { seq: head.seq + 1, idHex: next }
       }
-      // entries that arrived earlier out of order may now join the run
-      for (;;) {
+      // entries that arrived earlier out of order may now join the run (none past the end)
+      while (head.seq < end) {
         const next: string | undefined = await this.feed.get(feedKey(team, author, head.seq + 1))
         if (next === undefined) break
         head = { seq: head.seq + 1, idHex: next }
@@ -244,6 +296,7 @@ export class EntryLog {
     await db.open()
     this.lamports.clear()
     this.heads.clear()
+    this.feedEnds.clear()
     this.broken = false
   }
 
@@ -291,19 +344,33 @@ export class EntryLog {
 
   /** The encoded entries of an author's feed with `from <= seq <= to`, in sequence order, read in chunks. */
   async * readFeedBytes (team: string, author: string, from: number, to: number = Number.MAX_SAFE_INTEGER): AsyncGenerator<Uint8Array<ArrayBuffer>> {
-    const chunk = 512
-    let ids: string[] = []
-    for await (const id of this.feed.values({ gte: feedKey(team, author, from), lte: feedKey(team, author, to) })) {
-      ids.push(id)
-      if (ids.length < chunk) continue
-      for (const bytes of await this.entries.getMany(ids)) if (bytes !== undefined) yield bytes as Uint8Array<ArrayBuffer>
-      ids = []
-    }
-    if (ids.length > 0) {
-      for (const bytes of await this.entries.getMany(ids)) if (bytes !== undefined) yield bytes as Uint8Array<ArrayBuffer>
+    // ids a chunk at a time (nextv), not one by one: history sync reads whole feeds
+    const ids = this.feed.values({ gte: feedKey(team, author, from), lte: feedKey(team, author, to) })
+    try {
+      for (let chunk = await ids.nextv(READ_CHUNK); chunk.length > 0; chunk = await ids.nextv(READ_CHUNK)) {
+        for (const bytes of await this.entries.getMany(chunk)) if (bytes !== undefined) yield bytes as Uint8Array<ArrayBuffer>
+      }
+    } finally {
+      await ids.close()
     }
   }
 
+  /**
+   * The entries of a team whose display-order keys lie from `from` to `to` (both included), in that
+   * order, a chunk at a time.
+   */
+  async * entriesBetween (from: string, to: string): AsyncGenerator<VerifiedEntry[]> {
+    const ids = this.order.values({ gte: from, lte: to })
+    try {
+      for (let chunk = await ids.nextv(READ_CHUNK); chunk.length > 0; chunk = await ids.nextv(READ_CHUNK)) {
+        const entries: VerifiedEntry[] = []
+        for (const bytes of await this.entries.getMany(chunk)) if (bytes !== undefined) entries.push(decodeStoredEntry(bytes))
+        yield entries
+      }
+    } finally {
+      await ids.close()
+    }
+  }
 
   /**
    * The `limit` entries of a team that come just before the cursor `before` (or the newest ones),
@@ -394,6 +461,7 @@ export class EntryLog {
     await batch.write(writeOptions(true))
     this.lamports.clear()
     this.heads.clear()
+    this.feedEnds.clear()
     return n
   }
 

@@ -141,10 +141,14 @@ export class SearchIndex {
   /** Index messages (idempotent). */
   async add (items: IndexedText[]): Promise<void> {
     if (items.length === 0) return
-    const batch = this.sub.batch()
+    // a message makes a dozen postings or more: the root's native chained batch, with the prefix
+    // written here, takes them at half the cost of a sublevel batch, which re-encodes every operation
+    // into the root's when written. Both store strings as UTF-8.
+    const prefix = this.sub.prefix
+    const batch = this.sub.db.batch()
     for (const item of items) {
       const rest = `${timeKey(item.time)}:${item.orderKey.slice(item.team.length + 1)}`
-      for (const term of terms(item.text)) batch.put(`${item.team}:${term}:${rest}`, item.id)
+      for (const term of terms(item.text)) batch.put(`${prefix}${item.team}:${term}:${rest}`, item.id)
     }
     await batch.write()
   }

@@ -3,12 +3,13 @@
  * order, restore from backup, forks, and refusing bad ranges from a hostile member.
  */
 import { cp, rm } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { pbStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createEntry, HistoryBatch, HistoryRequest, SignedEntry, Entry } from '../../src/net/codec.js'
+import { createEntry, decodeStoredEntry, HistoryBatch, HistoryRequest, SignedEntry, Entry } from '../../src/net/codec.js'
 import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
-import { HISTORY_PROTOCOL, topicOfTeam } from '../../src/net/topics.js'
+import { HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1, topicOfTeam } from '../../src/net/topics.js'
 import { join } from 'node:path'
 import { NotSyncedError } from '../../src/errors.js'
 import { restoreBackup } from '../../src/store/backup.js'
@@ -45,6 +46,63 @@ describe('history sync', () => {
     expect(texts.every(m => m.readable)).toBe(true)
     const status = await back.syncStatus()
     expect(status.find(s => s.team === 'general')?.entries).toBe(150)
+  })
+
+  it('a node that stores slowly gets megabytes of missed history in one sync, and finds it by search', async () => {
+    const [admin, away] = await fx.office(2) as [ParleyNode, ParleyNode]
+    const dir = away.dataDir
+    await away.stop()
+    // about 10 MB in 1 MB batches: more than a stream buffers (4 MB) if the server did not wait for the reader
+    const filler = ' lorem ipsum'.repeat(1_200)
+    for (let i = 0; i < 700; i++) await admin.send('general', `needle${i}${filler}`)
+    const received: number[] = []
+    const back = await fx.node({ dataDir: dir, peers: [admin.info().addresses[0]!] }, (n) => {
+      // a disk that stalls for a second on the first batch, while the server could send all the rest
+      const log = logOf(n)
+      const appendMany = log.appendMany.bind(log)
+      let stalled = false
+      log.appendMany = async (vs, options) => {
+        if (!stalled) {
+          stalled = true
+          await sleep(1_000)
+        }
+        return appendMany(vs, options)
+      }
+      n.addEventListener('history:synced', (evt) => { if (evt.detail.team === 'general' && evt.detail.received > 0) received.push(evt.detail.received) })
+    })
+    await waitFor(async () => (await ids(back)).length === 700, 30_000, 'catch-up')
+    expect(received).toEqual([700])
+    expect(await ids(back)).toEqual(await ids(admin))
+    // indexed in the background after the sync; a search waits for it
+    const hits = await back.search('needle699', { team: 'general' })
+    expect(hits.map(m => m.text.slice(0, 9))).toEqual(['needle699'])
+    expect(await back.search('lorem', { team: 'general', limit: 1000 })).toHaveLength(700)
+  })
+
+  it('serves an older node, which does not acknowledge batches, everything at once', async () => {
+    const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
+    const filler = ' lorem ipsum'.repeat(1_000)
+    for (let i = 0; i < 300; i++) await admin.send('general', `old${i}${filler}`)
+    const expected = await ids(admin)
+    // the user's node as an older build would ask: /parley/1/history, reading batches without a word back
+    const userDir = user.dataDir
+    await user.stop()
+    const key = (await loadOrCreateIdentity(userDir, 'x')).key
+    const old = await createParleyLibp2p({ privateKey: key, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false })
+    extra.push(old)
+    await old.start()
+    const stream = await old.dialProtocol(multiaddr(admin.info().addresses[0]), HISTORY_PROTOCOL_V1)
+    const pb = pbStream(stream, { maxDataLength: 4 * 1024 * 1024 })
+    await pb.write({ org: new Uint8Array(Buffer.from(admin.info().org!.id, 'hex')), team: 'general', heads: [] }, HistoryRequest)
+    const got: string[] = []
+    let batches = 0
+    for (let done = false; !done; batches++) {
+      const batch = await pb.read(HistoryBatch)
+      got.push(...batch.entries.map(e => decodeStoredEntry(e).idHex))
+      done = batch.done
+    }
+    expect(batches).toBeGreaterThan(1)
+    expect(got.sort()).toEqual([...expected].sort())
   })
 
   it('a node restored from an old backup learns its own head from peers and never reuses a sequence number', async () => {

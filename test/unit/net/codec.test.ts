@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
 import { BadSignatureError, InvalidEntryError, MessageTooLargeError } from '../../../src/errors.js'
-import { createEntry, decodeBody, decodeEntry, encodeBody, Entry, MAX_BODY_BYTES, MAX_ENTRY_BYTES, MAX_TEXT_BYTES, SignedEntry } from '../../../src/net/codec.js'
+import { createEntry, decodeBody, decodeEntry, decodeEntryFields, decodeSignedEntry, encodeBody, Entry, MAX_BODY_BYTES, MAX_ENTRY_BYTES, MAX_TEXT_BYTES, SignedEntry } from '../../../src/net/codec.js'
 import type { EntryFields } from '../../../src/net/codec.js'
 
 const fields = (over: Partial<EntryFields> = {}): EntryFields => ({
@@ -64,6 +64,29 @@ describe('net/codec', () => {
     await expect(createEntry(key, fields({ lamport: 0 }))).rejects.toBeInstanceOf(InvalidEntryError)
     await expect(createEntry(key, fields({ epoch: 0 }))).rejects.toBeInstanceOf(InvalidEntryError) // no plaintext mode
     await expect(createEntry(key, fields({ body: new Uint8Array(MAX_BODY_BYTES + 2048) }))).rejects.toBeInstanceOf(InvalidEntryError)
+  })
+
+  it('decodes entries on the hot path exactly as the generated codec does', async () => {
+    const key = await generateIdentityKey()
+    const made = await createEntry(key, fields({ seq: 7, lamport: 2 ** 40, prev: new Uint8Array(32).fill(9) }))
+    const signed = SignedEntry.decode(made.bytes)
+    // an unknown field of each wire type, as a newer build might add, and fields left out
+    const unknown = Uint8Array.from([0x50, 0x96, 0x01, 0x5a, 0x02, 0xab, 0xcd, 0x65, 1, 2, 3, 4, 0x69, 1, 2, 3, 4, 5, 6, 7, 8])
+    const cases = [
+      signed.entry,
+      new Uint8Array([...signed.entry, ...unknown]),
+      Entry.encode({ ...Entry.decode(signed.entry), team: '', body: new Uint8Array(0) }),
+      new Uint8Array(0)
+    ]
+    for (const bytes of cases) expect(decodeEntryFields(bytes)).toEqual(Entry.decode(bytes))
+    for (const bytes of [made.bytes, new Uint8Array([...made.bytes, ...unknown]), SignedEntry.encode({ entry: signed.entry, signature: new Uint8Array(0) })]) {
+      expect(decodeSignedEntry(bytes)).toEqual(SignedEntry.decode(bytes))
+    }
+    // both refuse what does not parse
+    for (const bad of [made.bytes.subarray(0, 20), Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])]) {
+      expect(() => SignedEntry.decode(bad)).toThrow()
+      expect(() => decodeSignedEntry(bad)).toThrow()
+    }
   })
 
   it('refuses text over the limit', () => {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
 import { DataDirLockedError } from '../../../src/errors.js'
 import { createEntry, encodeBody } from '../../../src/net/codec.js'
-import { EntryLog } from '../../../src/store/entry-log.js'
+import { EntryLog, orderKey } from '../../../src/store/entry-log.js'
 import type { VerifiedEntry } from '../../../src/net/codec.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 
@@ -65,6 +65,54 @@ describe('store/entry-log', () => {
     expect(await log.append(rival)).toEqual({ status: 'fork', existingId: first.idHex })
     expect((await log.page('general')).entries.map(v => v.idHex)).toEqual([first.idHex])
     expect((await log.forkEvidence('general')).map(v => v.idHex)).toEqual([rival.idHex])
+  })
+
+  it('in one batch, tells new entries, duplicates and forks apart, wherever they fall in a feed', async () => {
+    const a = await generateIdentityKey()
+    const feed: VerifiedEntry[] = []
+    for (let seq = 1; seq <= 40; seq++) feed.push(await entry(a, 'general', seq, seq, `m${seq}`, feed.at(-1)))
+    const rival = await entry(a, 'general', 5, 5, 'rival of 5', feed[3])
+    expect((await log.appendMany(feed.slice(0, 10))).every(o => o.status === 'added')).toBe(true)
+    // a run that overlaps what is stored, with a rival for a stored slot and one for a slot in the batch
+    const rivalOf12 = await entry(a, 'general', 12, 12, 'rival of 12', feed[10])
+    const outcomes = await log.appendMany([...feed.slice(8, 14), rival, rivalOf12])
+    expect(outcomes).toEqual([
+      { status: 'duplicate' }, { status: 'duplicate' }, { status: 'added' }, { status: 'added' }, { status: 'added' }, { status: 'added' },
+      { status: 'fork', existingId: feed[4]!.idHex }, { status: 'fork', existingId: feed[11]!.idHex }
+    ])
+    // entries far apart in one call (looked up one by one rather than as a range)
+    expect(await log.appendMany([feed[0]!, feed[39]!, rival])).toEqual([
+      { status: 'duplicate' }, { status: 'added' }, { status: 'fork', existingId: feed[4]!.idHex }
+    ])
+    expect((await log.page('general', { limit: 100 })).entries.map(v => v.entry.seq)).toEqual([...Array.from({ length: 14 }, (_, i) => i + 1), 40])
+    expect((await log.forkEvidence('general')).map(v => v.idHex).sort()).toEqual([rival.idHex, rivalOf12.idHex].sort())
+  })
+
+  it('moves a feed head over entries that arrived early once the gap before them is filled', async () => {
+    const a = await generateIdentityKey()
+    const feed: VerifiedEntry[] = []
+    for (let seq = 1; seq <= 6; seq++) feed.push(await entry(a, 'general', seq, seq, `m${seq}`, feed.at(-1)))
+    const head = async (): Promise<number | undefined> => (await log.contiguousHeads('general')).get(feed[0]!.author)?.seq
+    await log.appendMany([feed[0]!, feed[1]!])
+    expect(await head()).toBe(2)
+    await log.appendMany([feed[3]!, feed[4]!])
+    expect(await head()).toBe(2)
+    await log.append(feed[2]!)
+    expect(await head()).toBe(5)
+    await log.append(feed[5]!)
+    expect(await head()).toBe(6)
+    expect((await log.contiguousHeads('general')).get(feed[0]!.author)?.idHex).toBe(feed[5]!.idHex)
+  })
+
+  it('reads the entries between two display-order keys, both included, in order', async () => {
+    const a = await generateIdentityKey()
+    const feed: VerifiedEntry[] = []
+    for (let seq = 1; seq <= 5; seq++) feed.push(await entry(a, 'general', seq, seq * 10, `m${seq}`, feed.at(-1)))
+    await log.appendMany(feed)
+    await log.append(await entry(a, 'random', 1, 25, 'elsewhere'))
+    const read: number[] = []
+    for await (const page of log.entriesBetween(orderKey(feed[1]!), orderKey(feed[3]!))) read.push(...page.map(v => v.entry.seq))
+    expect(read).toEqual([2, 3, 4])
   })
 
   it('keeps teams apart and reads feeds in sequence order', async () => {

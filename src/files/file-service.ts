@@ -314,8 +314,7 @@ export class FileService {
   }
 
   private checkFetchable (k: Known): void {
-    const org = this.c.org()
-    if (org === undefined || !(org.myTeams().includes(k.stored.team) || org.directPeer(k.stored.team) !== undefined)) {
+    if (!this.mayFetch(k.stored.team)) {
       throw new NotMemberError(`you are no longer in ${k.stored.team}`)
     }
     if (k.stored.state === 'quarantined') throw new QuarantinedError(`${k.manifest.name} is quarantined: ${k.stored.reason ?? 'the scanner found something'}`)
@@ -341,6 +340,12 @@ export class FileService {
   kick (): void {
     if (this.stopped) return
     for (const t of this.transfers) t.findPeers()
+  }
+
+  /** Whether this node is still in `team` (or the direct conversation), so its files may be fetched. */
+  mayFetch (team: string): boolean {
+    const org = this.c.org()
+    return org !== undefined && (org.myTeams().includes(team) || org.directPeer(team) !== undefined)
   }
 
   /** Connected peers that may read `team`: the ones to ask for its files. */
@@ -646,6 +651,13 @@ class Transfer {
   /** Start a worker for each connected member not already sending. */
   findPeers (): void {
     if (!this.ready || this.have.complete || this.controller.signal.aborted) return
+    if (!this.service.mayFetch(this.k.stored.team)) {
+      // this node left the team (or was removed): nobody will serve it, so stop asking
+      this.controller.abort(new NotMemberError(`you are no longer in ${this.k.stored.team}`))
+      this.allChunksDone.reject(new NotMemberError(`you are no longer in ${this.k.stored.team}: ${this.k.manifest.name} cannot be fetched`))
+      this.allChunksDone.promise.catch(() => {})
+      return
+    }
     for (const peer of this.service.peersFor(this.k.stored.team)) {
       const key = peer.toString()
       if (this.workers.has(key)) continue

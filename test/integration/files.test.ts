@@ -156,4 +156,18 @@ describe('files between nodes in one process (loopback)', () => {
     expect(reply.error).toBe('NotMemberError')
     expect(reply.chunks.length).toBe(0)
   })
+
+  it('stops fetching the files of a team this node was taken out of', async () => {
+    const [a, b] = await fx.office(2, 'Acme', () => ({ files: { autoDownloadBytes: 0 } }))
+    await a!.createTeam('board', [b!.peerId])
+    await waitFor(() => b!.joinedTeams().includes('board'), 10_000, 'b in board')
+    const { path } = await randomFile('minutes.txt', 3 * MiB)
+    const added = nextEvent(b!, 'file:added', f => f.name === 'minutes.txt')
+    const sent = await a!.sendFile('board', path)
+    await added
+    await a!.removeFromTeam('board', b!.peerId)
+    await waitFor(() => !b!.joinedTeams().includes('board'), 10_000, 'b out of board')
+    await expect(b!.getFile(sent.id, { outDir: await fx.tempDir() })).rejects.toMatchObject({ name: 'NotMemberError' })
+    expect(b!.listFiles()).toEqual([])
+  })
 })

@@ -56,6 +56,12 @@ const PRESENCE_INTERVAL_MS = 15_000
 const SEARCH_INDEX_VERSION = 2
 const PRESENCE_EXPIRY_MS = 50_000
 
+const DAY_MS = 24 * 60 * 60 * 1000
+/** How far past the horizon an entry's successor must be before it is deleted: clocks differ, and a peer checks against its own. */
+const RETENTION_MARGIN_MS = 60 * 60 * 1000
+/** How often retention is applied (and at start, and when an admin changes it). */
+const RETENTION_EVERY_MS = 60 * 60 * 1000
+
 /** How long a first post waits for history sync to confirm this node's own feed head. */
 const OWN_HEAD_WAIT_MS = 5_000
 /** How long a restored node waits for each peer's sync before its first post in a team. */
@@ -71,6 +77,8 @@ export interface ParleyInit {
   peers?: string[]
   /** discover peers by mDNS on the LAN (default true) */
   mdns?: boolean
+  /** the clock, in ms since the epoch (tests move it to see retention work); default Date.now */
+  clock?: () => number
   /** file sharing: download folder, sizes, virus scanner */
   files?: Partial<FileConfig>
 }
@@ -110,6 +118,11 @@ export interface TeamView {
   members: number
   /** whether this node is in it */
   joined: boolean
+  /** days its messages are kept; 0 for ever */
+  retentionDays: number
+  /** a hold suspends deletion */
+  hold: boolean
+  holdReason?: string
 }
 
 /** A directory member as listed by `members()`. */
@@ -253,7 +266,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       log: this.log,
       org: () => this.org,
       orgSyncedWith: async (peer) => { if (!this.orgSynced.has(peer.toString())) await this.syncOrg(peer) },
-      catchUpOrg: async (peer) => this.catchUpOrg(peer)
+      catchUpOrg: async (peer) => this.catchUpOrg(peer),
+      expired: (team, wallTime) => {
+        const cutoff = this.retentionCutoff(team)
+        return cutoff !== undefined && wallTime < cutoff
+      }
     }, {
       onStored: (entries) => {
         this.indexAfterSync(entries)
@@ -285,6 +302,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.updateSubscriptions()
     this.keeper = new PeerKeeper(libp2p, { staticPeers: this.init.peers ?? [], onWarning: (m) => { this.warn(m) } })
     this.keeper.start()
+    this.retentionTimer = setInterval(() => { this.retentionSoon() }, RETENTION_EVERY_MS)
+    this.retentionTimer.unref()
+    this.retentionSoon()
     this.resync = setInterval(() => { this.syncWithAll() }, ORG_RESYNC_MS)
     this.resync.unref()
     this.teamsBefore = new Set(this.org?.myTeams())
@@ -333,6 +353,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.state = 'stopped'
     this.stopping.abort()
     clearInterval(this.resync)
+    clearInterval(this.retentionTimer)
+    await this.retaining
     clearInterval(this.presenceTimer)
     clearTimeout(this.announceSoon)
     this.keeper?.stop()
@@ -451,6 +473,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         this.displayName = displayName
         await saveDisplayName(this.dataDir, displayName)
         this.afterOrgChange({ applied: org.state.applied, refused: [], removed: [] }, [])
+        // a newcomer fetches the history of its teams at once, not at the next periodic resync
+        this.syncWithAll()
         return this.info()
       }
       if (!waitingSaid) {
@@ -492,7 +516,18 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   /** The org's teams. */
   teams (): TeamView[] {
     const org = this.requireOrg()
-    return [...org.state.teams.values()].map(t => ({ name: t.name, epoch: t.current.epoch, members: t.current.members.size, joined: t.current.members.has(this.peerId) }))
+    return [...org.state.teams.values()].map(t => {
+      const r = org.state.retention.get(t.name)
+      return {
+        name: t.name,
+        epoch: t.current.epoch,
+        members: t.current.members.size,
+        joined: t.current.members.has(this.peerId),
+        retentionDays: r?.days ?? 0,
+        hold: r?.hold ?? false,
+        ...(r?.hold === true && r.reason !== '' ? { holdReason: r.reason } : {})
+      }
+    })
       .sort((a, b) => a.name.localeCompare(b.name))
   }
 
@@ -529,6 +564,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private afterOrgChange (change: OrgChange, toPublish: VerifiedRecord[]): void {
     const org = this.org
     if (org === undefined) return
+    if (change.applied.some(r => r.op === 'retention') && this.state === 'started') this.retentionSoon()
     const libp2p = this.libp2p
     if (libp2p !== undefined && this.state === 'started') {
       this.updateSubscriptions()
@@ -734,7 +770,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         team,
         seq,
         lamport: (await this.log.lamport(team)) + 1,
-        wallTime: Date.now(),
+        // never before the previous entry's: a peer whose history expired relies on a feed's times not going back
+        wallTime: Math.max(this.now(), head?.entry.wallTime ?? 0),
         epoch,
         prev: head === undefined ? new Uint8Array(0) : new Uint8Array(head.id),
         body: new Uint8Array(body)
@@ -846,7 +883,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const org = this.requireOrg()
     if (!org.state.teams.has(team) && org.directPeer(team) === undefined) throw new NotMemberError(`there is no team ${team}`)
     const page = await this.log.page(team, options)
-    const messages = page.entries.map(v => this.toView(v))
+    const messages = this.unexpired(team, page.entries).map(v => this.toView(v))
     return page.before === undefined ? { messages } : { messages, before: page.before }
   }
 
@@ -945,6 +982,88 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     } catch (err) {
       this.warn(`could not store entry ${v.idHex.slice(0, 12)}: ${(err as Error).message}`)
     }
+  }
+
+  // ---- retention ----
+
+  private retentionTimer?: NodeJS.Timeout
+  private retaining: Promise<unknown> = Promise.resolve()
+
+  /** Apply retention in the background, one pass at a time. */
+  private retentionSoon (): void {
+    this.retaining = this.retaining.then(async () => this.applyRetention())
+      .catch((err: Error) => { this.warn(`retention not applied: ${err.message}`) })
+  }
+
+  private now (): number {
+    return this.init.clock?.() ?? Date.now()
+  }
+
+  /** Messages of `team` written before this are past its retention (undefined: kept for ever, or on hold). */
+  private retentionCutoff (team: string): number | undefined {
+    const r = this.org?.state.retention.get(team)
+    if (r === undefined || r.days === 0 || r.hold) return undefined
+    return this.now() - r.days * DAY_MS
+  }
+
+  /** Leave out entries past the team's retention: the newest of each feed stays stored (it anchors the chain) but is not shown. */
+  private unexpired (team: string, entries: VerifiedEntry[]): VerifiedEntry[] {
+    const cutoff = this.retentionCutoff(team)
+    return cutoff === undefined ? entries : entries.filter(v => v.entry.wallTime >= cutoff)
+  }
+
+  /**
+   * Set how long a team keeps its messages (days; 0 for ever) and/or place or lift a hold, which
+   * suspends deletion. Admins only; every node applies it.
+   */
+  async setRetention (team: string, change: { days?: number, hold?: boolean, reason?: string }): Promise<TeamView> {
+    const org = this.requireOrgForWriting()
+    // applying the record starts a retention pass (afterOrgChange): wait for it
+    this.afterOwnRecords(await org.setRetention(team, change))
+    await this.retaining
+    return this.teams().find(t => t.name === team)!
+  }
+
+  /**
+   * Delete what is past each team's retention here: an entry goes once the entry after it in its
+   * author's feed is itself past the horizon (plus a margin for clocks), so the newest entry of every
+   * feed stays as the anchor its successor will name; until then it is hidden. Search postings of
+   * expired messages go at once, and files shared by deleted messages are forgotten. Returns how many
+   * entries were deleted.
+   */
+  async applyRetention (): Promise<number> {
+    const org = this.org
+    if (org === undefined || this.state !== 'started') return 0
+    let deleted = 0
+    for (const team of org.state.retention.keys()) {
+      const cutoff = this.retentionCutoff(team)
+      if (cutoff === undefined) continue
+      const authors = new Set([...org.state.members.keys(), ...org.state.removed.keys()])
+      const gone: VerifiedEntry[] = []
+      const unindex: VerifiedEntry[] = []
+      for (const author of authors) {
+        let prev: VerifiedEntry | undefined
+        for await (const v of this.log.readFeed(team, author, 1)) {
+          if (v.entry.wallTime >= cutoff) break
+          unindex.push(v)
+          if (prev !== undefined && v.entry.seq === prev.entry.seq + 1 && v.entry.wallTime < cutoff - RETENTION_MARGIN_MS) gone.push(prev)
+          prev = v
+        }
+      }
+      if (unindex.length === 0) continue
+      const items = []
+      for (const v of unindex) {
+        const body = this.bodyOf(v)
+        if (body === undefined) continue
+        const text = body.file === undefined ? body.text : `${body.text} ${sanitizeFileName(body.file.name)}`
+        items.push({ team, orderKey: orderKey(v), id: v.idHex, text, time: v.entry.wallTime })
+        if (body.file !== undefined && gone.includes(v)) await this.files?.forget(Buffer.from(body.file.id).toString('hex'))
+      }
+      await this.log.searchIndex().remove(items)
+      await this.log.expire(team, gone)
+      deleted += gone.length
+    }
+    return deleted
   }
 
   // ---- files ----
@@ -1130,7 +1249,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const out: MessageView[] = []
     for (const hit of hits) {
       const v = await this.log.get(hit.id)
-      if (v !== undefined) out.push(this.toView(v))
+      if (v !== undefined && this.unexpired(v.entry.team, [v]).length > 0) out.push(this.toView(v))
     }
     // across teams, newest by the authors' clocks
     return out.sort((a, b) => b.time - a.time || b.lamport - a.lamport).slice(0, limit)
@@ -1155,7 +1274,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       const page = await this.log.page(team, { limit: 2_000, ...(before !== undefined ? { before } : {}) })
       const messages: ExportRecord[] = []
       pages.unshift(messages)
-      for (const v of page.entries) {
+      for (const v of this.unexpired(team, page.entries)) {
         const m = this.toView(v)
         if (m.time < since || m.time > until) continue
         messages.push({

@@ -289,6 +289,33 @@ const commands: Record<string, Command> = {
       return 0
     }
   },
+  'team retention': {
+    summary: 'keep a team\'s messages N days (or forever); every node deletes older ones (admins)',
+    usage: 'parley team retention NAME DAYS|forever [--json]',
+    options: { json: { type: 'boolean' } },
+    run: async ({ dataDir, values, positionals }) => {
+      const [team, period] = positionals
+      if (team === undefined || period === undefined || positionals.length !== 2) throw new UsageError('give a team and a number of days (or "forever")')
+      const days = period === 'forever' ? 0 : /^\d+$/.test(period) ? Number(period) : NaN
+      if (!Number.isSafeInteger(days)) throw new UsageError(`"${period}" is not a number of days or "forever"`)
+      const t = await withClient(dataDir, async c => c.request<TeamView>('team.retention', { team: checkTeamName(team), days }))
+      out(values.json === true ? JSON.stringify(t) : `#${t.name}: ${t.retentionDays === 0 ? 'messages are kept for ever' : `messages older than ${t.retentionDays} days are deleted on every node`}${t.hold ? ' (on hold: nothing is deleted until it is lifted)' : ''}`)
+      return 0
+    }
+  },
+  'team hold': {
+    summary: 'place or lift a hold on a team: while on, nothing is deleted (admins)',
+    usage: 'parley team hold NAME on|off [--reason TEXT] [--json]',
+    options: { reason: { type: 'string' }, json: { type: 'boolean' } },
+    run: async ({ dataDir, values, positionals }) => {
+      const [team, state] = positionals
+      if (team === undefined || (state !== 'on' && state !== 'off') || positionals.length !== 2) throw new UsageError('give a team and on or off')
+      const reason = typeof values.reason === 'string' ? values.reason : ''
+      const t = await withClient(dataDir, async c => c.request<TeamView>('team.retention', { team: checkTeamName(team), hold: state === 'on', reason }))
+      out(values.json === true ? JSON.stringify(t) : `#${t.name}: ${t.hold ? 'on hold, nothing is deleted' : 'hold lifted'}`)
+      return 0
+    }
+  },
   'team list': {
     summary: 'list the organisation\'s teams',
     usage: 'parley team list [--json]',
@@ -296,7 +323,13 @@ const commands: Record<string, Command> = {
     run: async ({ dataDir, values }) => {
       const teams = await withClient(dataDir, async c => c.request<TeamView[]>('teams'))
       if (values.json === true) out(JSON.stringify(teams))
-      else for (const t of teams) out(`${t.joined ? '*' : ' '} #${t.name.padEnd(20)} ${t.members} members, key epoch ${t.epoch}`)
+      else {
+        for (const t of teams) {
+          const kept = t.retentionDays === 0 ? '' : `, keeps ${t.retentionDays} days`
+          const hold = t.hold ? `, ON HOLD${t.holdReason !== undefined ? ` (${printable(t.holdReason)})` : ''}` : ''
+          out(`${t.joined ? '*' : ' '} #${t.name.padEnd(20)} ${t.members} members, key epoch ${t.epoch}${kept}${hold}`)
+        }
+      }
       return 0
     }
   },
@@ -711,7 +744,7 @@ function progressLine (p: FileProgress): string {
 
 function usage (): string {
   const lines = ['usage: parley <command> [options]   (every command takes --data DIR, --config FILE and --help)', '', 'commands:']
-  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'file send', 'file get', 'file list', 'export', 'verify-export', 'backup', 'restore', 'doctor', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'admin add-admin', 'admin remove', 'service install', 'service uninstall', 'service status']
+  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'file send', 'file get', 'file list', 'export', 'verify-export', 'backup', 'restore', 'doctor', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'team retention', 'team hold', 'admin add-admin', 'admin remove', 'service install', 'service uninstall', 'service status']
   const names = [...order.filter(n => n in commands), ...Object.keys(commands).filter(n => !order.includes(n))]
   for (const name of names) lines.push(`  ${name.padEnd(16)} ${commands[name]!.summary}`)
   lines.push('', 'The data dir defaults to $PARLEY_DATA, else $XDG_DATA_HOME/parley, else ~/.local/share/parley.',

@@ -127,6 +127,12 @@ export class ControlServer {
         return node.getFile(requiredString(p, 'id'), { signal: gone.signal, ...(out !== undefined ? { outDir: out } : {}) })
       },
       'file.list': (p) => node.listFiles(optionalString(p, 'team')),
+      'team.retention': async (p) => {
+        const days = optionalInteger(p, 'days')
+        const hold = p.hold === undefined ? undefined : p.hold === true
+        const reason = optionalString(p, 'reason')
+        return node.setRetention(requiredString(p, 'team'), { ...(days !== undefined ? { days } : {}), ...(hold !== undefined ? { hold } : {}), ...(reason !== undefined ? { reason } : {}) })
+      },
       'file.info': (p) => node.fileInfo(requiredString(p, 'id')),
       subscribe: (p, socket) => this.subscribe(p, socket)
     }

@@ -106,6 +106,8 @@ interface Known {
   /** verified chunks in the sealed copy, once looked at */
   have?: ChunkSet
   transfer?: Transfer
+  /** the last save of its record, which the next one waits for */
+  saving?: Promise<void>
 }
 
 /** The file service of one node. */
@@ -173,6 +175,17 @@ export class FileService {
     await this.save(k)
     this.events.onAdded(this.view(k))
     if (stored.wanted) this.startTransfer(k)
+  }
+
+  /** Forget a file whose message expired (retention): its sealed copy and record go, and it is no longer served. */
+  async forget (id: string): Promise<void> {
+    const k = this.known.get(id)
+    if (k === undefined) return
+    this.known.delete(id)
+    await k.transfer?.cancel()
+    await k.saving
+    await rm(this.sealedPath(id), { force: true })
+    await rm(join(this.c.dir, `${id}.json`), { force: true })
   }
 
   /** Files of the teams this node is in, newest first. */
@@ -524,10 +537,16 @@ export class FileService {
     return join(this.c.dir, `${id}.sealed`)
   }
 
+  /** Write what is known of a file, atomically; saves of one file run one after another, each writing the state at its turn. */
   async save (k: Known): Promise<void> {
     const path = join(this.c.dir, `${k.stored.manifest.id}.json`)
-    await writeFile(`${path}.tmp`, JSON.stringify(k.stored), { mode: 0o600 })
-    await rename(`${path}.tmp`, path)
+    const write = async (): Promise<void> => {
+      await writeFile(`${path}.tmp`, JSON.stringify(k.stored), { mode: 0o600 })
+      await rename(`${path}.tmp`, path)
+    }
+    const run = (k.saving ?? Promise.resolve()).then(write, write)
+    k.saving = run.catch(() => {})
+    await run
   }
 
   view (k: Known): FileView {

@@ -50,6 +50,8 @@ export interface HistorySyncComponents {
    * may be behind (restarted, or missed a record), and the peer holds the records that admit it
    */
   catchUpOrg?: (peer: PeerId) => Promise<void>
+  /** Whether an entry written at `wallTime` is past `team`'s retention horizon here (and no hold is on). */
+  expired?: (team: string, wallTime: number) => boolean
 }
 
 export interface HistorySyncEvents {
@@ -69,6 +71,8 @@ interface CheckedBatch {
   bases: Map<string, FeedHead | undefined>
   /** per author with new entries, the last of them */
   lasts: Map<string, FeedHead>
+  /** per author whose run starts above its head because what lies between expired: the new floor */
+  floors: Map<string, FeedHead>
 }
 
 /** What is being fetched right now. */
@@ -225,7 +229,7 @@ export class HistorySync {
    * refused) it is checked again against the stored heads, which decides.
    */
   private async storeChecked (from: string, team: string, encoded: Uint8Array[], org: Org, checked: CheckedBatch | undefined): Promise<number> {
-    if (checked !== undefined) {
+    if (checked !== undefined && checked.floors.size === 0) {
       const heads = await this.c.log.contiguousHeads(team)
       let same = true
       for (const [author, base] of checked.bases) {
@@ -241,6 +245,7 @@ export class HistorySync {
   private async ingest (from: string, team: string, encoded: Uint8Array[], org: Org): Promise<number> {
     const heads = await this.c.log.contiguousHeads(team)
     const checked = await this.check(from, team, encoded, org, heads, true)
+    for (const [author, floor] of checked.floors) await this.c.log.raiseFloor(team, author, floor)
     return this.store(from, checked.accepted)
   }
 
@@ -261,7 +266,7 @@ export class HistorySync {
       run.push(v)
       runs.set(v.author, run)
     }
-    const checked: CheckedBatch = { accepted: [], bases: new Map(), lasts: new Map() }
+    const checked: CheckedBatch = { accepted: [], bases: new Map(), lasts: new Map(), floors: new Map() }
     for (const [author, run] of runs) {
       const head = heads.get(author)
       checked.bases.set(author, head)
@@ -271,6 +276,14 @@ export class HistorySync {
       let prevSeq = head?.seq ?? 0
       let prevId: Uint8Array = head === undefined ? new Uint8Array(0) : Buffer.from(head.idHex, 'hex')
       for (const v of fresh) {
+        if (v === fresh[0] && v.entry.seq > prevSeq + 1 && this.c.expired?.(team, v.entry.wallTime) === true) {
+          // the server's history below this entry expired under the team's retention: this entry is
+          // itself past the horizon, and an author's wall times never go back, so all before it are too
+          const floor = { seq: v.entry.seq - 1, idHex: Buffer.from(v.entry.prev).toString('hex') }
+          checked.floors.set(author, floor)
+          prevSeq = floor.seq
+          prevId = v.entry.prev
+        }
         const linked = v.entry.seq === prevSeq + 1 && (v.entry.seq === 1 ? v.entry.prev.length === 0 : equals(v.entry.prev, prevId))
         if (!linked) {
           if (keepForks && v.entry.seq === prevSeq + 1 && await verifyEntrySignature(v)) {

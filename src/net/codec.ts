@@ -217,10 +217,13 @@ export function checkManifest (m: FileManifest): void {
   if (m.chunks.some(c => c.length !== 32)) fail('chunk hashes must be 32 bytes')
 }
 
+/** The longest retention period an admin may set, in days (100 years). */
+export const MAX_RETENTION_DAYS = 36_500
+
 /** The largest encoded org record accepted (a roster seals keys to every member of a team). */
 export const MAX_RECORD_BYTES = 512 * 1024
 const RECORD_DOMAIN = 'org-record/v1'
-const OPS = ['genesis', 'addMember', 'removeMember', 'roster', 'invite'] as const
+const OPS = ['genesis', 'addMember', 'removeMember', 'roster', 'invite', 'retention'] as const
 export type OrgOpName = typeof OPS[number]
 
 /** An org record whose encoding, structure and signature have been checked. */
@@ -303,6 +306,7 @@ function checkRecordStructure (r: OrgRecord): OrgOpName {
   if (r.removeMember !== undefined && r.removeMember.member.length !== ED25519_PUBLIC_KEY_LENGTH) fail('member key')
   if (r.roster !== undefined && !TEAM_NAME.test(r.roster.team)) fail('bad team name')
   if (r.invite !== undefined && r.invite.teams.some(t => !TEAM_NAME.test(t))) fail('bad team name')
+  if (r.retention !== undefined && (!TEAM_NAME.test(r.retention.team) || r.retention.days > MAX_RETENTION_DAYS || Buffer.byteLength(r.retention.reason) > 500)) fail('bad retention')
   return op
 }
 

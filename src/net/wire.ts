@@ -1006,6 +1006,7 @@ export interface OrgRecord {
   removeMember?: RemoveMember
   roster?: Roster
   invite?: Invite
+  retention?: Retention
 }
 
 export namespace OrgRecord {
@@ -1076,6 +1077,11 @@ export namespace OrgRecord {
         if (obj.invite != null) {
           w.uint32(98)
           Invite.codec().encode(obj.invite, w)
+        }
+
+        if (obj.retention != null) {
+          w.uint32(106)
+          Retention.codec().encode(obj.retention, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1153,6 +1159,12 @@ export namespace OrgRecord {
             case 12: {
               obj.invite = Invite.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.invite
+              })
+              break
+            }
+            case 13: {
+              obj.retention = Retention.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.retention
               })
               break
             }
@@ -1251,6 +1263,13 @@ export namespace OrgRecord {
             case 12: {
               yield * Invite.codec().stream(reader, reader.uint32(), `${prefix}.invite`, {
                 limits: opts.limits?.invite
+              })
+
+              break
+            }
+            case 13: {
+              yield * Retention.codec().stream(reader, reader.uint32(), `${prefix}.retention`, {
+                limits: opts.limits?.retention
               })
 
               break
@@ -1405,6 +1424,26 @@ export namespace OrgRecord {
     value: string
   }
 
+  export interface OrgRecordRetentionTeamFieldEvent {
+    field: '$.retention.team'
+    value: string
+  }
+
+  export interface OrgRecordRetentionDaysFieldEvent {
+    field: '$.retention.days'
+    value: number
+  }
+
+  export interface OrgRecordRetentionHoldFieldEvent {
+    field: '$.retention.hold'
+    value: boolean
+  }
+
+  export interface OrgRecordRetentionReasonFieldEvent {
+    field: '$.retention.reason'
+    value: string
+  }
+
   export function encode (obj: Partial<OrgRecord>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, OrgRecord.codec())
   }
@@ -1413,8 +1452,166 @@ export namespace OrgRecord {
     return decodeMessage(buf, OrgRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrgRecord>): Generator<OrgRecordVersionFieldEvent | OrgRecordOrgFieldEvent | OrgRecordSignerFieldEvent | OrgRecordSeqFieldEvent | OrgRecordLamportFieldEvent | OrgRecordWallTimeFieldEvent | OrgRecordPrevFieldEvent | OrgRecordGenesisNameFieldEvent | OrgRecordGenesisAdminNameFieldEvent | OrgRecordGenesisAdminBoxKeyFieldEvent | OrgRecordGenesisNonceFieldEvent | OrgRecordAddMemberMemberFieldEvent | OrgRecordAddMemberNameFieldEvent | OrgRecordAddMemberBoxKeyFieldEvent | OrgRecordAddMemberAdminFieldEvent | OrgRecordAddMemberInviteFieldEvent | OrgRecordRemoveMemberMemberFieldEvent | OrgRecordRemoveMemberCutoffSeqFieldEvent | OrgRecordRosterTeamFieldEvent | OrgRecordRosterEpochFieldEvent | OrgRecordRosterPrevFieldEvent | OrgRecordRosterKeyCheckFieldEvent | OrgRecordRosterSealedMemberFieldEvent | OrgRecordRosterSealedSealedFieldEvent | OrgRecordInviteIdFieldEvent | OrgRecordInviteExpiresFieldEvent | OrgRecordInviteTeamsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrgRecord>): Generator<OrgRecordVersionFieldEvent | OrgRecordOrgFieldEvent | OrgRecordSignerFieldEvent | OrgRecordSeqFieldEvent | OrgRecordLamportFieldEvent | OrgRecordWallTimeFieldEvent | OrgRecordPrevFieldEvent | OrgRecordGenesisNameFieldEvent | OrgRecordGenesisAdminNameFieldEvent | OrgRecordGenesisAdminBoxKeyFieldEvent | OrgRecordGenesisNonceFieldEvent | OrgRecordAddMemberMemberFieldEvent | OrgRecordAddMemberNameFieldEvent | OrgRecordAddMemberBoxKeyFieldEvent | OrgRecordAddMemberAdminFieldEvent | OrgRecordAddMemberInviteFieldEvent | OrgRecordRemoveMemberMemberFieldEvent | OrgRecordRemoveMemberCutoffSeqFieldEvent | OrgRecordRosterTeamFieldEvent | OrgRecordRosterEpochFieldEvent | OrgRecordRosterPrevFieldEvent | OrgRecordRosterKeyCheckFieldEvent | OrgRecordRosterSealedMemberFieldEvent | OrgRecordRosterSealedSealedFieldEvent | OrgRecordInviteIdFieldEvent | OrgRecordInviteExpiresFieldEvent | OrgRecordInviteTeamsFieldEvent | OrgRecordRetentionTeamFieldEvent | OrgRecordRetentionDaysFieldEvent | OrgRecordRetentionHoldFieldEvent | OrgRecordRetentionReasonFieldEvent> {
     return streamMessage(buf, OrgRecord.codec(), opts)
+  }
+}
+
+export interface Retention {
+  team: string
+  days: number
+  hold: boolean
+  reason: string
+}
+
+export namespace Retention {
+  let _codec: Codec<Retention>
+
+  export const codec = (): Codec<Retention> => {
+    if (_codec == null) {
+      _codec = message<Retention>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.team != null && obj.team !== '')) {
+          w.uint32(10)
+          w.string(obj.team)
+        }
+
+        if ((obj.days != null && obj.days !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.days)
+        }
+
+        if ((obj.hold != null && obj.hold !== false)) {
+          w.uint32(24)
+          w.bool(obj.hold)
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(34)
+          w.string(obj.reason)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          team: '',
+          days: 0,
+          hold: false,
+          reason: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.team = reader.string()
+              break
+            }
+            case 2: {
+              obj.days = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.hold = reader.bool()
+              break
+            }
+            case 4: {
+              obj.reason = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.team`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.days`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.hold`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RetentionTeamFieldEvent {
+    field: '$.team'
+    value: string
+  }
+
+  export interface RetentionDaysFieldEvent {
+    field: '$.days'
+    value: number
+  }
+
+  export interface RetentionHoldFieldEvent {
+    field: '$.hold'
+    value: boolean
+  }
+
+  export interface RetentionReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export function encode (obj: Partial<Retention>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Retention.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Retention>): Retention {
+    return decodeMessage(buf, Retention.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Retention>): Generator<RetentionTeamFieldEvent | RetentionDaysFieldEvent | RetentionHoldFieldEvent | RetentionReasonFieldEvent> {
+    return streamMessage(buf, Retention.codec(), opts)
   }
 }
 

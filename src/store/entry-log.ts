@@ -228,7 +228,8 @@ export class EntryLog {
   async contiguousHeads (team: string): Promise<Map<string, FeedHead>> {
     let heads = this.heads.get(team)
     if (heads === undefined) {
-      heads = new Map()
+      // a feed whose oldest entries expired (retention) starts above its floor
+      heads = new Map(Object.entries(await this.floors(team)))
       const ends = new Map<string, number>()
       for await (const [key, id] of this.feed.iterator({ gt: `${team}:`, lt: `${team};` })) {
         const [, author, seqHex] = (key).split(':') as [string, string, string]
@@ -241,6 +242,46 @@ export class EntryLog {
       this.feedEnds.set(team, ends)
     }
     return heads
+  }
+
+  /** Per author, the last entry of a team's feed that expired here (or below which a peer had none). */
+  async floors (team: string): Promise<Record<string, FeedHead>> {
+    return (await this.meta.get(`floor:${team}`) as Record<string, FeedHead> | undefined) ?? {}
+  }
+
+  /**
+   * Delete entries that expired under the team's retention, with their index keys, and raise each
+   * feed's floor to the last one deleted, so that history sync neither serves nor misses what lies
+   * below. `entries` must be the oldest of their feeds here, in sequence order per author.
+   */
+  async expire (team: string, entries: VerifiedEntry[]): Promise<void> {
+    if (entries.length === 0) return
+    await this.serially(async () => {
+      const floors = await this.floors(team)
+      const batch = this.db.batch()
+      for (const v of entries) {
+        batch.del(v.idHex, { sublevel: this.entries })
+        batch.del(orderKey(v), { sublevel: this.order })
+        batch.del(feedKey(team, v.author, v.entry.seq), { sublevel: this.feed })
+        if (v.entry.seq > (floors[v.author]?.seq ?? 0)) floors[v.author] = { seq: v.entry.seq, idHex: v.idHex }
+      }
+      batch.put(`floor:${team}`, floors as unknown as string, { sublevel: this.meta })
+      await this.guardedWrite(async () => { await batch.write(writeOptions(true)) })
+      this.heads.delete(team)
+      this.feedEnds.delete(team)
+    })
+  }
+
+  /** Record that an author's feed in a team starts above `floor` (a peer's history expired below it). */
+  async raiseFloor (team: string, author: string, floor: FeedHead): Promise<void> {
+    await this.serially(async () => {
+      const floors = await this.floors(team)
+      if (floor.seq <= (floors[author]?.seq ?? 0)) return
+      floors[author] = floor
+      await this.guardedWrite(async () => { await this.meta.put(`floor:${team}`, floors, writeOptions(true)) })
+      this.heads.delete(team)
+      this.feedEnds.delete(team)
+    })
   }
 
   private async advanceHeads (added: VerifiedEntry[]): Promise<void> {

@@ -153,6 +153,18 @@ export class SearchIndex {
     await batch.write()
   }
 
+  /** Forget messages (retention): their postings go, so their words are no longer in the store. */
+  async remove (items: IndexedText[]): Promise<void> {
+    if (items.length === 0) return
+    const prefix = this.sub.prefix
+    const batch = this.sub.db.batch()
+    for (const item of items) {
+      const rest = `${timeKey(item.time)}:${item.orderKey.slice(item.team.length + 1)}`
+      for (const term of terms(item.text)) batch.del(`${prefix}${item.team}:${term}:${rest}`)
+    }
+    await batch.write()
+  }
+
   /**
    * Messages of `teams` containing every term of `query`: per team, newest first by wall time and
    * at most `limit` (the caller orders across teams).

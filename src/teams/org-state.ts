@@ -67,6 +67,18 @@ export interface Refusal {
   gap?: true
 }
 
+/** A team's retention: the last Retention record applied for it. */
+export interface RetentionState {
+  team: string
+  /** keep messages this many days; 0 keeps them for ever */
+  days: number
+  hold: boolean
+  reason: string
+  by: string
+  /** when the admin set it (their clock) */
+  at: number
+}
+
 export interface OrgState {
   orgId: string
   name: string
@@ -74,6 +86,7 @@ export interface OrgState {
   removed: Map<string, Removal>
   teams: Map<string, TeamState>
   invites: Map<string, InviteState>
+  retention: Map<string, RetentionState>
   /** records applied, in fold order */
   applied: VerifiedRecord[]
   refused: Refusal[]
@@ -165,6 +178,7 @@ function foldOnce (orgId: string, genesis: VerifiedRecord, ordered: VerifiedReco
     removed: new Map(),
     teams: new Map(),
     invites: new Map(),
+    retention: new Map(),
     applied: [],
     refused: [],
     heads: new Map()
@@ -290,6 +304,12 @@ function apply (state: OrgState, r: VerifiedRecord, index: number, ordered: Veri
     if (state.invites.has(hex(inv.id))) return 'invite id already exists'
     for (const t of inv.teams) if (!state.teams.has(t)) return `invite names unknown team ${t}`
     state.invites.set(hex(inv.id), { id: hex(inv.id), expires: inv.expires, teams: inv.teams, issuer: r.signer })
+    return undefined
+  }
+  if (rec.retention !== undefined) {
+    const re = rec.retention
+    if (!state.teams.has(re.team)) return `retention for unknown team ${re.team}`
+    state.retention.set(re.team, { team: re.team, days: re.days, hold: re.hold, reason: re.reason, by: r.signer, at: rec.wallTime })
     return undefined
   }
   return 'unknown change'

@@ -6,7 +6,7 @@ import { createHash, createPrivateKey, createPublicKey, diffieHellman, hkdfSync,
 import { decrypt, encrypt, generateTeamKey, open, seal, teamKeyCheck } from '../crypto/box.js'
 import { InviteError, NotAdminError, NotMemberError, InvalidArgumentError, RecordRefusedError } from '../errors.js'
 import { checkDisplayName, checkPeerId, checkTeamName, peerIdOfPublicKey } from '../ids.js'
-import { createRecord, decodeRecord, EpochKeys, InviteToken } from '../net/codec.js'
+import { createRecord, decodeRecord, EpochKeys, InviteToken, MAX_RETENTION_DAYS } from '../net/codec.js'
 import { foldOrg, orgIdOf } from './org-state.js'
 import type { BoxKeyPair } from '../crypto/box.js'
 import type { RecordFields, VerifiedRecord } from '../net/codec.js'
@@ -368,7 +368,7 @@ export class Org {
   }
 
   /** Sign a record as this node and apply it; refused records are not kept. */
-  private async write (change: Pick<RecordFields, 'addMember' | 'removeMember' | 'roster' | 'invite'>): Promise<VerifiedRecord> {
+  private async write (change: Pick<RecordFields, 'addMember' | 'removeMember' | 'roster' | 'invite' | 'retention'>): Promise<VerifiedRecord> {
     const head = this.folded.heads.get(this.me.peerId)
     const lamport = Math.max(0, ...[...this.records.values()].map(r => r.record.lamport)) + 1
     const record = await createRecord(this.me.key, {
@@ -424,6 +424,24 @@ export class Org {
       if (team.startsWith(DM_PREFIX)) throw new InvalidArgumentError(`team names starting with ${DM_PREFIX} are kept for direct messages`)
       if (this.folded.teams.has(team)) throw new InvalidArgumentError(`team ${team} already exists`)
       return [await this.writeRoster(team, [this.me.peerId, ...members.map(checkPeerId)])]
+    })
+  }
+
+  /**
+   * Set how long a team keeps its messages (days; 0 for ever), or place or lift a hold, which
+   * suspends deletion. What is not given stays as it was.
+   */
+  async setRetention (team: string, change: { days?: number, hold?: boolean, reason?: string }): Promise<VerifiedRecord[]> {
+    return this.exclusive(async () => {
+      this.requireAdmin()
+      if (!this.folded.teams.has(checkTeamName(team))) throw new InvalidArgumentError(`there is no team ${team}`)
+      const now = this.folded.retention.get(team)
+      const days = change.days ?? now?.days ?? 0
+      if (!Number.isInteger(days) || days < 0 || days > MAX_RETENTION_DAYS) throw new InvalidArgumentError(`a retention period is 0 (keep for ever) to ${MAX_RETENTION_DAYS} days`)
+      const hold = change.hold ?? now?.hold ?? false
+      const reason = change.reason ?? (change.hold === undefined ? now?.reason ?? '' : '')
+      if (Buffer.byteLength(reason) > 500) throw new InvalidArgumentError('a hold reason is at most 500 bytes')
+      return [await this.write({ retention: { team, days, hold, reason } })]
     })
   }
 

@@ -183,6 +183,17 @@ describe('parley CLI', () => {
     const invite = await d.cli('invite', '--team', 'dev', '--expires', '2h')
     expect(invite.stdout.trim()).toMatch(/^parley1:[\w-]+$/)
 
+    // retention and holds
+    const kept = await d.cli('team', 'retention', 'dev', '90')
+    expect(kept.code, kept.stderr).toBe(0)
+    expect(kept.stdout).toMatch(/#dev: messages older than 90 days are deleted on every node/)
+    const hold = await d.cli('team', 'hold', 'dev', 'on', '--reason', 'audit')
+    expect(hold.stdout).toMatch(/#dev: on hold, nothing is deleted/)
+    expect((await d.cli('team', 'list')).stdout).toMatch(/#dev +1 members, key epoch 1, keeps 90 days, ON HOLD \(audit\)/)
+    expect((await d.cli('team', 'retention', 'dev', 'soon')).code).toBe(2)
+    expect((await d.cli('team', 'hold', 'dev', 'maybe')).code).toBe(2)
+    expect((await d.cli('team', 'retention', 'dev', 'forever')).stdout).toMatch(/kept for ever .*on hold/)
+
     expect(await d.stop('SIGTERM')).toBe(0)
     await expect(stat(join(data, 'control.sock'))).rejects.toThrow(/ENOENT/)
   })

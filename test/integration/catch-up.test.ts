@@ -77,10 +77,11 @@ describe('catching up on the org', () => {
     expect(user.members().map(m => m.peerId)).not.toContain(newcomer.peerId)
     const refused: string[] = []
     newcomer.addEventListener('entry:rejected', (e) => { refused.push(`${e.detail.reason}: ${e.detail.message}`) })
-    const received = await internals(newcomer).historySync.syncTeam(peerIdFromString(user.peerId), 'general')
+    // (a newcomer also fetches from the admin as soon as it has joined, so what the user sends may be nothing new)
+    await internals(newcomer).historySync.syncTeam(peerIdFromString(user.peerId), 'general')
     expect(refused).toEqual([])
-    expect(received).toBe(1)
     expect(user.members().map(m => m.peerId)).toContain(newcomer.peerId)
+    expect((await newcomer.history('general')).messages.map(m => m.id)).toContain(sent.id)
   })
 
   it('a restarted node syncs the org with a peer before it fetches history from that peer', async () => {

@@ -42,8 +42,8 @@ describe('control socket over a real node', () => {
     const page = await client.request<{ messages: MessageView[] }>('history', { team: 'dev' })
     expect(page.messages.map(m => m.id)).toEqual([sent.id])
     expect(await client.request('teams')).toEqual([
-      { name: 'dev', epoch: 1, members: 1, joined: true },
-      { name: 'general', epoch: 1, members: 1, joined: true }
+      { name: 'dev', epoch: 1, members: 1, joined: true, retentionDays: 0, hold: false },
+      { name: 'general', epoch: 1, members: 1, joined: true, retentionDays: 0, hold: false }
     ])
   })
 

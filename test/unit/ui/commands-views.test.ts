@@ -65,7 +65,7 @@ describe('ui/views', () => {
     let s = reduce(initialState(), {
       type: 'connected',
       info: { peerId: 'me', name: 'Ann', dataDir: '/d', addresses: [], org: { id: 'o', name: 'Acme', admin: false }, teams: ['general'] },
-      teams: [{ name: 'general', epoch: 1, members: 3, joined: true }],
+      teams: [{ name: 'general', epoch: 1, members: 3, joined: true, retentionDays: 0, hold: false }],
       members,
       presence: [{ peerId: members[1]!.peerId, status: 'dnd', text: 'focus', since: 1 }]
     })

@@ -13,7 +13,7 @@ function office (): UiState {
   return reduce(initialState(), {
     type: 'connected',
     info: { peerId: 'peer-ann', name: 'Ann', dataDir: '/d', addresses: [], org: { id: 'o', name: 'Acme', admin: true }, teams: ['dev', 'general'] },
-    teams: [{ name: 'dev', epoch: 1, members: 2, joined: true }, { name: 'general', epoch: 1, members: 2, joined: true }, { name: 'hr', epoch: 1, members: 1, joined: false }],
+    teams: [{ name: 'dev', epoch: 1, members: 2, joined: true, retentionDays: 0, hold: false }, { name: 'general', epoch: 1, members: 2, joined: true, retentionDays: 0, hold: false }, { name: 'hr', epoch: 1, members: 1, joined: false, retentionDays: 0, hold: false }],
     members: [{ peerId: 'peer-ann', name: 'Ann', admin: true, online: true, teams: ['dev', 'general'] }, { peerId: 'peer-bob', name: 'Bob', admin: false, online: true, teams: ['dev', 'general'] }],
     presence: []
   })
@@ -105,7 +105,7 @@ describe('ui/state', () => {
     expect(s.conversations[2]).toMatchObject({ direct: 'peer-bob', unread: 1, mentions: 1 })
     expect(s.bell).toBe(1)
     // a refresh keeps it even before the node lists it
-    s = reduce(s, { type: 'teams', teams: [{ name: 'general', epoch: 1, members: 2, joined: true }] })
+    s = reduce(s, { type: 'teams', teams: [{ name: 'general', epoch: 1, members: 2, joined: true, retentionDays: 0, hold: false }] })
     expect(s.conversations.map(c => c.label)).toEqual(['#general', '@Bob'])
   })
 

@@ -61,6 +61,8 @@ const DAY_MS = 24 * 60 * 60 * 1000
 const RETENTION_MARGIN_MS = 60 * 60 * 1000
 /** How often retention is applied (and at start, and when an admin changes it). */
 const RETENTION_EVERY_MS = 60 * 60 * 1000
+/** Entries examined per write when applying retention. */
+const RETENTION_SLICE = 5_000
 
 /** How long a first post waits for history sync to confirm this node's own feed head. */
 const OWN_HEAD_WAIT_MS = 5_000
@@ -1039,31 +1041,43 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       const cutoff = this.retentionCutoff(team)
       if (cutoff === undefined) continue
       const authors = new Set([...org.state.members.keys(), ...org.state.removed.keys()])
-      const gone: VerifiedEntry[] = []
-      const unindex: VerifiedEntry[] = []
       for (const author of authors) {
+        // a pass over a long-neglected team may meet many entries: they go in slices
+        let gone: VerifiedEntry[] = []
+        let expired: VerifiedEntry[] = []
         let prev: VerifiedEntry | undefined
         for await (const v of this.log.readFeed(team, author, 1)) {
           if (v.entry.wallTime >= cutoff) break
-          unindex.push(v)
+          expired.push(v)
           if (prev !== undefined && v.entry.seq === prev.entry.seq + 1 && v.entry.wallTime < cutoff - RETENTION_MARGIN_MS) gone.push(prev)
           prev = v
+          if (expired.length >= RETENTION_SLICE) {
+            deleted += await this.expireSlice(team, expired, gone)
+            expired = []
+            gone = []
+          }
         }
+        deleted += await this.expireSlice(team, expired, gone)
       }
-      if (unindex.length === 0) continue
-      const items = []
-      for (const v of unindex) {
-        const body = this.bodyOf(v)
-        if (body === undefined) continue
-        const text = body.file === undefined ? body.text : `${body.text} ${sanitizeFileName(body.file.name)}`
-        items.push({ team, orderKey: orderKey(v), id: v.idHex, text, time: v.entry.wallTime })
-        if (body.file !== undefined && gone.includes(v)) await this.files?.forget(Buffer.from(body.file.id).toString('hex'))
-      }
-      await this.log.searchIndex().remove(items)
-      await this.log.expire(team, gone)
-      deleted += gone.length
     }
     return deleted
+  }
+
+  /** Drop the search postings of `expired` and delete `gone` (a subset, in feed order) with the files they shared. */
+  private async expireSlice (team: string, expired: VerifiedEntry[], gone: VerifiedEntry[]): Promise<number> {
+    if (expired.length === 0) return 0
+    const goneIds = new Set(gone.map(v => v.idHex))
+    const items = []
+    for (const v of expired) {
+      const body = this.bodyOf(v)
+      if (body === undefined) continue
+      const text = body.file === undefined ? body.text : `${body.text} ${sanitizeFileName(body.file.name)}`
+      items.push({ team, orderKey: orderKey(v), id: v.idHex, text, time: v.entry.wallTime })
+      if (body.file !== undefined && goneIds.has(v.idHex)) await this.files?.forget(Buffer.from(body.file.id).toString('hex'))
+    }
+    await this.log.searchIndex().remove(items)
+    await this.log.expire(team, gone)
+    return gone.length
   }
 
   // ---- files ----

@@ -330,8 +330,8 @@ export class FileService {
     if (!this.mayFetch(k.stored.team)) {
       throw new NotMemberError(`you are no longer in ${k.stored.team}`)
     }
-    if (k.stored.state === 'quarantined') throw new QuarantinedError(`${k.manifest.name} is quarantined: ${k.stored.reason ?? 'the scanner found something'}`)
-    if (k.stored.state === 'corrupt') throw new CorruptFileError(`${k.manifest.name} does not match its manifest: ${k.stored.reason ?? ''}`)
+    if (k.stored.state === 'quarantined') throw new QuarantinedError(`${sanitizeFileName(k.manifest.name)} is quarantined: ${k.stored.reason ?? 'the scanner found something'}`)
+    if (k.stored.state === 'corrupt') throw new CorruptFileError(`${sanitizeFileName(k.manifest.name)} does not match its manifest: ${k.stored.reason ?? ''}`)
     if (k.manifest.size > this.c.config.maxFileBytes) {
       throw new FileTooLargeError(`${sanitizeFileName(k.manifest.name)} is ${formatBytes(k.manifest.size)}; this node's limit is ${formatBytes(this.c.config.maxFileBytes)} (max-file-size)`)
     }
@@ -414,7 +414,7 @@ export class FileService {
         const span = sealedSpan(m, i)
         const { bytesRead } = await input.read(buffer, 0, span.length, span.offset)
         const sealed = buffer.subarray(0, bytesRead)
-        if (!chunkMatches(m, i, sealed)) throw new CorruptFileError(`chunk ${i} of ${m.name} does not match its manifest`)
+        if (!chunkMatches(m, i, sealed)) throw new CorruptFileError(`chunk ${i} of ${sanitizeFileName(m.name)} does not match its manifest`)
         const plain = openChunk(m.key, i, sealed)
         whole.update(plain)
         if (output !== undefined) await output.write(plain)
@@ -646,7 +646,7 @@ class Transfer {
       this.progress(true)
       await this.service.completed(this.k)
       if (this.k.stored.state === 'complete') this.finished.resolve()
-      else this.finished.reject(this.k.stored.state === 'quarantined' ? new QuarantinedError(`${this.k.manifest.name} is quarantined: ${this.k.stored.reason ?? ''}`) : new CorruptFileError(this.k.stored.reason ?? 'the file does not match its manifest'))
+      else this.finished.reject(this.k.stored.state === 'quarantined' ? new QuarantinedError(`${sanitizeFileName(this.k.manifest.name)} is quarantined: ${this.k.stored.reason ?? ''}`) : new CorruptFileError(this.k.stored.reason ?? 'the file does not match its manifest'))
     } catch (err) {
       this.finished.reject(err)
       await this.handle?.close().catch(() => {})
@@ -673,7 +673,7 @@ class Transfer {
     if (!this.service.mayFetch(this.k.stored.team)) {
       // this node left the team (or was removed): nobody will serve it, so stop asking
       this.controller.abort(new NotMemberError(`you are no longer in ${this.k.stored.team}`))
-      this.allChunksDone.reject(new NotMemberError(`you are no longer in ${this.k.stored.team}: ${this.k.manifest.name} cannot be fetched`))
+      this.allChunksDone.reject(new NotMemberError(`you are no longer in ${this.k.stored.team}: ${sanitizeFileName(this.k.manifest.name)} cannot be fetched`))
       this.allChunksDone.promise.catch(() => {})
       return
     }

@@ -122,9 +122,15 @@ export class ControlServer {
       'file.get': async (p, socket) => {
         // the client going away (Ctrl-C) cancels the release; the fetch itself carries on in the background
         const gone = new AbortController()
-        socket.once('close', () => { gone.abort(new InvalidArgumentError('the client went away')) })
+        const onClose = (): void => { gone.abort(new InvalidArgumentError('the client went away')) }
+        socket.once('close', onClose)
         const out = optionalString(p, 'out')
-        return node.getFile(requiredString(p, 'id'), { signal: gone.signal, ...(out !== undefined ? { outDir: out } : {}) })
+        try {
+          return await node.getFile(requiredString(p, 'id'), { signal: gone.signal, ...(out !== undefined ? { outDir: out } : {}) })
+        } finally {
+          // a chat asks for many files over one connection
+          socket.off('close', onClose)
+        }
       },
       'file.list': (p) => node.listFiles(optionalString(p, 'team')),
       'team.retention': async (p) => {

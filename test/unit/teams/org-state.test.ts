@@ -64,6 +64,21 @@ describe('teams/org-state', () => {
     expect(isTeamMember(state, 'general', peerIdOfPublicKey(bob.raw))).toBe(true)
   })
 
+  it('keeps the latest retention of a team, from admins only, for teams that exist', async () => {
+    const { alice, bob, org, records } = await office()
+    const keep30 = await alice.write(org, 5, { retention: { team: 'general', days: 30, hold: false, reason: '' } })
+    const hold = await alice.write(org, 6, { retention: { team: 'general', days: 30, hold: true, reason: 'audit' } })
+    const unknown = await alice.write(org, 7, { retention: { team: 'nosuch', days: 1, hold: false, reason: '' } })
+    const byMember = await bob.write(org, 8, { retention: { team: 'general', days: 1, hold: false, reason: '' } })
+    const state = foldOrg(org, [...records, byMember, unknown, hold, keep30])
+    expect(state.retention.get('general')).toMatchObject({ days: 30, hold: true, reason: 'audit', by: peerIdOfPublicKey(alice.raw) })
+    expect(state.retention.has('nosuch')).toBe(false)
+    const reasons = state.refused.map(r => r.reason)
+    expect(reasons).toHaveLength(2)
+    expect(reasons).toContain('retention for unknown team nosuch')
+    expect(reasons.some(r => /not an admin/.test(r))).toBe(true)
+  })
+
   it('refuses records from a signer who is not an admin (a forged roster)', async () => {
     const { bob, org, records, roster1 } = await office()
     const forged = await bob.write(org, 5, { roster: { team: 'general', epoch: 2, prev: roster1.id, keyCheck: new Uint8Array(32), sealed: sealedFor(bob) } })

@@ -475,8 +475,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         this.displayName = displayName
         await saveDisplayName(this.dataDir, displayName)
         this.afterOrgChange({ applied: org.state.applied, refused: [], removed: [] }, [])
-        // a newcomer fetches the history of its teams at once, not at the next periodic resync
-        this.syncWithAll()
+        // a newcomer fetches the history of its teams at once, not at the next periodic resync (it has
+        // no direct conversations yet, and peers that have not heard of it would turn those away)
+        for (const peer of libp2p.getPeers()) void this.syncOrg(peer).then(async () => this.syncHistoryWith(peer, { directs: false }))
         return this.info()
       }
       if (!waitingSaid) {
@@ -1357,13 +1358,13 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   }
 
   /** Fetch from `peer` what it holds of every team we share with it. */
-  private async syncHistoryWith (peer: PeerId): Promise<void> {
+  private async syncHistoryWith (peer: PeerId, options: { directs?: boolean } = {}): Promise<void> {
     const org = this.org
     const history = this.historySync
     if (org === undefined || history === undefined || this.state !== 'started') return
     const shared = org.myTeams().filter(t => org.state.teams.get(t)?.current.members.has(peer.toString()) === true)
     // and our direct conversation, if the peer is a member
-    if (org.member(peer.toString()) !== undefined && peer.toString() !== this.peerId) shared.push(org.directTeam(peer.toString()))
+    if (options.directs !== false && org.member(peer.toString()) !== undefined && peer.toString() !== this.peerId) shared.push(org.directTeam(peer.toString()))
     await Promise.all(shared.map(async t => history.syncTeam(peer, t)))
   }
 

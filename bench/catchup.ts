@@ -18,16 +18,12 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Level } from 'level'
-import { createEntry, encodeBody } from '../src/net/codec.js'
 import { createNode } from '../src/node.js'
 import { figure } from './benchmark.js'
+import { chatLine, round, storeHistory, until, within } from './history-setup.js'
 import { BenchTimeoutError } from './errors.js'
 import type { Benchmark, BenchContext, BenchOutcome } from './benchmark.js'
-import type { VerifiedEntry } from '../src/net/codec.js'
 import type { ParleyNode } from '../src/node.js'
-import type { EntryLog } from '../src/store/entry-log.js'
-import type { Identity } from '../src/store/identity-file.js'
-import type { Org } from '../src/teams/org.js'
 
 export interface CatchupConfig {
   /** entries b missed, all by one author (a) in one team */
@@ -70,12 +66,6 @@ const LOOPBACK = '/ip4/127.0.0.1/tcp/0'
  * The node's private parts that `send()` uses. Reached through a cast for setup only, to store the
  * missed entries in batches rather than one fsync each; the measured catch-up uses the public API.
  */
-interface NodeInternals {
-  org?: Org
-  log: EntryLog
-  identity: Identity
-}
-
 /** How the LevelDB baseline went. */
 export interface BaselineResult {
   keysPerEntry: number
@@ -190,15 +180,15 @@ async function measureCatchup (ctx: BenchContext, dir: string, config: CatchupCo
     nodes.push(b)
     await within(b.start(), config.limits.startMs, 'starting node b')
     await b.join(token, 'b', { signal: AbortSignal.timeout(config.limits.startMs) })
-    await until(() => b.members(TEAM).length === 2 && a.members(TEAM).length === 2, config.limits.startMs, config.pollMs,
-      () => `both nodes to see 2 members of ${TEAM} (a sees ${a.members(TEAM).length}, b sees ${b.members(TEAM).length})`)
+    await until(() => b.members(TEAM).length === 2 && a.members(TEAM).length === 2, config.limits.startMs,
+      () => `both nodes to see 2 members of ${TEAM} (a sees ${a.members(TEAM).length}, b sees ${b.members(TEAM).length})`, config.pollMs)
     const officeMs = Math.round(performance.now() - started)
     await b.stop()
     nodes.pop()
 
     ctx.log(`catchup: b stopped; a stores ${config.messages.toLocaleString('en')} entries in ${TEAM}`)
     started = performance.now()
-    const entryBytes = await storeEntries(a, config)
+    const entryBytes = await storeHistory(a, { team: TEAM, messages: config.messages, batchEntries: config.batchEntries, textBytes: config.textBytes, deadline: performance.now() + config.limits.setupMs })
     const entriesMs = Math.round(performance.now() - started)
     const held = (await a.syncStatus()).find(s => s.team === TEAM)?.entries
     if (held !== config.messages) throw new Error(`node a holds ${held} entries in ${TEAM} after setup, not ${config.messages}`)
@@ -306,50 +296,6 @@ async function measureCatchup (ctx: BenchContext, dir: string, config: CatchupCo
 }
 
 /**
- * Setup: store `config.messages` entries by a in the team, built as `send()` builds them (encrypted
- * under the team key, signed, hash-chained) but written in batches without fsync. Returns the average
- * size of a signed entry in bytes.
- */
-async function storeEntries (a: ParleyNode, config: CatchupConfig): Promise<number> {
-  const { org, log, identity } = a as unknown as NodeInternals
-  if (org === undefined) throw new Error('node a is in no org')
-  const head = await log.feedHead(TEAM, a.peerId)
-  let seq = head?.entry.seq ?? 0
-  let prev: Uint8Array<ArrayBuffer> = head === undefined ? new Uint8Array(0) : new Uint8Array(head.id)
-  let lamport = await log.lamport(TEAM)
-  let bytes = 0
-  const deadline = performance.now() + config.limits.setupMs
-  for (let stored = 0; stored < config.messages;) {
-    if (performance.now() > deadline) throw new BenchTimeoutError(`setup: only ${stored} of ${config.messages} entries stored on a within ${config.limits.setupMs / 1000} s`)
-    const batch: VerifiedEntry[] = []
-    for (let i = 0; i < config.batchEntries && stored + batch.length < config.messages; i++) {
-      seq++
-      lamport++
-      const plaintext = encodeBody({ text: chatLine(seq, config.textBytes), authorName: a.name, urgent: false })
-      const { epoch, body } = org.encryptBody(TEAM, seq, plaintext)
-      const entry = await createEntry(identity.key, { team: TEAM, seq, lamport, wallTime: Date.now(), epoch, prev, body: new Uint8Array(body) })
-      prev = entry.id
-      bytes += entry.bytes.byteLength
-      batch.push(entry)
-    }
-    const outcomes = await log.appendMany(batch)
-    const notAdded = outcomes.filter(o => o.status !== 'added')
-    if (notAdded.length > 0) throw new Error(`setup: ${notAdded.length} entries not added on a (${JSON.stringify(notAdded[0])})`)
-    stored += batch.length
-  }
-  return Math.round(bytes / config.messages)
-}
-
-const WORDS = ['the', 'build', 'is', 'green', 'again', 'can', 'someone', 'look', 'at', 'printer', 'on', 'floor', 'two', 'lunch', 'at', 'noon', 'thanks', 'meeting', 'moved', 'to', 'three']
-
-/** A line of chat about `length` characters long, different for each seq. */
-function chatLine (seq: number, length: number): string {
-  let text = `#${seq}`
-  for (let i = seq; text.length < length; i = (i * 7 + 3) % 1_000_003) text += ` ${WORDS[i % WORDS.length]}`
-  return text.slice(0, length)
-}
-
-/**
  * The baseline: `config.messages` values of `valueBytes` random bytes (signed entries are mostly
  * ciphertext and signature, which do not compress) written to a fresh Level in batches, without
  * fsync, as history sync writes. Keys are shaped like parley's: a 64-hex id under the entries
@@ -410,33 +356,6 @@ const BASELINE_WARMUP = 10_000
 /** A number as parley's keys write it: zero-padded hex, so that byte order is numeric order. */
 function pad (n: number): string {
   return n.toString(16).padStart(14, '0')
-}
-
-/** Await `promise`, or fail with BenchTimeoutError naming `what` after `ms`. */
-async function within<T> (promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => { reject(new BenchTimeoutError(`${what}: not done within ${ms / 1000} s`)) }, ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-/** Poll `condition` every `pollMs` until it holds, or fail after `ms` saying what was awaited. */
-async function until (condition: () => boolean, ms: number, pollMs: number, what: () => string): Promise<void> {
-  const deadline = performance.now() + ms
-  while (!condition()) {
-    if (performance.now() > deadline) throw new BenchTimeoutError(`waited ${ms / 1000} s for ${what()}`)
-    await sleep(pollMs)
-  }
-}
-
-function round (x: number, digits: number): number {
-  const f = 10 ** digits
-  return Math.round(x * f) / f
 }
 
 function toMB (bytes: number): number {

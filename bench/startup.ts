@@ -19,21 +19,16 @@ import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { ControlClient } from '../src/control/client.js'
-import { createEntry, encodeBody } from '../src/net/codec.js'
 import { createNode } from '../src/node.js'
-import { orderKey } from '../src/store/entry-log.js'
 import { killAndWait, NetnsLab } from '../test/helpers/netns.js'
 import { figure } from './benchmark.js'
+import { round, storeHistory, until, within, WORDS } from './history-setup.js'
 import { AgentFailedError, BenchTimeoutError } from './errors.js'
 import { ownNetns, processUsage } from './proc-usage.js'
 import { clockMs } from './protocol.js'
 import { summarise } from './stats.js'
 import type { Benchmark, BenchContext, BenchOutcome } from './benchmark.js'
-import type { VerifiedEntry } from '../src/net/codec.js'
 import type { ParleyNode } from '../src/node.js'
-import type { EntryLog } from '../src/store/entry-log.js'
-import type { Identity } from '../src/store/identity-file.js'
-import type { Org } from '../src/teams/org.js'
 import type { LatencySummary } from './stats.js'
 import type { ChildProcess } from 'node:child_process'
 
@@ -81,12 +76,6 @@ const BARE_NODE_JS = fileURLToPath(new URL('./bare-node.js', import.meta.url))
 /** Compiled to build/bench/startup.js: the repository's bin/parley is two levels up. */
 const PARLEY_BIN = fileURLToPath(new URL('../../bin/parley', import.meta.url))
 /** The node's private parts that send() uses, reached through a cast for setup only (as catchup.ts does). */
-interface NodeInternals {
-  org?: Org
-  log: EntryLog
-  identity: Identity
-}
-
 /** The startup benchmark, for the runner. */
 export const startupBenchmark: Benchmark & { limitMs: number } = {
   name: 'startup',
@@ -304,59 +293,15 @@ async function setUpOffice (ctx: BenchContext, dir: string, config: StartupConfi
     await until(() => nodes.every(n => n.members(TEAM).length === names.length), left(), () => `every node to see ${names.length} members of ${TEAM}`)
     ctx.log(`startup: office of ${names.length} founded; storing ${config.historyMessages.toLocaleString('en')} messages on node "history"`)
     const started = performance.now()
-    await storeHistory(nodes[config.hosts]!, config, deadline)
+    // a year of history, evenly spread, up to now
+    const year = 365 * 86_400_000
+    const first = Date.now() - year
+    await storeHistory(nodes[config.hosts]!, { team: TEAM, messages: config.historyMessages, batchEntries: config.batchEntries, textBytes: config.textBytes, deadline, index: true, wallTime: (i) => Math.round(first + i * year / config.historyMessages) })
     ctx.log(`startup: history stored and indexed in ${((performance.now() - started) / 1000).toFixed(1)} s`)
   } finally {
     for (const node of nodes.reverse()) await within(node.stop(), config.limits.stopMs, `stopping ${node.name}`)
   }
   return { hosts: names.slice(0, config.hosts).map(n => join(dir, n)), withHistory: join(dir, 'history'), empty: join(dir, 'empty') }
-}
-
-/**
- * Store `config.historyMessages` messages by `node` in the team, built as send() builds them
- * (encrypted under the team key, signed, hash-chained) but written in batches, and index them as
- * the node indexes what it stores.
- */
-async function storeHistory (node: ParleyNode, config: StartupConfig, deadline: number): Promise<void> {
-  const { org, log, identity } = node as unknown as NodeInternals
-  if (org === undefined) throw new Error(`node ${node.name} is in no org`)
-  const head = await log.feedHead(TEAM, node.peerId)
-  let seq = head?.entry.seq ?? 0
-  let prev: Uint8Array<ArrayBuffer> = head === undefined ? new Uint8Array(0) : new Uint8Array(head.id)
-  let lamport = await log.lamport(TEAM)
-  // a year of history, evenly spread, up to now
-  const first = Date.now() - 365 * 86_400_000
-  const step = (365 * 86_400_000) / config.historyMessages
-  for (let stored = 0; stored < config.historyMessages;) {
-    if (performance.now() > deadline) throw new BenchTimeoutError(`setup: only ${stored} of ${config.historyMessages} messages stored in time`)
-    const batch: VerifiedEntry[] = []
-    const index = []
-    for (let i = 0; i < config.batchEntries && stored + batch.length < config.historyMessages; i++) {
-      seq++
-      lamport++
-      const text = chatLine(seq, config.textBytes)
-      const wallTime = Math.round(first + (stored + i) * step)
-      const { epoch, body } = org.encryptBody(TEAM, seq, encodeBody({ text, authorName: node.name, urgent: false }))
-      const entry = await createEntry(identity.key, { team: TEAM, seq, lamport, wallTime, epoch, prev, body: new Uint8Array(body) })
-      prev = entry.id
-      batch.push(entry)
-      index.push({ team: TEAM, orderKey: orderKey(entry), id: entry.idHex, text, time: wallTime })
-    }
-    const outcomes = await log.appendMany(batch)
-    const notAdded = outcomes.filter(o => o.status !== 'added')
-    if (notAdded.length > 0) throw new Error(`setup: ${notAdded.length} messages not added (${JSON.stringify(notAdded[0])})`)
-    await log.searchIndex().add(index)
-    stored += batch.length
-  }
-}
-
-const WORDS = ['meeting', 'the', 'build', 'is', 'green', 'again', 'can', 'someone', 'look', 'at', 'printer', 'on', 'floor', 'two', 'lunch', 'noon', 'thanks', 'moved', 'to', 'three']
-
-/** A line of chat about `length` characters long, different for each seq. */
-function chatLine (seq: number, length: number): string {
-  let text = `#${seq}`
-  for (let i = seq; text.length < length; i = (i * 7 + 3) % 1_000_003) text += ` ${WORDS[i % WORDS.length]}`
-  return text.slice(0, length)
 }
 
 /** Set up, measure daemons and bare nodes on the same hosts, then the history node alone. */
@@ -422,29 +367,3 @@ export async function runStartup (ctx: BenchContext, config: StartupConfig): Pro
   }
 }
 
-/** Await `promise`, or fail with BenchTimeoutError naming `what` after `ms`. */
-async function within<T> (promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => { reject(new BenchTimeoutError(`${what}: not done within ${ms / 1000} s`)) }, ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-/** Poll `condition` until it holds, or fail after `ms` saying what was awaited. */
-async function until (condition: () => boolean, ms: number, what: () => string): Promise<void> {
-  const deadline = performance.now() + ms
-  while (!condition()) {
-    if (performance.now() > deadline) throw new BenchTimeoutError(`waited ${ms / 1000} s for ${what()}`)
-    await sleep(100)
-  }
-}
-
-function round (x: number, digits: number): number {
-  const f = 10 ** digits
-  return Math.round(x * f) / f
-}

@@ -1088,7 +1088,6 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     checkTeamName(team)
     this.requireStarted()
     if (this.files === undefined) throw new NotStartedError('the node is not running')
-    await this.confirmOwnHead(team)
     if (options.name !== undefined && (options.name.trim() === '' || Buffer.byteLength(options.name) > 255)) throw new InvalidArgumentError('a file name needs 1 to 255 bytes')
     return this.files.send(team, path, options.caption ?? '', options.name)
   }

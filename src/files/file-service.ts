@@ -583,10 +583,6 @@ export class FileService {
   warn (message: string): void {
     this.events.onWarning(message)
   }
-
-  get isStopped (): boolean {
-    return this.stopped
-  }
 }
 
 /**

@@ -117,7 +117,7 @@ export const filesBenchmark: Benchmark & { limitMs: number } = {
     const lab = await NetnsLab.create(4)
     ctx.defer(async () => { await lab.destroy() })
     const daemons: Daemon[] = []
-    ctx.defer(async () => { await Promise.all(daemons.map(async d => d.stop('SIGKILL'))) })
+    ctx.defer(async () => { await Promise.all(daemons.map(async d => d.stop(process.env.PARLEY_DAEMON_NODE_ARGS === undefined ? 'SIGKILL' : 'SIGTERM'))) })
     const config = join(ctx.workDir, 'files.conf')
     await writeFile(config, 'auto-download = 1MB\nmax-file-size = 1GB\n')
     for (let i = 1; i <= 4; i++) daemons.push(await Daemon.start(join(ctx.workDir, `host${i}`), ['--name', `host${i}`, '--config', config], { lab, host: i }))

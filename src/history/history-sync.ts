@@ -28,6 +28,8 @@ import type { Connection, PeerId, Stream } from '@libp2p/interface'
 
 /** Entries per batch, and bytes per batch, whichever comes first. */
 const BATCH_ENTRIES = 4_000
+/** The first batch of an exchange is smaller, so the receiver starts work while the server reads on. */
+const FIRST_BATCH_ENTRIES = 500
 const BATCH_BYTES = 2 * 1024 * 1024
 const MAX_MESSAGE = 4 * 1024 * 1024
 const REQUEST_TIMEOUT_MS = 10_000
@@ -326,16 +328,21 @@ export class HistorySync {
   private async * batchesToServe (team: string, mine: Map<string, FeedHead>, theirs: Map<string, number>): AsyncGenerator<{ entries: Array<Uint8Array<ArrayBuffer>>, last: boolean }> {
     let entries: Array<Uint8Array<ArrayBuffer>> = []
     let bytes = 0
+    // batches grow from FIRST_BATCH_ENTRIES to BATCH_ENTRIES, doubling
+    let limit = FIRST_BATCH_ENTRIES
     for (const [author, head] of mine) {
       const from = (theirs.get(author) ?? 0) + 1
       if (from > head.seq) continue
-      for await (const e of this.c.log.readFeedBytes(team, author, from, head.seq)) {
-        entries.push(e)
-        bytes += e.byteLength
-        if (entries.length >= BATCH_ENTRIES || bytes >= BATCH_BYTES) {
-          yield { entries, last: false }
-          entries = []
-          bytes = 0
+      for await (const chunk of this.c.log.readFeedBytes(team, author, from, head.seq)) {
+        for (const e of chunk) {
+          entries.push(e)
+          bytes += e.byteLength
+          if (entries.length >= limit || bytes >= BATCH_BYTES) {
+            yield { entries, last: false }
+            entries = []
+            bytes = 0
+            limit = Math.min(BATCH_ENTRIES, limit * 2)
+          }
         }
       }
     }

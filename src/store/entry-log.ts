@@ -12,7 +12,7 @@
  * Numbers are zero-padded hex so that byte order is numeric order.
  */
 import { Level } from 'level'
-import type { AbstractSublevel } from 'abstract-level'
+import type { AbstractSublevel, AbstractValueIterator } from 'abstract-level'
 import { DataDirLockedError } from '../errors.js'
 import { decodeStoredEntry, decodeStoredRecord } from '../net/codec.js'
 import { SearchIndex } from './search-index.js'
@@ -54,6 +54,10 @@ export interface HistoryPage {
 const pad = (n: number): string => n.toString(16).padStart(14, '0')
 /** Entries read from LevelDB at a time when whole feeds or spans are read. */
 const READ_CHUNK = 2_000
+/** Ids per parallel lookup when reading a feed: READ_CHUNK in four parts, one per libuv thread. */
+const LOOKUP_PART = 500
+/** What an iterator of ids may read ahead: a whole READ_CHUNK of them (classic-level stops at 16 KiB, ~250 ids). */
+const ID_CHUNK_BYTES = READ_CHUNK * 80
 
 /** The display-order key of an entry: Lamport clock, then author, then sequence. */
 export function orderKey (v: VerifiedEntry): string {
@@ -380,20 +384,20 @@ export class EntryLog {
 
   /** Entries of an author's feed with `from <= seq <= to`, in sequence order. */
   async * readFeed (team: string, author: string, from: number, to: number = Number.MAX_SAFE_INTEGER): AsyncGenerator<VerifiedEntry> {
-    for await (const bytes of this.readFeedBytes(team, author, from, to)) yield decodeStoredEntry(bytes)
+    for await (const chunk of this.readFeedBytes(team, author, from, to)) {
+      for (const bytes of chunk) yield decodeStoredEntry(bytes)
+    }
   }
 
-  /** The encoded entries of an author's feed with `from <= seq <= to`, in sequence order, read in chunks. */
-  async * readFeedBytes (team: string, author: string, from: number, to: number = Number.MAX_SAFE_INTEGER): AsyncGenerator<Uint8Array<ArrayBuffer>> {
-    // ids a chunk at a time (nextv), not one by one: history sync reads whole feeds
-    const ids = this.feed.values({ gte: feedKey(team, author, from), lte: feedKey(team, author, to) })
-    try {
-      for (let chunk = await ids.nextv(READ_CHUNK); chunk.length > 0; chunk = await ids.nextv(READ_CHUNK)) {
-        for (const bytes of await this.entries.getMany(chunk)) if (bytes !== undefined) yield bytes as Uint8Array<ArrayBuffer>
-      }
-    } finally {
-      await ids.close()
-    }
+  /**
+   * The encoded entries of an author's feed with `from <= seq <= to`, in sequence order, a chunk
+   * (an array) at a time: history sync reads whole feeds, and a yield per entry costs more than the
+   * read. Read through the root with prefixed keys, as appendMany writes (a sublevel adds its prefix
+   * key by key).
+   */
+  async * readFeedBytes (team: string, author: string, from: number, to: number = Number.MAX_SAFE_INTEGER): AsyncGenerator<Array<Uint8Array<ArrayBuffer>>> {
+    const f = this.feed.prefix
+    yield * this.lookUp(this.db.values({ gte: `${f}${feedKey(team, author, from)}`, lte: `${f}${feedKey(team, author, to)}`, highWaterMarkBytes: ID_CHUNK_BYTES }))
   }
 
   /**
@@ -401,12 +405,31 @@ export class EntryLog {
    * order, a chunk at a time.
    */
   async * entriesBetween (from: string, to: string): AsyncGenerator<VerifiedEntry[]> {
-    const ids = this.order.values({ gte: from, lte: to })
+    const o = this.order.prefix
+    for await (const chunk of this.lookUp(this.db.values({ gte: `${o}${from}`, lte: `${o}${to}`, highWaterMarkBytes: ID_CHUNK_BYTES }))) {
+      yield chunk.map(decodeStoredEntry)
+    }
+  }
+
+  /**
+   * The encoded entries named by the ids an iterator gives, a chunk at a time. Entries are keyed by
+   * hash, so consecutive ones are scattered over the store: each chunk is looked up in parallel
+   * parts, which LevelDB serves from several threads at once.
+   */
+  private async * lookUp (ids: AbstractValueIterator<Level<string, string>, string, string>): AsyncGenerator<Array<Uint8Array<ArrayBuffer>>> {
+    const e = this.entries.prefix
     try {
-      for (let chunk = await ids.nextv(READ_CHUNK); chunk.length > 0; chunk = await ids.nextv(READ_CHUNK)) {
-        const entries: VerifiedEntry[] = []
-        for (const bytes of await this.entries.getMany(chunk)) if (bytes !== undefined) entries.push(decodeStoredEntry(bytes))
-        yield entries
+      for (let chunk = await ids.nextv(READ_CHUNK); chunk.length > 0;) {
+        const parts: Array<Promise<Array<Uint8Array<ArrayBuffer> | undefined>>> = []
+        for (let i = 0; i < chunk.length; i += LOOKUP_PART) {
+          parts.push(this.db.getMany(chunk.slice(i, i + LOOKUP_PART).map(id => `${e}${id}`), BYTES) as unknown as Promise<Array<Uint8Array<ArrayBuffer> | undefined>>)
+        }
+        // the next ids are read while these entries are looked up
+        const more = chunk.length < READ_CHUNK ? Promise.resolve([]) : ids.nextv(READ_CHUNK)
+        more.catch(() => {})
+        const found = await Promise.all(parts).catch(async (err: unknown) => { await more.catch(() => {}); throw err })
+        yield found.flat().filter((v): v is Uint8Array<ArrayBuffer> => v !== undefined)
+        chunk = await more
       }
     } finally {
       await ids.close()

@@ -33,7 +33,9 @@ export class Daemon {
 
   /** Start `parley daemon --data DIR ...args`, in lab host `host` if given, and wait for its ready line. */
   static async start (dataDir: string, args: string[], lab?: { lab: NetnsLab, host: number }, timeoutMs = 20_000): Promise<Daemon> {
-    const argv = [PARLEY_BIN, 'daemon', '--data', dataDir, ...args]
+    // PARLEY_DAEMON_NODE_ARGS: node flags for the daemons (profiling a benchmark: --cpu-prof --cpu-prof-dir=DIR)
+    const nodeArgs = (process.env.PARLEY_DAEMON_NODE_ARGS ?? '').split(' ').filter(a => a !== '')
+    const argv = [...nodeArgs, PARLEY_BIN, 'daemon', '--data', dataDir, ...args]
     const child = lab !== undefined
       ? lab.lab.spawn(lab.host, process.execPath, argv)
       : spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] })

@@ -135,6 +135,27 @@ describe('store/entry-log', () => {
     expect(await log.lamport('nothing')).toBe(0)
   })
 
+  it('reads a long feed whole and in order, across read chunks and parallel lookups', async () => {
+    const a = await generateIdentityKey()
+    const entries: VerifiedEntry[] = []
+    let prev: VerifiedEntry | undefined
+    // more than two read chunks (2,000 ids each), ending mid-chunk
+    for (let seq = 1; seq <= 4_321; seq++) entries.push(prev = await entry(a, 'dev', seq, seq, `d${seq}`, prev))
+    for (let i = 0; i < entries.length; i += 1_000) await log.appendMany(entries.slice(i, i + 1_000))
+    const author = prev!.author
+    const seqs: number[] = []
+    const chunks: number[] = []
+    for await (const chunk of log.readFeedBytes('dev', author, 7)) chunks.push(chunk.length)
+    for await (const v of log.readFeed('dev', author, 7, 4_300)) seqs.push(v.entry.seq)
+    expect(chunks.reduce((n, c) => n + c, 0)).toBe(4_321 - 6)
+    expect(chunks.length).toBeGreaterThan(1)
+    expect(seqs).toEqual(Array.from({ length: 4_300 - 6 }, (_, i) => i + 7))
+    // the display order reads the same entries, oldest first
+    let count = 0
+    for await (const page of log.entriesBetween('dev:', 'dev;')) count += page.length
+    expect(count).toBe(4_321)
+  })
+
   it('pages backwards through history without loading all of it', async () => {
     const a = await generateIdentityKey()
     let prev: VerifiedEntry | undefined

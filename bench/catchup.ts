@@ -2,13 +2,14 @@
  * The catch-up benchmark: how fast a node that was away takes in what it missed, beside how fast
  * LevelDB itself writes the same volume in batches, on the same disk, in the same run.
  *
- * One process, loopback only (127.0.0.1, mDNS off), the real node: node a founds an org, b joins it
- * by invite; b stops; a stores N entries in team `general` (built the way `send()` builds them, but
- * written in batches: setup, timed apart); b starts again with a as its static peer, and the clock
- * runs from b's `start()` until b has stored all N (its `history:synced` events add up to N; then
- * `syncStatus()` confirms the count). The baselines write N values of the size of an average signed
- * entry into a fresh Level, in batches of the size history sync uses: one key per entry, and three
- * (the entry and its two index keys, as parley's log writes).
+ * Loopback only (127.0.0.1, mDNS off), the real node: node a founds an org, b joins it by invite; b
+ * stops; a stores N entries in team `general` (built the way `send()` builds them, but written in
+ * batches: setup, timed apart). Then a's store is served by a `parley daemon` process, as another
+ * workstation would serve it, and b starts again in this process with the daemon as its static
+ * peer; the clock runs from b's `start()` until b has stored all N (its `history:synced` events add
+ * up to N; then `syncStatus()` confirms the count). The baselines write N values of the size of an
+ * average signed entry into a fresh Level, in batches of the size history sync uses: one key per
+ * entry, and three (the entry and its two index keys, as parley's log writes).
  *
  * The requirement (issue "History"): 100k missed messages catch up at ≥ 50,000 messages/s.
  */
@@ -19,6 +20,7 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Level } from 'level'
 import { createNode } from '../src/node.js'
+import { call, Daemon } from '../test/helpers/daemon.js'
 import { figure } from './benchmark.js'
 import { chatLine, round, storeHistory, until, within } from './history-setup.js'
 import { BenchTimeoutError } from './errors.js'
@@ -146,7 +148,7 @@ export async function runCatchup (ctx: BenchContext, config: CatchupConfig): Pro
         ...parley.warnings,
         `target: >= ${config.targetPerSecond.toLocaleString('en')} msg/s: ${verdict} (${parley.messagesPerSecond.toLocaleString('en')} msg/s, ${count} in ${parley.seconds} s from b's start())`,
         `searchable (b's full-text index complete) ${(parley.timeline.searchableMs / 1000).toFixed(2)} s after b's start(); not in the figure`,
-        `peak RSS, both nodes in one process: ${parley.rssMB.peakDuringCatchup} MB during catch-up and indexing (${parley.rssMB.beforeCatchup} MB before it)`,
+        `peak RSS of the catching-up node's process: ${parley.rssMB.peakDuringCatchup} MB during catch-up and indexing (${parley.rssMB.beforeCatchup} MB before it)`,
         `setup, not measured: ${count} entries of ${parley.entryBytes} B signed and stored on a in ${(parley.setup.entriesMs / 1000).toFixed(1)} s`
       ],
       details: { config, parley, baselines: [oneKey, threeKeys] }
@@ -174,9 +176,8 @@ async function measureCatchup (ctx: BenchContext, dir: string, config: CatchupCo
     const { token } = await a.invite()
     const addressOfA = a.info().addresses[0]
     if (addressOfA === undefined) throw new Error('node a listens on no address')
-    const peers = [addressOfA]
     const dirB = join(dir, 'b')
-    let b = await createNode({ dataDir: dirB, listen: [LOOPBACK], mdns: false, peers, name: 'b' })
+    let b = await createNode({ dataDir: dirB, listen: [LOOPBACK], mdns: false, peers: [addressOfA], name: 'b' })
     nodes.push(b)
     await within(b.start(), config.limits.startMs, 'starting node b')
     await b.join(token, 'b', { signal: AbortSignal.timeout(config.limits.startMs) })
@@ -193,9 +194,22 @@ async function measureCatchup (ctx: BenchContext, dir: string, config: CatchupCo
     const held = (await a.syncStatus()).find(s => s.team === TEAM)?.entries
     if (held !== config.messages) throw new Error(`node a holds ${held} entries in ${TEAM} after setup, not ${config.messages}`)
 
-    ctx.log('catchup: b starts again with a as its peer')
+    // b's peer is another workstation: a is stopped here and its store served by a `parley daemon`
+    // process, so the server's work (reading, encrypting, sending) has a core of its own, as it would
+    await within(a.stop(), config.limits.stopMs, 'stopping node a')
+    nodes.splice(nodes.indexOf(a), 1)
+    const daemonA = await Daemon.start(join(dir, 'a'), ['--listen', LOOPBACK, '--no-mdns', '--name', 'a'], undefined, config.limits.startMs)
+    ctx.defer(async () => { await daemonA.stop('SIGTERM') })
+    const daemonAddress = daemonA.ready.addresses.find(addr => addr.startsWith('/ip4/127.0.0.1/'))
+    if (daemonAddress === undefined) throw new Error(`the daemon for a listens on no loopback address: ${daemonA.ready.addresses.join(', ')}`)
+    // what it holds, as `parley sync-status` shows it; this also reads its feed heads, which a node
+    // that has been up for a while holds in memory (its periodic resync reads them every 30 s)
+    const served = (await call<Array<{ team: string, entries: number }>>(daemonA, 'sync-status')).find(s => s.team === TEAM)?.entries
+    if (served !== config.messages) throw new Error(`the daemon for a holds ${served} entries in ${TEAM}, not ${config.messages}`)
+
+    ctx.log('catchup: b starts again with a (a parley daemon) as its peer')
     started = performance.now()
-    b = await createNode({ dataDir: dirB, listen: [LOOPBACK], mdns: false, peers, name: 'b' })
+    b = await createNode({ dataDir: dirB, listen: [LOOPBACK], mdns: false, peers: [daemonAddress], name: 'b' })
     nodes.push(b)
     const openMs = Math.round(performance.now() - started)
     let received = 0

@@ -58,6 +58,8 @@ const READ_CHUNK = 2_000
 const LOOKUP_PART = 500
 /** What an iterator of ids may read ahead: a whole READ_CHUNK of them (classic-level stops at 16 KiB, ~250 ids). */
 const ID_CHUNK_BYTES = READ_CHUNK * 80
+/** Feed keys read at a time when a team's heads are first worked out. */
+const KEY_CHUNK = 10_000
 
 /** The display-order key of an entry: Lamport clock, then author, then sequence. */
 export function orderKey (v: VerifiedEntry): string {
@@ -235,12 +237,32 @@ export class EntryLog {
       // a feed whose oldest entries expired (retention) starts above its floor
       heads = new Map(Object.entries(await this.floors(team)))
       const ends = new Map<string, number>()
-      for await (const [key, id] of this.feed.iterator({ gt: `${team}:`, lt: `${team};` })) {
-        const [, author, seqHex] = (key).split(':') as [string, string, string]
-        const seq = parseInt(seqHex, 16)
-        const head = heads.get(author)
-        if ((head?.seq ?? 0) + 1 === seq) heads.set(author, { seq, idHex: id })
-        ends.set(author, seq)
+      // the team's feed keys only, many at a time (a node that serves history after a restart reads
+      // them all once, perhaps millions): per author the sequence up to which nothing is missing
+      const f = this.feed.prefix
+      const start = `${f}${team}:`
+      const contiguous = new Map<string, number>()
+      for (const [author, floor] of heads) contiguous.set(author, floor.seq)
+      const keys = this.db.keys({ gt: start, lt: `${f}${team};`, highWaterMarkBytes: KEY_CHUNK * 128 })
+      try {
+        for (let chunk = await keys.nextv(KEY_CHUNK); chunk.length > 0; chunk = await keys.nextv(KEY_CHUNK)) {
+          for (const key of chunk) {
+            const colon = key.indexOf(':', start.length)
+            const author = key.slice(start.length, colon)
+            const seq = parseInt(key.slice(colon + 1), 16)
+            if ((contiguous.get(author) ?? 0) + 1 === seq) contiguous.set(author, seq)
+            ends.set(author, seq)
+          }
+        }
+      } finally {
+        await keys.close()
+      }
+      // then the ids of the heads that moved above their floors
+      const moved = [...contiguous].filter(([author, seq]) => seq > (heads!.get(author)?.seq ?? 0))
+      const ids = await this.db.getMany(moved.map(([author, seq]) => `${f}${feedKey(team, author, seq)}`))
+      for (const [i, [author, seq]] of moved.entries()) {
+        const id = ids[i]
+        if (id !== undefined) heads.set(author, { seq, idHex: id })
       }
       this.heads.set(team, heads)
       this.feedEnds.set(team, ends)

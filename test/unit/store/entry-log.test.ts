@@ -156,6 +156,27 @@ describe('store/entry-log', () => {
     expect(count).toBe(4_321)
   })
 
+  it('works out each feed\'s contiguous head from the store alone, stopping at a hole', async () => {
+    const a = await generateIdentityKey()
+    const b = await generateIdentityKey()
+    const feedA: VerifiedEntry[] = []
+    const feedB: VerifiedEntry[] = []
+    for (let seq = 1; seq <= 6; seq++) feedA.push(await entry(a, 'dev', seq, seq, `a${seq}`, feedA[seq - 2]))
+    for (let seq = 1; seq <= 3; seq++) feedB.push(await entry(b, 'dev', seq, seq, `b${seq}`, feedB[seq - 2]))
+    // a's entry 4 never arrived; another team's feed must not count
+    await log.appendMany([...feedA.filter(v => v.entry.seq !== 4), ...feedB, await entry(a, 'devops', 1, 1, 'x')])
+    await log.close()
+    // a fresh open has no heads in memory: they come from the feed keys
+    log = await EntryLog.open(join(dir, 'log'))
+    const heads = await log.contiguousHeads('dev')
+    expect(heads.get(feedA[0]!.author)).toEqual({ seq: 3, idHex: feedA[2]!.idHex })
+    expect(heads.get(feedB[0]!.author)).toEqual({ seq: 3, idHex: feedB[2]!.idHex })
+    expect(heads.size).toBe(2)
+    // the hole filled: the head moves past what was waiting above it
+    await log.append(feedA[3]!)
+    expect((await log.contiguousHeads('dev')).get(feedA[0]!.author)).toEqual({ seq: 6, idHex: feedA[5]!.idHex })
+  })
+
   it('pages backwards through history without loading all of it', async () => {
     const a = await generateIdentityKey()
     let prev: VerifiedEntry | undefined

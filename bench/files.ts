@@ -8,10 +8,18 @@
  * fetches it too; host 4 fetches it last, from hosts 1, 2 and 3. A transfer counts from the
  * request until the receiver's `file:complete` event: every chunk verified and written, the whole
  * file checked against its SHA-256.
+ *
+ * Two more figures say what the ratio to raw TCP is made of. Bare libp2p: the same stack (TCP,
+ * Noise, yamux) moving the same bytes over one stream between the same hosts, with none of
+ * parley's work; on links as fast as the machine's memory, every one of these transfers is bound
+ * by CPU, and sender and receiver share its cores. Office links: everything again (a second file)
+ * with each host's link limited to 1 Gbit/s each way, as a workstation's switch port would be.
  */
 import { randomBytes } from 'node:crypto'
 import { open, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
 import { ControlClient } from '../src/control/client.js'
 import { Daemon } from '../test/helpers/daemon.js'
 import { killAndWait, NetnsLab } from '../test/helpers/netns.js'
@@ -20,10 +28,13 @@ import { BenchTimeoutError } from './errors.js'
 import type { Benchmark, BenchContext, BenchOutcome } from './benchmark.js'
 import type { FileView } from '../src/events.js'
 import type { NodeInfo } from '../src/node.js'
+import type { ChildProcess } from 'node:child_process'
 
 const FILE_BYTES = 500 * 1000 * 1000
 const RAW_PORT = 9450
 const TRANSFER_LIMIT_MS = 240_000
+/** The office links of the second round: a workstation's port on a gigabit switch. */
+const OFFICE_LINK = '1gbit'
 
 /** Raw TCP: a sender that writes `bytes` of one buffer in 1 MiB writes, a receiver that counts them. */
 const RAW_SENDER = `
@@ -76,6 +87,47 @@ async function rawTcp (lab: NetnsLab, receiver: number, senders: number[]): Prom
   }
 }
 
+/** Bare libp2p on parley's stack, one stream from `sender` to `receiver`; MB/s. */
+async function bareStream (lab: NetnsLab, receiver: number, sender: number): Promise<number> {
+  const script = fileURLToPath(new URL('./bare-stream.js', import.meta.url))
+  const tx = lab.spawn(sender, process.execPath, [script, 'serve', '--listen', `/ip4/${lab.host(sender).ip}/tcp/0`, '--bytes', String(FILE_BYTES)])
+  let rx: ChildProcess | undefined
+  try {
+    const listening = await firstJsonLine(tx, 'listening', 20_000) as { addr?: string }
+    if (listening.addr === undefined) throw new Error('the bare libp2p sender listens on no address')
+    rx = lab.spawn(receiver, process.execPath, [script, 'fetch', '--peer', listening.addr, '--bytes', String(FILE_BYTES)])
+    const done = await firstJsonLine(rx, 'done', TRANSFER_LIMIT_MS) as { ms: number, bytes: number }
+    if (done.bytes !== FILE_BYTES) throw new Error(`bare libp2p moved ${done.bytes} of ${FILE_BYTES} bytes`)
+    return done.bytes / 1e6 / (done.ms / 1000)
+  } finally {
+    await Promise.all([tx, rx].map(async c => c === undefined ? undefined : killAndWait(c, 'SIGTERM')))
+  }
+}
+
+/** The first JSON line on a child's stdout whose `event` is `event`. */
+async function firstJsonLine (child: ChildProcess, event: string, limitMs: number): Promise<unknown> {
+  const stderr: string[] = []
+  child.stderr?.on('data', (d: Buffer) => { stderr.push(d.toString()) })
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new BenchTimeoutError(`no ${event} line from ${child.spawnargs.join(' ')} within ${limitMs} ms`)) }, limitMs)
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const parsed = JSON.parse(line) as { event?: string }
+        if (parsed.event === event) {
+          clearTimeout(timer)
+          resolve(parsed)
+        }
+      } catch {
+        // not one of its JSON lines
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`${child.spawnargs.join(' ')} exited with ${code} before its ${event} line: ${stderr.join('').slice(-500)}`))
+    })
+  })
+}
+
 async function request<T> (d: Daemon, method: string, params: Record<string, unknown> = {}): Promise<T> {
   const c = await ControlClient.connect(d.dataDir)
   try {
@@ -111,7 +163,7 @@ async function fetchRate (d: Daemon, id: string, outDir: string): Promise<{ rate
 export const filesBenchmark: Benchmark & { limitMs: number } = {
   name: 'files',
   description: 'a 500 MB file between namespace hosts, from one source and from three, beside raw TCP',
-  baseline: 'raw TCP between Node processes',
+  baseline: 'raw TCP between Node processes, unless named',
   limitMs: 15 * 60_000,
   async run (ctx: BenchContext): Promise<BenchOutcome> {
     const lab = await NetnsLab.create(4)
@@ -133,43 +185,63 @@ export const filesBenchmark: Benchmark & { limitMs: number } = {
       if (Date.now() > deadline) throw new BenchTimeoutError('not everyone in #general after 60 s')
       await new Promise(resolve => setTimeout(resolve, 500))
     }
-    ctx.log('files: writing a 500 MB file')
-    const path = join(ctx.workDir, 'big.bin')
-    const fh = await open(path, 'w')
-    const block = randomBytes(8 * 1024 * 1024)
-    for (let written = 0; written < FILE_BYTES; written += block.length) await fh.write(block, 0, Math.min(block.length, FILE_BYTES - written))
-    await fh.close()
-    const started = performance.now()
-    const sent = await request<FileView>(h2, 'file.send', { team: 'general', path })
-    const sealMs = performance.now() - started
-    while ((await Promise.all([h1, h3, h4].map(async d => request<FileView[]>(d, 'file.list', {})))).some(l => l.length === 0)) {
-      await new Promise(resolve => setTimeout(resolve, 200))
+    const sendFile = async (name: string): Promise<{ id: string, sealMs: number }> => {
+      ctx.log(`files: writing a 500 MB file, ${name}`)
+      const path = join(ctx.workDir, name)
+      const fh = await open(path, 'w')
+      const block = randomBytes(8 * 1024 * 1024)
+      for (let written = 0; written < FILE_BYTES; written += block.length) await fh.write(block, 0, Math.min(block.length, FILE_BYTES - written))
+      await fh.close()
+      const started = performance.now()
+      const sent = await request<FileView>(h2, 'file.send', { team: 'general', path })
+      const sealMs = performance.now() - started
+      while ((await Promise.all([h1, h3, h4].map(async d => request<FileView[]>(d, 'file.list', {})))).some(l => !l.some(f => f.id === sent.id))) {
+        await new Promise(resolve => setTimeout(resolve, 200))
+      }
+      return { id: sent.id, sealMs }
+    }
+    /** One round: raw TCP and parley from one source, then from three. */
+    const round = async (label: string, id: string): Promise<{ raw1: number, one: { rate: number, peers: number }, raw3: number, three: { rate: number, peers: number } }> => {
+      ctx.log(`files: ${label}: raw TCP, one source`)
+      const raw1 = await rawTcp(lab, 1, [2])
+      ctx.log(`files: ${label}: parley, one source`)
+      const one = await fetchRate(h1, id, join(ctx.workDir, `out1-${label}`))
+      ctx.log(`files: ${label}: a second holder fetches it`)
+      await fetchRate(h3, id, join(ctx.workDir, `out3-${label}`))
+      ctx.log(`files: ${label}: raw TCP, three sources`)
+      const raw3 = await rawTcp(lab, 4, [1, 2, 3])
+      ctx.log(`files: ${label}: parley, three sources`)
+      const three = await fetchRate(h4, id, join(ctx.workDir, `out4-${label}`))
+      return { raw1, one, raw3, three }
     }
 
-    ctx.log('files: raw TCP, one source')
-    const raw1 = await rawTcp(lab, 1, [2])
-    ctx.log('files: parley, one source')
-    const one = await fetchRate(h1, sent.id, join(ctx.workDir, 'out1'))
-    ctx.log('files: a second holder fetches it')
-    await fetchRate(h3, sent.id, join(ctx.workDir, 'out3'))
-    ctx.log('files: raw TCP, three sources')
-    const raw3 = await rawTcp(lab, 4, [1, 2, 3])
-    ctx.log('files: parley, three sources')
-    const three = await fetchRate(h4, sent.id, join(ctx.workDir, 'out4'))
-    const f1 = figure('500 MB from one source', 'MB/s', round(one.rate), round(raw1))
-    const f3 = figure(`500 MB from three sources (${three.peers} sending)`, 'MB/s', round(three.rate), round(raw3))
+    const first = await sendFile('big.bin')
+    const fast = await round('links unlimited', first.id)
+    ctx.log('files: bare libp2p, one stream')
+    const bare = await bareStream(lab, 1, 2)
+    for (let i = 1; i <= 4; i++) await lab.limitLink(i, OFFICE_LINK)
+    const second = await sendFile('big2.bin')
+    const office = await round(`${OFFICE_LINK} links`, second.id)
+
+    const f1 = figure('500 MB from one source', 'MB/s', round1(fast.one.rate), round1(fast.raw1))
+    const f3 = figure(`500 MB from three sources (${fast.three.peers} sending)`, 'MB/s', round1(fast.three.rate), round1(fast.raw3))
+    const fb = figure('500 MB from one source; baseline: bare libp2p, one stream', 'MB/s', round1(fast.one.rate), round1(bare))
+    const g1 = figure(`${OFFICE_LINK}/s links: 500 MB from one source`, 'MB/s', round1(office.one.rate), round1(office.raw1))
+    const g3 = figure(`${OFFICE_LINK}/s links: 500 MB from three sources (${office.three.peers} sending)`, 'MB/s', round1(office.three.rate), round1(office.raw3))
     return {
-      figures: [f1, f3],
+      figures: [f1, f3, fb, g1, g3],
       notes: [
         `target one source >= 0.30x raw TCP: ${f1.ratio >= 0.3 ? 'met' : 'NOT met'} (${f1.ratio}x)`,
         `target three sources >= 0.45x raw TCP: ${f3.ratio >= 0.45 ? 'met' : 'NOT met'} (${f3.ratio}x)`,
-        `sealing the file at the sender (read, AES-256-GCM, SHA-256, write): ${round(FILE_BYTES / 1e6 / (sealMs / 1000))} MB/s`
+        `bare libp2p (TCP, Noise, yamux; one stream, no disk, no hashing) moves ${round1(bare / fast.raw1)}x raw TCP here: the ceiling of any protocol on this stack on this machine`,
+        `with ${OFFICE_LINK}/s links: one source ${g1.ratio}x raw TCP, three sources ${g3.ratio}x`,
+        `sealing the file at the sender (read, AES-256-GCM, SHA-256, write): ${round1(FILE_BYTES / 1e6 / (first.sealMs / 1000))} MB/s`
       ],
-      details: { fileBytes: FILE_BYTES, oneSource: one, threeSources: three, rawOne: raw1, rawThree: raw3, sealMs }
+      details: { fileBytes: FILE_BYTES, unlimited: fast, bareLibp2p: bare, office: { link: OFFICE_LINK, ...office }, sealMs: [first.sealMs, second.sealMs] }
     }
   }
 }
 
-function round (n: number): number {
+function round1 (n: number): number {
   return Math.round(n * 10) / 10
 }

@@ -4,7 +4,7 @@
  * nonce repeats under a key. The manifest lists the SHA-256 of every sealed chunk: any holder can
  * serve chunks without reading them, and a receiver checks each one before writing it.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHash, randomBytes, webcrypto } from 'node:crypto'
 import { MAX_FILE_CHUNKS, MIN_CHUNK_SIZE } from '../net/codec.js'
 import { CorruptFileError } from '../errors.js'
 import type { FileManifest } from '../net/codec.js'
@@ -72,6 +72,17 @@ export function sealedSpan (m: Pick<FileManifest, 'size' | 'chunkSize'>, index: 
 export function chunkMatches (m: FileManifest, index: number, sealed: Uint8Array): boolean {
   const expected = m.chunks[index]
   return expected !== undefined && sealed.byteLength === sealedSpan(m, index).length && sha256(sealed).equals(expected)
+}
+
+/**
+ * chunkMatches, with the hash computed on libuv's thread pool (WebCrypto's digest runs there), so a
+ * fetch checks one chunk while its main thread decrypts the next from the connection.
+ */
+export async function chunkMatchesOffThread (m: FileManifest, index: number, sealed: Uint8Array): Promise<boolean> {
+  const expected = m.chunks[index]
+  if (expected === undefined || sealed.byteLength !== sealedSpan(m, index).length) return false
+  const digest = Buffer.from(await webcrypto.subtle.digest('SHA-256', sealed as Uint8Array<ArrayBuffer>))
+  return digest.equals(expected)
 }
 
 /** A set of chunk indexes, as a bitmap that goes on the wire as is. */

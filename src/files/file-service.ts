@@ -13,11 +13,13 @@ import { constants } from 'node:fs'
 import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { basename, extname, join } from 'node:path'
-import { pbStream } from '@libp2p/utils'
-import { CorruptFileError, FileNotFoundError, FileTooLargeError, InvalidArgumentError, NotMemberError, QuarantinedError } from '../errors.js'
-import { FileChunk, FileHave, FileOpen, FileWant, MAX_CHUNK_SIZE } from '../net/codec.js'
+import { lpStream } from '@libp2p/utils'
+import { CorruptFileError, FileNotFoundError, FileTooLargeError, InvalidArgumentError, NotMemberError, ProtocolError, QuarantinedError } from '../errors.js'
+import { FileHave, FileOpen, FileWant, MAX_CHUNK_SIZE } from '../net/codec.js'
 import { FILE_PROTOCOL } from '../net/topics.js'
-import { ChunkSet, chunkMatches, chunkSizeFor, newFileId, newFileKey, openChunk, sealChunk, sealedSpan, sha256, TAG_BYTES } from './chunks.js'
+import { chunkFrame, parseChunkFrame } from './chunk-frame.js'
+import type { Uint8ArrayList } from 'uint8arraylist'
+import { ChunkSet, chunkMatches, chunkMatchesOffThread, chunkSizeFor, newFileId, newFileKey, openChunk, sealChunk, sealedSpan, sha256, TAG_BYTES } from './chunks.js'
 import { placeUnique, sanitizeFileName } from './names.js'
 import { scanFile } from './scanner.js'
 import type { FileProgress, FileState, FileView } from '../events.js'
@@ -457,10 +459,10 @@ export class FileService {
 
   private async serve (stream: Stream, connection: Connection): Promise<void> {
     const remote = connection.remotePeer.toString()
-    const pb = pbStream(stream, { maxDataLength: MAX_CHUNK_SIZE + 1024, maxBufferSize: READ_BUFFER_BYTES })
+    const lp = lpStream(stream, { maxDataLength: MAX_CHUNK_SIZE + 1024, maxBufferSize: READ_BUFFER_BYTES })
     let handle: FileHandle | undefined
     try {
-      const req = await pb.read(FileOpen, { signal: AbortSignal.timeout(OPEN_TIMEOUT_MS) })
+      const req = FileOpen.decode(await lp.read({ signal: AbortSignal.timeout(OPEN_TIMEOUT_MS) }))
       const k = this.known.get(hex(req.file))
       const org = this.c.org()
       let error = ''
@@ -468,35 +470,49 @@ export class FileService {
       if (org === undefined || hex(req.org) !== org.orgId || k === undefined || k.stored.team !== req.team || !org.mayRead(req.team, remote)) error = 'NotMemberError'
       else if (k.stored.state === 'quarantined' || k.stored.state === 'corrupt') error = 'QuarantinedError'
       if (error !== '' || k === undefined || org === undefined) {
-        await pb.write({ error, chunks: new Uint8Array(0) }, FileHave)
+        await lp.write(FileHave.encode({ error, chunks: new Uint8Array(0) }))
         await stream.close()
         return
       }
       const have = await this.held(k)
-      await pb.write({ error: '', chunks: have.toBytes() }, FileHave)
-      handle = await open(this.sealedPath(k.stored.manifest.id), 'r')
+      await lp.write(FileHave.encode({ error: '', chunks: have.toBytes() }))
+      const file = await open(this.sealedPath(k.stored.manifest.id), 'r')
+      handle = file
+      const readChunk = async (index: number): Promise<Uint8Array> => {
+        const span = sealedSpan(k.manifest, index)
+        const data = Buffer.allocUnsafe(span.length)
+        await file.read(data, 0, span.length, span.offset)
+        return data
+      }
       for (;;) {
         let want: FileWant
         try {
-          want = await pb.read(FileWant, { signal: AbortSignal.timeout(IDLE_TIMEOUT_MS) })
+          want = FileWant.decode(await lp.read({ signal: AbortSignal.timeout(IDLE_TIMEOUT_MS) }))
         } catch {
           // the requester is done (closed its side) or went quiet
           break
         }
-        for (const index of want.chunks) {
+        // each chunk is read from disk while the one before is being sent
+        let next: Promise<Uint8Array> | undefined
+        for (const [i, index] of want.chunks.entries()) {
           if (!org.mayRead(k.stored.team, remote) || k.stored.state === 'quarantined') {
-            await pb.write({ index, data: new Uint8Array(0), error: 'NotMemberError' }, FileChunk)
+            await lp.write(chunkFrame(index, new Uint8Array(0), 'NotMemberError'))
             throw new NotMemberError(`${remote} may no longer read ${k.stored.team}`)
           }
           if (!(k.have ?? have).has(index)) {
-            await pb.write({ index, data: new Uint8Array(0), error: 'NotHeldError' }, FileChunk)
+            await lp.write(chunkFrame(index, new Uint8Array(0), 'NotHeldError'))
             continue
           }
-          const span = sealedSpan(k.manifest, index)
-          const data = new Uint8Array(span.length)
-          await handle.read(data, 0, span.length, span.offset)
-          await pb.write({ index, data, error: '' }, FileChunk)
+          const data = await (next ?? readChunk(index))
+          next = undefined
+          const following = want.chunks[i + 1]
+          if (following !== undefined && (k.have ?? have).has(following)) {
+            next = readChunk(following)
+            next.catch(() => {})
+          }
+          await lp.write(chunkFrame(index, data))
         }
+        await next?.catch(() => {})
       }
       await stream.close()
     } catch (err) {
@@ -698,65 +714,102 @@ class Transfer {
     const from = peer.toString()
     const m = this.k.manifest
     const stream = await c.libp2p.dialProtocol(peer, FILE_PROTOCOL, { signal: AbortSignal.any([AbortSignal.timeout(OPEN_TIMEOUT_MS), this.controller.signal]) })
-    const pb = pbStream(stream, { maxDataLength: m.chunkSize + 1024, maxBufferSize: READ_BUFFER_BYTES })
+    const lp = lpStream(stream, { maxDataLength: m.chunkSize + 1024, maxBufferSize: READ_BUFFER_BYTES })
     const pending: number[] = []
-    let bad = 0
+    /** chunks received and being checked and written: the next ones are read from the stream meanwhile */
+    const storing = new Set<Promise<void>>()
+    const peerState = { bad: 0 }
     try {
-      await pb.write({ org: new Uint8Array(Buffer.from(org.orgId, 'hex')), team: this.k.stored.team, file: m.id }, FileOpen)
-      const reply = await pb.read(FileHave, { signal: AbortSignal.any([AbortSignal.timeout(OPEN_TIMEOUT_MS), this.controller.signal]) })
+      await lp.write(FileOpen.encode({ org: new Uint8Array(Buffer.from(org.orgId, 'hex')), team: this.k.stored.team, file: m.id }))
+      const reply = FileHave.decode(await lp.read({ signal: AbortSignal.any([AbortSignal.timeout(OPEN_TIMEOUT_MS), this.controller.signal]) }))
       if (reply.error !== '') return
       const theirs = new ChunkSet(m.chunks.length, reply.chunks)
       const window = Math.max(1, Math.min(MAX_WINDOW, Math.floor(WINDOW_BYTES / m.chunkSize)))
       const refill = async (): Promise<void> => {
         const batch: number[] = []
-        while (pending.length < window) {
+        while (pending.length + storing.size < window) {
           const i = this.next(theirs, from)
           if (i === undefined) break
           this.inFlight.add(i)
           pending.push(i)
           batch.push(i)
         }
-        if (batch.length > 0) await pb.write({ chunks: batch }, FileWant)
+        if (batch.length > 0) await lp.write(FileWant.encode({ chunks: batch }))
       }
-      await refill()
-      while (pending.length > 0) {
-        const chunk = await pb.read(FileChunk, { signal: AbortSignal.any([AbortSignal.timeout(IDLE_TIMEOUT_MS), this.controller.signal]) })
-        const index = pending[0]!
-        if (chunk.index !== index) throw new Error(`sent chunk ${chunk.index} when ${index} was next`)
-        pending.shift()
-        this.inFlight.delete(index)
-        if (chunk.error !== '') throw new Error(`refused chunk ${index}: ${chunk.error}`)
-        if (chunkMatches(m, index, chunk.data)) {
-          const span = sealedSpan(m, index)
-          await this.handle!.write(chunk.data, 0, span.length, span.offset)
-          this.have.add(index)
-          this.receivedNow += span.length - TAG_BYTES
-        } else {
-          bad++
-          const refusedBy = this.refused.get(index) ?? new Set()
-          refusedBy.add(from)
-          this.refused.set(index, refusedBy)
-          this.service.warn(`file ${this.k.stored.manifest.id.slice(0, 8)}: ${from} sent a bad copy of chunk ${index}; it was thrown away and is fetched again`)
-          if (bad >= MAX_BAD_CHUNKS) throw new CorruptFileError(`${from} sent ${bad} bad chunks`)
-        }
-        if (this.have.complete) {
-          this.allChunksDone.resolve()
-          break
-        }
-        this.progress(false)
+      for (;;) {
         await refill()
-        // a refused chunk may be waiting for a peer already out of work
-        if (bad > 0) this.findPeers()
+        if (pending.length === 0) {
+          // nothing asked for: done with this peer, unless chunks being written hold the window
+          if (storing.size === 0 || this.have.complete || peerState.bad >= MAX_BAD_CHUNKS) break
+          await Promise.race(storing)
+          continue
+        }
+        let chunk
+        try {
+          chunk = parseChunkFrame(await lp.read({ signal: AbortSignal.any([AbortSignal.timeout(IDLE_TIMEOUT_MS), this.controller.signal]) }))
+        } catch (err) {
+          if (err instanceof RangeError) throw new ProtocolError(`${from} sent a malformed chunk message: ${err.message}`)
+          throw err
+        }
+        const index = pending[0]!
+        if (chunk.index !== index) throw new ProtocolError(`${from} sent chunk ${chunk.index} when ${index} was next`)
+        pending.shift()
+        if (chunk.error !== '') {
+          this.inFlight.delete(index)
+          throw new Error(`refused chunk ${index}: ${chunk.error}`)
+        }
+        const stored = this.accept(index, chunk.data, from, peerState).finally(() => { storing.delete(stored) })
+        storing.add(stored)
+        if (this.have.complete || peerState.bad >= MAX_BAD_CHUNKS) break
       }
+      await Promise.all(storing)
+      if (peerState.bad >= MAX_BAD_CHUNKS) throw new CorruptFileError(`${from} sent ${peerState.bad} bad chunks`)
       await stream.close().catch(() => {})
     } catch (err) {
       stream.abort(err as Error)
+      await Promise.allSettled(storing)
       throw err
     } finally {
       for (const i of pending) this.inFlight.delete(i)
       // what this peer could not finish, others can
       if (pending.length > 0) queueMicrotask(() => { this.findPeers() })
     }
+  }
+
+  /**
+   * Check a received chunk against the manifest (hashed off the main thread, which meanwhile reads
+   * the next one from the stream) and write it at its place; a bad one is thrown away, to be fetched
+   * from another peer.
+   */
+  private async accept (index: number, data: Uint8ArrayList, from: string, peerState: { bad: number }): Promise<void> {
+    const m = this.k.manifest
+    try {
+      // one copy, whole: the stream delivered the chunk in pieces
+      const sealed = data.subarray()
+      if (await chunkMatchesOffThread(m, index, sealed)) {
+        const span = sealedSpan(m, index)
+        await this.handle!.write(sealed, 0, span.length, span.offset)
+        this.have.add(index)
+        this.receivedNow += span.length - TAG_BYTES
+        if (this.have.complete) this.allChunksDone.resolve()
+        else this.progress(false)
+        return
+      }
+      peerState.bad++
+      const refusedBy = this.refused.get(index) ?? new Set()
+      refusedBy.add(from)
+      this.refused.set(index, refusedBy)
+      this.service.warn(`file ${this.k.stored.manifest.id.slice(0, 8)}: ${from} sent a bad copy of chunk ${index}; it was thrown away and is fetched again`)
+    } catch (err) {
+      // a failed write (a full disk): the whole transfer stops, to resume later from what is verified
+      this.allChunksDone.reject(err)
+      this.allChunksDone.promise.catch(() => {})
+      this.controller.abort(err)
+    } finally {
+      this.inFlight.delete(index)
+    }
+    // the refused chunk may be waiting for a peer already out of work
+    this.findPeers()
   }
 
   private progress (force: boolean): void {

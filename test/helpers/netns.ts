@@ -194,6 +194,16 @@ export class NetnsLab {
     await exec('tc', ['-n', this.host(i).ns, 'qdisc', 'replace', 'dev', 'eth0', 'root', 'tbf', 'rate', rate, 'burst', '256kb', 'latency', '100ms'])
   }
 
+  /**
+   * Make host `i`'s link to the switch carry at most `rate` each way, like a workstation's port on
+   * an office switch ('1gbit'): a token bucket on both ends of its veth pair.
+   */
+  async limitLink (i: number, rate: string): Promise<void> {
+    const tbf = ['root', 'tbf', 'rate', rate, 'burst', '1mb', 'latency', '50ms']
+    await exec('tc', ['-n', this.host(i).ns, 'qdisc', 'replace', 'dev', 'eth0', ...tbf])
+    await exec('tc', ['-n', this.switchNs, 'qdisc', 'replace', 'dev', `v${i}`, ...tbf])
+  }
+
   /** Start a process inside host `i`; it is killed by `destroy()` if still running. */
   spawn (i: number, command: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
     const child = spawn('ip', ['netns', 'exec', this.host(i).ns, command, ...args], {

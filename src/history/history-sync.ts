@@ -30,6 +30,8 @@ import type { Connection, PeerId, Stream } from '@libp2p/interface'
 const BATCH_ENTRIES = 4_000
 /** The first batch of an exchange is smaller, so the receiver starts work while the server reads on. */
 const FIRST_BATCH_ENTRIES = 500
+/** Checked batches that may wait for the ones before them to be stored. */
+const STORES_AHEAD = 2
 const BATCH_BYTES = 2 * 1024 * 1024
 const MAX_MESSAGE = 4 * 1024 * 1024
 const REQUEST_TIMEOUT_MS = 10_000
@@ -154,12 +156,24 @@ export class HistorySync {
     const idle = new AbortController()
     let idleTimer = setTimeout(() => { idle.abort() }, IDLE_TIMEOUT_MS)
     let stream: Stream | undefined
-    /** the write of the batch before, under way while the next one is read and checked */
-    let storing: Promise<number> | undefined
+    // batches are stored one after another, in order, while the next ones are read and checked:
+    // at most STORES_AHEAD wait their turn (memory), and a failed store stops the exchange
+    const storing: Array<Promise<number>> = []
+    const settleOne = async (): Promise<number> => storing.length === 0 ? 0 : storing.shift()!
+    /** Wait for every store under way; what was stored counts, and a failure is thrown after. */
     const settle = async (): Promise<number> => {
-      const previous = storing
-      storing = undefined
-      return previous === undefined ? 0 : previous
+      let failure: unknown
+      while (storing.length > 0) {
+        try {
+          const stored = await settleOne()
+          status.received += stored
+        } catch (err) {
+          // the stores after a failed one fail with it (each waits for the one before)
+          failure ??= err
+        }
+      }
+      if (failure !== undefined) throw failure
+      return status.received
     }
     try {
       await this.c.orgSyncedWith?.(peer)
@@ -188,14 +202,19 @@ export class HistorySync {
           // a batch refused here is checked again in order, against the stored heads, which decides
           const checked = await this.check(from, team, batch.entries, org, expected, false).catch(() => undefined)
           for (const [author, last] of checked?.lasts ?? []) checkedUpTo.set(author, last)
-          status.received += await settle()
-          storing = this.storeChecked(from, team, batch.entries, org, checked)
-          // awaited by settle(), with the next batch or at the end
-          storing.catch(() => {})
+          while (storing.length >= STORES_AHEAD) {
+            const stored = await settleOne()
+            status.received += stored
+          }
+          const after = storing[storing.length - 1] ?? Promise.resolve(0)
+          const store = after.then(async () => this.storeChecked(from, team, batch.entries, org, checked))
+          // awaited by settle(), with a later batch or at the end
+          store.catch(() => {})
+          storing.push(store)
         }
         if (batch.done) break
       }
-      status.received += await settle()
+      await settle()
       await stream.close().catch(() => {})
       this.syncedTeams.add(team)
       this.lastSynced.set(team, Date.now())
@@ -206,7 +225,7 @@ export class HistorySync {
       // a refused or broken exchange: tell the server to stop rather than leave it waiting
       stream?.abort(e)
       // what the batch before stored still counts, and is done before the sync is reported over
-      status.received += await settle().catch(() => 0)
+      await settle().catch(() => {})
       if (e instanceof UnknownEpochError && retry && this.c.catchUpOrg !== undefined) {
         clearTimeout(idleTimer)
         this.fetching.delete(key)

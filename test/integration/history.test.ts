@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { pbStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createEntry, decodeStoredEntry, HistoryBatch, HistoryRequest, SignedEntry, Entry } from '../../src/net/codec.js'
+import { createEntry, decodeStoredEntry, HistoryAck, HistoryBatch, HistoryRequest, SignedEntry, Entry } from '../../src/net/codec.js'
 import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
 import { HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1, topicOfTeam } from '../../src/net/topics.js'
 import { join } from 'node:path'
@@ -202,6 +202,42 @@ describe('history sync', () => {
       expect(await ids(back)).toEqual([])
     })
   }
+
+  it('keeps the good batches of a range that goes bad later, stored in order, and refuses the rest', async () => {
+    const [admin, user, victim] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
+    const victimDir = victim.dataDir
+    await victim.stop()
+    for (let i = 0; i < 4; i++) await admin.send('general', `g${i}`)
+    const good = await Promise.all((await ids(admin)).map(async id => (await logOf(admin).get(id))!.bytes))
+    const userDir = user.dataDir
+    await user.stop()
+    const key = (await loadOrCreateIdentity(userDir, 'x')).key
+    const hostile = await createParleyLibp2p({ privateKey: key, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false })
+    extra.push(hostile)
+    const signed = SignedEntry.decode(good[3]!)
+    const forged = SignedEntry.encode({ entry: Entry.encode({ ...Entry.decode(signed.entry), lamport: 99 }), signature: signed.signature })
+    // three good batches, acknowledged one by one, then a forged one: the receiver checks each batch
+    // while the ones before are still being stored
+    const batches = [[good[0]!], [good[1]!], [good[2]!], [forged]]
+    await hostile.handle(HISTORY_PROTOCOL, (stream) => {
+      void (async () => {
+        const pb = pbStream(stream)
+        await pb.read(HistoryRequest)
+        for (const [i, entries] of batches.entries()) {
+          if (i > 0) await pb.read(HistoryAck)
+          await pb.write({ entries: entries.map(e => new Uint8Array(e)), done: i === batches.length - 1, error: '' }, HistoryBatch)
+        }
+        await stream.close()
+      })().catch(() => {})
+    })
+    await hostile.start()
+    let refusal: Promise<{ from: string }> | undefined
+    const back = await fx.node({ dataDir: victimDir, peers: [hostile.getMultiaddrs()[0]!.toString()] }, (n) => {
+      refusal = nextEvent(n, 'entry:rejected', r => r.reason === 'BadSignatureError', 15_000)
+    })
+    expect((await refusal!).from).toBe(user.peerId)
+    expect(await ids(back)).toEqual((await ids(admin)).slice(0, 3))
+  })
 })
 
 describe('backup and restore', () => {

@@ -162,14 +162,14 @@ export class HistorySync {
     const settleOne = async (): Promise<number> => storing.length === 0 ? 0 : storing.shift()!
     /** Wait for every store under way; what was stored counts, and a failure is thrown after. */
     const settle = async (): Promise<number> => {
-      let failure: unknown
+      let failure: Error | undefined
       while (storing.length > 0) {
         try {
           const stored = await settleOne()
           status.received += stored
         } catch (err) {
           // the stores after a failed one fail with it (each waits for the one before)
-          failure ??= err
+          failure ??= err instanceof Error ? err : new Error(String(err))
         }
       }
       if (failure !== undefined) throw failure

@@ -92,6 +92,9 @@ export class ScanFailedError extends ParleyError {}
 /** A file's chunks or whole-file hash do not match its manifest. */
 export class CorruptFileError extends ParleyError {}
 
+/** This node's own copy of a file is damaged on its disk (not the sender's doing): fetching it again repairs it. */
+export class DamagedCopyError extends ParleyError {}
+
 /** Names of every error class, so a client can rebuild errors sent over the control socket. */
 export const errorClasses = {
   InvalidArgumentError,
@@ -120,5 +123,6 @@ export const errorClasses = {
   FileNotFoundError,
   QuarantinedError,
   ScanFailedError,
-  CorruptFileError
+  CorruptFileError,
+  DamagedCopyError
 } as const

@@ -794,7 +794,7 @@ export async function main (argv: string[]): Promise<number> {
       err(`parley ${name}: ${error.message}\nusage: ${command.usage}`)
       return EXIT_USAGE
     }
-    if (['NodeNotRunningError', 'DataDirLockedError', 'NotInOrgError', 'NotAdminError', 'NotMemberError', 'InviteError', 'RecordRefusedError', 'NotSyncedError', 'DiskFullError', 'FileTooLargeError', 'FileNotFoundError', 'QuarantinedError', 'ScanFailedError', 'CorruptFileError'].includes(error.name)) {
+    if (['NodeNotRunningError', 'DataDirLockedError', 'NotInOrgError', 'NotAdminError', 'NotMemberError', 'InviteError', 'RecordRefusedError', 'NotSyncedError', 'DiskFullError', 'FileTooLargeError', 'FileNotFoundError', 'QuarantinedError', 'ScanFailedError', 'CorruptFileError', 'DamagedCopyError'].includes(error.name)) {
       err(`parley ${name}: ${error.message}`)
       return EXIT_FAILURE
     }

@@ -14,7 +14,7 @@ import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } fr
 import { createHash } from 'node:crypto'
 import { basename, extname, join } from 'node:path'
 import { lpStream } from '@libp2p/utils'
-import { CorruptFileError, FileNotFoundError, FileTooLargeError, InvalidArgumentError, NotMemberError, ProtocolError, QuarantinedError } from '../errors.js'
+import { CorruptFileError, DamagedCopyError, DiskFullError, FileNotFoundError, FileTooLargeError, InvalidArgumentError, NotMemberError, ProtocolError, QuarantinedError } from '../errors.js'
 import { FileHave, FileOpen, FileWant, MAX_CHUNK_SIZE } from '../net/codec.js'
 import { FILE_PROTOCOL } from '../net/topics.js'
 import { chunkFrame, parseChunkFrame } from './chunk-frame.js'
@@ -254,7 +254,7 @@ export class FileService {
         whole.update(plain)
         const sealed = sealChunk(key, i, plain)
         chunks.push(new Uint8Array(sha256(sealed)))
-        await output.write(sealed, 0, sealed.byteLength, i * (chunkSize + TAG_BYTES))
+        await writeAll(output, sealed, i * (chunkSize + TAG_BYTES))
       }
       await output.sync()
     } catch (err) {
@@ -403,7 +403,7 @@ export class FileService {
 
   /**
    * Decrypt the sealed copy, checking every chunk and the whole-file hash; write the plaintext to
-   * `to` when given. Throws CorruptFileError.
+   * `to` when given. Throws CorruptFileError (the sender made it so) or DamagedCopyError (this disk did).
    */
   private async decryptTo (k: Known, to?: string): Promise<void> {
     const m = k.manifest
@@ -412,14 +412,25 @@ export class FileService {
     const output = to === undefined ? undefined : await open(to, 'wx', 0o600)
     try {
       const buffer = Buffer.allocUnsafe(m.chunkSize + TAG_BYTES)
+      let written = 0
       for (let i = 0; i < m.chunks.length; i++) {
         const span = sealedSpan(m, i)
         const { bytesRead } = await input.read(buffer, 0, span.length, span.offset)
         const sealed = buffer.subarray(0, bytesRead)
-        if (!chunkMatches(m, i, sealed)) throw new CorruptFileError(`chunk ${i} of ${sanitizeFileName(m.name)} does not match its manifest`)
+        if (!chunkMatches(m, i, sealed)) {
+          // every chunk was checked before it was written here: this disk damaged it, not its sender.
+          // What is held is looked at again, and the next fetch gets the damaged chunks anew.
+          k.have = undefined
+          if (k.stored.state === 'complete') {
+            k.stored.state = 'partial'
+            await this.save(k)
+          }
+          throw new DamagedCopyError(`chunk ${i} of ${sanitizeFileName(m.name)} is damaged on this disk; fetch the file again to repair it (parley file get ${k.stored.manifest.id.slice(0, 8)})`)
+        }
         const plain = openChunk(m.key, i, sealed)
         whole.update(plain)
-        if (output !== undefined) await output.write(plain)
+        if (output !== undefined) await writeAll(output, plain, written)
+        written += plain.byteLength
       }
       if (!whole.digest().equals(m.sha256)) throw new CorruptFileError(`${sanitizeFileName(m.name)}: the whole file does not match the SHA-256 its sender signed`)
       await output?.sync()
@@ -788,7 +799,7 @@ class Transfer {
       const sealed = data.subarray()
       if (await chunkMatchesOffThread(m, index, sealed)) {
         const span = sealedSpan(m, index)
-        await this.handle!.write(sealed, 0, span.length, span.offset)
+        await writeAll(this.handle!, sealed, span.offset)
         this.have.add(index)
         this.receivedNow += span.length - TAG_BYTES
         if (this.have.complete) this.allChunksDone.resolve()
@@ -802,9 +813,12 @@ class Transfer {
       this.service.warn(`file ${this.k.stored.manifest.id.slice(0, 8)}: ${from} sent a bad copy of chunk ${index}; it was thrown away and is fetched again`)
     } catch (err) {
       // a failed write (a full disk): the whole transfer stops, to resume later from what is verified
-      this.allChunksDone.reject(err)
+      const failure = (err as NodeJS.ErrnoException).code === 'ENOSPC'
+        ? new DiskFullError(`no space left to save ${sanitizeFileName(m.name)}; free some and fetch it again (it resumes from what is here)`, { cause: err })
+        : err
+      this.allChunksDone.reject(failure)
       this.allChunksDone.promise.catch(() => {})
-      this.controller.abort(err)
+      this.controller.abort(failure)
     } finally {
       this.inFlight.delete(index)
     }
@@ -828,6 +842,19 @@ class Transfer {
       rate: Math.round(this.receivedNow / seconds),
       peers: this.workers.size
     })
+  }
+}
+
+/**
+ * Write all of `data` at `position`. A write can be short (a disk filling up takes what fits and
+ * says how much), and the rest is written again, which then fails with ENOSPC: a chunk is never
+ * counted as written when only part of it is.
+ */
+async function writeAll (handle: FileHandle, data: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < data.byteLength;) {
+    const { bytesWritten } = await handle.write(data, done, data.byteLength - done, position + done)
+    if (bytesWritten === 0) throw Object.assign(new Error('no space left on device, write'), { code: 'ENOSPC' })
+    done += bytesWritten
   }
 }
 

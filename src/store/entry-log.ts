@@ -440,20 +440,25 @@ export class EntryLog {
    */
   private async * lookUp (ids: AbstractValueIterator<Level<string, string>, string, string>): AsyncGenerator<Array<Uint8Array<ArrayBuffer>>> {
     const e = this.entries.prefix
+    /** the next ids, read while the entries of the ones before are looked up */
+    let more: Promise<string[]> | undefined
     try {
       for (let chunk = await ids.nextv(READ_CHUNK); chunk.length > 0;) {
         const parts: Array<Promise<Array<Uint8Array<ArrayBuffer> | undefined>>> = []
         for (let i = 0; i < chunk.length; i += LOOKUP_PART) {
           parts.push(this.db.getMany(chunk.slice(i, i + LOOKUP_PART).map(id => `${e}${id}`), BYTES) as unknown as Promise<Array<Uint8Array<ArrayBuffer> | undefined>>)
         }
-        // the next ids are read while these entries are looked up
-        const more = chunk.length < READ_CHUNK ? Promise.resolve([]) : ids.nextv(READ_CHUNK)
+        // a read may stop short of READ_CHUNK (its byte limit): only an empty one means the end
+        more = ids.nextv(READ_CHUNK)
         more.catch(() => {})
-        const found = await Promise.all(parts).catch(async (err: unknown) => { await more.catch(() => {}); throw err })
+        const found = await Promise.all(parts)
         yield found.flat().filter((v): v is Uint8Array<ArrayBuffer> => v !== undefined)
         chunk = await more
+        more = undefined
       }
     } finally {
+      // a read still under way (the reader stopped early, or a lookup failed) ends before the close
+      await more?.catch(() => {})
       await ids.close()
     }
   }

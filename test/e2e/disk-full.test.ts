@@ -3,13 +3,15 @@
  * corrupted, and the node carries on once there is space. The data dir sits on a small tmpfs.
  */
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ControlClient } from '../../src/control/client.js'
 import { call, Daemon } from '../helpers/daemon.js'
+import { Fixture, waitFor } from '../helpers/nodes.js'
 import type { MessageView } from '../../src/events.js'
 import type { HistoryResult } from '../../src/node.js'
 
@@ -84,5 +86,31 @@ describe.skipIf(!mountable)('a full disk', () => {
     const stored = (await call<HistoryResult>(d, 'history', { team: 'general', limit: 10_000 })).messages.map(m => m.id)
     expect(acked.filter(id => !stored.includes(id))).toEqual([])
     expect(stored).toContain(after.id)
+  })
+
+  it('stops fetching a file with a clear error when the disk fills, and resumes once there is space', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parley-tmpfs-files-'))
+    await exec('mount', ['-t', 'tmpfs', '-o', 'size=12m', 'tmpfs', dir])
+    const fx = new Fixture()
+    try {
+      const [sender, receiver] = await fx.office(2, 'Tight', i => i === 1 ? { dataDir: join(dir, 'data'), files: { autoDownloadBytes: 0 } } : {})
+      const source = join(await fx.tempDir(), 'big.bin')
+      const bytes = randomBytes(20 * 1024 * 1024)
+      await writeFile(source, bytes)
+      const sent = await sender!.sendFile('general', source)
+      await waitFor(() => receiver!.listFiles().some(f => f.id === sent.id), 10_000, 'the manifest at the receiver')
+      const out = await fx.tempDir()
+      const failure = await receiver!.getFile(sent.id, { outDir: out }).then(() => undefined, (err: Error) => err)
+      expect(failure?.name).toBe('DiskFullError')
+      expect(failure?.message).toMatch(/no space left to save big\.bin/)
+      // space again: the fetch resumes from the chunks already verified, and the file is whole
+      await exec('mount', ['-o', 'remount,size=64m', dir])
+      const got = await receiver!.getFile(sent.id, { outDir: out })
+      expect((await readFile(got.path)).equals(bytes)).toBe(true)
+    } finally {
+      await fx.cleanup()
+      await exec('umount', [dir]).catch(() => {}) // not mounted
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -116,6 +116,27 @@ describe('files between nodes in one process (loopback)', () => {
     expect((await readFile(got.path)).equals(bytes)).toBe(true)
   })
 
+  it('tells a copy damaged on its own disk from a bad file, and repairs it by fetching the damaged chunks again', async () => {
+    const [a, b] = await fx.office(2) as [ParleyNode, ParleyNode]
+    const { path, bytes } = await randomFile('notes.bin', 3 * MiB)
+    const atB = nextEvent(b, 'file:complete', f => f.name === 'notes.bin', 20_000)
+    const sent = await a.sendFile('general', path)
+    await atB
+    const sealed = await open(join(b.dataDir, 'files', `${sent.id}.sealed`), 'r+')
+    await sealed.write(Buffer.from([0x5a]), 0, 1, MiB + 16 + 7)
+    await sealed.close()
+    const out = await fx.tempDir()
+    const failure = await b.getFile(sent.id, { outDir: out }).then(() => undefined, (err: Error) => err)
+    expect(failure?.name).toBe('DamagedCopyError')
+    expect(failure?.message).toMatch(/chunk 1 of notes\.bin is damaged on this disk/)
+    // not blamed on the sender: the file is not marked corrupt, and the next fetch repairs it
+    expect(b.fileInfo(sent.id).state).toBe('partial')
+    const got = await b.getFile(sent.id, { outDir: out })
+    expect((await readFile(got.path)).equals(bytes)).toBe(true)
+    expect(b.fileInfo(sent.id).state).toBe('complete')
+    expect(await readdir(out)).toEqual(['notes.bin'])
+  })
+
   it('resumes an interrupted transfer from its verified chunks, and completes from another holder when the sender is gone', async () => {
     const [a, b, c] = await fx.office(3, 'Acme', () => ({ files: { autoDownloadBytes: 0 } }))
     const { path, bytes } = await randomFile('video.mp4', 40 * MiB)

@@ -292,11 +292,15 @@ async function setUpOffice (ctx: BenchContext, dir: string, config: StartupConfi
     }
     await until(() => nodes.every(n => n.members(TEAM).length === names.length), left(), () => `every node to see ${names.length} members of ${TEAM}`)
     ctx.log(`startup: office of ${names.length} founded; storing ${config.historyMessages.toLocaleString('en')} messages on node "history"`)
+    // the others stop first: running, they would sync the history (the "empty" node too)
+    const history = nodes[config.hosts]!
+    for (const node of nodes.filter(n => n !== history).reverse()) await within(node.stop(), config.limits.stopMs, `stopping ${node.name}`)
+    nodes.splice(0, nodes.length, history)
     const started = performance.now()
     // a year of history, evenly spread, up to now
     const year = 365 * 86_400_000
     const first = Date.now() - year
-    await storeHistory(nodes[config.hosts]!, { team: TEAM, messages: config.historyMessages, batchEntries: config.batchEntries, textBytes: config.textBytes, deadline, index: true, wallTime: (i) => Math.round(first + i * year / config.historyMessages) })
+    await storeHistory(history, { team: TEAM, messages: config.historyMessages, batchEntries: config.batchEntries, textBytes: config.textBytes, deadline, index: true, wallTime: (i) => Math.round(first + i * year / config.historyMessages) })
     ctx.log(`startup: history stored and indexed in ${((performance.now() - started) / 1000).toFixed(1)} s`)
   } finally {
     for (const node of nodes.reverse()) await within(node.stop(), config.limits.stopMs, `stopping ${node.name}`)

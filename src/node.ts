@@ -69,6 +69,13 @@ const OWN_HEAD_WAIT_MS = 5_000
 /** How long a restored node waits for each peer's sync before its first post in a team. */
 const RESTORE_SYNC_WAIT_MS = 10_000
 
+/** What a stop left for the search index to take in, saved in the log's metadata. */
+interface UnindexedSpans {
+  version: number
+  /** per team, the display-order keys from and to (both included) */
+  spans: Record<string, { from: string, to: string }>
+}
+
 export interface ParleyInit {
   dataDir: string
   /** display name used when the identity is created; ignored afterwards */
@@ -217,6 +224,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private indexing: Promise<unknown> = Promise.resolve()
   /** per team, the span of display-order keys history sync stored and the index has yet to take in (see indexAfterSync) */
   private readonly unindexed = new Map<string, { from: string, to: string }>()
+  /** the span the indexer is working through, and its team; what is left of it starts at `from` */
+  private indexingSpan?: { team: string, span: { from: string, to: string } }
   private draining = false
   /** searches waiting for the index, and stop(): while any, the queue is indexed without waiting for syncs */
   private indexUrgent = 0
@@ -311,6 +320,16 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.resync.unref()
     this.teamsBefore = new Set(this.org?.myTeams())
     this.restored = await this.log.getMeta<{ at: number, confirmed: string[] }>('restored')
+    const left = await this.log.getMeta<UnindexedSpans>('unindexed')
+    if (left !== undefined) {
+      // the last stop left part of a sync unindexed (and the marker at 0): index that part, no rebuild
+      await this.log.deleteMeta('unindexed')
+      if (await this.log.getMeta<number>('searchIndex') === 0 && left.version === SEARCH_INDEX_VERSION) {
+        for (const [team, span] of Object.entries(left.spans)) this.unindexed.set(team, span)
+        await this.log.putMeta('searchIndex', SEARCH_INDEX_VERSION)
+        this.drainIndex()
+      }
+    }
     if (await this.log.getMeta<number>('searchIndex') !== SEARCH_INDEX_VERSION) {
       this.rebuilding = true
       this.reindexing = this.reindex()
@@ -369,11 +388,14 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       await this.libp2p.stop()
     }
     await this.sending.catch(() => {})
-    // what history sync stored is indexed before the log closes, without waiting for syncs to end
+    // what history sync stored and the index has not taken in yet is not indexed now (a catch-up of
+    // 100k messages would hold a stop for seconds): the indexer stops at its next page, and the
+    // spans it had left are saved, to be indexed after the next start
     this.indexUrgent++
     this.wakeIndexer?.()
     await this.reindexing
     await this.indexing.catch(() => {})
+    await this.saveUnindexed().catch((err: Error) => { this.warn(`search index: what was left to index is not saved (the next start rebuilds it): ${err.message}`) })
     await this.log.close()
   }
 
@@ -1158,36 +1180,69 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       else if (key < span.from) span.from = key
       else if (key > span.to) span.to = key
     }
+    this.drainIndex()
+  }
+
+  /** Index the spans in `unindexed`, one after another, unless that is under way. */
+  private drainIndex (): void {
     if (this.draining) return
     this.draining = true
     this.indexing = this.indexing.then(async () => {
       let failed = false
+      let stopped = false
       try {
         if (!this.rebuilding) await this.log.putMeta('searchIndex', 0)
         for (let next = this.nextUnindexed(); next !== undefined; next = this.nextUnindexed()) {
+          this.indexingSpan = next
           try {
             await this.untilIndexingMayRun()
-            for await (const page of this.log.entriesBetween(next.from, next.to)) {
+            for await (const page of this.log.entriesBetween(next.span.from, next.span.to)) {
+              if (this.state === 'stopped') break
               await this.untilIndexingMayRun()
               await this.indexEntries(page)
+              // what is left of the span starts after this page (the log reads it in display order)
+              const last = page.at(-1)
+              if (last !== undefined) next.span.from = `${orderKey(last)}\u0000`
             }
+            if (this.state === 'stopped') {
+              // stop() saves what is left, with the rest of `unindexed`
+              stopped = true
+              break
+            }
+            this.indexingSpan = undefined
           } catch (err) {
             // the rest is still worth indexing; the marker stays, so the next start rebuilds
             this.warn(`search index not updated: ${(err as Error).message}`)
             failed = true
           }
         }
-        if (!this.rebuilding && !failed) await this.log.putMeta('searchIndex', SEARCH_INDEX_VERSION)
+        if (!this.rebuilding && !failed && !stopped) await this.log.putMeta('searchIndex', SEARCH_INDEX_VERSION)
       } finally {
         this.draining = false
       }
     }).catch((err: Error) => { this.warn(`search index not updated: ${err.message}`) })
   }
 
-  private nextUnindexed (): { from: string, to: string } | undefined {
+  private nextUnindexed (): { team: string, span: { from: string, to: string } } | undefined {
     const [team, span] = this.unindexed.entries().next().value ?? []
-    if (team !== undefined) this.unindexed.delete(team)
-    return span
+    if (team === undefined || span === undefined) return undefined
+    this.unindexed.delete(team)
+    return { team, span }
+  }
+
+  /**
+   * At stop: the spans history sync stored and the index has not taken in, saved for the next start
+   * (the marker stays at 0 meanwhile, so a crash before then rebuilds the index).
+   */
+  private async saveUnindexed (): Promise<void> {
+    const spans: Record<string, { from: string, to: string }> = {}
+    if (this.indexingSpan !== undefined && this.indexingSpan.span.from <= this.indexingSpan.span.to) spans[this.indexingSpan.team] = this.indexingSpan.span
+    for (const [team, span] of this.unindexed) {
+      const other = spans[team]
+      spans[team] = other === undefined ? span : { from: other.from < span.from ? other.from : span.from, to: other.to > span.to ? other.to : span.to }
+    }
+    if (Object.keys(spans).length === 0 || this.rebuilding) return
+    await this.log.putMeta('unindexed', { version: SEARCH_INDEX_VERSION, spans } satisfies UnindexedSpans)
   }
 
   /** Resolves when no history sync runs, or at once while a search or stop() waits for the index. */

@@ -568,6 +568,12 @@ export class EntryLog {
     })
   }
 
+  async deleteMeta (name: string): Promise<void> {
+    await this.serially(async () => {
+      await this.guardedWrite(async () => { await this.meta.del(name, writeOptions(true)) })
+    })
+  }
+
   /** Close the log; safe to call twice. */
   async close (): Promise<void> {
     if (this.closed) return

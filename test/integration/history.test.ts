@@ -79,6 +79,32 @@ describe('history sync', () => {
     expect(await back.search('lorem', { team: 'general', limit: 1000 })).toHaveLength(700)
   })
 
+  it('a node stopped right after a catch-up leaves the indexing for its next start, and finds everything then', async () => {
+    const [admin, away] = await fx.office(2) as [ParleyNode, ParleyNode]
+    const dir = away.dataDir
+    await away.stop()
+    for (let i = 0; i < 300; i++) await admin.send('general', `needle${i} on the shelf`)
+    let stopping: Promise<void> | undefined
+    await fx.node({ dataDir: dir, peers: [admin.info().addresses[0]!] }, (n) => {
+      // stopped the moment the sync is over, before the indexer (which waits for syncs to end) starts
+      n.addEventListener('history:synced', (evt) => { if (evt.detail.team === 'general' && evt.detail.received > 0) stopping ??= n.stop() })
+    })
+    await waitFor(() => stopping !== undefined, 20_000, 'the catch-up')
+    await stopping
+    const log = await EntryLog.open(join(dir, 'log'))
+    try {
+      expect(await log.count('general')).toBe(300)
+      // what was left is saved, and the index marked incomplete until it is done
+      expect(await log.getMeta<{ spans: Record<string, unknown> }>('unindexed')).toMatchObject({ spans: { general: {} } })
+      expect(await log.getMeta('searchIndex')).toBe(0)
+    } finally {
+      await log.close()
+    }
+    const back = await fx.node({ dataDir: dir })
+    expect((await back.search('needle299', { team: 'general' })).map(m => m.text)).toEqual(['needle299 on the shelf'])
+    expect(await back.search('shelf', { team: 'general', limit: 1000 })).toHaveLength(300)
+  })
+
   it('serves an older node, which does not acknowledge batches, everything at once', async () => {
     const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
     const filler = ' lorem ipsum'.repeat(1_000)

@@ -202,6 +202,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   /** own appends run one at a time so sequence numbers never repeat */
   private sending: Promise<unknown> = Promise.resolve()
   private resync?: NodeJS.Timeout
+  /** peers announced as connected (peer:connected) and not gone since */
+  private readonly announced = new Set<string>()
   /** peers we completed an org sync with since they connected */
   private readonly orgSynced = new Set<string>()
   /** org syncs under way, by peer */
@@ -344,6 +346,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     }, PRESENCE_INTERVAL_MS)
     this.presenceTimer.unref()
     void this.announcePresence()
+    // peers that connected while libp2p was starting, before the listeners above were attached (the
+    // office's nodes redial a restarted one at its old address as soon as it listens): announced and
+    // synced now, as if they had connected just now
+    for (const peer of libp2p.getPeers()) this.peerConnected(peer)
   }
 
   private async startLibp2p (listen: string[]): Promise<ParleyLibp2p> {
@@ -1392,15 +1398,23 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   // ---- org sync and join streams ----
 
   private readonly onPeerConnect = (evt: CustomEvent<PeerId>): void => {
+    this.peerConnected(evt.detail)
+  }
+
+  /** A peer connected: announce it once per connection spell, then sync membership and history. */
+  private peerConnected (peer: PeerId): void {
+    const peerId = peer.toString()
+    if (this.announced.has(peerId)) return
+    this.announced.add(peerId)
     this.files?.kick()
-    const peerId = evt.detail.toString()
-    const addresses = this.libp2p?.getConnections(evt.detail).map(c => c.remoteAddr.toString()) ?? []
+    const addresses = this.libp2p?.getConnections(peer).map(c => c.remoteAddr.toString()) ?? []
     this.safeDispatch('peer:connected', { peerId, addresses })
     // membership first, then history: entries are checked against the rosters
-    void this.syncOrg(evt.detail).then(async () => this.syncHistoryWith(evt.detail))
+    void this.syncOrg(peer).then(async () => this.syncHistoryWith(peer))
   }
 
   private readonly onPeerDisconnect = (evt: CustomEvent<PeerId>): void => {
+    this.announced.delete(evt.detail.toString())
     this.orgSynced.delete(evt.detail.toString())
     this.goneAt.set(evt.detail.toString(), Date.now())
     this.reportPresence(evt.detail.toString())

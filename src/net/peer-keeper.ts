@@ -137,7 +137,20 @@ export class PeerKeeper {
   }
 
   private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
-    const target = this.targets.get(evt.detail.toString())
+    const peerId = evt.detail.toString()
+    if (!this.running) return
+    if (!this.targets.has(peerId)) {
+      // a peer that dialed us, which we never discovered ourselves (mDNS answers are not always heard):
+      // it is redialed at the addresses it told us (identify), as a discovered one would be
+      void this.libp2p.peerStore.get(evt.detail).then((peer) => {
+        const addrs = peer.addresses.map(a => a.multiaddr)
+        if (addrs.length > 0 && !this.targets.has(peerId)) this.learn(peerId, addrs)
+      }).catch(() => {
+        // not in the peer store: nothing to dial; mDNS finds it when it is back
+      })
+      return
+    }
+    const target = this.targets.get(peerId)
     if (target === undefined) return
     // the lower id redials first, as with discovery, so a restart does not give two connections
     const delay = this.self < evt.detail.toString() ? 250 : 250 + this.fallbackDelay

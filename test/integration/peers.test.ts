@@ -37,6 +37,24 @@ describe('peer keeping (loopback, static peers)', () => {
   })
 })
 
+describe('peers that dialed us', () => {
+  const fx = new Fixture()
+  afterEach(async () => { await fx.cleanup() })
+
+  it('are redialed when they restart knowing nobody, at the addresses they announced', async () => {
+    // b dialed a (its static peer); a never discovered b (no mDNS here)
+    const a = await fx.node({ name: 'a' })
+    const b = await fx.node({ name: 'b', peers: [a.info().addresses[0]!] })
+    await waitFor(() => a.peers().length === 1 && b.peers().length === 1, 10_000, 'connection')
+    const addr = b.info().addresses[0]!
+    await b.stop()
+    await waitFor(() => a.peers().length === 0, 10_000, 'a notices b is gone')
+    // b comes back on the same port with no peers to dial: only a can restore the connection
+    const again = await fx.node({ dataDir: b.dataDir, listen: [`/ip4/127.0.0.1/tcp/${addr.split('/')[4]!}`] })
+    await waitFor(() => a.peers().length === 1 && again.peers().length === 1, 20_000, 'a redials b')
+  })
+})
+
 describe('peers learned from peers', () => {
   const fx = new Fixture()
   afterEach(async () => { await fx.cleanup() })

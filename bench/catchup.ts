@@ -14,7 +14,7 @@
  * The requirement (issue "History"): 100k missed messages catch up at ≥ 50,000 messages/s.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -198,7 +198,10 @@ async function measureCatchup (ctx: BenchContext, dir: string, config: CatchupCo
     // process, so the server's work (reading, encrypting, sending) has a core of its own, as it would
     await within(a.stop(), config.limits.stopMs, 'stopping node a')
     nodes.splice(nodes.indexOf(a), 1)
-    const daemonA = await Daemon.start(join(dir, 'a'), ['--listen', LOOPBACK, '--no-mdns', '--name', 'a'], undefined, config.limits.startMs)
+    // an empty config file of its own: nothing of the machine user's config (peers, mDNS) applies
+    const daemonConfig = join(dir, 'daemon.conf')
+    await writeFile(daemonConfig, '')
+    const daemonA = await Daemon.start(join(dir, 'a'), ['--listen', LOOPBACK, '--no-mdns', '--name', 'a', '--config', daemonConfig], undefined, config.limits.startMs)
     ctx.defer(async () => { await daemonA.stop('SIGTERM') })
     const daemonAddress = daemonA.ready.addresses.find(addr => addr.startsWith('/ip4/127.0.0.1/'))
     if (daemonAddress === undefined) throw new Error(`the daemon for a listens on no loopback address: ${daemonA.ready.addresses.join(', ')}`)

@@ -6,6 +6,7 @@
  * the fields from the parts it got from the stream and takes the data as a view over them. A 1 MiB
  * chunk was copied twice more by the generated codec (encode at the sender, decode at the receiver).
  */
+import { writer } from 'protons-runtime'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { FileChunk } from '../net/codec.js'
 
@@ -16,7 +17,11 @@ const DATA_TAG = (2 << 3) | 2
 export function chunkFrame (index: number, data: Uint8Array, error = ''): Uint8ArrayList {
   const head = FileChunk.encode({ index, data: new Uint8Array(0), error })
   if (data.byteLength === 0) return new Uint8ArrayList(head)
-  return new Uint8ArrayList(head, Uint8Array.of(DATA_TAG), varint(data.byteLength), data)
+  // the data field's tag and length, as the generated codec writes them
+  const prefix = writer()
+  prefix.uint32(DATA_TAG)
+  prefix.uint32(data.byteLength)
+  return new Uint8ArrayList(head, prefix.finish(), data)
 }
 
 export interface ChunkMessage {
@@ -77,14 +82,4 @@ export function parseChunkFrame (bytes: Uint8ArrayList): ChunkMessage {
   }
   if (pos !== bytes.byteLength) throw new RangeError('a FileChunk field runs past the end of the message')
   return out
-}
-
-function varint (n: number): Uint8Array {
-  const out: number[] = []
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80)
-    n = Math.floor(n / 128)
-  }
-  out.push(n)
-  return Uint8Array.from(out)
 }

@@ -322,17 +322,15 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.resync.unref()
     this.teamsBefore = new Set(this.org?.myTeams())
     this.restored = await this.log.getMeta<{ at: number, confirmed: string[] }>('restored')
+    const marker = await this.log.getMeta<number>('searchIndex')
     const left = await this.log.getMeta<UnindexedSpans>('unindexed')
-    if (left !== undefined) {
-      // the last stop left part of a sync unindexed (and the marker at 0): index that part, no rebuild
-      await this.log.deleteMeta('unindexed')
-      if (await this.log.getMeta<number>('searchIndex') === 0 && left.version === SEARCH_INDEX_VERSION) {
-        for (const [team, span] of Object.entries(left.spans)) this.unindexed.set(team, span)
-        await this.log.putMeta('searchIndex', SEARCH_INDEX_VERSION)
-        this.drainIndex()
-      }
-    }
-    if (await this.log.getMeta<number>('searchIndex') !== SEARCH_INDEX_VERSION) {
+    if (left !== undefined) await this.log.deleteMeta('unindexed')
+    if (marker === 0 && left?.version === SEARCH_INDEX_VERSION) {
+      // the last stop left part of a sync unindexed: index that part, no rebuild (the marker stays at
+      // 0 until it is done, and without the spans saved a crash meanwhile rebuilds)
+      for (const [team, span] of Object.entries(left.spans)) this.unindexed.set(team, span)
+      this.drainIndex()
+    } else if (marker !== SEARCH_INDEX_VERSION) {
       this.rebuilding = true
       this.reindexing = this.reindex()
         .catch((err: Error) => { this.warn(`search index not rebuilt: ${err.message}`) })

@@ -161,7 +161,7 @@ export class HistorySync {
     const storing: Array<Promise<number>> = []
     const settleOne = async (): Promise<number> => storing.length === 0 ? 0 : storing.shift()!
     /** Wait for every store under way; what was stored counts, and a failure is thrown after. */
-    const settle = async (): Promise<number> => {
+    const settle = async (): Promise<void> => {
       let failure: Error | undefined
       while (storing.length > 0) {
         try {
@@ -173,7 +173,6 @@ export class HistorySync {
         }
       }
       if (failure !== undefined) throw failure
-      return status.received
     }
     try {
       await this.c.orgSyncedWith?.(peer)

@@ -139,7 +139,8 @@ export class PeerKeeper {
   private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
     const peerId = evt.detail.toString()
     if (!this.running) return
-    if (!this.targets.has(peerId)) {
+    const target = this.targets.get(peerId)
+    if (target === undefined) {
       // a peer that dialed us, which we never discovered ourselves (mDNS answers are not always heard):
       // it is redialed at the addresses it told us (identify), as a discovered one would be
       void this.libp2p.peerStore.get(evt.detail).then((peer) => {
@@ -150,10 +151,8 @@ export class PeerKeeper {
       })
       return
     }
-    const target = this.targets.get(peerId)
-    if (target === undefined) return
     // the lower id redials first, as with discovery, so a restart does not give two connections
-    const delay = this.self < evt.detail.toString() ? 250 : 250 + this.fallbackDelay
+    const delay = this.self < peerId ? 250 : 250 + this.fallbackDelay
     this.schedule(target, delay)
   }
 

@@ -16,7 +16,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
 import { equals } from 'uint8arrays/equals'
-import { BadSignatureError, GappedRangeError, InvalidEntryError, MessageTooLargeError, NotMemberError, OutOfTeamError, ProtocolError, UnknownEpochError } from '../errors.js'
+import { BadSignatureError, GappedRangeError, InvalidEntryError, MessageTooLargeError, NotInOrgError, NotMemberError, OutOfTeamError, ProtocolError, UnknownEpochError } from '../errors.js'
 import { peerIdOfPublicKey } from '../ids.js'
 import { decodeEntryStructure, HistoryAck, HistoryBatch, HistoryRequest, verifyEntrySignature } from '../net/codec.js'
 import { HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1 } from '../net/topics.js'
@@ -37,6 +37,11 @@ const MAX_MESSAGE = 4 * 1024 * 1024
 const REQUEST_TIMEOUT_MS = 10_000
 /** A sync that makes no progress for this long is abandoned. */
 const IDLE_TIMEOUT_MS = 30_000
+/**
+ * The error a node answers with while it is in no org or another one (a joining node asked by the
+ * admin that just admitted it): not a refusal, since it holds nothing of the org to serve.
+ */
+const NOT_IN_ORG = 'NotInOrgError'
 /** Errors that mean the peer sent (or served) something this node refuses, reported as such. */
 const REFUSALS = new Set([GappedRangeError, UnknownEpochError, OutOfTeamError, BadSignatureError, NotMemberError, InvalidEntryError, MessageTooLargeError].map(c => c.name))
 
@@ -191,6 +196,7 @@ export class HistorySync {
         const batch = await pb.read(HistoryBatch, { signal: idle.signal })
         clearTimeout(idleTimer)
         idleTimer = setTimeout(() => { idle.abort() }, IDLE_TIMEOUT_MS)
+        if (batch.error === NOT_IN_ORG) throw new NotInOrgError(`${from} is not in this org yet, and has no ${team} to serve`)
         if (batch.error !== '') throw new NotMemberError(`${from} refused to serve ${team}: ${batch.error}`)
         // at once, before the checks: the server sends the next batch while this one is stored
         if (acknowledged && !batch.done) await pb.write({ batches }, HistoryAck)
@@ -379,8 +385,14 @@ export class HistorySync {
         await this.c.catchUpOrg?.(connection.remotePeer)
         org = this.c.org()
       }
+      // not in this org (yet: a node asked while it joins): not a refusal, the requester asks again later
+      if (org === undefined || Buffer.from(request.org).toString('hex') !== org.orgId) {
+        await pb.write({ entries: [], done: true, error: NOT_IN_ORG }, HistoryBatch)
+        await stream.close()
+        return
+      }
       // never serve a team to anyone who is not in it now (or a direct conversation to a third person)
-      if (org === undefined || Buffer.from(request.org).toString('hex') !== org.orgId || !org.mayRead(request.team, remote)) {
+      if (!org.mayRead(request.team, remote)) {
         await pb.write({ entries: [], done: true, error: 'NotMemberError' }, HistoryBatch)
         await stream.close()
         return

@@ -4,6 +4,7 @@
  */
 import { cp, rm } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -16,6 +17,7 @@ import { restoreBackup } from '../../src/store/backup.js'
 import { EntryLog } from '../../src/store/entry-log.js'
 import { loadOrCreateIdentity } from '../../src/store/identity-file.js'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
+import type { HistorySync } from '../../src/history/history-sync.js'
 import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
 import type { ParleyNode } from '../../src/node.js'
 
@@ -263,6 +265,19 @@ describe('history sync', () => {
     })
     expect((await refusal!).from).toBe(user.peerId)
     expect(await ids(back)).toEqual((await ids(admin)).slice(0, 3))
+  })
+
+  it('a node that is not in the org yet (it is joining) answers a sync as such, which is no refusal', async () => {
+    const [admin] = await fx.office(1) as [ParleyNode]
+    await admin.send('general', 'before anyone joined')
+    const rejected: string[] = []
+    admin.addEventListener('entry:rejected', (e) => { rejected.push(`${e.detail.reason}: ${e.detail.message}`) })
+    const newcomer = await fx.node({ peers: [admin.info().addresses[0]!] })
+    await waitFor(() => admin.peers().some(p => p.peerId === newcomer.peerId), 10_000, 'newcomer connected')
+    // as the admin's node does right after it admits a newcomer, before the newcomer has the records
+    const history = (admin as unknown as { historySync: HistorySync }).historySync
+    expect(await history.syncTeam(peerIdFromString(newcomer.peerId), 'general')).toBe(0)
+    expect(rejected).toEqual([])
   })
 })
 

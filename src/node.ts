@@ -20,11 +20,12 @@ import { HistorySync } from './history/history-sync.js'
 import { buildExport, EXPORT_DOMAIN } from './export/export-file.js'
 import { signForDomain } from './crypto/keys.js'
 import { writeBackup } from './store/backup.js'
-import { EntryLog, orderKey } from './store/entry-log.js'
+import { EntryLog } from './store/entry-log.js'
 import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
 import { decodeInviteToken, DM_PREFIX, Org, parseDuration } from './teams/org.js'
 import { DEFAULT_AUTO_DOWNLOAD_BYTES, DEFAULT_MAX_FILE_BYTES, FileService } from './files/file-service.js'
 import { sanitizeFileName } from './files/names.js'
+import { SearchIndexer, searchItem } from './search/indexer.js'
 import type { FileConfig, FileView } from './files/file-service.js'
 import type { MessageView, ParleyEvents, PeerView, PresenceView } from './events.js'
 import type { Body, PresenceStatus, VerifiedEntry, VerifiedRecord } from './net/codec.js'
@@ -52,8 +53,6 @@ const REMOVAL_GRACE_MS = 1_000
 const ORG_SYNC_WAIT_MS = 2_000
 /** How often a node repeats its presence, and after how long without it a member counts as offline. */
 const PRESENCE_INTERVAL_MS = 15_000
-/** The layout of the search index; a different one found on start is rebuilt. */
-const SEARCH_INDEX_VERSION = 2
 const PRESENCE_EXPIRY_MS = 50_000
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -68,13 +67,6 @@ const RETENTION_SLICE = 5_000
 const OWN_HEAD_WAIT_MS = 5_000
 /** How long a restored node waits for each peer's sync before its first post in a team. */
 const RESTORE_SYNC_WAIT_MS = 10_000
-
-/** What a stop left for the search index to take in, saved in the log's metadata. */
-interface UnindexedSpans {
-  version: number
-  /** per team, the display-order keys from and to (both included) */
-  spans: Record<string, { from: string, to: string }>
-}
 
 export interface ParleyInit {
   dataDir: string
@@ -196,6 +188,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private keeper?: PeerKeeper
   private historySync?: HistorySync
   private files?: FileService
+  private readonly indexer: SearchIndexer
   private readonly subscribed = new Set<string>()
   /** entries the topic validator checked, with the peer that relayed them, for the message handler */
   private readonly validated = new WeakMap<Message, { v: VerifiedEntry, from: PeerId }>()
@@ -222,23 +215,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private readonly reported = new Map<string, string>()
   private myPresence: { status: PresenceStatus, text: string, since: number } = { status: 'available', text: '', since: Date.now() }
   private presenceTimer?: NodeJS.Timeout
-  /** index updates run one after another, after the entries are stored */
-  private indexing: Promise<unknown> = Promise.resolve()
-  /** per team, the span of display-order keys history sync stored and the index has yet to take in (see indexAfterSync) */
-  private readonly unindexed = new Map<string, { from: string, to: string }>()
-  /** the span the indexer is working through, and its team; what is left of it starts at `from` */
-  private indexingSpan?: { team: string, span: { from: string, to: string } }
-  private draining = false
-  /** searches waiting for the index, and stop(): while any, the queue is indexed without waiting for syncs */
-  private indexUrgent = 0
-  private wakeIndexer?: () => void
-  /** a full rebuild of the index is under way: it marks the index complete itself when done */
-  private rebuilding = false
   private teamsBefore = new Set<string>()
   /** after a restore from backup: the teams whose feeds peers have confirmed since */
   private restored?: { at: number, confirmed: string[] }
   private orgSyncedOnce = false
-  private reindexing: Promise<unknown> = Promise.resolve()
 
   constructor (init: ParleyInit, identity: Identity, log: EntryLog, org: Org | undefined) {
     super()
@@ -249,6 +229,18 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.dataDir = init.dataDir
     this.displayName = identity.name
     this.peerId = peerIdOfPublicKey(identity.key.publicKey.raw)
+    this.indexer = new SearchIndexer({
+      log,
+      bodyOf: (v) => this.bodyOf(v),
+      noticeFile: async (v, body) => {
+        if (body.file === undefined) return
+        await this.files?.notice({ entryId: v.idHex, team: v.entry.team, author: v.author, authorName: this.org?.member(v.author)?.name ?? body.authorName, time: v.entry.wallTime, manifest: body.file })
+      },
+      teams: async () => this.org === undefined ? undefined : [...this.org.myTeams(), ...(await this.directs()).map(d => d.team)],
+      whenSyncIdle: async () => this.historySync?.whenIdle(),
+      warn: (m) => { this.warn(m) },
+      stopping: this.stopping.signal
+    })
   }
 
   get name (): string {
@@ -286,7 +278,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       }
     }, {
       onStored: (entries) => {
-        this.indexAfterSync(entries)
+        this.indexer.addAfterSync(entries)
         // building views decrypts; skip it when nobody listens (a large catch-up)
         if (this.listenerCount('message:added') === 0) return
         for (const v of entries) this.safeDispatch('message:added', this.toView(v))
@@ -322,20 +314,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.resync.unref()
     this.teamsBefore = new Set(this.org?.myTeams())
     this.restored = await this.log.getMeta<{ at: number, confirmed: string[] }>('restored')
-    const marker = await this.log.getMeta<number>('searchIndex')
-    const left = await this.log.getMeta<UnindexedSpans>('unindexed')
-    if (left !== undefined) await this.log.deleteMeta('unindexed')
-    if (marker === 0 && left?.version === SEARCH_INDEX_VERSION) {
-      // the last stop left part of a sync unindexed: index that part, no rebuild (the marker stays at
-      // 0 until it is done, and without the spans saved a crash meanwhile rebuilds)
-      for (const [team, span] of Object.entries(left.spans)) this.unindexed.set(team, span)
-      this.drainIndex()
-    } else if (marker !== SEARCH_INDEX_VERSION) {
-      this.rebuilding = true
-      this.reindexing = this.reindex()
-        .catch((err: Error) => { this.warn(`search index not rebuilt: ${err.message}`) })
-        .finally(() => { this.rebuilding = false })
-    }
+    await this.indexer.start()
     const saved = await this.log.getMeta<{ status: PresenceStatus, text: string }>('presence')
     if (saved !== undefined && (PRESENCE_STATUSES as readonly string[]).includes(saved.status)) this.myPresence = { ...saved, since: Date.now() }
     this.presenceTimer = setInterval(() => {
@@ -392,14 +371,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       await this.libp2p.stop()
     }
     await this.sending.catch(() => {})
-    // what history sync stored and the index has not taken in yet is not indexed now (a catch-up of
-    // 100k messages would hold a stop for seconds): the indexer stops at its next page, and the
-    // spans it had left are saved, to be indexed after the next start
-    this.indexUrgent++
-    this.wakeIndexer?.()
-    await this.reindexing
-    await this.indexing.catch(() => {})
-    await this.saveUnindexed().catch((err: Error) => { this.warn(`search index: what was left to index is not saved (the next start rebuilds it): ${err.message}`) })
+    // what history sync stored and the index has not taken in is left for the next start
+    await this.indexer.stop()
     await this.log.close()
   }
 
@@ -616,8 +589,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const now = new Set(org.state.removed.has(this.peerId) ? [] : org.myTeams())
     for (const team of this.teamsBefore) {
       if (now.has(team)) continue
-      this.unindexed.delete(team)
-      this.indexing = this.indexing.then(async () => this.log.searchIndex().dropTeam(team)).catch(() => {})
+      this.indexer.dropTeam(team)
     }
     this.teamsBefore = now
     for (const refusal of change.refused) {
@@ -814,7 +786,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     })
     this.sending = run.catch(() => {})
     const entry = await run
-    this.indexLater([entry])
+    this.indexer.add([entry])
     const view = this.toView(entry)
     this.safeDispatch('message:added', view)
     try {
@@ -1000,7 +972,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     try {
       const outcome = await this.log.append(v)
       if (outcome.status === 'added') {
-        this.indexLater([v])
+        this.indexer.add([v])
         this.safeDispatch('message:added', this.toView(v))
         // a gap before this entry: fetch what is missing from the peer that relayed it
         const head = (await this.log.contiguousHeads(v.entry.team)).get(v.author)
@@ -1098,8 +1070,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     for (const v of expired) {
       const body = this.bodyOf(v)
       if (body === undefined) continue
-      const text = body.file === undefined ? body.text : `${body.text} ${sanitizeFileName(body.file.name)}`
-      items.push({ team, orderKey: orderKey(v), id: v.idHex, text, time: v.entry.wallTime })
+      items.push(searchItem(v, body))
       if (body.file !== undefined && goneIds.has(v.idHex)) await this.files?.forget(Buffer.from(body.file.id).toString('hex'))
     }
     await this.log.searchIndex().remove(items)
@@ -1146,141 +1117,6 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
 
   // ---- search ----
 
-  /** Index readable entries in the background; the log is already durable, the index can lag. */
-  private indexLater (entries: VerifiedEntry[]): void {
-    this.indexing = this.indexing.then(async () => { await this.indexEntries(entries) })
-      .catch((err: Error) => { this.warn(`search index not updated: ${err.message}`) })
-  }
-
-  private async indexEntries (entries: VerifiedEntry[]): Promise<void> {
-    const items = []
-    for (const v of entries) {
-      const body = this.bodyOf(v)
-      if (body === undefined) continue
-      if (body.file !== undefined) {
-        await this.files?.notice({ entryId: v.idHex, team: v.entry.team, author: v.author, authorName: this.org?.member(v.author)?.name ?? body.authorName, time: v.entry.wallTime, manifest: body.file })
-      }
-      // a file is found by its name as well as its caption
-      const text = body.file === undefined ? body.text : `${body.text} ${sanitizeFileName(body.file.name)}`
-      items.push({ team: v.entry.team, orderKey: orderKey(v), id: v.idHex, text, time: v.entry.wallTime })
-    }
-    await this.log.searchIndex().add(items)
-  }
-
-  /**
-   * Index what a history sync stored once no sync is running: decrypting, tokenising and writing
-   * postings on the same thread as the sync would slow a catch-up several times over. The entries
-   * are stored and shown meanwhile; a search, or stop(), has them indexed at once. Only the span of
-   * display-order keys they fall in is remembered, and read back from the log then, so a catch-up
-   * holds none of them in memory (entries in the span indexed already are indexed again, harmlessly).
-   * Until all is indexed the index is marked incomplete, so a crash before then rebuilds it on the
-   * next start.
-   */
-  private indexAfterSync (entries: VerifiedEntry[]): void {
-    for (const v of entries) {
-      const key = orderKey(v)
-      const span = this.unindexed.get(v.entry.team)
-      if (span === undefined) this.unindexed.set(v.entry.team, { from: key, to: key })
-      else if (key < span.from) span.from = key
-      else if (key > span.to) span.to = key
-    }
-    this.drainIndex()
-  }
-
-  /** Index the spans in `unindexed`, one after another, unless that is under way. */
-  private drainIndex (): void {
-    if (this.draining) return
-    this.draining = true
-    this.indexing = this.indexing.then(async () => {
-      let failed = false
-      let stopped = false
-      try {
-        if (!this.rebuilding) await this.log.putMeta('searchIndex', 0)
-        for (let next = this.nextUnindexed(); next !== undefined; next = this.nextUnindexed()) {
-          this.indexingSpan = next
-          try {
-            await this.untilIndexingMayRun()
-            for await (const page of this.log.entriesBetween(next.span.from, next.span.to)) {
-              if (this.state === 'stopped') break
-              await this.untilIndexingMayRun()
-              await this.indexEntries(page)
-              // what is left of the span starts after this page (the log reads it in display order)
-              const last = page.at(-1)
-              if (last !== undefined) next.span.from = `${orderKey(last)}\u0000`
-            }
-            if (this.state === 'stopped') {
-              // stop() saves what is left, with the rest of `unindexed`
-              stopped = true
-              break
-            }
-            this.indexingSpan = undefined
-          } catch (err) {
-            // the rest is still worth indexing; the marker stays, so the next start rebuilds
-            this.warn(`search index not updated: ${(err as Error).message}`)
-            failed = true
-          }
-        }
-        if (!this.rebuilding && !failed && !stopped) await this.log.putMeta('searchIndex', SEARCH_INDEX_VERSION)
-      } finally {
-        this.draining = false
-      }
-    }).catch((err: Error) => { this.warn(`search index not updated: ${err.message}`) })
-  }
-
-  private nextUnindexed (): { team: string, span: { from: string, to: string } } | undefined {
-    const [team, span] = this.unindexed.entries().next().value ?? []
-    if (team === undefined || span === undefined) return undefined
-    this.unindexed.delete(team)
-    return { team, span }
-  }
-
-  /**
-   * At stop: the spans history sync stored and the index has not taken in, saved for the next start
-   * (the marker stays at 0 meanwhile, so a crash before then rebuilds the index).
-   */
-  private async saveUnindexed (): Promise<void> {
-    const spans: Record<string, { from: string, to: string }> = {}
-    if (this.indexingSpan !== undefined && this.indexingSpan.span.from <= this.indexingSpan.span.to) spans[this.indexingSpan.team] = this.indexingSpan.span
-    for (const [team, span] of this.unindexed) {
-      const other = spans[team]
-      spans[team] = other === undefined ? span : { from: other.from < span.from ? other.from : span.from, to: other.to > span.to ? other.to : span.to }
-    }
-    if (Object.keys(spans).length === 0 || this.rebuilding) return
-    await this.log.putMeta('unindexed', { version: SEARCH_INDEX_VERSION, spans } satisfies UnindexedSpans)
-  }
-
-  /** Resolves when no history sync runs, or at once while a search or stop() waits for the index. */
-  private async untilIndexingMayRun (): Promise<void> {
-    if (this.indexUrgent > 0) return
-    await Promise.race([this.historySync?.whenIdle(), new Promise<void>(resolve => { this.wakeIndexer = resolve })])
-    this.wakeIndexer = undefined
-  }
-
-  /** Build the search index from the whole log (first start of this version). */
-  private async reindex (): Promise<void> {
-    const org = this.org
-    if (org === undefined) {
-      await this.log.putMeta('searchIndex', SEARCH_INDEX_VERSION)
-      return
-    }
-    // an index of an older layout would answer wrongly: start from nothing, after any indexing under way
-    const cleared = this.indexing.then(async () => this.log.searchIndex().clear())
-    this.indexing = cleared.catch(() => {}) // reindex's caller reports the failure
-    await cleared
-    const teams = [...org.myTeams(), ...(await this.directs()).map(d => d.team)]
-    for (const team of teams) {
-      let before: string | undefined
-      do {
-        if (this.state !== 'started') return
-        const page = await this.log.page(team, { limit: 2_000, ...(before !== undefined ? { before } : {}) })
-        this.indexLater(page.entries)
-        before = page.before
-      } while (before !== undefined)
-    }
-    await this.indexing
-    await this.log.putMeta('searchIndex', SEARCH_INDEX_VERSION)
-  }
-
   /**
    * Search the messages of the teams this node is in (and its direct conversations), newest first.
    * Words match whole, after folding case and accents and light stemming; every word must appear.
@@ -1304,16 +1140,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         .filter(m => m.peerId.toLowerCase() === q || m.name.toLowerCase() === q).map(m => m.peerId))
       if (authors.size === 0) throw new InvalidArgumentError(`nobody called ${options.from} in the directory`)
     }
-    // after an upgrade the index is rebuilt from the log on start: until then it would miss messages
-    await this.reindexing
-    // what history sync stored and has not indexed yet is indexed now, even while syncs run
-    this.indexUrgent++
-    this.wakeIndexer?.()
-    try {
-      await this.indexing
-    } finally {
-      this.indexUrgent--
-    }
+    // what was stored and is not indexed yet (a rebuild, a sync's entries) is indexed now
+    await this.indexer.current()
     const hits = await this.log.searchIndex().search(teams, query, {
       limit,
       ...(options.since !== undefined ? { since: options.since } : {}),

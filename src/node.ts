@@ -12,7 +12,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { DataDirLockedError, DiskFullError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, NotSyncedError } from './errors.js'
 import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from './ids.js'
-import { createEntry, createPresence, decodeBody, decodeEntry, decodePresence, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords, PRESENCE_STATUSES } from './net/codec.js'
+import { createEntry, decodeBody, decodeEntry, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords } from './net/codec.js'
 import { createParleyLibp2p } from './net/libp2p-node.js'
 import { PeerKeeper } from './net/peer-keeper.js'
 import { inboxTopic, JOIN_PROTOCOL, ORG_SYNC_PROTOCOL, orgTopic, presenceTopic, teamOfTopic, topicOfTeam } from './net/topics.js'
@@ -26,9 +26,10 @@ import { decodeInviteToken, DM_PREFIX, Org, parseDuration } from './teams/org.js
 import { DEFAULT_AUTO_DOWNLOAD_BYTES, DEFAULT_MAX_FILE_BYTES, FileService } from './files/file-service.js'
 import { sanitizeFileName } from './files/names.js'
 import { SearchIndexer, searchItem } from './search/indexer.js'
+import { PresenceService } from './presence/presence-service.js'
 import type { FileConfig, FileView } from './files/file-service.js'
 import type { MessageView, ParleyEvents, PeerView, PresenceView } from './events.js'
-import type { Body, PresenceStatus, VerifiedEntry, VerifiedRecord } from './net/codec.js'
+import type { Body, VerifiedEntry, VerifiedRecord } from './net/codec.js'
 import type { ExportRecord } from './export/export-file.js'
 import type { ParleyLibp2p } from './net/libp2p-node.js'
 import type { Identity } from './store/identity-file.js'
@@ -51,9 +52,6 @@ const ORG_CATCH_UP_INTERVAL_MS = 1_000
 const REMOVAL_GRACE_MS = 1_000
 /** How long an entry from a peer waits for the first org sync with that peer. */
 const ORG_SYNC_WAIT_MS = 2_000
-/** How often a node repeats its presence, and after how long without it a member counts as offline. */
-const PRESENCE_INTERVAL_MS = 15_000
-const PRESENCE_EXPIRY_MS = 50_000
 
 const DAY_MS = 24 * 60 * 60 * 1000
 /** How far past the horizon an entry's successor must be before it is deleted: clocks differ, and a peer checks against its own. */
@@ -189,6 +187,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private historySync?: HistorySync
   private files?: FileService
   private readonly indexer: SearchIndexer
+  private readonly presenceService: PresenceService
   private readonly subscribed = new Set<string>()
   /** entries the topic validator checked, with the peer that relayed them, for the message handler */
   private readonly validated = new WeakMap<Message, { v: VerifiedEntry, from: PeerId }>()
@@ -207,14 +206,6 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   /** aborted by stop(): ends the waits of catch-up syncs */
   private readonly stopping = new AbortController()
   private state: 'new' | 'started' | 'stopped' = 'new'
-  /** last announcement heard from each member, and when */
-  private readonly presences = new Map<string, PresenceView & { time: number, heardAt: number }>()
-  /** when each peer's last connection closed */
-  private readonly goneAt = new Map<string, number>()
-  /** what each member's presence was last reported as, to emit only changes */
-  private readonly reported = new Map<string, string>()
-  private myPresence: { status: PresenceStatus, text: string, since: number } = { status: 'available', text: '', since: Date.now() }
-  private presenceTimer?: NodeJS.Timeout
   private teamsBefore = new Set<string>()
   /** after a restore from backup: the teams whose feeds peers have confirmed since */
   private restored?: { at: number, confirmed: string[] }
@@ -240,6 +231,17 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       whenSyncIdle: async () => this.historySync?.whenIdle(),
       warn: (m) => { this.warn(m) },
       stopping: this.stopping.signal
+    })
+    this.presenceService = new PresenceService({
+      peerId: this.peerId,
+      key: identity.key,
+      log,
+      org: () => this.org,
+      libp2p: () => this.state === 'started' ? this.libp2p : undefined,
+      learn: (peerId, addrs) => { this.keeper?.learn(peerId, addrs) }
+    }, {
+      onChanged: (view) => { this.safeDispatch('presence:changed', view) },
+      onRejected: (from, e) => { this.safeDispatch('entry:rejected', { from, team: '', reason: e.name, message: e.message }) }
     })
   }
 
@@ -315,14 +317,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.teamsBefore = new Set(this.org?.myTeams())
     this.restored = await this.log.getMeta<{ at: number, confirmed: string[] }>('restored')
     await this.indexer.start()
-    const saved = await this.log.getMeta<{ status: PresenceStatus, text: string }>('presence')
-    if (saved !== undefined && (PRESENCE_STATUSES as readonly string[]).includes(saved.status)) this.myPresence = { ...saved, since: Date.now() }
-    this.presenceTimer = setInterval(() => {
-      this.expirePresences()
-      void this.announcePresence()
-    }, PRESENCE_INTERVAL_MS)
-    this.presenceTimer.unref()
-    void this.announcePresence()
+    await this.presenceService.start()
     // peers that connected while libp2p was starting, before the listeners above were attached (the
     // office's nodes redial a restarted one at its old address as soon as it listens): announced and
     // synced now, as if they had connected just now
@@ -359,8 +354,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     clearInterval(this.resync)
     clearInterval(this.retentionTimer)
     await this.retaining
-    clearInterval(this.presenceTimer)
-    clearTimeout(this.announceSoon)
+    this.presenceService.stop()
     this.keeper?.stop()
     await this.files?.stop()
     if (this.libp2p !== undefined && wasStarted) {
@@ -617,7 +611,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         : topic === inbox
           ? async (from, msg) => this.validateEntry(from, undefined, msg)
           : topic === presenceTopic(org.orgId)
-            ? async (from, msg) => this.validatePresence(from, msg)
+            ? async (from, msg) => this.presenceService.validate(from, msg)
             : async (from, msg) => this.validateRecord(from, msg))
       pubsub.subscribe(topic)
       this.subscribed.add(topic)
@@ -634,113 +628,17 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
 
   /** Set this node's presence (kept across restarts) and tell the org. */
   async setPresence (status: string, text = ''): Promise<PresenceView> {
-    if (!(PRESENCE_STATUSES as readonly string[]).includes(status)) {
-      throw new InvalidArgumentError(`status must be one of ${PRESENCE_STATUSES.join(', ')}`)
-    }
-    if (text.length > 200) throw new InvalidArgumentError('a status text is at most 200 characters')
-    this.myPresence = { status: status as PresenceStatus, text, since: Date.now() }
-    await this.log.putMeta('presence', { status, text })
-    await this.announcePresence()
-    const view = this.ownPresence()
-    this.safeDispatch('presence:changed', view)
-    return view
+    return this.presenceService.set(status, text)
   }
 
   /** Everyone's presence, this node's included; members not heard from are offline. */
   presence (): PresenceView[] {
-    const org = this.org
-    if (org === undefined) return [this.ownPresence()]
-    return [...org.state.members.keys()].map(peerId => this.presenceOf(peerId))
+    return this.presenceService.all()
   }
-
-  private ownPresence (): PresenceView {
-    return { peerId: this.peerId, ...this.myPresence }
-  }
-
-  /** A member's presence: their last announcement, unless it is old or their connection closed since. */
-  private presenceOf (peerId: string): PresenceView {
-    if (peerId === this.peerId) return this.ownPresence()
-    const heard = this.presences.get(peerId)
-    const gone = this.goneAt.get(peerId)
-    if (heard === undefined || Date.now() - heard.heardAt > PRESENCE_EXPIRY_MS || (gone !== undefined && gone >= heard.heardAt)) {
-      return { peerId, status: 'offline', text: '', since: Math.max(gone ?? 0, heard?.heardAt ?? 0) }
-    }
-    return { peerId, status: heard.status, text: heard.text, since: heard.since, ...(heard.clockSkew !== undefined ? { clockSkew: heard.clockSkew } : {}) }
-  }
-
-  private async announcePresence (): Promise<void> {
-    const org = this.org
-    const libp2p = this.libp2p
-    if (org === undefined || libp2p === undefined || this.state !== 'started' || org.state.removed.has(this.peerId)) return
-    try {
-      // each announcement is new bytes (gossip drops repeats), stamped with when it was made
-      const addresses = libp2p.getMultiaddrs().map(String).slice(0, 16)
-      const bytes = await createPresence(this.identity.key, { org: new Uint8Array(Buffer.from(org.orgId, 'hex')), status: this.myPresence.status, text: this.myPresence.text, since: this.myPresence.since, time: Date.now(), addresses })
-      await libp2p.services.pubsub.publish(presenceTopic(org.orgId), bytes)
-    } catch {
-      // nobody to tell right now; the next announcement or their next sync will do
-    }
-  }
-
-  private async validatePresence (from: PeerId, msg: Message): Promise<TopicValidatorResult> {
-    try {
-      const p = await decodePresence(msg.data)
-      const org = this.requireOrg()
-      if (Buffer.from(p.org).toString('hex') !== org.orgId) throw new NotMemberError(`presence of ${p.peerId} for another org`)
-      if (org.state.removed.has(p.peerId)) throw new NotMemberError(`presence of ${p.peerId}, who was removed from the org`)
-      // someone joining now: the records admitting them may not have reached this node yet, so their
-      // presence is dropped, not held against the peer that relayed it
-      if (!org.state.members.has(p.peerId)) return TopicValidatorResult.Ignore
-      const known = this.presences.get(p.peerId)
-      if (known !== undefined && known.time > p.time) return TopicValidatorResult.Ignore
-      const now = Date.now()
-      this.presences.set(p.peerId, { peerId: p.peerId, status: p.status as PresenceStatus, text: p.text, since: p.since, time: p.time, heardAt: now, clockSkew: p.time - now })
-      this.reportPresence(p.peerId)
-      // a member we are not connected to: its addresses came with its presence
-      if (p.peerId !== this.peerId && !this.requireStarted().getPeers().some(peer => peer.toString() === p.peerId)) {
-        const addrs = p.addresses.flatMap((a) => {
-          try {
-            return [multiaddr(a)]
-          } catch {
-            return [] // a damaged address; the others may do
-          }
-        })
-        this.keeper?.learn(p.peerId, addrs)
-      }
-      return TopicValidatorResult.Accept
-    } catch (err) {
-      const e = err as Error
-      this.safeDispatch('entry:rejected', { from: from.toString(), team: '', reason: e.name, message: e.message })
-      return TopicValidatorResult.Reject
-    }
-  }
-
-  /** Emit presence:changed if a member's effective presence differs from what was last emitted. */
-  private reportPresence (peerId: string): void {
-    const view = this.presenceOf(peerId)
-    const key = `${view.status}\0${view.text}`
-    if (this.reported.get(peerId) === key) return
-    this.reported.set(peerId, key)
-    this.safeDispatch('presence:changed', view)
-  }
-
-  /** Members not heard from for a while count as offline. */
-  private expirePresences (): void {
-    for (const peerId of this.presences.keys()) this.reportPresence(peerId)
-  }
-
-  private announceSoon?: NodeJS.Timeout
 
   /** A peer that starts listening for presence hears ours at once, not at the next round. */
   private readonly onSubscriptionChange = (evt: CustomEvent<{ subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
-    const org = this.org
-    if (org === undefined || this.announceSoon !== undefined) return
-    if (!evt.detail.subscriptions.some(s => s.subscribe && s.topic === presenceTopic(org.orgId))) return
-    this.announceSoon = setTimeout(() => {
-      this.announceSoon = undefined
-      void this.announcePresence()
-    }, 100)
-    this.announceSoon.unref()
+    this.presenceService.subscriptionsChanged(evt.detail.subscriptions)
   }
 
   // ---- messages ----
@@ -1242,8 +1140,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private readonly onPeerDisconnect = (evt: CustomEvent<PeerId>): void => {
     this.announced.delete(evt.detail.toString())
     this.orgSynced.delete(evt.detail.toString())
-    this.goneAt.set(evt.detail.toString(), Date.now())
-    this.reportPresence(evt.detail.toString())
+    this.presenceService.peerGone(evt.detail.toString())
     this.safeDispatch('peer:disconnected', { peerId: evt.detail.toString() })
   }
 

@@ -1,0 +1,198 @@
+/**
+ * Presence: each member's status (available, away, busy, do not disturb) and a short text, signed
+ * and announced on the org's presence topic every PRESENCE_INTERVAL_MS, and to a peer as soon as it
+ * starts listening. A member not heard from for PRESENCE_EXPIRY_MS, or whose connection closed since
+ * it was last heard, is offline. This node's own presence is kept across restarts (log meta
+ * 'presence'). An announcement carries its member's addresses, so a member this node is not
+ * connected to can be dialled.
+ */
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { multiaddr } from '@multiformats/multiaddr'
+import { InvalidArgumentError, NotMemberError } from '../errors.js'
+import { createPresence, decodePresence, PRESENCE_STATUSES } from '../net/codec.js'
+import { presenceTopic } from '../net/topics.js'
+import type { PresenceView } from '../events.js'
+import type { PresenceStatus } from '../net/codec.js'
+import type { ParleyLibp2p } from '../net/libp2p-node.js'
+import type { EntryLog } from '../store/entry-log.js'
+import type { Org } from '../teams/org.js'
+import type { Message } from '@libp2p/gossipsub'
+import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** How often a node repeats its presence, and after how long without it a member counts as offline. */
+const PRESENCE_INTERVAL_MS = 15_000
+const PRESENCE_EXPIRY_MS = 50_000
+/** The longest status text. */
+const MAX_TEXT = 200
+/** Addresses announced with a presence, at most. */
+const MAX_ADDRESSES = 16
+
+export interface PresenceComponents {
+  peerId: string
+  key: Ed25519PrivateKey
+  log: EntryLog
+  org: () => Org | undefined
+  /** the started libp2p node, or undefined before start and after stop */
+  libp2p: () => ParleyLibp2p | undefined
+  /** a member this node is not connected to announced these addresses */
+  learn: (peerId: string, addresses: Multiaddr[]) => void
+}
+
+export interface PresenceEvents {
+  /** a member's effective presence changed (this node's own too) */
+  onChanged: (view: PresenceView) => void
+  /** a presence announcement refused, with the error that says why */
+  onRejected: (from: string, error: Error) => void
+}
+
+export class PresenceService {
+  private readonly c: PresenceComponents
+  private readonly events: PresenceEvents
+  /** last announcement heard from each member, and when */
+  private readonly heard = new Map<string, PresenceView & { time: number, heardAt: number }>()
+  /** when each peer's last connection closed */
+  private readonly goneAt = new Map<string, number>()
+  /** what each member's presence was last reported as, to report only changes */
+  private readonly reported = new Map<string, string>()
+  private mine: { status: PresenceStatus, text: string, since: number } = { status: 'available', text: '', since: Date.now() }
+  private timer?: NodeJS.Timeout
+  private announceSoon?: NodeJS.Timeout
+  private running = false
+
+  constructor (components: PresenceComponents, events: PresenceEvents) {
+    this.c = components
+    this.events = events
+  }
+
+  /** Take up the presence saved by the last run, and announce it now and every interval. */
+  async start (): Promise<void> {
+    const saved = await this.c.log.getMeta<{ status: PresenceStatus, text: string }>('presence')
+    if (saved !== undefined && (PRESENCE_STATUSES as readonly string[]).includes(saved.status)) this.mine = { ...saved, since: Date.now() }
+    this.running = true
+    this.timer = setInterval(() => {
+      // members not heard from for a while count as offline
+      for (const peerId of this.heard.keys()) this.report(peerId)
+      void this.announce()
+    }, PRESENCE_INTERVAL_MS)
+    this.timer.unref()
+    void this.announce()
+  }
+
+  stop (): void {
+    this.running = false
+    clearInterval(this.timer)
+    clearTimeout(this.announceSoon)
+  }
+
+  /** Set this node's presence (kept across restarts) and tell the org. */
+  async set (status: string, text = ''): Promise<PresenceView> {
+    if (!(PRESENCE_STATUSES as readonly string[]).includes(status)) {
+      throw new InvalidArgumentError(`status must be one of ${PRESENCE_STATUSES.join(', ')}`)
+    }
+    if (text.length > MAX_TEXT) throw new InvalidArgumentError(`a status text is at most ${MAX_TEXT} characters`)
+    this.mine = { status: status as PresenceStatus, text, since: Date.now() }
+    await this.c.log.putMeta('presence', { status, text })
+    await this.announce()
+    const view = this.own()
+    this.events.onChanged(view)
+    return view
+  }
+
+  /** Everyone's presence, this node's included; members not heard from are offline. */
+  all (): PresenceView[] {
+    const org = this.c.org()
+    if (org === undefined) return [this.own()]
+    return [...org.state.members.keys()].map(peerId => this.of(peerId))
+  }
+
+  /** A peer's last connection closed: it is offline until heard from again. */
+  peerGone (peerId: string): void {
+    this.goneAt.set(peerId, Date.now())
+    this.report(peerId)
+  }
+
+  /** A peer that starts listening for presence hears ours at once, not at the next round. */
+  subscriptionsChanged (subscriptions: Array<{ topic: string, subscribe: boolean }>): void {
+    const org = this.c.org()
+    if (org === undefined || this.announceSoon !== undefined) return
+    if (!subscriptions.some(s => s.subscribe && s.topic === presenceTopic(org.orgId))) return
+    this.announceSoon = setTimeout(() => {
+      this.announceSoon = undefined
+      void this.announce()
+    }, 100)
+    this.announceSoon.unref()
+  }
+
+  /** The presence topic's validator: a signed announcement of a current member of this org. */
+  async validate (from: PeerId, msg: Message): Promise<TopicValidatorResult> {
+    try {
+      const p = await decodePresence(msg.data)
+      const org = this.c.org()
+      if (org === undefined || Buffer.from(p.org).toString('hex') !== org.orgId) throw new NotMemberError(`presence of ${p.peerId} for another org`)
+      if (org.state.removed.has(p.peerId)) throw new NotMemberError(`presence of ${p.peerId}, who was removed from the org`)
+      // someone joining now: the records admitting them may not have reached this node yet, so their
+      // presence is dropped, not held against the peer that relayed it
+      if (!org.state.members.has(p.peerId)) return TopicValidatorResult.Ignore
+      const known = this.heard.get(p.peerId)
+      if (known !== undefined && known.time > p.time) return TopicValidatorResult.Ignore
+      const now = Date.now()
+      this.heard.set(p.peerId, { peerId: p.peerId, status: p.status as PresenceStatus, text: p.text, since: p.since, time: p.time, heardAt: now, clockSkew: p.time - now })
+      this.report(p.peerId)
+      // a member we are not connected to: its addresses came with its presence
+      const libp2p = this.c.libp2p()
+      if (p.peerId !== this.c.peerId && libp2p !== undefined && !libp2p.getPeers().some(peer => peer.toString() === p.peerId)) {
+        const addrs = p.addresses.flatMap((a) => {
+          try {
+            return [multiaddr(a)]
+          } catch {
+            return [] // a damaged address; the others may do
+          }
+        })
+        this.c.learn(p.peerId, addrs)
+      }
+      return TopicValidatorResult.Accept
+    } catch (err) {
+      this.events.onRejected(from.toString(), err as Error)
+      return TopicValidatorResult.Reject
+    }
+  }
+
+  private own (): PresenceView {
+    return { peerId: this.c.peerId, ...this.mine }
+  }
+
+  /** A member's presence: their last announcement, unless it is old or their connection closed since. */
+  private of (peerId: string): PresenceView {
+    if (peerId === this.c.peerId) return this.own()
+    const heard = this.heard.get(peerId)
+    const gone = this.goneAt.get(peerId)
+    if (heard === undefined || Date.now() - heard.heardAt > PRESENCE_EXPIRY_MS || (gone !== undefined && gone >= heard.heardAt)) {
+      return { peerId, status: 'offline', text: '', since: Math.max(gone ?? 0, heard?.heardAt ?? 0) }
+    }
+    return { peerId, status: heard.status, text: heard.text, since: heard.since, ...(heard.clockSkew !== undefined ? { clockSkew: heard.clockSkew } : {}) }
+  }
+
+  /** Report a member's effective presence if it differs from what was last reported. */
+  private report (peerId: string): void {
+    const view = this.of(peerId)
+    const key = `${view.status}\0${view.text}`
+    if (this.reported.get(peerId) === key) return
+    this.reported.set(peerId, key)
+    this.events.onChanged(view)
+  }
+
+  private async announce (): Promise<void> {
+    const org = this.c.org()
+    const libp2p = this.c.libp2p()
+    if (org === undefined || libp2p === undefined || !this.running || org.state.removed.has(this.c.peerId)) return
+    try {
+      // each announcement is new bytes (gossip drops repeats), stamped with when it was made
+      const addresses = libp2p.getMultiaddrs().map(String).slice(0, MAX_ADDRESSES)
+      const bytes = await createPresence(this.c.key, { org: new Uint8Array(Buffer.from(org.orgId, 'hex')), status: this.mine.status, text: this.mine.text, since: this.mine.since, time: Date.now(), addresses })
+      await libp2p.services.pubsub.publish(presenceTopic(org.orgId), bytes)
+    } catch {
+      // nobody to tell right now; the next announcement or their next sync will do
+    }
+  }
+}

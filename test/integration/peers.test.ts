@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
+import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
 import type { ParleyNode } from '../../src/node.js'
 
 describe('peer keeping (loopback, static peers)', () => {
@@ -52,6 +53,39 @@ describe('peers that dialed us', () => {
     // b comes back on the same port with no peers to dial: only a can restore the connection
     const again = await fx.node({ dataDir: b.dataDir, listen: [`/ip4/127.0.0.1/tcp/${addr.split('/')[4]!}`] })
     await waitFor(() => a.peers().length === 1 && again.peers().length === 1, 20_000, 'a redials b')
+  })
+})
+
+describe('peers that connect while the node starts', () => {
+  const fx = new Fixture()
+  afterEach(async () => { await fx.cleanup() })
+
+  it('are announced and synced once the start is done, not at the next periodic resync', async () => {
+    const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
+    const dir = user.dataDir
+    await user.stop()
+    await admin.send('general', 'while you were away')
+    // the admin's node dials the user's as soon as its libp2p listens, before the node has attached
+    // its listeners: the connection is there when start() goes on (as when the office redials a
+    // restarted workstation at its old address)
+    let connectedEarly = false
+    const connected: string[] = []
+    const back = await fx.node({ dataDir: dir }, (n) => {
+      n.addEventListener('peer:connected', (e) => { connected.push(e.detail.peerId) })
+      const internals = n as unknown as { startLibp2p: (listen: string[]) => Promise<ParleyLibp2p> }
+      const startLibp2p = internals.startLibp2p.bind(n)
+      internals.startLibp2p = async (listen) => {
+        const libp2p = await startLibp2p(listen)
+        await admin.dial(libp2p.getMultiaddrs()[0]!.toString())
+        await waitFor(() => libp2p.getPeers().some(p => p.toString() === admin.peerId), 5_000, 'admin connected during start')
+        connectedEarly = true
+        return libp2p
+      }
+    })
+    expect(connectedEarly).toBe(true)
+    expect(connected).toContain(admin.peerId)
+    // well before the 30 s resync
+    await waitFor(async () => (await back.history('general')).messages.some(m => m.text === 'while you were away'), 10_000, 'history synced')
   })
 })
 

@@ -437,27 +437,44 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const admins = invite.admins.map(peerIdOfPublicKey)
     const request = JoinRequest.encode({ org: invite.org, secret: invite.secret, name: displayName, boxKey: new Uint8Array(this.identity.box.publicKey) })
     let waitingSaid = false
+    // an admin that got the request but whose answer was lost may have admitted this node: it is
+    // asked again first, once, since another admin that has not heard of that yet would admit it a
+    // second time (two admissions, and two rosters for one epoch of each team in the invite)
+    let askAgain: string | undefined
+    const askedAgain = new Set<string>()
     for (let attempt = 0; ; attempt++) {
       options.signal?.throwIfAborted()
-      const targets: Array<PeerId | ReturnType<typeof multiaddr>> = []
-      for (const peer of libp2p.getPeers()) if (admins.includes(peer.toString())) targets.push(peer)
+      const targets: Array<{ admin?: string, target: PeerId | ReturnType<typeof multiaddr> }> = []
+      for (const peer of libp2p.getPeers()) if (admins.includes(peer.toString())) targets.push({ admin: peer.toString(), target: peer })
       for (const a of invite.addresses) {
         try {
-          targets.push(multiaddr(a))
+          const ma = multiaddr(a)
+          targets.push({ admin: ma.getComponents().find(c => c.name === 'p2p')?.value, target: ma })
         } catch {
           // a damaged address in the token; others may work
         }
       }
-      for (const target of targets) {
+      if (askAgain !== undefined) {
+        targets.sort((x, y) => Number(y.admin === askAgain) - Number(x.admin === askAgain))
+        askedAgain.add(askAgain)
+        askAgain = undefined
+      }
+      for (const { admin, target } of targets) {
         let response: JoinResponse
+        let asked = false
         try {
           const signal = options.signal === undefined ? AbortSignal.timeout(STREAM_TIMEOUT_MS) : AbortSignal.any([options.signal, AbortSignal.timeout(STREAM_TIMEOUT_MS)])
           const stream = await libp2p.dialProtocol(target, JOIN_PROTOCOL, { signal })
           const pb = pbStream(stream, { maxDataLength: MAX_STREAM_MESSAGE })
           await pb.write(JoinRequest.decode(request), JoinRequest)
+          asked = true
           response = await pb.read(JoinResponse, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
           await stream.close().catch(() => {})
         } catch {
+          if (asked && admin !== undefined && !askedAgain.has(admin)) {
+            askAgain = admin
+            break
+          }
           continue // this admin is not reachable; try the next
         }
         if (response.error !== '') {

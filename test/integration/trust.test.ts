@@ -18,6 +18,7 @@ import type { ParleyNode } from '../../src/node.js'
 import type { EntryLog } from '../../src/store/entry-log.js'
 import type { Org } from '../../src/teams/org.js'
 import type { Message } from '@libp2p/gossipsub'
+import type { Connection, Stream } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 
 /** White-box access for assertions only: the node's org, log and libp2p. */
@@ -275,6 +276,45 @@ describe('trust: several admins', () => {
     const arrival = nextEvent(newcomer, 'message:added', m => m.text === 'hi newcomer')
     await second.send('general', 'hi newcomer')
     expect((await arrival).readable).toBe(true)
+  })
+})
+
+describe('trust: a lost answer to a join', () => {
+  const fx = new Fixture()
+  afterEach(async () => { await fx.cleanup() })
+
+  it('the joiner asks the admin that lost its answer again, not another admin that would admit it twice', async () => {
+    const [first, second] = await fx.office(2) as [ParleyNode, ParleyNode]
+    await first.addAdmin(second.peerId)
+    await waitFor(() => second.info().org?.admin === true, 10_000, 'promotion reaches the second admin')
+    const { token } = await first.invite({ expires: '1h' })
+    // the joiner knows the second admin (connected), and the first by the token's address
+    type ServeJoin = (stream: Stream, connection: Connection) => Promise<void>
+    const asked = { first: 0, second: 0 }
+    const firstNode = first as unknown as { serveJoin: ServeJoin }
+    const serveAtFirst = firstNode.serveJoin.bind(first)
+    firstNode.serveJoin = async (stream, connection) => { asked.first++; await serveAtFirst(stream, connection) }
+    // the second admin admits the joiner the first time, and the answer is lost
+    const secondNode = second as unknown as { serveJoin: ServeJoin, afterOwnRecords: (records: unknown[]) => void }
+    const serveAtSecond = secondNode.serveJoin.bind(second)
+    secondNode.serveJoin = async (stream, connection) => {
+      if (++asked.second > 1) return serveAtSecond(stream, connection)
+      const request = await pbStream(stream).read(JoinRequest)
+      secondNode.afterOwnRecords(await internals(second).org.admit(connection.remotePeer.toString(), request.secret, request.name, request.boxKey))
+      stream.abort(new Error('the answer is lost'))
+    }
+    const joiner = await fx.node({ peers: [second.info().addresses[0]!] })
+    await waitFor(() => joiner.peers().some(p => p.peerId === second.peerId), 10_000, 'joiner connected to the second admin')
+    const info = await joiner.join(token, 'joiner')
+    expect(info.org?.id).toBe(first.info().org!.id)
+    expect(asked).toEqual({ first: 0, second: 2 })
+    // one admission, everywhere
+    for (const admin of [first, second]) {
+      await waitFor(() => admin.members().some(m => m.peerId === joiner.peerId), 10_000, 'the admission spreads')
+      const state = internals(admin).org.state
+      expect(state.applied.filter(r => r.op === 'addMember').length).toBe(3) // the founder, the second admin, the joiner
+      expect(state.refused).toEqual([])
+    }
   })
 })
 

@@ -50,6 +50,13 @@ const ORG_RESYNC_MS = 30_000
 const ORG_CATCH_UP_INTERVAL_MS = 1_000
 /** How long a removed member's open connections stay up so the removal record reaches them. */
 const REMOVAL_GRACE_MS = 1_000
+/**
+ * How long an admin waits, after an org change, before rotating removed members out of rosters that
+ * still name them (see Org.rotateOutRemoved): the offboarding admin's own rosters, written right
+ * after the removal, arrive first; a random part keeps two admins from doing it at once.
+ */
+const ROTATE_OUT_DELAY_MS = 2_000
+const ROTATE_OUT_JITTER_MS = 2_000
 /** How long an entry from a peer waits for the first org sync with that peer. */
 const ORG_SYNC_WAIT_MS = 2_000
 
@@ -188,6 +195,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private files?: FileService
   private readonly indexer: SearchIndexer
   private readonly presenceService: PresenceService
+  private rotateOutTimer?: NodeJS.Timeout
   private readonly subscribed = new Set<string>()
   /** entries the topic validator checked, with the peer that relayed them, for the message handler */
   private readonly validated = new WeakMap<Message, { v: VerifiedEntry, from: PeerId }>()
@@ -318,6 +326,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.restored = await this.log.getMeta<{ at: number, confirmed: string[] }>('restored')
     await this.indexer.start()
     await this.presenceService.start()
+    if (this.org?.isAdmin() === true) this.rotateOutSoon()
     // peers that connected while libp2p was starting, before the listeners above were attached (the
     // office's nodes redial a restarted one at its old address as soon as it listens): announced and
     // synced now, as if they had connected just now
@@ -355,6 +364,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     clearInterval(this.retentionTimer)
     await this.retaining
     this.presenceService.stop()
+    clearTimeout(this.rotateOutTimer)
     this.keeper?.stop()
     await this.files?.stop()
     if (this.libp2p !== undefined && wasStarted) {
@@ -578,6 +588,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const org = this.org
     if (org === undefined) return
     if (change.applied.some(r => r.op === 'retention') && this.state === 'started') this.retentionSoon()
+    if ((change.applied.length > 0 || change.refused.length > 0) && org.isAdmin()) this.rotateOutSoon()
     const libp2p = this.libp2p
     if (libp2p !== undefined && this.state === 'started') {
       this.updateSubscriptions()
@@ -612,6 +623,22 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   }
 
   /** Subscribe to the org topic and the topics of the teams this node is in; leave the others. */
+  /** As an admin, rotate removed members out of rosters that still name them, after a moment. */
+  private rotateOutSoon (): void {
+    if (this.rotateOutTimer !== undefined || this.state !== 'started') return
+    this.rotateOutTimer = setTimeout(() => {
+      this.rotateOutTimer = undefined
+      const org = this.org
+      if (org === undefined || this.state !== 'started') return
+      org.rotateOutRemoved().then((records) => {
+        if (records.length === 0) return
+        this.warn(`a roster still named removed members: rotated ${records.length} team key(s) without them`)
+        this.afterOwnRecords(records)
+      }, (err: Error) => { this.warn(`removed members not rotated out of a team now (tried again at the next org change): ${err.message}`) })
+    }, ROTATE_OUT_DELAY_MS + Math.random() * ROTATE_OUT_JITTER_MS)
+    this.rotateOutTimer.unref()
+  }
+
   private updateSubscriptions (): void {
     const libp2p = this.libp2p
     const org = this.org

@@ -468,6 +468,27 @@ export class Org {
     })
   }
 
+  /**
+   * Rotate removed members out of any team whose current roster still names them. Offboarding
+   * writes the removal and a roster without the member; but a roster another admin wrote for the
+   * same epoch meanwhile (the two not yet having heard of each other, or apart on a split network)
+   * is ordered first everywhere and the offboarding roster is refused, leaving the removed member
+   * with the current key. An admin that sees this writes the next roster without them. Returns the
+   * records written (none if this node is not an admin or nothing is stale).
+   */
+  async rotateOutRemoved (): Promise<VerifiedRecord[]> {
+    return this.exclusive(async () => {
+      if (!this.isAdmin()) return []
+      const written: VerifiedRecord[] = []
+      for (const t of this.folded.teams.values()) {
+        const rest = [...t.current.members].filter(m => this.folded.members.has(m) && !this.folded.removed.has(m))
+        if (rest.length === t.current.members.size || rest.length === 0) continue
+        written.push(await this.writeRoster(t.name, rest))
+      }
+      return written
+    })
+  }
+
   /** Make a directory member an admin. */
   async addAdmin (peerId: string): Promise<VerifiedRecord[]> {
     return this.exclusive(async () => {

@@ -279,6 +279,41 @@ describe('trust: several admins', () => {
   })
 })
 
+describe('trust: two admins apart', () => {
+  const fx = new Fixture()
+  afterEach(async () => { await fx.cleanup() })
+
+  it('a removed member left in a roster another admin wrote meanwhile is rotated out once they meet', async () => {
+    const [first, second, leaves, other] = await fx.office(4) as [ParleyNode, ParleyNode, ParleyNode, ParleyNode]
+    await first.addAdmin(second.peerId)
+    await waitFor(() => second.info().org?.admin === true, 10_000, 'promotion reaches the second admin')
+    const epochBefore = first.teams().find(t => t.name === 'general')!.epoch
+    // the second admin is on its own for a while (another port, no peers, no mDNS here)
+    const dir = second.dataDir
+    await second.stop()
+    const apart = await fx.node({ dataDir: dir })
+    // meanwhile each writes the next roster of general: the second takes `other` out, the first
+    // offboards `leaves` after another record (an invite), so the second's roster is earlier by the
+    // org's clock and sorts first everywhere: the first's roster, for the same epoch, is refused
+    await apart.removeFromTeam('general', other.peerId)
+    await first.invite()
+    await first.removeMember(leaves.peerId)
+    await apart.dial(first.info().addresses[0]!)
+    const rosterOf = (n: ParleyNode): { epoch: number, members: string[] } => {
+      const current = internals(n).org.state.teams.get('general')!.current
+      return { epoch: current.epoch, members: [...current.members].sort() }
+    }
+    const expected = [first.peerId, second.peerId].sort()
+    for (const n of [first, apart]) {
+      await waitFor(() => rosterOf(n).epoch === epochBefore + 2 && rosterOf(n).members.join() === expected.join(), 15_000, `leaves rotated out at ${n.name}`)
+    }
+    // and the admins go on with one team key (sealed to the two of them only, as the roster says)
+    const arrival = nextEvent(apart, 'message:added', m => m.text === 'after the split')
+    await first.send('general', 'after the split')
+    expect((await arrival).readable).toBe(true)
+  })
+})
+
 describe('trust: a lost answer to a join', () => {
   const fx = new Fixture()
   afterEach(async () => { await fx.cleanup() })

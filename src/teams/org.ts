@@ -91,6 +91,13 @@ export class Org {
   private folded!: OrgState
   /** team -> epoch -> key, for the epochs this node was given */
   private readonly keys = new Map<string, Map<number, Uint8Array>>()
+  /**
+   * Per team and epoch, keys of rosters that lost to another admin's roster for the same epoch
+   * (written apart, then ordered second everywhere) and keys this node used for an epoch before
+   * that happened: what members wrote under them meanwhile stays readable. Only ever used to
+   * decrypt, never to write.
+   */
+  private readonly supersededKeys = new Map<string, Map<number, Uint8Array[]>>()
   private readonly openedRosters = new Set<string>()
   private readonly directKeys = new Map<string, Uint8Array>()
   /** admin actions run one at a time: two records with one seq would be a fork of our own chain */
@@ -235,12 +242,42 @@ export class Org {
         for (const k of keys.keys) {
           const check = team.epochs.get(k.epoch)?.keyCheck
           // key confirmation: only a key that matches what every member was promised is used
-          if (check !== undefined && hex(teamKeyCheck(k.key, team.name, k.epoch)) === hex(check)) byEpoch.set(k.epoch, k.key)
+          if (check === undefined || hex(teamKeyCheck(k.key, team.name, k.epoch)) !== hex(check)) continue
+          const before = byEpoch.get(k.epoch)
+          if (before !== undefined && hex(before) !== hex(k.key)) this.supersede(team.name, k.epoch, before)
+          byEpoch.set(k.epoch, k.key)
         }
         this.keys.set(team.name, byEpoch)
       }
     }
+    // rosters refused as written apart from another admin's for the same epoch: their keys, checked
+    // against their own key check, open what was written under them
+    for (const { record } of this.folded.refused) {
+      const ro = record.record.roster
+      if (ro === undefined || this.openedRosters.has(record.idHex) || !this.isAdmin(record.signer)) continue
+      const mine = ro.sealed.find(s => peerIdOfPublicKey(s.member) === this.me.peerId)
+      if (mine === undefined) continue
+      const plain = open(this.me.box, mine.sealed, sealContext(ro.team, ro.epoch, this.me.peerId))
+      if (plain === undefined) continue
+      this.openedRosters.add(record.idHex)
+      try {
+        for (const k of EpochKeys.decode(plain).keys) {
+          if (k.epoch === ro.epoch && hex(teamKeyCheck(k.key, ro.team, k.epoch)) === hex(ro.keyCheck)) this.supersede(ro.team, k.epoch, k.key)
+        }
+      } catch {
+        // an admin sealed garbage: nothing to read with it
+      }
+    }
   }
+
+  private supersede (team: string, epoch: number, key: Uint8Array): void {
+    const byEpoch = this.supersededKeys.get(team) ?? new Map<number, Uint8Array[]>()
+    const list = byEpoch.get(epoch) ?? []
+    if (!list.some(k => hex(k) === hex(key))) list.push(key)
+    byEpoch.set(epoch, list)
+    this.supersededKeys.set(team, byEpoch)
+  }
+
 
   /** The teams this node is a member of now. */
   myTeams (): string[] {
@@ -299,7 +336,14 @@ export class Org {
   decryptBody (team: string, epoch: number, author: string, seq: number, body: Uint8Array): Uint8Array | undefined {
     const peer = this.directPeer(team)
     const key = peer !== undefined ? this.directKey(peer) : this.keys.get(team)?.get(epoch)
-    return key === undefined ? undefined : decrypt(key, body, bodyContext(team, epoch, author, seq))
+    const context = bodyContext(team, epoch, author, seq)
+    const plain = key === undefined ? undefined : decrypt(key, body, context)
+    if (plain !== undefined || peer !== undefined) return plain
+    for (const other of this.supersededKeys.get(team)?.get(epoch) ?? []) {
+      const opened = decrypt(other, body, context)
+      if (opened !== undefined) return opened
+    }
+    return undefined
   }
 
   /**

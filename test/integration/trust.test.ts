@@ -298,6 +298,8 @@ describe('trust: two admins apart', () => {
     await apart.removeFromTeam('general', other.peerId)
     await first.invite()
     await first.removeMember(leaves.peerId)
+    // and writes under its roster's key, which loses: still readable on both sides afterwards
+    await first.send('general', 'during the split')
     await apart.dial(first.info().addresses[0]!)
     const rosterOf = (n: ParleyNode): { epoch: number, members: string[] } => {
       const current = internals(n).org.state.teams.get('general')!.current
@@ -311,6 +313,9 @@ describe('trust: two admins apart', () => {
     const arrival = nextEvent(apart, 'message:added', m => m.text === 'after the split')
     await first.send('general', 'after the split')
     expect((await arrival).readable).toBe(true)
+    for (const n of [first, apart]) {
+      await waitFor(async () => (await n.history('general')).messages.some(m => m.text === 'during the split'), 10_000, `the message written apart readable at ${n.name}`)
+    }
   })
 })
 

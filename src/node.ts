@@ -51,12 +51,12 @@ const ORG_CATCH_UP_INTERVAL_MS = 1_000
 /** How long a removed member's open connections stay up so the removal record reaches them. */
 const REMOVAL_GRACE_MS = 1_000
 /**
- * How long an admin waits, after an org change, before rotating removed members out of rosters that
- * still name them (see Org.rotateOutRemoved): the offboarding admin's own rosters, written right
- * after the removal, arrive first; a random part keeps two admins from doing it at once.
+ * How long an admin waits, after an org change, before mending rosters (see Org.mendRosters): the
+ * offboarding admin's own rosters, written right after a removal, arrive first; a random part keeps
+ * two admins from doing it at once.
  */
-const ROTATE_OUT_DELAY_MS = 2_000
-const ROTATE_OUT_JITTER_MS = 2_000
+const MEND_DELAY_MS = 2_000
+const MEND_JITTER_MS = 2_000
 /** How long an entry from a peer waits for the first org sync with that peer. */
 const ORG_SYNC_WAIT_MS = 2_000
 
@@ -195,7 +195,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private files?: FileService
   private readonly indexer: SearchIndexer
   private readonly presenceService: PresenceService
-  private rotateOutTimer?: NodeJS.Timeout
+  private mendTimer?: NodeJS.Timeout
+  /** this node's rosters refused since the last mending */
+  private readonly ownRefusedRosters: VerifiedRecord[] = []
   private readonly subscribed = new Set<string>()
   /** entries the topic validator checked, with the peer that relayed them, for the message handler */
   private readonly validated = new WeakMap<Message, { v: VerifiedEntry, from: PeerId }>()
@@ -326,7 +328,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.restored = await this.log.getMeta<{ at: number, confirmed: string[] }>('restored')
     await this.indexer.start()
     await this.presenceService.start()
-    if (this.org?.isAdmin() === true) this.rotateOutSoon()
+    if (this.org?.isAdmin() === true) this.mendRostersSoon()
     // peers that connected while libp2p was starting, before the listeners above were attached (the
     // office's nodes redial a restarted one at its old address as soon as it listens): announced and
     // synced now, as if they had connected just now
@@ -364,7 +366,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     clearInterval(this.retentionTimer)
     await this.retaining
     this.presenceService.stop()
-    clearTimeout(this.rotateOutTimer)
+    clearTimeout(this.mendTimer)
     this.keeper?.stop()
     await this.files?.stop()
     if (this.libp2p !== undefined && wasStarted) {
@@ -588,7 +590,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const org = this.org
     if (org === undefined) return
     if (change.applied.some(r => r.op === 'retention') && this.state === 'started') this.retentionSoon()
-    if ((change.applied.length > 0 || change.refused.length > 0) && org.isAdmin()) this.rotateOutSoon()
+    // this node's rosters that lost to another admin's for the same epoch: their changes are made again
+    for (const refusal of change.refused) {
+      if (refusal.record.op === 'roster' && refusal.record.signer === this.peerId && refusal.gap !== true) this.ownRefusedRosters.push(refusal.record)
+    }
+    if ((change.applied.length > 0 || change.refused.length > 0) && org.isAdmin()) this.mendRostersSoon()
     const libp2p = this.libp2p
     if (libp2p !== undefined && this.state === 'started') {
       this.updateSubscriptions()
@@ -623,20 +629,20 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   }
 
   /** Subscribe to the org topic and the topics of the teams this node is in; leave the others. */
-  /** As an admin, rotate removed members out of rosters that still name them, after a moment. */
-  private rotateOutSoon (): void {
-    if (this.rotateOutTimer !== undefined || this.state !== 'started') return
-    this.rotateOutTimer = setTimeout(() => {
-      this.rotateOutTimer = undefined
+  /** As an admin, mend the rosters after a moment (see Org.mendRosters). */
+  private mendRostersSoon (): void {
+    if (this.mendTimer !== undefined || this.state !== 'started') return
+    this.mendTimer = setTimeout(() => {
+      this.mendTimer = undefined
       const org = this.org
       if (org === undefined || this.state !== 'started') return
-      org.rotateOutRemoved().then((records) => {
+      org.mendRosters(this.ownRefusedRosters.splice(0)).then((records) => {
         if (records.length === 0) return
-        this.warn(`a roster still named removed members: rotated ${records.length} team key(s) without them`)
+        this.warn(`team rosters mended after another admin's changes won over this node's or left removed members in: ${records.length} new roster(s)`)
         this.afterOwnRecords(records)
-      }, (err: Error) => { this.warn(`removed members not rotated out of a team now (tried again at the next org change): ${err.message}`) })
-    }, ROTATE_OUT_DELAY_MS + Math.random() * ROTATE_OUT_JITTER_MS)
-    this.rotateOutTimer.unref()
+      }, (err: Error) => { this.warn(`team rosters not mended now (tried again at the next org change): ${err.message}`) })
+    }, MEND_DELAY_MS + Math.random() * MEND_JITTER_MS)
+    this.mendTimer.unref()
   }
 
   private updateSubscriptions (): void {

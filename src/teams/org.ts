@@ -513,19 +513,34 @@ export class Org {
   }
 
   /**
-   * Rotate removed members out of any team whose current roster still names them. Offboarding
-   * writes the removal and a roster without the member; but a roster another admin wrote for the
-   * same epoch meanwhile (the two not yet having heard of each other, or apart on a split network)
-   * is ordered first everywhere and the offboarding roster is refused, leaving the removed member
-   * with the current key. An admin that sees this writes the next roster without them. Returns the
-   * records written (none if this node is not an admin or nothing is stale).
+   * Mend the rosters after another admin's roster for the same epoch won over one of this node's
+   * (the two written apart, the other ordered first everywhere, this one refused):
+   * - `ownRefused`, this node's refused rosters: what each changed (members taken out, members put
+   *   in) is applied again to the team's current roster, so an admin's decision is not lost;
+   * - removed members still named by a team's current roster (the refused roster was the one that
+   *   rotated them out) are rotated out, so they hold no current key.
+   * Returns the records written (none if this node is not an admin or nothing needs mending).
    */
-  async rotateOutRemoved (): Promise<VerifiedRecord[]> {
+  async mendRosters (ownRefused: VerifiedRecord[] = []): Promise<VerifiedRecord[]> {
     return this.exclusive(async () => {
       if (!this.isAdmin()) return []
+      const usable = (m: string): boolean => this.folded.members.has(m) && !this.folded.removed.has(m)
       const written: VerifiedRecord[] = []
+      for (const r of ownRefused) {
+        const ro = r.record.roster
+        const team = ro === undefined ? undefined : this.folded.teams.get(ro.team)
+        if (ro === undefined || team === undefined) continue
+        const prev = this.records.get(hex(ro.prev))?.record.roster
+        const before = new Set(prev?.sealed.map(x => peerIdOfPublicKey(x.member)) ?? [])
+        const meant = new Set(ro.sealed.map(x => peerIdOfPublicKey(x.member)))
+        const next = new Set([...team.current.members].filter(m => !before.has(m) || meant.has(m)))
+        for (const m of meant) if (!before.has(m)) next.add(m)
+        const members = [...next].filter(usable)
+        const same = members.length === team.current.members.size && members.every(m => team.current.members.has(m))
+        if (!same && members.length > 0) written.push(await this.writeRoster(ro.team, members))
+      }
       for (const t of this.folded.teams.values()) {
-        const rest = [...t.current.members].filter(m => this.folded.members.has(m) && !this.folded.removed.has(m))
+        const rest = [...t.current.members].filter(usable)
         if (rest.length === t.current.members.size || rest.length === 0) continue
         written.push(await this.writeRoster(t.name, rest))
       }

@@ -283,40 +283,51 @@ describe('trust: two admins apart', () => {
   const fx = new Fixture()
   afterEach(async () => { await fx.cleanup() })
 
-  it('a removed member left in a roster another admin wrote meanwhile is rotated out once they meet', async () => {
-    const [first, second, leaves, other] = await fx.office(4) as [ParleyNode, ParleyNode, ParleyNode, ParleyNode]
-    await first.addAdmin(second.peerId)
-    await waitFor(() => second.info().org?.admin === true, 10_000, 'promotion reaches the second admin')
-    const epochBefore = first.teams().find(t => t.name === 'general')!.epoch
-    // the second admin is on its own for a while (another port, no peers, no mDNS here)
-    const dir = second.dataDir
-    await second.stop()
-    const apart = await fx.node({ dataDir: dir })
-    // meanwhile each writes the next roster of general: the second takes `other` out, the first
-    // offboards `leaves` after another record (an invite), so the second's roster is earlier by the
-    // org's clock and sorts first everywhere: the first's roster, for the same epoch, is refused
-    await apart.removeFromTeam('general', other.peerId)
-    await first.invite()
-    await first.removeMember(leaves.peerId)
-    // and writes under its roster's key, which loses: still readable on both sides afterwards
-    await first.send('general', 'during the split')
-    await apart.dial(first.info().addresses[0]!)
-    const rosterOf = (n: ParleyNode): { epoch: number, members: string[] } => {
-      const current = internals(n).org.state.teams.get('general')!.current
-      return { epoch: current.epoch, members: [...current.members].sort() }
-    }
-    const expected = [first.peerId, second.peerId].sort()
-    for (const n of [first, apart]) {
-      await waitFor(() => rosterOf(n).epoch === epochBefore + 2 && rosterOf(n).members.join() === expected.join(), 15_000, `leaves rotated out at ${n.name}`)
-    }
-    // and the admins go on with one team key (sealed to the two of them only, as the roster says)
-    const arrival = nextEvent(apart, 'message:added', m => m.text === 'after the split')
-    await first.send('general', 'after the split')
-    expect((await arrival).readable).toBe(true)
-    for (const n of [first, apart]) {
-      await waitFor(async () => (await n.history('general')).messages.some(m => m.text === 'during the split'), 10_000, `the message written apart readable at ${n.name}`)
-    }
-  })
+  // each admin writes the next roster of general while they are apart: the second takes `other` out
+  // of the team, the first offboards `leaves`; the earlier by the org's clock sorts first everywhere,
+  // and the other, for the same epoch, is refused
+  for (const winner of ['second', 'first'] as const) {
+    it(`both admins' changes stand once they meet, the removed member holds no current key, and what was written apart stays readable (the ${winner} admin's roster first)`, async () => {
+      const [first, second, leaves, other] = await fx.office(4) as [ParleyNode, ParleyNode, ParleyNode, ParleyNode]
+      await first.addAdmin(second.peerId)
+      await waitFor(() => second.info().org?.admin === true, 10_000, 'promotion reaches the second admin')
+      const epochBefore = first.teams().find(t => t.name === 'general')!.epoch
+      // the second admin is on its own for a while (another port, no peers, no mDNS here)
+      const dir = second.dataDir
+      await second.stop()
+      const apart = await fx.node({ dataDir: dir })
+      // records written before a roster make it later by the org's clock
+      if (winner === 'second') {
+        await apart.removeFromTeam('general', other.peerId)
+        await first.invite()
+        await first.removeMember(leaves.peerId)
+      } else {
+        await first.removeMember(leaves.peerId)
+        await apart.invite()
+        await apart.invite()
+        await apart.removeFromTeam('general', other.peerId)
+      }
+      // the admin whose roster loses writes under its key meanwhile
+      const loser = winner === 'second' ? first : apart
+      await loser.send('general', 'during the split')
+      await apart.dial(first.info().addresses[0]!)
+      const rosterOf = (n: ParleyNode): { epoch: number, members: string[] } => {
+        const current = internals(n).org.state.teams.get('general')!.current
+        return { epoch: current.epoch, members: [...current.members].sort() }
+      }
+      const expected = [first.peerId, second.peerId].sort()
+      for (const n of [first, apart]) {
+        await waitFor(() => rosterOf(n).epoch === epochBefore + 2 && rosterOf(n).members.join() === expected.join(), 15_000, `both changes made at ${n.name}`)
+      }
+      // the admins go on with one team key (sealed to the two of them only, as the roster says)
+      const arrival = nextEvent(apart, 'message:added', m => m.text === 'after the split')
+      await first.send('general', 'after the split')
+      expect((await arrival).readable).toBe(true)
+      for (const n of [first, apart]) {
+        await waitFor(async () => (await n.history('general')).messages.some(m => m.text === 'during the split'), 10_000, `the message written apart readable at ${n.name}`)
+      }
+    })
+  }
 })
 
 describe('trust: a lost answer to a join', () => {

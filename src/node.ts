@@ -628,7 +628,6 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     }
   }
 
-  /** Subscribe to the org topic and the topics of the teams this node is in; leave the others. */
   /** As an admin, mend the rosters after a moment (see Org.mendRosters). */
   private mendRostersSoon (): void {
     if (this.mendTimer !== undefined || this.state !== 'started') return
@@ -645,6 +644,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.mendTimer.unref()
   }
 
+  /** Subscribe to the org topic and the topics of the teams this node is in; leave the others. */
   private updateSubscriptions (): void {
     const libp2p = this.libp2p
     const org = this.org

@@ -99,6 +99,7 @@ export class Org {
    */
   private readonly supersededKeys = new Map<string, Map<number, Uint8Array[]>>()
   private readonly openedRosters = new Set<string>()
+  private readonly openedRefused = new Set<string>()
   private readonly directKeys = new Map<string, Uint8Array>()
   /** admin actions run one at a time: two records with one seq would be a fork of our own chain */
   private writing: Promise<unknown> = Promise.resolve()
@@ -252,14 +253,15 @@ export class Org {
     }
     // rosters refused as written apart from another admin's for the same epoch: their keys, checked
     // against their own key check, open what was written under them
-    for (const { record } of this.folded.refused) {
+    // (a roster refused only for a gap may apply later, and is opened as any applied one then)
+    for (const { record, gap } of this.folded.refused) {
       const ro = record.record.roster
-      if (ro === undefined || this.openedRosters.has(record.idHex) || !this.isAdmin(record.signer)) continue
+      if (ro === undefined || gap === true || this.openedRefused.has(record.idHex) || !this.isAdmin(record.signer)) continue
       const mine = ro.sealed.find(s => peerIdOfPublicKey(s.member) === this.me.peerId)
       if (mine === undefined) continue
       const plain = open(this.me.box, mine.sealed, sealContext(ro.team, ro.epoch, this.me.peerId))
       if (plain === undefined) continue
-      this.openedRosters.add(record.idHex)
+      this.openedRefused.add(record.idHex)
       try {
         for (const k of EpochKeys.decode(plain).keys) {
           if (k.epoch === ro.epoch && hex(teamKeyCheck(k.key, ro.team, k.epoch)) === hex(ro.keyCheck)) this.supersede(ro.team, k.epoch, k.key)
@@ -277,7 +279,6 @@ export class Org {
     byEpoch.set(epoch, list)
     this.supersededKeys.set(team, byEpoch)
   }
-
 
   /** The teams this node is a member of now. */
   myTeams (): string[] {

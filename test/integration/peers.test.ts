@@ -102,6 +102,8 @@ describe('peers learned from peers', () => {
     const c = await fx.node({ name: 'c', peers: [addr] })
     await c.join((await admin.invite()).token, 'c')
     await waitFor(() => b.peers().some(p => p.peerId === c.peerId) && c.peers().some(p => p.peerId === b.peerId), 20_000, 'b and c connected')
+    // and each has heard the other join general's topic on that connection (gossip goes both ways)
+    await waitFor(() => b.teamPeers('general').includes(c.peerId) && c.teamPeers('general').includes(b.peerId), 10_000, 'b and c on general')
     // and with the admin gone, they still talk
     await admin.stop()
     const arrival = nextEvent(c, 'message:added', m => m.text === 'direct line')

@@ -14,7 +14,7 @@ import { DataDirLockedError, DiskFullError, InvalidArgumentError, InviteError, N
 import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from './ids.js'
 import { createEntry, decodeBody, decodeEntry, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords } from './net/codec.js'
 import { createParleyLibp2p } from './net/libp2p-node.js'
-import { PeerKeeper } from './net/peer-keeper.js'
+import type { KeeperStatus } from './net/peer-keeper.js'
 import { inboxTopic, JOIN_PROTOCOL, ORG_SYNC_PROTOCOL, orgTopic, presenceTopic, teamOfTopic, topicOfTeam } from './net/topics.js'
 import { HistorySync } from './history/history-sync.js'
 import { buildExport, EXPORT_DOMAIN } from './export/export-file.js'
@@ -83,6 +83,8 @@ export interface ParleyInit {
   peers?: string[]
   /** discover peers by mDNS on the LAN (default true) */
   mdns?: boolean
+  /** mDNS query pace: while finding peers, once settled, and how long without a new peer settles it */
+  mdnsPace?: { intervalMs?: number, settledIntervalMs?: number, settleMs?: number }
   /** the clock, in ms since the epoch (tests move it to see retention work); default Date.now */
   clock?: () => number
   /** file sharing: download folder, sizes, virus scanner */
@@ -190,7 +192,6 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private readonly init: ParleyInit
   private org?: Org
   private libp2p?: ParleyLibp2p
-  private keeper?: PeerKeeper
   private historySync?: HistorySync
   private files?: FileService
   private readonly indexer: SearchIndexer
@@ -248,7 +249,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       log,
       org: () => this.org,
       libp2p: () => this.state === 'started' ? this.libp2p : undefined,
-      learn: (peerId, addrs) => { this.keeper?.learn(peerId, addrs) }
+      learn: (peerId, addrs) => { if (this.state === 'started') this.libp2p?.services.keeper.learn(peerId, addrs) }
     }, {
       onChanged: (view) => { this.safeDispatch('presence:changed', view) },
       onRejected: (from, e) => { this.safeDispatch('entry:rejected', { from, team: '', reason: e.name, message: e.message }) }
@@ -317,8 +318,6 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     })
     await this.files.start()
     this.updateSubscriptions()
-    this.keeper = new PeerKeeper(libp2p, { staticPeers: this.init.peers ?? [], onWarning: (m) => { this.warn(m) } })
-    this.keeper.start()
     this.retentionTimer = setInterval(() => { this.retentionSoon() }, RETENTION_EVERY_MS)
     this.retentionTimer.unref()
     this.retentionSoon()
@@ -340,9 +339,12 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       privateKey: this.identity.key,
       listen,
       mdns: this.init.mdns ?? true,
+      mdnsPace: this.init.mdnsPace,
+      keeper: { staticPeers: this.init.peers ?? [] },
       // offboarding: a removed member's connections are refused both ways
       isPeerDenied: (peerId) => this.org?.state.removed.has(peerId) === true
     })
+    libp2p.services.keeper.addEventListener('keeper:warning', (e) => { this.warn(e.detail) })
     try {
       await libp2p.start()
     } catch (err) {
@@ -367,7 +369,6 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     await this.retaining
     this.presenceService.stop()
     clearTimeout(this.mendTimer)
-    this.keeper?.stop()
     await this.files?.stop()
     if (this.libp2p !== undefined && wasStarted) {
       this.libp2p.services.pubsub.removeEventListener('message', this.onGossip)
@@ -846,6 +847,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       byPeer.set(c.remotePeer.toString(), list)
     }
     return [...byPeer].map(([peerId, addresses]) => ({ peerId, addresses })).sort((a, b) => a.peerId.localeCompare(b.peerId))
+  }
+
+  /** What the peer keeper sees and tries: sightings, dial targets, their errors (for `parley doctor`). */
+  connectivity (): KeeperStatus {
+    return this.requireStarted().services.keeper.status()
   }
 
   /** The connected peers subscribed to a team's topic: who a message sent now reaches directly. */

@@ -13,6 +13,7 @@ import { DataDirLockedError, NodeNotRunningError } from '../errors.js'
 import { DEFAULT_PORT, LOG_DIR } from '../node.js'
 import { EntryLog } from '../store/entry-log.js'
 import type { PresenceView } from '../events.js'
+import type { KeeperStatus } from '../net/peer-keeper.js'
 import type { NodeInfo } from '../node.js'
 
 const exec = promisify(execFile)
@@ -111,9 +112,11 @@ async function checkNode (dataDir: string): Promise<{ running: boolean, findings
       return { running: true, findings }
     }
     const peers = await client.request<unknown[]>('peers')
-    findings.push(peers.length > 0
-      ? { level: 'ok', what: `connected to ${peers.length} peer${peers.length === 1 ? '' : 's'} in ${info.org.name}` }
-      : { level: 'warn', what: 'connected to nobody', advice: 'check the multicast route and firewall below (TCP 7717 and UDP 5353 must be allowed), or name a colleague with --peer' })
+    if (peers.length > 0) {
+      findings.push({ level: 'ok', what: `connected to ${peers.length} peer${peers.length === 1 ? '' : 's'} in ${info.org.name}` })
+    } else {
+      findings.push(aloneFinding(await client.request<KeeperStatus>('connectivity')))
+    }
     const presence = await client.request<PresenceView[]>('presence')
     for (const p of presence) {
       if (p.clockSkew !== undefined && Math.abs(p.clockSkew) > CLOCK_TOLERANCE_MS) {
@@ -124,6 +127,32 @@ async function checkNode (dataDir: string): Promise<{ running: boolean, findings
   } finally {
     client.close()
   }
+}
+
+/** How long alone before it is worth saying that peers are seen but not reached. */
+const ALONE_WARN_MS = 10_000
+
+/**
+ * Connected to nobody: if mDNS answers (or colleagues' presence) arrive, the network carries
+ * discovery but not connections, and what the keeper tried says why; if none arrive, discovery
+ * itself does not reach this workstation.
+ */
+export function aloneFinding (status: KeeperStatus, now = Date.now()): Finding {
+  const aloneFor = status.aloneSince === undefined ? 0 : now - status.aloneSince
+  const trying = status.targets.filter(t => t.state !== 'connected')
+  if (status.sightingsLastMinute > 0 && aloneFor >= ALONE_WARN_MS) {
+    const lines = trying.slice(0, 5).map((t) => {
+      const who = t.peerId ?? t.addresses[0] ?? 'a peer'
+      const next = t.state === 'dialing' ? 'dialing now' : t.nextDialInMs !== undefined ? `next dial in ${Math.ceil(t.nextDialInMs / 1000)} s` : 'waiting to be seen again'
+      return `${who} at ${t.addresses.join(' ')}: ${t.failures} failed dial${t.failures === 1 ? '' : 's'}${t.lastError !== undefined ? ` (${t.lastError})` : ''}, ${next}`
+    })
+    return {
+      level: 'fail',
+      what: `connected to nobody for ${Math.round(aloneFor / 1000)} s although ${status.sightingsLastMinute} mDNS answer${status.sightingsLastMinute === 1 ? '' : 's'} arrived in the last minute; trying: ${lines.length > 0 ? lines.join('; ') : 'nothing (no dialable address was announced)'}`,
+      advice: 'colleagues are seen but cannot be reached: check that TCP port 7717 is allowed in (firewall) on both sides, and that the addresses above are on your network'
+    }
+  }
+  return { level: 'warn', what: status.sightingsLastMinute > 0 ? 'connected to nobody yet (colleagues were seen; connecting)' : 'connected to nobody, and no mDNS answer arrived in the last minute', advice: 'check the multicast route and firewall below (TCP 7717 and UDP 5353 must be allowed), or name a colleague with --peer' }
 }
 
 /** Run every check. */

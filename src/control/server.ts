@@ -89,6 +89,7 @@ export class ControlServer {
         return node.history(requiredString(p, 'team'), { ...(limit !== undefined ? { limit } : {}), ...(before !== undefined ? { before } : {}) })
       },
       peers: () => node.peers(),
+      connectivity: () => node.connectivity(),
       teams: () => node.teams(),
       members: (p) => node.members(optionalString(p, 'team')),
       'sync-status': async () => node.syncStatus(),

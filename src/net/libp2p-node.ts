@@ -7,14 +7,16 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
-import { isLinkLocal, isLoopback } from '@libp2p/utils'
 import { createLibp2p } from 'libp2p'
+import { TypedEventEmitter } from 'main-event'
 import { contentId } from '../crypto/keys.js'
+import { peerKeeper } from './peer-keeper.js'
+import { isReachableFromLan } from './reachability.js'
 import { settlingMdns } from './settling-mdns.js'
+import type { PeerKeeper, PeerKeeperInit, SightingEvents } from './peer-keeper.js'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import type { Ed25519PrivateKey, Libp2p, PeerDiscovery } from '@libp2p/interface'
-import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** The mDNS service name parley nodes announce, so they find each other and nothing else. */
 export const MDNS_SERVICE_TAG = '_parley._udp.local'
@@ -32,14 +34,15 @@ export interface NetInit {
   mdns: boolean
   /** peers whose connections are refused both ways (removed members) */
   isPeerDenied?: (peerId: string) => boolean
+  /** the peer keeper's settings: static peers, dial pacing */
+  keeper?: Omit<PeerKeeperInit, 'sightings'>
+  /** mDNS pace (tests shorten the settle time; see settling-mdns.ts) */
+  mdnsPace?: { intervalMs?: number, settledIntervalMs?: number, settleMs?: number }
 }
 
-export type ParleyLibp2p = Libp2p<{ identify: Identify, pubsub: GossipSub }>
+export type ParleyLibp2p = Libp2p<{ identify: Identify, pubsub: GossipSub, keeper: PeerKeeper }>
 
-/** Addresses worth giving to a peer on another host: not loopback, not link-local. */
-export function isReachableFromLan (ma: Multiaddr): boolean {
-  return !isLoopback(ma) && !isLinkLocal(ma)
-}
+export { isReachableFromLan }
 
 const STREAM_WINDOW_BYTES = 16 * 1024 * 1024
 /** Largest backlog of unread bytes one stream may hold: above the window. */
@@ -48,8 +51,16 @@ const STREAM_READ_BUFFER_BYTES = 48 * 1024 * 1024
 /** Build (but do not start) the libp2p node. */
 export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> {
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = [] // eslint-disable-line @typescript-eslint/no-explicit-any -- libp2p's Components type is internal
+  // every mDNS answer is a sighting for the keeper, not only a peer's first (see peer-keeper.ts)
+  const sightings = new TypedEventEmitter<SightingEvents>()
   if (init.mdns) {
-    peerDiscovery.push(settlingMdns({ serviceTag: MDNS_SERVICE_TAG, intervalMs: MDNS_INTERVAL_MS, settledIntervalMs: MDNS_SETTLED_INTERVAL_MS, settleMs: MDNS_SETTLE_MS }))
+    peerDiscovery.push(settlingMdns({
+      serviceTag: MDNS_SERVICE_TAG,
+      intervalMs: init.mdnsPace?.intervalMs ?? MDNS_INTERVAL_MS,
+      settledIntervalMs: init.mdnsPace?.settledIntervalMs ?? MDNS_SETTLED_INTERVAL_MS,
+      settleMs: init.mdnsPace?.settleMs ?? MDNS_SETTLE_MS,
+      sightings
+    }))
   }
   return createLibp2p({
     privateKey: init.privateKey,
@@ -80,6 +91,7 @@ export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> 
     },
     services: {
       identify: identify(),
+      keeper: peerKeeper({ ...init.keeper, sightings }),
       pubsub: gossipsub({
         // entries carry their author's signature; gossipsub's own would sign the relay, not the author
         globalSignaturePolicy: 'StrictNoSign',

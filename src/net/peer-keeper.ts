@@ -1,27 +1,84 @@
 /**
- * Keeps one connection to every parley peer we know of: discovered by mDNS or given as static peers.
+ * Keeps one connection to every parley peer we know of: seen by mDNS, heard of from other peers
+ * (presence), or given as static peers. A libp2p service: it starts and stops with the node.
  *
- * Both sides of a pair usually discover each other at about the same time, and libp2p would then
- * open two connections. So the side with the lower peer id dials at once, and the other dials only
- * after a pause if it is still not connected (its partner may not have seen it). If two connections
- * appear anyway, the lower side closes all but the oldest. Lost peers are redialed with backoff.
+ * It acts on every *sighting* of a peer, not only on libp2p's `peer:discovery`, which fires once per
+ * peer per process (when the peer is new to the peer store). A colleague that restarts is already in
+ * our peer store, so its mDNS answers never make a `peer:discovery` again; and a node's own first
+ * query is answered within milliseconds, while libp2p is still starting. A keeper that listened only
+ * to `peer:discovery`, after start, missed both and stayed unconnected while answers kept arriving.
+ *
+ * Both sides of a pair usually see each other at about the same time, and libp2p would then open two
+ * connections. So the side with the lower peer id dials at once, and the other dials only after a
+ * pause if it is still not connected (its partner may not have seen it). If two connections appear
+ * anyway, the lower side closes all but the oldest. Lost peers are redialed with backoff, and a fresh
+ * sighting cuts any backoff short.
  */
 import { multiaddr } from '@multiformats/multiaddr'
-import { isReachableFromLan } from './libp2p-node.js'
-import type { ParleyLibp2p } from './libp2p-node.js'
-import type { Connection, PeerId, PeerInfo } from '@libp2p/interface'
+import { TypedEventEmitter } from 'main-event'
+import { isReachableFromLan } from './reachability.js'
+import type { Connection, Libp2pEvents, PeerId, PeerInfo, PeerStore, Startable } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import type { TypedEventTarget } from 'main-event'
+
+/** Where sightings come from: every mDNS answer, not only the first per peer. */
+export interface SightingEvents {
+  'peer:sighted': CustomEvent<PeerInfo>
+}
+
+export interface PeerKeeperEvents {
+  /** something an operator should hear about (a static peer that cannot be reached) */
+  'keeper:warning': CustomEvent<string>
+}
 
 export interface PeerKeeperInit {
   /** multiaddrs that are always dialed and redialed, with or without /p2p/ */
-  staticPeers: string[]
-  /** how long the higher peer id waits before dialing a discovered peer itself */
+  staticPeers?: string[]
+  /** every sighting of a peer by discovery (settling-mdns dispatches one per answer) */
+  sightings?: TypedEventTarget<SightingEvents>
+  /** how long the higher peer id waits before dialing a seen peer itself */
   fallbackDialDelayMs?: number
   /** the longest wait between redials */
   maxBackoffMs?: number
-  /** how many failed dials before a discovered (not static) peer is forgotten until rediscovered */
+  /** how many failed dials before a discovered (not static) peer is forgotten until seen again */
   maxDiscoveredFailures?: number
-  onWarning?: (message: string) => void
+  /** a sighting redials at once, but not sooner than this after the last attempt began */
+  minRedialMs?: number
+}
+
+/** What the keeper needs of libp2p: narrow views of its own components. */
+export interface PeerKeeperComponents {
+  peerId: PeerId
+  events: TypedEventTarget<Libp2pEvents>
+  connectionManager: {
+    openConnection: (target: Multiaddr[], options?: { signal?: AbortSignal }) => Promise<Connection>
+    getConnections: (peerId?: PeerId) => Connection[]
+  }
+  peerStore: Pick<PeerStore, 'get'>
+  addressManager: { getAddresses: () => Multiaddr[] }
+}
+
+/** One peer as the keeper sees it, for `parley doctor` and tests. */
+export interface KeeperTargetStatus {
+  peerId?: string
+  addresses: string[]
+  isStatic: boolean
+  state: 'connected' | 'dialing' | 'waiting'
+  failures: number
+  /** ms until the next dial, when waiting */
+  nextDialInMs?: number
+  lastError?: string
+  lastSeenAt?: number
+}
+
+export interface KeeperStatus {
+  connected: number
+  /** since when this node has been connected to nobody (absent while connected) */
+  aloneSince?: number
+  /** sightings of peers (mDNS answers, presence) in the last minute */
+  sightingsLastMinute: number
+  lastSightingAt?: number
+  targets: KeeperTargetStatus[]
 }
 
 interface Target {
@@ -31,11 +88,18 @@ interface Target {
   isStatic: boolean
   failures: number
   timer?: NodeJS.Timeout
+  dueAt?: number
   dialing: boolean
+  lastAttemptAt?: number
+  lastSeenAt?: number
+  lastError?: string
   peerId?: string
 }
 
 const DIAL_TIMEOUT_MS = 5_000
+const SIGHTING_WINDOW_MS = 60_000
+/** sightings kept for the status (a bounded ring of times) */
+const MAX_SIGHTINGS_KEPT = 1_000
 
 /**
  * The addresses of one peer, each ending in its /p2p/ id (libp2p dials a list only if all name the
@@ -52,41 +116,65 @@ function withPeerId (addrs: Multiaddr[], peerId: string): Multiaddr[] {
   return [...out.values()]
 }
 
-/** Dials discovered and static peers, once each, and redials them when they go. */
-export class PeerKeeper {
-  private readonly libp2p: ParleyLibp2p
+/** The service, for libp2p's `services` map. */
+export function peerKeeper (init: PeerKeeperInit = {}): (components: PeerKeeperComponents) => PeerKeeper {
+  return (components) => new PeerKeeper(components, init)
+}
+
+/** Dials seen and static peers, once each, and redials them when they go. */
+export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements Startable {
+  readonly [Symbol.toStringTag] = 'parley/peer-keeper'
+  private readonly components: PeerKeeperComponents
   private readonly self: string
   private readonly targets = new Map<string, Target>()
   private readonly fallbackDelay: number
   private readonly maxBackoff: number
   private readonly maxFailures: number
+  private readonly minRedial: number
   private readonly staticPeers: string[]
-  private readonly warn: (message: string) => void
+  private readonly sightings?: TypedEventTarget<SightingEvents>
+  private readonly seenAt: number[] = []
+  private aloneSince?: number
+  /** listening (from start) */
   private running = false
+  /** dialing (from afterStart: libp2p's dialer is ready) */
+  private dialable = false
 
-  constructor (libp2p: ParleyLibp2p, init: PeerKeeperInit) {
-    this.libp2p = libp2p
-    this.self = libp2p.peerId.toString()
+  constructor (components: PeerKeeperComponents, init: PeerKeeperInit = {}) {
+    super()
+    this.components = components
+    this.self = components.peerId.toString()
     this.fallbackDelay = init.fallbackDialDelayMs ?? 750
     this.maxBackoff = init.maxBackoffMs ?? 30_000
     this.maxFailures = init.maxDiscoveredFailures ?? 6
-    this.staticPeers = init.staticPeers
-    this.warn = init.onWarning ?? (() => {})
+    this.minRedial = init.minRedialMs ?? 1_000
+    this.staticPeers = init.staticPeers ?? []
+    this.sightings = init.sightings
   }
 
-  /** Start dialing static peers and listening for discoveries. */
+  /** Listen from the moment libp2p starts its services, so no early sighting is missed. */
   start (): void {
     if (this.running) return
     this.running = true
-    this.libp2p.addEventListener('peer:discovery', this.onDiscovery)
-    this.libp2p.addEventListener('peer:disconnect', this.onDisconnect)
-    this.libp2p.addEventListener('connection:open', this.onConnectionOpen)
+    this.aloneSince = Date.now()
+    this.sightings?.addEventListener('peer:sighted', this.onSighting)
+    this.components.events.addEventListener('peer:discovery', this.onSighting)
+    this.components.events.addEventListener('peer:disconnect', this.onDisconnect)
+    this.components.events.addEventListener('connection:open', this.onConnectionOpen)
     for (const addr of this.staticPeers) {
       const ma = multiaddr(addr)
       const peerId = ma.getComponents().find(c => c.name === 'p2p')?.value
       const target: Target = { key: peerId ?? addr, addrs: [ma], isStatic: true, failures: 0, dialing: false, peerId }
       this.targets.set(target.key, target)
-      this.schedule(target, 0)
+    }
+  }
+
+  /** libp2p is up: dial whatever was seen while it started, and the static peers. */
+  afterStart (): void {
+    if (!this.running || this.dialable) return
+    this.dialable = true
+    for (const target of this.targets.values()) {
+      if (!this.isConnected(target.peerId)) this.schedule(target, this.firstDelay(target))
     }
   }
 
@@ -94,74 +182,120 @@ export class PeerKeeper {
   stop (): void {
     if (!this.running) return
     this.running = false
-    this.libp2p.removeEventListener('peer:discovery', this.onDiscovery)
-    this.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
-    this.libp2p.removeEventListener('connection:open', this.onConnectionOpen)
+    this.dialable = false
+    this.sightings?.removeEventListener('peer:sighted', this.onSighting)
+    this.components.events.removeEventListener('peer:discovery', this.onSighting)
+    this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
+    this.components.events.removeEventListener('connection:open', this.onConnectionOpen)
     for (const target of this.targets.values()) clearTimeout(target.timer)
     this.targets.clear()
   }
 
-  private isConnected (peerId: string | undefined): boolean {
-    if (peerId === undefined) return false
-    return this.libp2p.getConnections().some(c => c.remotePeer.toString() === peerId && c.status === 'open')
+  /** What the keeper is doing, for diagnostics. */
+  status (): KeeperStatus {
+    const now = Date.now()
+    const recent = this.seenAt.filter(t => now - t <= SIGHTING_WINDOW_MS)
+    const connected = new Set(this.openConnections().map(c => c.remotePeer.toString())).size
+    return {
+      connected,
+      aloneSince: connected === 0 ? this.aloneSince : undefined,
+      sightingsLastMinute: recent.length,
+      lastSightingAt: this.seenAt.at(-1),
+      targets: [...this.targets.values()].map((t) => ({
+        peerId: t.peerId,
+        addresses: t.addrs.map(String),
+        isStatic: t.isStatic,
+        state: this.isConnected(t.peerId) ? 'connected' : t.dialing ? 'dialing' : 'waiting',
+        failures: t.failures,
+        nextDialInMs: t.dueAt !== undefined ? Math.max(0, t.dueAt - now) : undefined,
+        lastError: t.lastError,
+        lastSeenAt: t.lastSeenAt
+      }))
+    }
   }
 
-  private readonly onDiscovery = (evt: CustomEvent<PeerInfo>): void => {
+  private openConnections (peerId?: PeerId): Connection[] {
+    return this.components.connectionManager.getConnections(peerId).filter(c => c.status === 'open')
+  }
+
+  private isConnected (peerId: string | undefined): boolean {
+    if (peerId === undefined) return false
+    return this.openConnections().some(c => c.remotePeer.toString() === peerId)
+  }
+
+  /** The lower id dials at once; the higher waits a little for the lower one's dial. */
+  private firstDelay (target: Target): number {
+    if (target.isStatic || target.peerId === undefined) return 0
+    return this.self < target.peerId ? 0 : this.fallbackDelay
+  }
+
+  private readonly onSighting = (evt: CustomEvent<PeerInfo>): void => {
     this.learn(evt.detail.id.toString(), evt.detail.multiaddrs)
   }
 
   /**
-   * Keep a connection to a peer found by mDNS or heard of from other peers (their presence carries
-   * their addresses), so an office spread over subnets that route to each other still meshes.
+   * A sighting: a peer answered mDNS, or a connected member's presence carried the addresses of a
+   * member we are not connected to (an office spread over subnets that route to each other still
+   * meshes). Whatever backoff is pending for that peer is cut short.
    */
   learn (peerId: string, multiaddrs: Multiaddr[]): void {
     if (!this.running || peerId === this.self) return
     // loopback addresses only make sense to a node that itself listens only on loopback (tests)
-    const ownLan = this.libp2p.getMultiaddrs().some(isReachableFromLan)
+    const ownLan = this.components.addressManager.getAddresses().some(isReachableFromLan)
     const addrs = withPeerId(multiaddrs.filter(ma => !ownLan || isReachableFromLan(ma)), peerId)
     if (addrs.length === 0) return
-    const existing = this.targets.get(peerId)
-    if (existing !== undefined) {
-      existing.addrs = existing.isStatic ? withPeerId([...existing.addrs, ...addrs], peerId) : addrs
-      existing.failures = 0
-      if (!this.isConnected(peerId) && existing.timer === undefined && !existing.dialing) {
-        this.schedule(existing, this.self < peerId ? 0 : this.fallbackDelay)
-      }
-      return
+    const now = Date.now()
+    this.seenAt.push(now)
+    if (this.seenAt.length > MAX_SIGHTINGS_KEPT) this.seenAt.splice(0, this.seenAt.length - MAX_SIGHTINGS_KEPT)
+    let target = this.targets.get(peerId)
+    if (target === undefined) {
+      target = { key: peerId, addrs, isStatic: false, failures: 0, dialing: false, peerId }
+      this.targets.set(peerId, target)
+    } else {
+      target.addrs = target.isStatic ? withPeerId([...target.addrs, ...addrs], peerId) : addrs
+      target.failures = 0
     }
-    const target: Target = { key: peerId, addrs, isStatic: false, failures: 0, dialing: false, peerId }
-    this.targets.set(peerId, target)
-    if (!this.isConnected(peerId)) {
-      this.schedule(target, this.self < peerId ? 0 : this.fallbackDelay)
-    }
+    target.lastSeenAt = now
+    if (!this.dialable || target.dialing || this.isConnected(peerId)) return
+    // at once (or after the higher id's pause), but never hammering a peer seen many times a second
+    const sinceAttempt = target.lastAttemptAt === undefined ? Infinity : now - target.lastAttemptAt
+    const delay = Math.max(this.firstDelay(target), this.minRedial - sinceAttempt, 0)
+    if (target.dueAt === undefined || target.dueAt > now + delay) this.schedule(target, delay)
   }
 
   private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
     const peerId = evt.detail.toString()
     if (!this.running) return
+    if (this.openConnections().length === 0) this.aloneSince = Date.now()
     const target = this.targets.get(peerId)
     if (target === undefined) {
-      // a peer that dialed us, which we never discovered ourselves (mDNS answers are not always heard):
-      // it is redialed at the addresses it told us (identify), as a discovered one would be
-      void this.libp2p.peerStore.get(evt.detail).then((peer) => {
+      // a peer that dialed us, which we never saw ourselves (mDNS answers are not always heard): it
+      // is redialed at the addresses it told us (identify), as a seen one would be
+      void this.components.peerStore.get(evt.detail).then((peer) => {
         const addrs = peer.addresses.map(a => a.multiaddr)
         if (addrs.length > 0 && !this.targets.has(peerId)) this.learn(peerId, addrs)
       }).catch(() => {
-        // not in the peer store: nothing to dial; mDNS finds it when it is back
+        // not in the peer store: nothing to dial; mDNS sees it when it is back
       })
       return
     }
     // the lower id redials first, as with discovery, so a restart does not give two connections
-    const delay = this.self < peerId ? 250 : 250 + this.fallbackDelay
-    this.schedule(target, delay)
+    this.schedule(target, 250 + this.firstDelay(target))
   }
 
   private readonly onConnectionOpen = (evt: CustomEvent<Connection>): void => {
+    this.aloneSince = undefined
     const remote = evt.detail.remotePeer.toString()
     const target = this.targets.get(remote)
-    if (target !== undefined) target.failures = 0
+    if (target !== undefined) {
+      target.failures = 0
+      target.lastError = undefined
+      clearTimeout(target.timer)
+      target.timer = undefined
+      target.dueAt = undefined
+    }
     if (this.self > remote) return
-    const open = this.libp2p.getConnections(evt.detail.remotePeer).filter(c => c.status === 'open')
+    const open = this.openConnections(evt.detail.remotePeer)
     if (open.length < 2) return
     open.sort((a, b) => a.timeline.open - b.timeline.open)
     for (const extra of open.slice(1)) {
@@ -171,21 +305,26 @@ export class PeerKeeper {
   }
 
   private schedule (target: Target, delayMs: number): void {
-    if (!this.running) return
+    if (!this.dialable) return
     clearTimeout(target.timer)
+    target.dueAt = Date.now() + delayMs
     target.timer = setTimeout(() => {
       target.timer = undefined
+      target.dueAt = undefined
       void this.dial(target)
     }, delayMs)
     target.timer.unref()
   }
 
   private async dial (target: Target): Promise<void> {
-    if (!this.running || target.dialing || this.isConnected(target.peerId)) return
+    if (!this.dialable || target.dialing || this.isConnected(target.peerId)) return
     target.dialing = true
+    const startedAt = Date.now()
+    target.lastAttemptAt = startedAt
     try {
-      const connection = await this.libp2p.dial(target.addrs, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+      const connection = await this.components.connectionManager.openConnection(target.addrs, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
       target.failures = 0
+      target.lastError = undefined
       const peerId = connection.remotePeer.toString()
       if (target.peerId === undefined) {
         // a static peer given without /p2p/: from now on it is known by its id
@@ -197,18 +336,23 @@ export class PeerKeeper {
         this.targets.set(peerId, target)
       }
     } catch (err) {
-      if (!this.running) return
+      if (!this.dialable) return
       target.failures++
+      target.lastError = (err as Error).message
+      if (target.isStatic && target.failures === 1) {
+        this.safeDispatchEvent('keeper:warning', { detail: `cannot reach static peer ${target.addrs.map(String).join(', ')}: ${target.lastError}; retrying` })
+      }
+      if ((target.lastSeenAt ?? 0) > startedAt) {
+        // seen again while this dial was failing (it may have been listening only just now): soon
+        this.schedule(target, this.minRedial)
+        return
+      }
       if (!target.isStatic && target.failures >= this.maxFailures) {
-        // mDNS will announce it again when it is back
+        // forgotten until it is seen again (its next mDNS answer or presence brings it back)
         this.targets.delete(target.key)
         return
       }
-      const backoff = Math.min(this.maxBackoff, 500 * 2 ** Math.min(target.failures, 10))
-      if (target.isStatic && target.failures === 1) {
-        this.warn(`cannot reach static peer ${target.addrs.map(String).join(', ')}: ${(err as Error).message}; retrying`)
-      }
-      this.schedule(target, backoff)
+      this.schedule(target, Math.min(this.maxBackoff, 500 * 2 ** Math.min(target.failures, 10)))
     } finally {
       target.dialing = false
     }

@@ -15,6 +15,7 @@ import { mdns } from '@libp2p/mdns'
 import { TypedEventEmitter } from 'main-event'
 import type { Connection, Libp2pEvents, PeerDiscovery, PeerDiscoveryEvents, PeerInfo, Startable } from '@libp2p/interface'
 import type { MulticastDNSComponents } from '@libp2p/mdns'
+import type { SightingEvents } from './peer-keeper.js'
 import type { TypedEventTarget } from 'main-event'
 
 export interface SettlingMdnsInit {
@@ -25,6 +26,8 @@ export interface SettlingMdnsInit {
   settledIntervalMs: number
   /** settled: connected to someone, and no new peer connected for this long */
   settleMs: number
+  /** told of every answer (libp2p's own `peer:discovery` fires only for a peer new to its peer store) */
+  sightings?: TypedEventTarget<SightingEvents>
   /** makes the mDNS service of one pace; @libp2p/mdns unless a test gives its own */
   makeMdns?: (intervalMs: number) => (components: SettlingMdnsComponents) => PeerDiscovery & Startable
 }
@@ -88,6 +91,7 @@ class SettlingMdns extends TypedEventEmitter<PeerDiscoveryEvents> implements Pee
 
   private readonly onPeer = (evt: CustomEvent<PeerInfo>): void => {
     this.safeDispatchEvent('peer', { detail: evt.detail })
+    this.init.sightings?.safeDispatchEvent('peer:sighted', { detail: evt.detail })
   }
 
   /** A new peer: not settled yet; settle once none has come for settleMs. */

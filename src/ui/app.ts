@@ -76,15 +76,24 @@ export async function runChat (backend: ChatBackend): Promise<void> {
     dispatch({ type: 'history', team, result, older })
   }
 
+  /** members whose presence an event told, per refresh in flight: newer than that refresh's snapshot */
+  const presenceTold = new Set<Set<string>>()
+
   async function refresh (): Promise<void> {
     const info = await backend.info()
     if (info.org === undefined) {
       dispatch({ type: 'connected', info, teams: [], members: [], presence: [] })
       return
     }
-    const [teams, members, presence, peers, directs] = await Promise.all([backend.teams(), backend.members(), backend.presence(), backend.peers(), backend.directs()])
-    dispatch({ type: 'connected', info, teams, members, presence, directs })
-    dispatch({ type: 'peers', count: peers.length })
+    const told = new Set<string>()
+    presenceTold.add(told)
+    try {
+      const [teams, members, presence, peers, directs] = await Promise.all([backend.teams(), backend.members(), backend.presence(), backend.peers(), backend.directs()])
+      dispatch({ type: 'connected', info, teams, members, presence, directs, presenceFresh: told })
+      dispatch({ type: 'peers', count: peers.length })
+    } finally {
+      presenceTold.delete(told)
+    }
     for (const c of state.conversations) if (!c.loaded) await loadHistory(c.team, false)
   }
 
@@ -93,9 +102,12 @@ export async function runChat (backend: ChatBackend): Promise<void> {
       case 'message:added':
         dispatch({ type: 'message', m: e.data as MessageView })
         break
-      case 'presence:changed':
-        dispatch({ type: 'presence', p: e.data as PresenceView })
+      case 'presence:changed': {
+        const p = e.data as PresenceView
+        for (const told of presenceTold) told.add(p.peerId)
+        dispatch({ type: 'presence', p })
         break
+      }
       case 'org:changed':
         void refresh().catch(fail)
         break

@@ -63,7 +63,7 @@ export interface UiState {
 
 /** Every change the UI can go through. */
 export type Action =
-  | { type: 'connected', info: NodeInfo, teams: TeamView[], members: MemberView[], presence: PresenceView[], directs?: DirectView[] }
+  | { type: 'connected', info: NodeInfo, teams: TeamView[], members: MemberView[], presence: PresenceView[], directs?: DirectView[], presenceFresh?: ReadonlySet<string> }
   | { type: 'open-direct', direct: DirectView }
   | { type: 'teams', teams: TeamView[] }
   | { type: 'history', team: string, result: HistoryResult, older: boolean }
@@ -184,8 +184,10 @@ export function reduce (s: UiState, a: Action): UiState {
   switch (a.type) {
     case 'connected': {
       const conversations = conversationsFor(a.teams, s.conversations, a.directs)
-      const presence: Record<string, PresenceView> = {}
-      for (const p of a.presence) presence[p.peerId] = p
+      // the snapshot was taken while events kept coming: it replaces only what no event has told since
+      // it was asked for (an event read before the answer may be newer than the answer)
+      const presence: Record<string, PresenceView> = { ...s.presence }
+      for (const p of a.presence) if (!(a.presenceFresh?.has(p.peerId) ?? false)) presence[p.peerId] = p
       const mine = presence[a.info.peerId]
       return {
         ...s,

@@ -27,6 +27,24 @@ describe('ui/state', () => {
     expect(reduce(initialState(), { type: 'connected', info: { peerId: 'p', name: 'n', dataDir: '/d', addresses: [], teams: [] }, teams: [], members: [], presence: [] }).mode).toBe('setup')
   })
 
+  it('a refresh does not undo presence an event told while the refresh was under way', () => {
+    let s = office()
+    // the refresh asked for presence; before its (older) answer was read, an event said Bob is online
+    s = reduce(s, { type: 'presence', p: { peerId: 'peer-bob', status: 'available', text: '', since: 2 } })
+    const refresh = {
+      type: 'connected' as const,
+      info: { peerId: 'peer-ann', name: 'Ann', dataDir: '/d', addresses: [], org: { id: 'o', name: 'Acme', admin: true }, teams: ['general'] },
+      teams: [{ name: 'general', epoch: 1, members: 2, joined: true, retentionDays: 0, hold: false }],
+      members: [],
+      presence: [{ peerId: 'peer-bob', status: 'offline' as const, text: '', since: 1 }, { peerId: 'peer-cy', status: 'busy' as const, text: 'calls', since: 1 }]
+    }
+    const after = reduce(s, { ...refresh, presenceFresh: new Set(['peer-bob']) })
+    expect(after.presence['peer-bob']?.status).toBe('available')
+    expect(after.presence['peer-cy']?.status).toBe('busy')
+    // with no event since it was asked, the snapshot stands
+    expect(reduce(s, refresh).presence['peer-bob']?.status).toBe('offline')
+  })
+
   it('counts unread and mentions in other conversations, and clears them on switching', () => {
     let s = office()
     s = reduce(s, { type: 'message', m: msg({ team: 'dev', text: 'ping @ann please' }) })

@@ -1,0 +1,245 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { TypedEventEmitter } from 'main-event'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { peerKeeper } from '../../../src/net/peer-keeper.js'
+import type { PeerKeeper, PeerKeeperComponents, PeerKeeperInit, SightingEvents } from '../../../src/net/peer-keeper.js'
+import type { Connection, Libp2pEvents, PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** Time passes (fake timers: every test is deterministic however busy the machine is). */
+async function sleep (ms: number): Promise<void> {
+  await vi.advanceTimersByTimeAsync(ms)
+}
+
+async function newPeerId (): Promise<PeerId> {
+  return peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+}
+
+/** Two peer ids, the first sorting below the second (the lower one dials at once). */
+async function orderedPair (): Promise<[PeerId, PeerId]> {
+  const a = await newPeerId()
+  const b = await newPeerId()
+  return a.toString() < b.toString() ? [a, b] : [b, a]
+}
+
+/**
+ * Stand-ins for libp2p's components: a dialer that answers as the test says (no sockets), the
+ * connections it made, and the event bus.
+ */
+class FakeLibp2p {
+  readonly events = new TypedEventEmitter<Libp2pEvents>()
+  readonly sightings = new TypedEventEmitter<SightingEvents>()
+  readonly connections: Connection[] = []
+  readonly dials: Array<{ at: number, addrs: string[] }> = []
+  /** peers whose dials succeed; others are refused like a closed port */
+  readonly reachable = new Set<string>()
+  readonly known = new Map<string, PeerId>()
+
+  constructor (readonly self: PeerId) {}
+
+  components (): PeerKeeperComponents {
+    return {
+      peerId: this.self,
+      events: this.events,
+      connectionManager: {
+        openConnection: async (addrs: Multiaddr[]) => {
+          const peer = addrs[0]?.getComponents().find(c => c.name === 'p2p')?.value ?? ''
+          this.dials.push({ at: Date.now(), addrs: addrs.map(String) })
+          await new Promise(resolve => setTimeout(resolve, 5))
+          if (!this.reachable.has(peer)) throw new Error('connect ECONNREFUSED')
+          return this.connect(this.known.get(peer)!, 'outbound')
+        },
+        getConnections: (peerId?: PeerId) => this.connections.filter(c => peerId === undefined || c.remotePeer.equals(peerId))
+      },
+      peerStore: { get: async () => { throw new Error('not found') } },
+      addressManager: { getAddresses: () => [multiaddr('/ip4/10.0.0.1/tcp/7717')] }
+    }
+  }
+
+  connect (peer: PeerId, direction: 'inbound' | 'outbound'): Connection {
+    const connection = {
+      remotePeer: peer,
+      remoteAddr: multiaddr('/ip4/10.0.0.2/tcp/7717'),
+      status: 'open',
+      direction,
+      timeline: { open: Date.now() },
+      close: async () => { this.drop(connection) }
+    } as unknown as Connection
+    this.connections.push(connection)
+    this.events.safeDispatchEvent('connection:open', { detail: connection })
+    return connection
+  }
+
+  drop (connection: Connection): void {
+    const i = this.connections.indexOf(connection)
+    if (i >= 0) this.connections.splice(i, 1)
+    if (!this.connections.some(c => c.remotePeer.equals(connection.remotePeer))) {
+      this.events.safeDispatchEvent('peer:disconnect', { detail: connection.remotePeer })
+    }
+  }
+
+  /** An mDNS answer from this peer, as settling-mdns passes on every one. */
+  sight (peer: PeerId, ip = '10.0.0.2'): void {
+    this.known.set(peer.toString(), peer)
+    this.sightings.safeDispatchEvent('peer:sighted', { detail: { id: peer, multiaddrs: [multiaddr(`/ip4/${ip}/tcp/7717`)] } })
+  }
+
+  dialsTo (peer: PeerId): number {
+    return this.dials.filter(d => d.addrs.some(a => a.endsWith(peer.toString()))).length
+  }
+}
+
+describe('net/peer-keeper', () => {
+  const keepers: PeerKeeper[] = []
+  beforeEach(() => { vi.useFakeTimers() })
+  afterEach(() => {
+    for (const k of keepers.splice(0)) k.stop()
+    vi.useRealTimers()
+  })
+
+  function make (fake: FakeLibp2p, init: PeerKeeperInit = {}): PeerKeeper {
+    const keeper = peerKeeper({ sightings: fake.sightings, fallbackDialDelayMs: 100, minRedialMs: 50, ...init })(fake.components())
+    keepers.push(keeper)
+    return keeper
+  }
+
+  it('dials a peer seen while libp2p was still starting, once libp2p is up', async () => {
+    const [self, other] = await orderedPair()
+    const fake = new FakeLibp2p(self)
+    fake.reachable.add(other.toString())
+    const keeper = make(fake)
+    keeper.start()
+    // the node's first mDNS query is answered within milliseconds, before start() returns
+    fake.sight(other)
+    await sleep(20)
+    expect(fake.dials).toHaveLength(0)
+    keeper.afterStart()
+    await sleep(30)
+    expect(fake.dialsTo(other)).toBe(1)
+    expect(keeper.status().targets[0]?.state).toBe('connected')
+  })
+
+  it('acts on every sighting, not only the first: a colleague that restarts is dialed when it answers again', async () => {
+    const [self, other] = await orderedPair()
+    const fake = new FakeLibp2p(self)
+    const keeper = make(fake, { maxDiscoveredFailures: 2 })
+    keeper.start()
+    keeper.afterStart()
+    // it is down: its old answer leads to failed dials, then it is forgotten
+    fake.sight(other)
+    await sleep(30)
+    expect(fake.dialsTo(other)).toBe(1)
+    await sleep(1_200)
+    expect(fake.dialsTo(other)).toBe(2)
+    expect(keeper.status().targets).toHaveLength(0)
+    // it comes back and answers mDNS: libp2p's peer:discovery would not fire again (it is in the peer
+    // store), the sighting does
+    fake.reachable.add(other.toString())
+    fake.sight(other)
+    await sleep(40)
+    expect(fake.dialsTo(other)).toBe(3)
+    expect(fake.connections).toHaveLength(1)
+  })
+
+  it('cuts a long backoff short when the peer is seen again', async () => {
+    const [self, other] = await orderedPair()
+    const fake = new FakeLibp2p(self)
+    const keeper = make(fake, { maxBackoffMs: 60_000 })
+    keeper.start()
+    keeper.afterStart()
+    fake.sight(other)
+    await sleep(30)
+    expect(fake.dialsTo(other)).toBe(1)
+    // a failed dial waits 1 s, then 2 s...; the sighting does not wait
+    const waiting = keeper.status().targets[0]
+    expect(waiting?.failures).toBe(1)
+    expect(waiting?.nextDialInMs).toBeGreaterThan(500)
+    expect(waiting?.lastError).toMatch(/ECONNREFUSED/)
+    fake.reachable.add(other.toString())
+    fake.sight(other)
+    await sleep(40)
+    expect(fake.dialsTo(other)).toBe(2)
+    expect(fake.connections).toHaveLength(1)
+  })
+
+  it('does not hammer a peer seen many times in a row', async () => {
+    const [self, other] = await orderedPair()
+    const fake = new FakeLibp2p(self)
+    const keeper = make(fake, { minRedialMs: 300 })
+    keeper.start()
+    keeper.afterStart()
+    for (let i = 0; i < 20; i++) {
+      fake.sight(other)
+      await sleep(10)
+    }
+    // one dial at once, then at most one more after minRedialMs (the sightings during the first)
+    expect(fake.dialsTo(other)).toBe(1)
+    await sleep(350)
+    expect(fake.dialsTo(other)).toBe(2)
+  })
+
+  it('the lower id dials at once; the higher waits for it and dials only if still unconnected', async () => {
+    const [low, high] = await orderedPair()
+    const fake = new FakeLibp2p(high)
+    fake.reachable.add(low.toString())
+    const keeper = make(fake, { fallbackDialDelayMs: 150 })
+    keeper.start()
+    keeper.afterStart()
+    fake.sight(low)
+    await sleep(60)
+    expect(fake.dialsTo(low)).toBe(0)
+    // the lower one's dial arrives meanwhile: nothing more to do
+    fake.connect(low, 'inbound')
+    await sleep(150)
+    expect(fake.dialsTo(low)).toBe(0)
+    // it goes away: redialed after the pause (the lower one redials first)
+    fake.drop(fake.connections[0]!)
+    await sleep(600)
+    expect(fake.dialsTo(low)).toBe(1)
+  })
+
+  it('closes a duplicate connection on the lower side, keeping the oldest', async () => {
+    const [low, high] = await orderedPair()
+    const fake = new FakeLibp2p(low)
+    make(fake).start()
+    const first = fake.connect(high, 'outbound')
+    await sleep(2)
+    fake.connect(high, 'inbound')
+    await sleep(10)
+    expect(fake.connections).toEqual([first])
+  })
+
+  it('redials a static peer whatever happens, and reports it once when it cannot be reached', async () => {
+    const [self, other] = await orderedPair()
+    const fake = new FakeLibp2p(self)
+    fake.known.set(other.toString(), other)
+    const keeper = make(fake, { staticPeers: [`/ip4/10.0.0.9/tcp/7717/p2p/${other.toString()}`], maxDiscoveredFailures: 1 })
+    const warnings: string[] = []
+    keeper.addEventListener('keeper:warning', (e) => { warnings.push(e.detail) })
+    keeper.start()
+    keeper.afterStart()
+    await sleep(1_300)
+    expect(fake.dialsTo(other)).toBe(2)
+    expect(warnings).toHaveLength(1)
+    expect(keeper.status().targets).toHaveLength(1)
+    expect(keeper.status()).toMatchObject({ connected: 0, sightingsLastMinute: 0 })
+    expect(keeper.status().aloneSince).toBeTypeOf('number')
+  })
+
+  it('counts sightings and ignores its own answers and unusable addresses', async () => {
+    const [self, other] = await orderedPair()
+    const fake = new FakeLibp2p(self)
+    const keeper = make(fake)
+    keeper.start()
+    keeper.afterStart()
+    fake.sight(self)
+    // loopback from a node that itself is on the LAN would reach the wrong host
+    fake.sight(other, '127.0.0.1')
+    expect(keeper.status().sightingsLastMinute).toBe(0)
+    fake.sight(other)
+    expect(keeper.status().sightingsLastMinute).toBe(1)
+    expect(keeper.status().lastSightingAt).toBeTypeOf('number')
+  })
+})

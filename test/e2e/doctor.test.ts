@@ -68,4 +68,21 @@ describe.skipIf(!netns)('parley doctor', () => {
     expect(r.out).toMatch(/✓ connected to 1 peer in Acme/)
     expect(r.out).not.toMatch(/TCP port 7717 is/) // the node holds it: not reported as taken
   })
+
+  it('says when colleagues answer mDNS but cannot be reached, and what the node tries', async () => {
+    const [a, b] = daemons as [Daemon, Daemon]
+    // TCP between the two hosts is dropped; multicast (mDNS) still crosses the switch
+    await lab.partition([1], [2])
+    try {
+      await waitFor(async () => (await call<PeerView[]>(a, 'peers')).length === 0, 60_000, 'the connection to b drops')
+      await waitFor(async () => /connected to nobody for \d+ s although \d+ mDNS answers? arrived/.test((await doctor(1, a.dataDir)).out), 60_000, 'doctor names the symptom')
+      const r = await doctor(1, a.dataDir)
+      expect(r.code).toBe(1)
+      expect(r.out).toContain(b.ready.peerId)
+      expect(r.out).toMatch(/failed dial|dialing now/)
+    } finally {
+      await lab.heal([1], [2])
+    }
+    await waitFor(async () => (await call<PeerView[]>(a, 'peers')).length === 1, 30_000, 'connected again once TCP passes')
+  }, 150_000)
 })

@@ -53,7 +53,7 @@ class FakeLibp2p {
         },
         getConnections: (peerId?: PeerId) => this.connections.filter(c => peerId === undefined || c.remotePeer.equals(peerId))
       },
-      peerStore: { get: async () => { throw new Error('not found') } },
+      peerStore: { get: async () => Promise.reject(new Error('not found')) },
       addressManager: { getAddresses: () => [multiaddr('/ip4/10.0.0.1/tcp/7717')] }
     }
   }
@@ -65,7 +65,7 @@ class FakeLibp2p {
       status: 'open',
       direction,
       timeline: { open: Date.now() },
-      close: async () => { this.drop(connection) }
+      close: async () => { this.drop(connection); await Promise.resolve() }
     } as unknown as Connection
     this.connections.push(connection)
     this.events.safeDispatchEvent('connection:open', { detail: connection })

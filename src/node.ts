@@ -613,6 +613,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         }, REMOVAL_GRACE_MS).unref()
       }
     }
+    // presence held for someone just admitted counts now, and they hear ours at once
+    this.presenceService.orgChanged(change.applied.some(r => r.op === 'addMember' || r.op === 'genesis'))
     if (change.removed.includes(this.peerId)) this.warn(`this node was removed from ${org.name} by an admin`)
     // a team this node left is no longer searchable here
     const now = new Set(org.state.removed.has(this.peerId) ? [] : org.myTeams())

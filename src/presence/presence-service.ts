@@ -27,6 +27,15 @@ const PRESENCE_EXPIRY_MS = 50_000
 const MAX_TEXT = 200
 /** Addresses announced with a presence, at most. */
 const MAX_ADDRESSES = 16
+/**
+ * Announcements of peers not (yet) in the directory, held until the record admitting them arrives
+ * (a newcomer announces as soon as it has joined, often before its admission has reached us): at
+ * most this many, for at most this long.
+ */
+const MAX_PENDING = 64
+const PENDING_MS = 60_000
+
+type Announcement = Awaited<ReturnType<typeof decodePresence>>
 
 export interface PresenceComponents {
   peerId: string
@@ -55,6 +64,8 @@ export class PresenceService {
   private readonly goneAt = new Map<string, number>()
   /** what each member's presence was last reported as, to report only changes */
   private readonly reported = new Map<string, string>()
+  /** signed announcements of peers not in the directory yet, by peer id */
+  private readonly pending = new Map<string, { p: Announcement, at: number }>()
   private mine: { status: PresenceStatus, text: string, since: number } = { status: 'available', text: '', since: Date.now() }
   private timer?: NodeJS.Timeout
   private announceSoon?: NodeJS.Timeout
@@ -117,6 +128,12 @@ export class PresenceService {
     const org = this.c.org()
     if (org === undefined || this.announceSoon !== undefined) return
     if (!subscriptions.some(s => s.subscribe && s.topic === presenceTopic(org.orgId))) return
+    this.announceShortly()
+  }
+
+  /** Announce in a moment: several reasons to announce at once make one announcement. */
+  private announceShortly (): void {
+    if (this.announceSoon !== undefined || !this.running) return
     this.announceSoon = setTimeout(() => {
       this.announceSoon = undefined
       void this.announce()
@@ -132,30 +149,70 @@ export class PresenceService {
       if (org === undefined || Buffer.from(p.org).toString('hex') !== org.orgId) throw new NotMemberError(`presence of ${p.peerId} for another org`)
       if (org.state.removed.has(p.peerId)) throw new NotMemberError(`presence of ${p.peerId}, who was removed from the org`)
       // someone joining now: the records admitting them may not have reached this node yet, so their
-      // presence is dropped, not held against the peer that relayed it
-      if (!org.state.members.has(p.peerId)) return TopicValidatorResult.Ignore
-      const known = this.heard.get(p.peerId)
-      if (known !== undefined && known.time > p.time) return TopicValidatorResult.Ignore
-      const now = Date.now()
-      this.heard.set(p.peerId, { peerId: p.peerId, status: p.status as PresenceStatus, text: p.text, since: p.since, time: p.time, heardAt: now, clockSkew: p.time - now })
-      this.report(p.peerId)
-      // a member we are not connected to: its addresses came with its presence
-      const libp2p = this.c.libp2p()
-      if (p.peerId !== this.c.peerId && libp2p !== undefined && !libp2p.getPeers().some(peer => peer.toString() === p.peerId)) {
-        const addrs = p.addresses.flatMap((a) => {
-          try {
-            return [multiaddr(a)]
-          } catch {
-            return [] // a damaged address; the others may do
-          }
-        })
-        this.c.learn(p.peerId, addrs)
+      // presence is not relayed nor held against the peer that relayed it, but kept until they arrive
+      if (!org.state.members.has(p.peerId)) {
+        this.hold(p)
+        return TopicValidatorResult.Ignore
       }
-      return TopicValidatorResult.Accept
+      return this.accept(p) ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore
     } catch (err) {
       this.events.onRejected(from.toString(), err as Error)
       return TopicValidatorResult.Reject
     }
+  }
+
+  /**
+   * The org changed: announcements held for peers it now admits count now; and when it admits
+   * someone (or this node has just joined), they hear this node's presence at once, not at the next
+   * round.
+   */
+  orgChanged (admitted: boolean): void {
+    const org = this.c.org()
+    if (org === undefined) return
+    const now = Date.now()
+    for (const [peerId, { p, at }] of this.pending) {
+      if (now - at > PENDING_MS || org.state.removed.has(peerId)) {
+        this.pending.delete(peerId)
+      } else if (org.state.members.has(peerId)) {
+        this.pending.delete(peerId)
+        this.accept(p)
+      }
+    }
+    if (admitted) this.announceShortly()
+  }
+
+  private hold (p: Announcement): void {
+    const known = this.pending.get(p.peerId)
+    if (known !== undefined && known.p.time > p.time) return
+    this.pending.delete(p.peerId)
+    this.pending.set(p.peerId, { p, at: Date.now() })
+    // the oldest goes first (a Map keeps insertion order)
+    for (const peerId of this.pending.keys()) {
+      if (this.pending.size <= MAX_PENDING) break
+      this.pending.delete(peerId)
+    }
+  }
+
+  /** Take a member's verified announcement; false if it is older than one already heard. */
+  private accept (p: Announcement): boolean {
+    const known = this.heard.get(p.peerId)
+    if (known !== undefined && known.time > p.time) return false
+    const now = Date.now()
+    this.heard.set(p.peerId, { peerId: p.peerId, status: p.status as PresenceStatus, text: p.text, since: p.since, time: p.time, heardAt: now, clockSkew: p.time - now })
+    this.report(p.peerId)
+    // a member we are not connected to: its addresses came with its presence
+    const libp2p = this.c.libp2p()
+    if (p.peerId !== this.c.peerId && libp2p !== undefined && !libp2p.getPeers().some(peer => peer.toString() === p.peerId)) {
+      const addrs = p.addresses.flatMap((a) => {
+        try {
+          return [multiaddr(a)]
+        } catch {
+          return [] // a damaged address; the others may do
+        }
+      })
+      this.c.learn(p.peerId, addrs)
+    }
+    return true
   }
 
   private own (): PresenceView {

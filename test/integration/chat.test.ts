@@ -45,6 +45,16 @@ describe('presence and urgent messages', () => {
     await waitFor(() => admin.presence().find(p => p.peerId === again.peerId)?.status === 'dnd', 10_000, 'presence after restart')
   })
 
+  it('a newcomer and the office see each other as available as soon as the join is done, not at the next round', async () => {
+    const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
+    const status = (n: ParleyNode, peerId: string): string | undefined => n.presence().find(p => p.peerId === peerId)?.status
+    const newcomer = await fx.node({ name: 'newcomer', peers: [admin.info().addresses[0]!, user.info().addresses[0]!] })
+    await newcomer.join((await admin.invite()).token, 'newcomer')
+    // presence is announced every 15 s; this must not wait for it
+    await waitFor(() => status(newcomer, admin.peerId) === 'available' && status(newcomer, user.peerId) === 'available', 5_000, 'the newcomer sees the office')
+    await waitFor(() => status(admin, newcomer.peerId) === 'available' && status(user, newcomer.peerId) === 'available', 5_000, 'the office sees the newcomer')
+  })
+
   it('carries the urgent flag', async () => {
     const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
     const arrival = nextEvent(user, 'message:added', m => m.text === 'server down')

@@ -146,7 +146,7 @@ async function startParley (init: EndpointInit): Promise<Endpoint> {
 }
 
 async function startBare (init: EndpointInit): Promise<Endpoint> {
-  const libp2p = await createParleyLibp2p({ privateKey: await generateIdentityKey(), listen: [init.listen], mdns: false })
+  const libp2p = await createParleyLibp2p({ privateKey: await generateIdentityKey(), listen: [init.listen], mdns: false, keeper: false })
   await libp2p.start()
   const decoder = new TextDecoder()
   libp2p.services.pubsub.addEventListener('message', (evt) => {

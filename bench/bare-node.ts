@@ -30,7 +30,7 @@ async function main (): Promise<void> {
   const netns = await readlink('/proc/self/ns/net')
   if (netns === values['runner-netns']) throw new Error(`refusing to run mDNS in the runner's network namespace (${netns}): start this node in a lab host`)
 
-  const libp2p = await createParleyLibp2p({ privateKey: await generateIdentityKey(), listen: [values.listen], mdns: true })
+  const libp2p = await createParleyLibp2p({ privateKey: await generateIdentityKey(), listen: [values.listen], mdns: true, keeper: false })
   const self = libp2p.peerId.toString()
   const print = (line: object): void => { process.stdout.write(JSON.stringify(line) + '\n') }
   const connected = new Set<string>()

@@ -32,7 +32,7 @@ async function main (): Promise<void> {
   if ((mode !== 'serve' && mode !== 'fetch') || !Number.isSafeInteger(bytes) || bytes <= 0) {
     throw new Error('usage: bare-stream serve --listen MA --bytes N | fetch --peer MA --bytes N')
   }
-  const libp2p = await createParleyLibp2p({ privateKey: await generateIdentityKey(), listen: mode === 'serve' ? [values.listen ?? '/ip4/0.0.0.0/tcp/0'] : [], mdns: false })
+  const libp2p = await createParleyLibp2p({ privateKey: await generateIdentityKey(), listen: mode === 'serve' ? [values.listen ?? '/ip4/0.0.0.0/tcp/0'] : [], mdns: false, keeper: false })
   const print = (line: object): void => { process.stdout.write(JSON.stringify(line) + '\n') }
   const stop = (code: number): void => { void Promise.resolve(libp2p.stop()).finally(() => { process.exit(code) }) }
   process.once('SIGTERM', () => { stop(0) })

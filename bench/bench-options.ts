@@ -12,13 +12,16 @@ export interface BenchArgs {
   sizes?: number[]
   /** soak: how long to run */
   minutes?: number
+  /** startup: the quiet periods (ms) before a node restarts into a settled office */
+  quietMs?: number[]
 }
 
 /** Usage lines for the options, under the list of benchmarks. */
 export const BENCH_OPTIONS_USAGE = [
   'options:',
   '  --sizes N,N,...  scale: swarm sizes (default 10,30,100)',
-  '  --minutes M      soak: minutes of traffic and churn (default 2)'
+  '  --minutes M      soak: minutes of traffic and churn (default 2)',
+  '  --quiet S,S,...  startup: seconds of quiet before a node restarts into a settled office (default 150,600)'
 ]
 
 /** Parse the arguments after `npm run bench --`; throws RangeError on a bad value. */
@@ -30,6 +33,7 @@ export function parseBenchArgs (args: string[]): BenchArgs {
     options: {
       sizes: { type: 'string' },
       minutes: { type: 'string' },
+      quiet: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -45,6 +49,11 @@ export function parseBenchArgs (args: string[]): BenchArgs {
     const minutes = Number(values.minutes)
     if (!(minutes > 0 && minutes <= 60)) throw new RangeError(`--minutes takes a number above 0 and at most 60: ${values.minutes}`)
     parsed.minutes = minutes
+  }
+  if (values.quiet !== undefined) {
+    const quiet = values.quiet.split(',').map(Number)
+    if (quiet.some(n => !(n >= 0 && n <= 3600))) throw new RangeError(`--quiet takes seconds from 0 to 3600, separated by commas: ${values.quiet}`)
+    parsed.quietMs = quiet.map(n => n * 1000)
   }
   return parsed
 }

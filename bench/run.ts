@@ -26,7 +26,7 @@ const ARGS = benchArgsOrExit(process.argv.slice(2))
 /** A benchmark as registered; `limitMs`: a long one's own time limit, added to the run's when selected. */
 type Registered = Benchmark & { limitMs?: number }
 const BENCHMARKS: Registered[] = [
-  deliveryBenchmark, catchupBenchmark, filesBenchmark, startupBenchmark, searchBenchmark, scaleBenchmark({ sizes: ARGS.sizes }), soakBenchmark({ minutes: ARGS.minutes })
+  deliveryBenchmark, catchupBenchmark, filesBenchmark, startupBenchmark({ quietMs: ARGS.quietMs }), searchBenchmark, scaleBenchmark({ sizes: ARGS.sizes }), soakBenchmark({ minutes: ARGS.minutes })
 ]
 /** The whole run, all benchmarks; past it everything is torn down and the run fails. */
 const OVERALL_LIMIT_MS = 170_000
@@ -35,7 +35,7 @@ const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.ur
 
 function usage (): string {
   return [
-    'usage: npm run bench [-- NAME...] [--sizes N,N,...] [--minutes M]',
+    'usage: npm run bench [-- NAME...] [--sizes N,N,...] [--minutes M] [--quiet S,S,...]',
     '',
     'benchmarks:',
     ...BENCHMARKS.map(b => `  ${b.name.padEnd(12)} ${b.description}`),

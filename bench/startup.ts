@@ -37,6 +37,11 @@ export interface StartupConfig {
   hosts: number
   /** times one node is restarted into the running office */
   restarts: number
+  /**
+   * then, for each of these, one node stops, the office is left quiet that long (its mDNS settles
+   * to one query a minute, every redial of the stopped node has failed), and it starts again
+   */
+  quietMs: number[]
   /** messages in the history of the node measured with one */
   historyMessages: number
   batchEntries: number
@@ -59,6 +64,7 @@ export interface StartupConfig {
 export const STARTUP_CONFIG: StartupConfig = {
   hosts: 5,
   restarts: 3,
+  quietMs: [150_000, 600_000],
   historyMessages: 100_000,
   batchEntries: 2_000,
   textBytes: 100,
@@ -76,13 +82,18 @@ const BARE_NODE_JS = fileURLToPath(new URL('./bare-node.js', import.meta.url))
 /** Compiled to build/bench/startup.js: the repository's bin/parley is two levels up. */
 const PARLEY_BIN = fileURLToPath(new URL('../../bin/parley', import.meta.url))
 /** The node's private parts that send() uses, reached through a cast for setup only (as catchup.ts does). */
-/** The startup benchmark, for the runner. */
-export const startupBenchmark: Benchmark & { limitMs: number } = {
-  name: 'startup',
-  description: `parley daemon on ${STARTUP_CONFIG.hosts} netns hosts (mDNS): process start -> connected to all peers, idle RSS, RSS with a 100k-message history`,
-  baseline: 'bare libp2p, or as named',
-  limitMs: 480_000,
-  run: async (ctx) => runStartup(ctx, STARTUP_CONFIG)
+/** The startup benchmark, for the runner; `quietMs` overrides the default quiet periods. */
+export function startupBenchmark (options: { quietMs?: number[] } = {}): Benchmark & { limitMs: number } {
+  const config = { ...STARTUP_CONFIG, quietMs: options.quietMs ?? STARTUP_CONFIG.quietMs }
+  const quiet = config.quietMs.reduce((a, b) => a + b, 0)
+  return {
+    name: 'startup',
+    description: `parley daemon on ${STARTUP_CONFIG.hosts} netns hosts (mDNS): process start -> connected to all peers (at once, restarted, restarted into a settled office), idle RSS, RSS with a 100k-message history`,
+    baseline: 'bare libp2p, or as named',
+    // both kinds sit through every quiet period
+    limitMs: 480_000 + 2 * (quiet + config.quietMs.length * config.limits.connectMs),
+    run: async (ctx) => runStartup(ctx, config)
+  }
 }
 
 /** One process on a lab host: a daemon or a bare node, and what it printed, with times. */
@@ -172,6 +183,8 @@ export interface OfficeResult {
   officeStart: { readyMs: LatencySummary, connectedMs: LatencySummary }
   /** one node restarted into the running office: spawn -> connected to all, each time */
   restartConnectedMs: number[]
+  /** after each quiet period: spawn -> connected to all, and ready line -> connected to all */
+  quietRestarts: Array<{ quietMs: number, connectedMs: number, afterReadyMs: number }>
   /** every node of the connected office, after settleMs alone */
   idleRssMB: { mean: number, max: number }
 }
@@ -212,6 +225,21 @@ async function measureOffice (ctx: BenchContext, lab: NetnsLab, kind: 'daemon' |
       ctx.log(`startup: ${kind}, host ${host} restarted: connected to all after ${restartConnectedMs.at(-1)} ms`)
     }
 
+    const quietRestarts: OfficeResult['quietRestarts'] = []
+    for (const quietMs of config.quietMs) {
+      const host = config.hosts
+      await procs.get(host)!.stop(config.limits.stopMs)
+      ctx.log(`startup: ${kind}, host ${host} stopped; the office is left quiet for ${quietMs / 1000} s`)
+      await sleep(quietMs)
+      const again = spawn(host)
+      await waitAll([again], p => p.allAt !== undefined && p.readyAt !== undefined, config.limits.connectMs, `${kind}: host ${host} restarting into an office quiet for ${quietMs / 1000} s`).catch((err: Error) => {
+        err.message += `\nthe others:\n${[...procs.values()].filter(p => p !== again).map(p => p.describe()).join('\n')}`
+        throw err
+      })
+      quietRestarts.push({ quietMs, connectedMs: round(again.allAt! - again.spawnedAt, 1), afterReadyMs: round(Math.max(0, again.allAt! - again.readyAt!), 1) })
+      ctx.log(`startup: ${kind}, host ${host} restarted after ${quietMs / 1000} s of quiet: connected to all after ${quietRestarts.at(-1)!.connectedMs} ms (${quietRestarts.at(-1)!.afterReadyMs} ms after its ready line)`)
+    }
+
     await sleep(config.settleMs)
     const rss: number[] = []
     for (const p of procs.values()) {
@@ -219,7 +247,7 @@ async function measureOffice (ctx: BenchContext, lab: NetnsLab, kind: 'daemon' |
       if (usage === undefined) throw new AgentFailedError(`${kind}: the process on host ${p.host} exited\n${p.describe()}`)
       rss.push(usage.rssMB)
     }
-    return { officeStart, restartConnectedMs, idleRssMB: { mean: round(rss.reduce((a, b) => a + b, 0) / rss.length, 1), max: Math.max(...rss) } }
+    return { officeStart, restartConnectedMs, quietRestarts, idleRssMB: { mean: round(rss.reduce((a, b) => a + b, 0) / rss.length, 1), max: Math.max(...rss) } }
   } finally {
     await Promise.all([...procs.values()].map(async p => p.stop(config.limits.stopMs)))
   }
@@ -353,6 +381,7 @@ export async function runStartup (ctx: BenchContext, config: StartupConfig): Pro
         figure(`office of ${n} started at once: spawn -> connected to all ${n - 1} peers, median node`, 's', round(parley.officeStart.connectedMs.p50 / 1000, 3), round(bare.officeStart.connectedMs.p50 / 1000, 3)),
         figure(`office of ${n} started at once: spawn -> connected to all ${n - 1} peers, slowest node`, 's', round(parley.officeStart.connectedMs.max / 1000, 3), round(bare.officeStart.connectedMs.max / 1000, 3)),
         figure(`one node restarted into the office: spawn -> connected to all, median of ${config.restarts}`, 's', round(restart(parley).p50 / 1000, 3), round(restart(bare).p50 / 1000, 3)),
+        ...parley.quietRestarts.map((q, i) => figure(`one node restarted into an office quiet for ${q.quietMs / 1000} s: spawn -> connected to all`, 's', round(q.connectedMs / 1000, 3), round((bare.quietRestarts[i]?.connectedMs ?? NaN) / 1000, 3))),
         figure('idle RSS per node, connected office, mean', 'MB', parley.idleRssMB.mean, bare.idleRssMB.mean),
         figure(`RSS after start + first history page + search: ${count} messages vs empty history`, 'MB', full.rssAfterLoadMB, empty.rssAfterLoadMB),
         figure(`RSS ${config.settleMs / 1000} s later: ${count} messages vs empty history`, 'MB', full.rssSettledMB, empty.rssSettledMB)
@@ -360,6 +389,7 @@ export async function runStartup (ctx: BenchContext, config: StartupConfig): Pro
       notes: [
         `spawn -> ready line (node started, control socket up): parley p50 ${parley.officeStart.readyMs.p50} ms, bare libp2p p50 ${bare.officeStart.readyMs.p50} ms (office started at once on ${n} hosts of a ${n}-host bridge)`,
         `restarts into the running office, spawn -> connected to all: parley ${parley.restartConnectedMs.join(', ')} ms; bare ${bare.restartConnectedMs.join(', ')} ms`,
+        `restarts into a settled office, ready line -> connected to all: parley ${parley.quietRestarts.map(q => `${q.afterReadyMs} ms after ${q.quietMs / 1000} s`).join(', ') || 'none'}; bare ${bare.quietRestarts.map(q => `${q.afterReadyMs} ms`).join(', ') || 'none'} (a bare node restarts with a new identity, new to every peer store)`,
         `idle RSS: parley mean ${parley.idleRssMB.mean} MB (max ${parley.idleRssMB.max}), bare libp2p mean ${bare.idleRssMB.mean} MB (max ${bare.idleRssMB.max}), ${config.settleMs / 1000} s after the last restart`,
         `with ${count} messages (signed, encrypted, indexed; alone on its host): ready ${full.readyMs} ms after spawn (empty: ${empty.readyMs} ms); RSS ${full.rssAfterStartMB} MB after start (empty: ${empty.rssAfterStartMB}), ` +
           `${full.rssAfterLoadMB} MB after the first history page (${full.historyPageMs} ms) and a search (${full.searchMs} ms), ${full.rssSettledMB} MB ${config.settleMs / 1000} s later; peak ${full.peakRssMB} MB (empty: ${empty.peakRssMB} MB)`

@@ -34,8 +34,8 @@ export interface NetInit {
   mdns: boolean
   /** peers whose connections are refused both ways (removed members) */
   isPeerDenied?: (peerId: string) => boolean
-  /** the peer keeper's settings: static peers, dial pacing */
-  keeper?: Omit<PeerKeeperInit, 'sightings'>
+  /** the peer keeper's settings: static peers, dial pacing; false for none (the benchmarks' bare libp2p) */
+  keeper?: Omit<PeerKeeperInit, 'sightings'> | false
   /** mDNS pace (tests shorten the settle time; see settling-mdns.ts) */
   mdnsPace?: { intervalMs?: number, settledIntervalMs?: number, settleMs?: number }
 }
@@ -91,7 +91,8 @@ export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> 
     },
     services: {
       identify: identify(),
-      keeper: peerKeeper({ ...init.keeper, sightings }),
+      // typed as always there: only the benchmarks' bare node, which never asks for it, goes without
+      ...(init.keeper === false ? {} as { keeper: never } : { keeper: peerKeeper({ ...init.keeper, sightings }) }),
       pubsub: gossipsub({
         // entries carry their author's signature; gossipsub's own would sign the relay, not the author
         globalSignaturePolicy: 'StrictNoSign',

@@ -11,9 +11,11 @@
  * Both sides of a pair usually see each other at about the same time, and libp2p would then open two
  * connections. So the side with the lower peer id dials at once, and the other dials only after a
  * pause if it is still not connected (its partner may not have seen it). If two connections appear
- * anyway, the lower side closes all but the oldest. Lost peers are redialed with backoff, and a fresh
- * sighting cuts any backoff short.
+ * anyway, the lower side closes all but the oldest, unless one of them is dead (see
+ * resolveDuplicates). Lost peers are redialed with backoff, and a fresh sighting cuts any backoff
+ * short. When this host's own addresses change, connections that no longer answer are closed.
  */
+import { networkInterfaces } from 'node:os'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { isReachableFromLan } from './reachability.js'
@@ -21,9 +23,11 @@ import type { Connection, Libp2pEvents, PeerId, PeerInfo, PeerStore, Startable }
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { TypedEventTarget } from 'main-event'
 
-/** Where sightings come from: every mDNS answer, not only the first per peer. */
+/** Between discovery and the keeper: every mDNS answer, not only the first per peer; and back. */
 export interface SightingEvents {
   'peer:sighted': CustomEvent<PeerInfo>
+  /** this host's addresses changed: discovery asks the LAN again at once, from its new address */
+  'network:changed': CustomEvent<{ added: string[], removed: string[] }>
 }
 
 export interface PeerKeeperEvents {
@@ -44,6 +48,10 @@ export interface PeerKeeperInit {
   maxDiscoveredFailures?: number
   /** a sighting redials at once, but not sooner than this after the last attempt began */
   minRedialMs?: number
+  /** how often this host's own addresses are compared with the last look (a moved laptop, DHCP) */
+  addressCheckMs?: number
+  /** this host's addresses; node:os's interfaces unless a test gives its own */
+  localAddresses?: () => string[]
 }
 
 /** What the keeper needs of libp2p: narrow views of its own components. */
@@ -97,6 +105,17 @@ interface Target {
 }
 
 const DIAL_TIMEOUT_MS = 5_000
+/** After the host's addresses change, a connection that cannot open a stream in this time is dead. */
+const PROBE_TIMEOUT_MS = 2_000
+/** Any protocol the peer speaks: opening a stream is a round trip, which is the proof of life. */
+const PROBE_PROTOCOL = '/ipfs/ping/1.0.0'
+/** A second connection to a peer is looked at this long after it opened (its streams open first). */
+const DUPLICATE_SETTLE_MS = 500
+
+/** Every address of this host's interfaces, loopback aside. */
+function interfaceAddresses (): string[] {
+  return Object.values(networkInterfaces()).flatMap(list => (list ?? []).filter(a => !a.internal).map(a => a.address))
+}
 const SIGHTING_WINDOW_MS = 60_000
 /** sightings kept for the status (a bounded ring of times) */
 const MAX_SIGHTINGS_KEPT = 1_000
@@ -133,7 +152,13 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
   private readonly minRedial: number
   private readonly staticPeers: string[]
   private readonly sightings?: TypedEventTarget<SightingEvents>
+  private readonly addressCheckMs: number
+  private readonly localAddresses: () => string[]
+  private addresses = new Set<string>()
+  private addressTimer?: NodeJS.Timeout
   private readonly seenAt: number[] = []
+  /** peers with two connections, looked at once the newer one has settled */
+  private readonly duplicateTimers = new Map<string, NodeJS.Timeout>()
   private aloneSince?: number
   /** listening (from start) */
   private running = false
@@ -150,6 +175,8 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
     this.minRedial = init.minRedialMs ?? 1_000
     this.staticPeers = init.staticPeers ?? []
     this.sightings = init.sightings
+    this.addressCheckMs = init.addressCheckMs ?? 2_000
+    this.localAddresses = init.localAddresses ?? interfaceAddresses
   }
 
   /** Listen from the moment libp2p starts its services, so no early sighting is missed. */
@@ -176,6 +203,9 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
     for (const target of this.targets.values()) {
       if (!this.isConnected(target.peerId)) this.schedule(target, this.firstDelay(target))
     }
+    this.addresses = new Set(this.localAddresses())
+    this.addressTimer = setInterval(() => { this.checkAddresses() }, this.addressCheckMs)
+    this.addressTimer.unref()
   }
 
   /** Stop all timers; connections are closed by libp2p's own stop. */
@@ -183,12 +213,15 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
     if (!this.running) return
     this.running = false
     this.dialable = false
+    clearInterval(this.addressTimer)
     this.sightings?.removeEventListener('peer:sighted', this.onSighting)
     this.components.events.removeEventListener('peer:discovery', this.onSighting)
     this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
     this.components.events.removeEventListener('connection:open', this.onConnectionOpen)
     for (const target of this.targets.values()) clearTimeout(target.timer)
     this.targets.clear()
+    for (const timer of this.duplicateTimers.values()) clearTimeout(timer)
+    this.duplicateTimers.clear()
   }
 
   /** What the keeper is doing, for diagnostics. */
@@ -211,6 +244,43 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
         lastError: t.lastError,
         lastSeenAt: t.lastSeenAt
       }))
+    }
+  }
+
+  /**
+   * This host's addresses changed (a laptop moved desks, DHCP gave a new lease): connections that
+   * ran over an address that is gone are dead, but TCP would take minutes and libp2p's ping up to
+   * 20 s to say so. Each connection is probed now and closed if it does not answer, so the peer is
+   * redialed from the new address; and discovery asks the LAN again, so colleagues see the new one.
+   */
+  private checkAddresses (): void {
+    const now = new Set(this.localAddresses())
+    const removed = [...this.addresses].filter(a => !now.has(a))
+    const added = [...now].filter(a => !this.addresses.has(a))
+    this.addresses = now
+    if (removed.length === 0 && added.length === 0) return
+    this.sightings?.safeDispatchEvent('network:changed', { detail: { added, removed } })
+    if (removed.length === 0) return
+    for (const connection of this.openConnections()) void this.probe(connection)
+  }
+
+  private async probe (connection: Connection): Promise<void> {
+    if (!await this.answers(connection)) connection.abort(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms after this host's addresses changed`))
+  }
+
+  /** Whether the peer answers on this connection now: opening a stream is a round trip. */
+  private async answers (connection: Connection): Promise<boolean> {
+    const timeout = new AbortController()
+    const timer = setTimeout(() => { timeout.abort(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)) }, PROBE_TIMEOUT_MS)
+    try {
+      const stream = await connection.newStream(PROBE_PROTOCOL, { signal: timeout.signal, runOnLimitedConnection: true })
+      stream.abort(new Error('probe done'))
+      return true
+    } catch (err) {
+      // a peer that does not speak the protocol still answered the negotiation
+      return (err as Error).name === 'UnsupportedProtocolError'
+    } finally {
+      clearTimeout(timer)
     }
   }
 
@@ -294,9 +364,35 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
       target.timer = undefined
       target.dueAt = undefined
     }
-    if (this.self > remote) return
-    const open = this.openConnections(evt.detail.remotePeer)
+    if (this.openConnections(evt.detail.remotePeer).length < 2) return
+    // a moment for the new connection's streams to open, then one look at all of them
+    clearTimeout(this.duplicateTimers.get(remote))
+    const timer = setTimeout(() => {
+      this.duplicateTimers.delete(remote)
+      void this.resolveDuplicates(evt.detail.remotePeer)
+    }, DUPLICATE_SETTLE_MS)
+    timer.unref()
+    this.duplicateTimers.set(remote, timer)
+  }
+
+  /**
+   * Two connections to one peer: both sides dialed at once (then either will do, and the lower
+   * side closes all but the oldest), or the peer came back over a new connection while the old
+   * one is dead (it moved to a new address, or woke up). A dead connection cannot simply be
+   * dropped: gossipsub keeps one outbound stream per peer, which may live on it, and does not open
+   * another on the connection that stays. So when any of them no longer answers, every connection
+   * to that peer is closed, and it is redialed afresh.
+   */
+  private async resolveDuplicates (peer: PeerId): Promise<void> {
+    if (!this.running) return
+    const open = this.openConnections(peer)
     if (open.length < 2) return
+    const alive = await Promise.all(open.map(async c => this.answers(c)))
+    if (alive.includes(false)) {
+      for (const c of open) c.abort(new Error('a connection to this peer stopped answering; reconnecting afresh'))
+      return
+    }
+    if (this.self > peer.toString()) return
     open.sort((a, b) => a.timeline.open - b.timeline.open)
     for (const extra of open.slice(1)) {
       // closing is best effort: if it fails the peer just keeps two connections

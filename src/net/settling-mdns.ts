@@ -74,6 +74,7 @@ class SettlingMdns extends TypedEventEmitter<PeerDiscoveryEvents> implements Pee
     this.running = true
     this.components.events.addEventListener('peer:connect', this.onConnect)
     this.components.events.addEventListener('peer:disconnect', this.onDisconnect)
+    this.init.sightings?.addEventListener('network:changed', this.onNetworkChanged)
     await this.pace(false)
   }
 
@@ -83,6 +84,7 @@ class SettlingMdns extends TypedEventEmitter<PeerDiscoveryEvents> implements Pee
     clearTimeout(this.settleTimer)
     this.components.events.removeEventListener('peer:connect', this.onConnect)
     this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
+    this.init.sightings?.removeEventListener('network:changed', this.onNetworkChanged)
     await this.switching
     const inner = this.inner
     this.inner = undefined
@@ -97,6 +99,10 @@ class SettlingMdns extends TypedEventEmitter<PeerDiscoveryEvents> implements Pee
   /** A new peer: not settled yet; settle once none has come for settleMs. */
   private readonly onConnect = (): void => {
     if (this.settled) return
+    this.settleLater()
+  }
+
+  private settleLater (): void {
     clearTimeout(this.settleTimer)
     this.settleTimer = setTimeout(() => {
       if (this.components.connectionManager.getConnections().length > 0) void this.pace(true)
@@ -109,10 +115,20 @@ class SettlingMdns extends TypedEventEmitter<PeerDiscoveryEvents> implements Pee
     void this.pace(false)
   }
 
-  /** Query at the settled pace or the finding one, from now on. */
-  private async pace (settled: boolean): Promise<void> {
+  /**
+   * The host's addresses changed: a new socket (its group memberships were made on the old
+   * interfaces) that asks the LAN at once, and at the finding pace until it settles again; its own
+   * answer to that query tells every colleague the new address.
+   */
+  private readonly onNetworkChanged = (): void => {
+    void this.pace(false, true)
+    this.settleLater()
+  }
+
+  /** Query at the settled pace or the finding one, from now on (`anew`: a new socket even at the same pace). */
+  private async pace (settled: boolean, anew = false): Promise<void> {
     this.switching = this.switching.then(async () => {
-      if (!this.running || (this.inner !== undefined && this.settled === settled)) return
+      if (!this.running || (!anew && this.inner !== undefined && this.settled === settled)) return
       this.settled = settled
       const old = this.inner
       old?.removeEventListener('peer', this.onPeer)

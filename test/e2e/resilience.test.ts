@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, Daemon } from '../helpers/daemon.js'
 import { NetnsLab, requireNetns } from '../helpers/netns.js'
 import { waitFor } from '../helpers/nodes.js'
-import type { MessageView } from '../../src/events.js'
+import type { MessageView, PeerView } from '../../src/events.js'
 import type { HistoryResult, MemberView } from '../../src/node.js'
 
 const exec = promisify(execFile)
@@ -45,24 +45,33 @@ describe.skipIf(!netns)('sleep and network changes', () => {
     if (root !== undefined) await rm(root, { recursive: true, force: true })
   })
 
-  it('a node frozen with SIGSTOP catches up after SIGCONT, without a restart', async () => {
+  it('a node frozen with SIGSTOP for 2 minutes is back with everyone and catches up after SIGCONT, without a restart', async () => {
     const sleeper = nodes[2]!
     process.kill(sleeper.child.pid!, 'SIGSTOP')
     const sent: string[] = []
     try {
       for (let i = 0; i < 20; i++) sent.push((await call<MessageView>(nodes[i % 2]!, 'send', { team: 'general', text: `while asleep ${i}` })).id)
-      await new Promise(resolve => setTimeout(resolve, 2000))
+      // long enough for the others to give up on its connections and on redialing it
+      await new Promise(resolve => setTimeout(resolve, 120_000))
     } finally {
       process.kill(sleeper.child.pid!, 'SIGCONT')
     }
+    const woke = Date.now()
+    const others = nodes.slice(0, 2).map(d => d.ready.peerId)
+    await waitFor(async () => {
+      const peers = (await call<PeerView[]>(sleeper, 'peers')).map(p => p.peerId)
+      return others.every(p => peers.includes(p))
+    }, 30_000, 'reconnected after waking')
+    const connectedMs = Date.now() - woke
     await waitFor(async () => {
       const held = await ids(sleeper)
       return sent.every(id => held.includes(id))
     }, 45_000, 'catch-up after waking')
+    console.log(`frozen 2 min: connected to both ${connectedMs} ms after SIGCONT, caught up ${Date.now() - woke} ms after`)
     const mine = await call<MessageView>(sleeper, 'send', { team: 'general', text: 'good morning' })
     await waitFor(async () => (await ids(nodes[0]!)).includes(mine.id), 15_000, 'the woken node is heard')
     expect(await ids(sleeper)).toEqual(await ids(nodes[0]!))
-  })
+  }, 240_000)
 
   it('a node that moves to a new address is found again and keeps chatting', async () => {
     const mover = nodes[1]!
@@ -70,6 +79,9 @@ describe.skipIf(!netns)('sleep and network changes', () => {
     await exec('ip', ['-n', host.ns, 'addr', 'del', `${host.ip}/16`, 'dev', 'eth0'])
     await exec('ip', ['-n', host.ns, 'addr', 'add', '10.77.9.9/16', 'dev', 'eth0'])
     await exec('ip', ['-n', host.ns, 'route', 'replace', '224.0.0.0/4', 'dev', 'eth0'])
+    const moved = Date.now()
+    await waitFor(async () => (await Promise.all(nodes.filter(d => d !== mover).map(async d => call<PeerView[]>(d, 'peers')))).every(peers => peers.some(p => p.peerId === mover.ready.peerId && p.addresses.some(a => a.includes('/10.77.9.9/')))), 60_000, 'everyone connected to the new address')
+    console.log(`moved to a new address: every colleague connected to it ${Date.now() - moved} ms after the change`)
     const text = `from the new address ${Date.now()}`
     let sent: MessageView | undefined
     await waitFor(async () => {

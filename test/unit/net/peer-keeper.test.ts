@@ -58,6 +58,9 @@ class FakeLibp2p {
     }
   }
 
+  /** peers whose connections no longer carry anything (this host's address went away) */
+  readonly deadPaths = new Set<string>()
+
   connect (peer: PeerId, direction: 'inbound' | 'outbound'): Connection {
     const connection = {
       remotePeer: peer,
@@ -65,7 +68,13 @@ class FakeLibp2p {
       status: 'open',
       direction,
       timeline: { open: Date.now() },
-      close: async () => { this.drop(connection); await Promise.resolve() }
+      close: async () => { this.drop(connection); await Promise.resolve() },
+      abort: () => { this.drop(connection) },
+      newStream: async (_protocol: string, options: { signal: AbortSignal }) => {
+        if (!this.deadPaths.has(peer.toString())) return { abort: () => {} }
+        // nothing comes back: the probe's own timeout ends it
+        return new Promise((_resolve, reject) => { options.signal.addEventListener('abort', () => { reject(new Error('probe timed out')) }) })
+      }
     } as unknown as Connection
     this.connections.push(connection)
     this.events.safeDispatchEvent('connection:open', { detail: connection })
@@ -200,15 +209,50 @@ describe('net/peer-keeper', () => {
     expect(fake.dialsTo(low)).toBe(1)
   })
 
-  it('closes a duplicate connection on the lower side, keeping the oldest', async () => {
+  it('closes a duplicate connection on the lower side, keeping the oldest; the higher side keeps both', async () => {
     const [low, high] = await orderedPair()
     const fake = new FakeLibp2p(low)
     make(fake).start()
     const first = fake.connect(high, 'outbound')
     await sleep(2)
     fake.connect(high, 'inbound')
-    await sleep(10)
+    await sleep(600)
     expect(fake.connections).toEqual([first])
+
+    const other = new FakeLibp2p(high)
+    make(other).start()
+    other.connect(low, 'outbound')
+    other.connect(low, 'inbound')
+    await sleep(600)
+    expect(other.connections).toHaveLength(2)
+  })
+
+  it('when a peer comes back over a new connection while the old one is dead, closes both and redials afresh', async () => {
+    // either side: here the higher one, which does not close duplicates that both answer
+    const [low, high] = await orderedPair()
+    const fake = new FakeLibp2p(high)
+    fake.reachable.add(low.toString())
+    const keeper = make(fake)
+    keeper.start()
+    keeper.afterStart()
+    fake.sight(low)
+    const old = fake.connect(low, 'outbound')
+    // the peer moved: what ran over the old connection goes nowhere; it dials in again
+    fake.deadPaths.add(low.toString())
+    const fresh = fake.connect(low, 'inbound')
+    fake.deadPaths.delete(low.toString())
+    // (the fake answers per peer, so the old one is kept dead by hand for the probe)
+    const newStream = old.newStream.bind(old)
+    old.newStream = (async (protocol: string, options: { signal: AbortSignal }) => {
+      fake.deadPaths.add(low.toString())
+      try { return await newStream(protocol, options) } finally { fake.deadPaths.delete(low.toString()) }
+    })
+    await sleep(600 + 2_100)
+    expect(fake.connections).not.toContain(old)
+    expect(fake.connections).not.toContain(fresh)
+    // redialed: one clean connection (the lower id redials first; the higher after its pause)
+    await sleep(1_500)
+    expect(fake.connections).toHaveLength(1)
   })
 
   it('redials a static peer whatever happens, and reports it once when it cannot be reached', async () => {
@@ -241,5 +285,32 @@ describe('net/peer-keeper', () => {
     fake.sight(other)
     expect(keeper.status().sightingsLastMinute).toBe(1)
     expect(keeper.status().lastSightingAt).toBeTypeOf('number')
+  })
+
+  it('when the address of this host changes, closes the connections that no longer answer and tells discovery', async () => {
+    const [self, alive, dead] = [await newPeerId(), await newPeerId(), await newPeerId()]
+    const fake = new FakeLibp2p(self)
+    let addresses = ['10.0.0.1']
+    const changes: Array<{ added: string[], removed: string[] }> = []
+    fake.sightings.addEventListener('network:changed', (e) => { changes.push(e.detail) })
+    const keeper = make(fake, { addressCheckMs: 500, localAddresses: () => addresses })
+    keeper.start()
+    keeper.afterStart()
+    fake.connect(alive, 'inbound')
+    fake.connect(dead, 'inbound')
+    await sleep(1_100)
+    expect(changes).toHaveLength(0)
+    // the laptop moved: its old address is gone, and what ran over it with it
+    addresses = ['10.0.9.9']
+    fake.deadPaths.add(dead.toString())
+    await sleep(600)
+    expect(changes).toEqual([{ added: ['10.0.9.9'], removed: ['10.0.0.1'] }])
+    await sleep(2_100)
+    expect(fake.connections.map(c => c.remotePeer.toString())).toEqual([alive.toString()])
+    // an address only added (a second interface) probes nothing
+    addresses = ['10.0.9.9', '192.168.1.5']
+    await sleep(600)
+    expect(changes).toHaveLength(2)
+    expect(fake.connections).toHaveLength(1)
   })
 })

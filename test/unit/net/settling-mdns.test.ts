@@ -3,6 +3,7 @@ import { peerDiscoverySymbol } from '@libp2p/interface'
 import { TypedEventEmitter } from 'main-event'
 import { afterEach, describe, expect, it } from 'vitest'
 import { settlingMdns } from '../../../src/net/settling-mdns.js'
+import type { SightingEvents } from '../../../src/net/peer-keeper.js'
 import type { SettlingMdnsComponents } from '../../../src/net/settling-mdns.js'
 import type { Connection, Libp2pEvents, PeerDiscovery, PeerDiscoveryEvents, PeerInfo, Startable } from '@libp2p/interface'
 
@@ -61,5 +62,36 @@ describe('net/settling-mdns', () => {
     expect(running()).toEqual([5_000])
     await service.stop()
     expect(running()).toEqual([])
+  })
+
+  it('passes every answer on as a sighting, and asks anew from a fresh socket when the addresses of the host change', async () => {
+    const sightings = new TypedEventEmitter<SightingEvents>()
+    const mine: FakeMdns[] = []
+    const other = settlingMdns({
+      serviceTag: '_test._udp.local',
+      intervalMs: 5_000,
+      settledIntervalMs: 60_000,
+      settleMs: 50,
+      sightings,
+      makeMdns: (intervalMs) => () => { const m = new FakeMdns(intervalMs); mine.push(m); return m }
+    })({ events: new TypedEventEmitter<Libp2pEvents>(), connectionManager: { getConnections: () => [{} as Connection] } } as unknown as SettlingMdnsComponents)
+    const seen: PeerInfo[] = []
+    sightings.addEventListener('peer:sighted', (e) => { seen.push(e.detail) })
+    await other.start()
+    try {
+      // the same peer answering twice is two sightings (libp2p's peer:discovery would say it once)
+      mine[0]!.safeDispatchEvent('peer', { detail: { id: 'p' } as unknown as PeerInfo })
+      mine[0]!.safeDispatchEvent('peer', { detail: { id: 'p' } as unknown as PeerInfo })
+      expect(seen).toHaveLength(2)
+      sightings.safeDispatchEvent('network:changed', { detail: { added: ['10.0.9.9'], removed: ['10.0.0.1'] } })
+      await sleep(10)
+      expect(mine).toHaveLength(2)
+      expect(mine.map(m => m.running)).toEqual([false, true])
+      // and it settles again by itself, connections being there
+      await sleep(120)
+      expect(mine.filter(m => m.running).map(m => m.intervalMs)).toEqual([60_000])
+    } finally {
+      await other.stop()
+    }
   })
 })

@@ -1,5 +1,5 @@
 /**
- * The command line of `npm run bench -- [NAME...] [--sizes 10,30,100] [--minutes M]`: which benchmarks
+ * The command line of `npm run bench -- [NAME...] [--sizes 10,20,30] [--minutes M] [--quiet S,S]`: which benchmarks
  * to run, and the settings of those that take any (scale: swarm sizes; soak: minutes).
  */
 import { parseArgs } from 'node:util'
@@ -19,7 +19,7 @@ export interface BenchArgs {
 /** Usage lines for the options, under the list of benchmarks. */
 export const BENCH_OPTIONS_USAGE = [
   'options:',
-  '  --sizes N,N,...  scale: swarm sizes (default 10,30,100)',
+  '  --sizes N,N,...  scale: swarm sizes (default 10,20,30)',
   '  --minutes M      soak: minutes of traffic and churn (default 2)',
   '  --quiet S,S,...  startup: seconds of quiet before a node restarts into a settled office (default 150,600)'
 ]

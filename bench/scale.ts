@@ -71,7 +71,7 @@ export interface ScaleConfig {
 }
 
 export const SCALE_CONFIG: ScaleConfig = {
-  sizes: [10, 30, 100],
+  sizes: [10, 20, 30],
   messages: 1_000,
   ratePerSecond: 25,
   payloadBytes: 200,
@@ -127,8 +127,16 @@ export interface SizeResult {
     connectedMs: number
     /** per node, spawn of the first agent to its own "connected" */
     connectedMsByNode: LatencySummary
+    /** until every node was connected to all N - 1 others (absent: not within the limit) */
+    fullMeshMs?: number
+    /** the same, counted from the moment the last node listened (the machine's start-up cost aside) */
+    fullMeshAfterListeningMs?: number
+    /** nodes short of N - 1 peers when the limit passed */
+    fullMeshShort: number
     machineBusy: number
   }
+  /** peers per node once the traffic is done: did the mesh hold? */
+  meshAfterTraffic?: { min: number, mean: number }
   org?: OrgSetupTimes & {
     /** from the team's creation until every node was ready */
     readyMs: number
@@ -179,7 +187,7 @@ export interface SizeResult {
   warnings: string[]
 }
 
-/** The scale benchmark, for the runner; `sizes` overrides the default 10, 30, 100. */
+/** The scale benchmark, for the runner; `sizes` overrides the default 10, 20, 30. */
 export function scaleBenchmark (options: { sizes?: number[] } = {}): Benchmark & { limitMs: number } {
   const config = { ...SCALE_CONFIG, sizes: options.sizes ?? SCALE_CONFIG.sizes }
   return {
@@ -235,6 +243,9 @@ function outcome (results: SizeResult[], notTried: Array<{ nodes: number, why: s
   for (const r of done) {
     const rows: Array<[string, string, (s: SizeResult) => number]> = [
       ['time to connected', 's', s => s.start!.connectedMs / 1000],
+      ['time to full mesh (N-1 peers each), from spawn', 's', s => (s.start!.fullMeshMs ?? NaN) / 1000],
+      ['time to full mesh, from the last node listening', 's', s => (s.start!.fullMeshAfterListeningMs ?? NaN) / 1000],
+      ['fewest peers of a node after the traffic', 'peers', s => s.meshAfterTraffic?.min ?? NaN],
       ['org setup: found, joins, team', 's', s => (s.org!.foundOrgMs + s.org!.joinAllMs + s.org!.createTeamsMs) / 1000],
       ['team ready after its creation', 's', s => s.org!.readyMs / 1000],
       ['messages sent on schedule', '%', s => (s.traffic!.sent / s.traffic!.messages) * 100],
@@ -313,13 +324,21 @@ async function runSize (ctx: BenchContext, n: number, config: ScaleConfig, deadl
     requireReached(`not every node had ${degree} peers within ${Math.round(connectLimit / 1000)} s (machine ${pct(busyShare(cpuStart, await machineCpu()))} busy)`,
       connected, a => `${a.connected} peers`)
     const connectedAt = [...connected.values()].map(c => c.at - t0)
+    // then the whole mesh: every node to every other (mDNS finds them all on one LAN); reported, not required
+    const meshLimit = left(config.limits.connectBaseMs)
+    const mesh = await step('waiting for the full mesh', s.askAll({ cmd: 'await-peers', peers: n - 1, limitMs: meshLimit }, 'peers-ready', meshLimit + REPORT_GRACE_MS))
+    const meshShort = [...mesh.values()].filter(m => !m.reached).length
+    const meshAt = Math.max(...[...mesh.values()].map(m => m.at))
     result.start = {
       listeningMs: Math.round(Math.max(...listenedAt) - t0),
       connectedMs: Math.round(Math.max(...connectedAt)),
       connectedMsByNode: summarise(connectedAt),
+      ...(meshShort === 0 ? { fullMeshMs: Math.round(meshAt - t0), fullMeshAfterListeningMs: Math.round(Math.max(0, meshAt - Math.max(...listenedAt))) } : {}),
+      fullMeshShort: meshShort,
       machineBusy: busyShare(cpuStart, await machineCpu())
     }
-    ctx.log(`scale N=${n}: all listening after ${result.start.listeningMs} ms, all connected after ${result.start.connectedMs} ms`)
+    ctx.log(`scale N=${n}: all listening after ${result.start.listeningMs} ms, all connected after ${result.start.connectedMs} ms, ` +
+      (meshShort === 0 ? `full mesh after ${result.start.fullMeshMs} ms (${result.start.fullMeshAfterListeningMs} ms after the last listened)` : `full mesh NOT reached within ${Math.round(meshLimit / 1000)} s (${meshShort} nodes short)`))
 
     current = 'org setup'
     const cpuOrg = await machineCpu()
@@ -350,6 +369,8 @@ async function runSize (ctx: BenchContext, n: number, config: ScaleConfig, deadl
 
     current = 'traffic'
     await measureTraffic(ctx, s, n, config, left, result)
+    const after = [...(await s.askAll({ cmd: 'await-peers', peers: n - 1, limitMs: 0 }, 'peers-ready', 10_000)).values()].map(m => m.connected)
+    result.meshAfterTraffic = { min: Math.min(...after), mean: round(mean(after), 1) }
     result.loadAverageAfter = loadavg().map(x => round(x, 2))
     result.ok = true
   } catch (err) {

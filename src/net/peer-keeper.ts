@@ -170,8 +170,11 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
     this.components = components
     this.self = components.peerId.toString()
     this.fallbackDelay = init.fallbackDialDelayMs ?? 750
-    this.maxBackoff = init.maxBackoffMs ?? 30_000
-    this.maxFailures = init.maxDiscoveredFailures ?? 6
+    // a redial on the LAN costs a refused or timed-out TCP connect: cheap enough to try a colleague
+    // every 10 s for a minute and a half, so one that comes back knowing nobody (it dialed us; no
+    // mDNS answer reaches it) is reconnected within 10 s of listening
+    this.maxBackoff = init.maxBackoffMs ?? 10_000
+    this.maxFailures = init.maxDiscoveredFailures ?? 12
     this.minRedial = init.minRedialMs ?? 1_000
     this.staticPeers = init.staticPeers ?? []
     this.sightings = init.sightings

@@ -235,7 +235,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       bodyOf: (v) => this.bodyOf(v),
       noticeFile: async (v, body) => {
         if (body.file === undefined) return
-        await this.files?.notice({ entryId: v.idHex, team: v.entry.team, author: v.author, authorName: this.org?.member(v.author)?.name ?? body.authorName, time: v.entry.wallTime, manifest: body.file })
+        await this.files?.notice({ entryId: v.idHex, team: v.entry.team, author: v.author, authorName: this.authorLabel(v.author), time: v.entry.wallTime, manifest: body.file })
       },
       teams: async () => this.org === undefined ? undefined : [...this.org.myTeams(), ...(await this.directs()).map(d => d.team)],
       whenSyncIdle: async () => this.historySync?.whenIdle(),
@@ -878,6 +878,13 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       if (!this.orgSynced.has(from.toString())) {
         await Promise.race([this.syncOrg(from), new Promise(resolve => setTimeout(resolve, ORG_SYNC_WAIT_MS))])
       }
+      // only a current member may relay a team's traffic: a non-member (a removed member behind a
+      // fresh libp2p identity, an outsider) relaying a genuine entry would otherwise be asked for the
+      // history before it, and could serve whatever it likes. The libp2p peer id is the member's
+      // identity key, proven by the Noise handshake, so this is a check of the member key itself.
+      if (!this.mayRelay(from.toString(), team)) {
+        throw new NotMemberError(`entry relayed by ${from.toString()}, who is not a member of ${team}`)
+      }
       const verdict = this.requireOrg().entryVerdict(team, v.entry.epoch, v.author)
       if (verdict === 'unknown-epoch') {
         // we are behind on rosters: ask the relaying peer, and let history sync bring the entry later
@@ -892,6 +899,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       this.safeDispatch('entry:rejected', { from: from.toString(), team, reason: e.name, message: e.message })
       return TopicValidatorResult.Reject
     }
+  }
+
+  /** Whether `peer` may relay entries of `team` (a direct conversation: the other person only). */
+  private mayRelay (peer: string, team: string): boolean {
+    return this.org?.mayRead(team, peer) === true
   }
 
   private async validateRecord (from: PeerId, msg: Message): Promise<TopicValidatorResult> {
@@ -1346,7 +1358,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
 
   private toView (v: VerifiedEntry, decoded = this.bodyOf(v)): MessageView {
     const { team, epoch, seq } = v.entry
-    const body: Body = decoded ?? { text: '', authorName: this.org?.member(v.author)?.name ?? '', urgent: false }
+    const body: Body = decoded ?? { text: '', authorName: '', urgent: false }
     const readable = decoded !== undefined
     const file = body.file === undefined ? {} : { file: { id: Buffer.from(body.file.id).toString('hex'), name: sanitizeFileName(body.file.name), size: body.file.size, type: body.file.type, sha256: Buffer.from(body.file.sha256).toString('hex') } }
     const flag = body.flag === undefined ? {} : { flag: { file: Buffer.from(body.flag.file).toString('hex'), reason: body.flag.reason.slice(0, 200) } }
@@ -1356,7 +1368,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       id: v.idHex,
       team,
       author: v.author,
-      authorName: this.org?.member(v.author)?.name ?? body.authorName,
+      // the directory's name, never the one written inside the entry (an author can put any there)
+      authorName: this.authorLabel(v.author),
       seq,
       lamport: v.entry.lamport,
       time: v.entry.wallTime,
@@ -1367,6 +1380,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       epoch,
       ...(team.startsWith(DM_PREFIX) && this.org?.directPeer(team) !== undefined ? { direct: this.org.directPeer(team) } : {})
     }
+  }
+
+  /** Who wrote an entry, by the directory (see Org.authorLabel). */
+  private authorLabel (author: string): string {
+    return this.org?.authorLabel(author) ?? `…${author.slice(-8)} (unknown)`
   }
 
   private warn (message: string): void {

@@ -1,0 +1,132 @@
+/**
+ * Attacks by insiders, with real nodes in one process (loopback, static peers, no mDNS): a removed
+ * member behind a fresh libp2p identity, and a member who serves what a removed member signed.
+ * Each attacker is built from parley's own modules with the attacker's real key.
+ */
+import { pbStream } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
+import { afterEach, describe, expect, it } from 'vitest'
+import { generateIdentityKey } from '../../src/crypto/keys.js'
+import { createEntry, encodeBody, HistoryBatch, HistoryRequest } from '../../src/net/codec.js'
+import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
+import { HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1, topicOfTeam } from '../../src/net/topics.js'
+import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
+import type { VerifiedEntry } from '../../src/net/codec.js'
+import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
+import type { ParleyNode } from '../../src/node.js'
+import type { EntryLog } from '../../src/store/entry-log.js'
+import type { Identity } from '../../src/store/identity-file.js'
+import type { Org } from '../../src/teams/org.js'
+import type { HistorySync } from '../../src/history/history-sync.js'
+
+/** White-box access, to play an attacker who holds a node's keys and to look at what a node stored. */
+interface Internals { org: Org, log: EntryLog, libp2p: ParleyLibp2p, identity: Identity, historySync: HistorySync }
+const internals = (n: ParleyNode): Internals => n as unknown as Internals
+
+/** An entry `author` signs with its own key in `team`, as its node would, but carrying any text and name. */
+async function handMade (author: ParleyNode, team: string, text: string, options: { authorName?: string, wallTime?: number, lamport?: number } = {}): Promise<VerifiedEntry> {
+  const { org, log, identity } = internals(author)
+  const head = await log.feedHead(team, author.peerId)
+  const seq = (head?.entry.seq ?? 0) + 1
+  const { epoch, body } = org.encryptBody(team, seq, encodeBody({ text, authorName: options.authorName ?? author.name }))
+  return createEntry(identity.key, {
+    team,
+    seq,
+    lamport: options.lamport ?? (await log.lamport(team)) + 1,
+    wallTime: options.wallTime ?? Date.now(),
+    epoch,
+    prev: head === undefined ? new Uint8Array(0) : new Uint8Array(head.id),
+    body: new Uint8Array(body)
+  })
+}
+
+describe('insiders: a removed member, a member who relays for one', () => {
+  const fx = new Fixture()
+  const attackers: ParleyLibp2p[] = []
+  afterEach(async () => {
+    for (const a of attackers.splice(0)) await a.stop()
+    await fx.cleanup()
+  })
+
+  it('a removed member behind a fresh identity can neither relay to a returning colleague nor serve it history', async () => {
+    const [admin, alice, mallory] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
+    // what Mallory prepares while still a member: an entry under the epoch she holds, backdated a day,
+    // calling herself "admin"
+    const forged = await handMade(mallory, 'general', 'payroll moved bank, new IBAN DE00 1234', { authorName: 'admin', wallTime: Date.now() - 86_400_000 })
+    await admin.removeMember(mallory.peerId)
+    await waitFor(() => !alice.members().some(m => m.peerId === mallory.peerId), 10_000, 'alice learns of the removal')
+    await mallory.stop()
+
+    // Mallory's new node: a fresh libp2p identity (never removed, so no gater refuses it) that serves
+    // her forged entry as history of general to whoever asks
+    const attacker = await createParleyLibp2p({ privateKey: await generateIdentityKey(), listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false })
+    attackers.push(attacker)
+    const asked: string[] = []
+    await attacker.handle([HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1], async (stream) => {
+      const pb = pbStream(stream)
+      const request = await pb.read(HistoryRequest)
+      asked.push(request.team)
+      await pb.write({ entries: [new Uint8Array(forged.bytes)], done: true, error: '' }, HistoryBatch)
+      await stream.close()
+    })
+    await attacker.start()
+    const topic = topicOfTeam(admin.info().org!.id, 'general')
+    attacker.services.pubsub.subscribe(topic)
+    await attacker.dial(multiaddr(alice.info().addresses[0]))
+    await waitFor(() => attacker.services.pubsub.getSubscribers(topic).some(p => p.equals(internals(alice).libp2p.peerId)), 10_000, 'the attacker meets alice on general')
+
+    // a genuine entry of the admin's that alice lacks the predecessor of (written, not yet gossiped),
+    // relayed by the attacker: before the fix alice asked the relaying peer for the missing history
+    const first = await handMade(admin, 'general', 'first')
+    await internals(admin).log.append(first)
+    const second = await handMade(admin, 'general', 'second')
+    await internals(admin).log.append(second)
+    const refused = nextEvent(alice, 'entry:rejected', r => /relayed by/.test(r.message))
+    await attacker.services.pubsub.publish(topic, second.bytes)
+    // refused at the topic validator now; before, alice took it and then fetched the forgery
+    await Promise.race([refused, waitFor(async () => internals(alice).log.has(forged.idHex), 10_000, 'the forgery stored')])
+    expect(await internals(alice).log.has(forged.idHex)).toBe(false)
+    expect(await internals(alice).log.has(second.idHex)).toBe(false)
+    // and even asked directly to sync with the attacker, alice does not ask it
+    await internals(alice).historySync.syncTeam(attacker.peerId, 'general')
+    expect(asked).toEqual([])
+    expect(await internals(alice).log.has(forged.idHex)).toBe(false)
+    expect((await alice.history('general')).messages.map(m => m.text)).not.toContain('payroll moved bank, new IBAN DE00 1234')
+  })
+
+  it('refuses what a removed member signed after the removal even when a current member serves it', async () => {
+    const [admin, alice, mallory] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
+    const aliceDir = alice.dataDir
+    const forged = await handMade(mallory, 'general', 'new IBAN from now on', { authorName: 'admin' })
+    await alice.stop()
+    await admin.removeMember(mallory.peerId)
+    await mallory.stop()
+    // the admin's node holds the forged entry (a member fooled before this fix, or one who relays
+    // for Mallory) and serves it to alice when she returns
+    await internals(admin).log.append(forged)
+    const after = await admin.send('general', 'written while alice was away')
+    const refusals: string[] = []
+    const back = await fx.node({ dataDir: aliceDir, peers: [admin.info().addresses[0]!] }, (n) => {
+      n.addEventListener('entry:rejected', (e) => { refusals.push(e.detail.reason) })
+    })
+    // the same exchange brings the admin's entry: one refused feed does not hold up the others
+    await waitFor(async () => internals(back).log.has(after.id), 10_000, 'the admin\'s entry arrives')
+    expect(back.members().some(m => m.peerId === mallory.peerId)).toBe(false)
+    expect(await internals(back).log.has(forged.idHex)).toBe(false)
+    expect(refusals).toContain('RemovedAuthorError')
+  })
+
+  it('shows the directory name of an author, marked when removed, never the name inside the entry', async () => {
+    const [admin, alice, mallory] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
+    // while a member, Mallory's entry claims to be the admin's; the directory says who she is
+    const claim = await handMade(mallory, 'general', 'I am the admin', { authorName: 'admin' })
+    await internals(mallory).log.append(claim)
+    const seen = nextEvent(alice, 'message:added', m => m.id === claim.idHex)
+    await internals(mallory).libp2p.services.pubsub.publish(topicOfTeam(admin.info().org!.id, 'general'), claim.bytes)
+    expect((await seen).authorName).toBe('user2')
+    await admin.removeMember(mallory.peerId)
+    await waitFor(() => !alice.members().some(m => m.peerId === mallory.peerId), 10_000, 'alice learns of the removal')
+    const shown = (await alice.history('general')).messages.find(m => m.id === claim.idHex)
+    expect(shown?.authorName).toBe('user2 (removed)')
+  })
+})

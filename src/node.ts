@@ -12,7 +12,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { DataDirLockedError, DiskFullError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, NotSyncedError } from './errors.js'
 import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from './ids.js'
-import { createEntry, decodeBody, decodeEntry, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords } from './net/codec.js'
+import { checkPlausible, createEntry, decodeBody, decodeEntry, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords } from './net/codec.js'
 import { createParleyLibp2p } from './net/libp2p-node.js'
 import { PeerKeeper } from './net/peer-keeper.js'
 import { inboxTopic, JOIN_PROTOCOL, ORG_SYNC_PROTOCOL, orgTopic, presenceTopic, teamOfTopic, topicOfTeam } from './net/topics.js'
@@ -284,6 +284,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       org: () => this.org,
       orgSyncedWith: async (peer) => { if (!this.orgSynced.has(peer.toString())) await this.syncOrg(peer) },
       catchUpOrg: async (peer) => this.catchUpOrg(peer),
+      now: () => this.now(),
       expired: (team, wallTime) => {
         const cutoff = this.retentionCutoff(team)
         return cutoff !== undefined && wallTime < cutoff
@@ -718,7 +719,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       const entry = await createEntry(this.identity.key, {
         team,
         seq,
-        lamport: (await this.log.lamport(team)) + 1,
+        // clamped: an entry at the largest clock (stored before entries so far ahead were refused)
+        // must not stop every later post
+        lamport: Math.min((await this.log.lamport(team)) + 1, Number.MAX_SAFE_INTEGER),
         // never before the previous entry's: a peer whose history expired relies on a feed's times not going back
         wallTime: Math.max(this.now(), head?.entry.wallTime ?? 0),
         epoch,
@@ -892,6 +895,14 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         return TopicValidatorResult.Ignore
       }
       if (verdict !== 'ok') throw new NotMemberError(verdict)
+      try {
+        checkPlausible(v.entry, await this.log.lamport(team), this.now())
+      } catch (err) {
+        // dropped without blaming the relay, which may be further ahead than this node; history
+        // sync brings it once this node holds enough of the team, or once its date has come
+        this.safeDispatch('entry:rejected', { from: from.toString(), team, reason: (err as Error).name, message: (err as Error).message })
+        return TopicValidatorResult.Ignore
+      }
       this.validated.set(msg, { v, from })
       return TopicValidatorResult.Accept
     } catch (err) {

@@ -18,7 +18,7 @@ import { pbStream } from '@libp2p/utils'
 import { equals } from 'uint8arrays/equals'
 import { BadSignatureError, GappedRangeError, InvalidEntryError, MessageTooLargeError, NotInOrgError, NotMemberError, OutOfTeamError, ProtocolError, RemovedAuthorError, UnknownEpochError } from '../errors.js'
 import { peerIdOfPublicKey } from '../ids.js'
-import { decodeEntryStructure, HistoryAck, HistoryBatch, HistoryRequest, verifyEntrySignature } from '../net/codec.js'
+import { checkPlausible, decodeEntryStructure, HistoryAck, HistoryBatch, HistoryRequest, verifyEntrySignature } from '../net/codec.js'
 import { HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1 } from '../net/topics.js'
 import type { VerifiedEntry } from '../net/codec.js'
 import type { ParleyLibp2p } from '../net/libp2p-node.js'
@@ -59,6 +59,8 @@ export interface HistorySyncComponents {
    * may be behind (restarted, or missed a record), and the peer holds the records that admit it
    */
   catchUpOrg?: (peer: PeerId) => Promise<void>
+  /** This node's clock, in ms since the epoch (default Date.now) */
+  now?: () => number
   /** Whether an entry written at `wallTime` is past `team`'s retention horizon here (and no hold is on). */
   expired?: (team: string, wallTime: number) => boolean
 }
@@ -91,6 +93,8 @@ interface CheckedBatch {
  */
 interface Exchange {
   skipped: Map<string, Error>
+  /** the highest Lamport clock taken in this exchange so far: what the next entries are checked against */
+  highest: number
 }
 
 /** What is being fetched right now. */
@@ -205,7 +209,7 @@ export class HistorySync {
       }, HistoryRequest)
       // per author, the last entry checked in this exchange: the next batch continues it
       const checkedUpTo = new Map<string, FeedHead>()
-      const exchange: Exchange = { skipped: new Map() }
+      const exchange: Exchange = { skipped: new Map(), highest: 0 }
       for (let batches = 1; ; batches++) {
         const batch = await pb.read(HistoryBatch, { signal: idle.signal })
         clearTimeout(idleTimer)
@@ -296,8 +300,8 @@ export class HistorySync {
    * by the hash chain covers the rest. Entries at or below an author's head are skipped. Throws at the
    * first bad run; with `keepForks`, a signed entry that continues another predecessor is first kept
    * as fork evidence. An entry refused through no fault of the server (its author was removed from
-   * the org) ends its author's run for the rest of `exchange` instead, reported once, and what comes
-   * before it in the run is taken.
+   * the org, or its clocks lead this node's too far: see checkPlausible) ends its author's run for
+   * the rest of `exchange` instead, reported once, and what comes before it in the run is taken.
    */
   private async check (from: string, team: string, encoded: Uint8Array[], org: Org, heads: Map<string, FeedHead>, keepForks: boolean, exchange: Exchange): Promise<CheckedBatch> {
     const runs = new Map<string, Array<ReturnType<typeof decodeEntryStructure>>>()
@@ -309,6 +313,8 @@ export class HistorySync {
       runs.set(v.author, run)
     }
     const checked: CheckedBatch = { accepted: [], bases: new Map(), lasts: new Map(), floors: new Map() }
+    exchange.highest = Math.max(exchange.highest, await this.c.log.lamport(team))
+    const now = this.c.now?.() ?? Date.now()
     for (const [author, run] of runs) {
       const head = heads.get(author)
       checked.bases.set(author, head)
@@ -346,6 +352,15 @@ export class HistorySync {
           break
         }
         if (verdict !== 'ok') throw new NotMemberError(`${from} sent an entry that is refused: ${verdict}`)
+        try {
+          checkPlausible(v.entry, exchange.highest, now)
+        } catch (err) {
+          // too far ahead for now: the author's run waits for a later exchange (this node then holds
+          // more of the team, or the date has come); the server is not blamed
+          this.skip(from, team, author, err as Error, exchange)
+          break
+        }
+        exchange.highest = Math.max(exchange.highest, v.entry.lamport)
         taken.push(v)
         prevSeq = v.entry.seq
         prevId = v.id

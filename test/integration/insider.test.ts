@@ -116,6 +116,55 @@ describe('insiders: a removed member, a member who relays for one', () => {
     expect(refusals).toContain('RemovedAuthorError')
   })
 
+  it('refuses an entry with the largest Lamport clock, by gossip and by history, and posting never stops', async () => {
+    const [admin, mallory] = await fx.office(2) as [ParleyNode, ParleyNode]
+    const topic = topicOfTeam(admin.info().org!.id, 'general')
+    const highest = await internals(admin).log.lamport('general')
+    const poison = await handMade(mallory, 'general', 'the last word, for ever', { lamport: Number.MAX_SAFE_INTEGER })
+    await internals(mallory).log.append(poison)
+    const refusals: string[] = []
+    admin.addEventListener('entry:rejected', (e) => { refusals.push(e.detail.reason) })
+    const refused = nextEvent(admin, 'entry:rejected', r => r.reason === 'ImplausibleEntryError')
+    const stored = waitFor(async () => internals(admin).log.has(poison.idHex), 10_000, 'the poison stored')
+    await internals(mallory).libp2p.services.pubsub.publish(topic, poison.bytes)
+    await Promise.race([refused, stored])
+    expect(await internals(admin).log.has(poison.idHex)).toBe(false)
+    // served by history, the same
+    await internals(admin).historySync.syncTeam(internals(mallory).libp2p.peerId, 'general')
+    expect(await internals(admin).log.has(poison.idHex)).toBe(false)
+    expect(refusals.filter(r => r === 'ImplausibleEntryError').length).toBeGreaterThanOrEqual(2)
+    expect(await internals(admin).log.lamport('general')).toBe(highest)
+    // the admin posts as before; so does Mallory's own node, which holds the poison
+    expect((await admin.send('general', 'business as usual')).lamport).toBe(highest + 1)
+    const own = await mallory.send('general', 'mine too')
+    expect(own.lamport).toBe(Number.MAX_SAFE_INTEGER)
+  })
+
+  it('refuses an entry dated more than a day ahead, by gossip and by history, and takes the author\'s earlier ones', async () => {
+    const [admin, mallory] = await fx.office(2) as [ParleyNode, ParleyNode]
+    const topic = topicOfTeam(admin.info().org!.id, 'general')
+    const adminDir = admin.dataDir
+    await admin.stop()
+    const today = await mallory.send('general', 'today')
+    const future = await handMade(mallory, 'general', 'top of every search until 2100', { wallTime: Date.UTC(2100, 0, 1) })
+    await internals(mallory).log.append(future)
+    // the admin comes back: history brings today's entry, not the one from 2100
+    const refusals: string[] = []
+    const back = await fx.node({ dataDir: adminDir, peers: [mallory.info().addresses[0]!] }, (n) => {
+      n.addEventListener('entry:rejected', (e) => { refusals.push(e.detail.reason) })
+    })
+    await waitFor(async () => internals(back).log.has(today.id), 10_000, 'today\'s entry arrives')
+    await internals(back).historySync.syncTeam(internals(mallory).libp2p.peerId, 'general')
+    expect(await internals(back).log.has(future.idHex)).toBe(false)
+    expect(refusals).toContain('ImplausibleEntryError')
+    // and relayed by gossip
+    await waitFor(() => internals(mallory).libp2p.services.pubsub.getSubscribers(topic).some(p => p.toString() === back.peerId), 10_000, 'back on general')
+    const refused = nextEvent(back, 'entry:rejected', r => r.reason === 'ImplausibleEntryError')
+    await internals(mallory).libp2p.services.pubsub.publish(topic, future.bytes)
+    await Promise.race([refused, waitFor(async () => internals(back).log.has(future.idHex), 10_000, 'the future entry stored')])
+    expect(await internals(back).log.has(future.idHex)).toBe(false)
+  })
+
   it('shows the directory name of an author, marked when removed, never the name inside the entry', async () => {
     const [admin, alice, mallory] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
     // while a member, Mallory's entry claims to be the admin's; the directory says who she is

@@ -25,6 +25,7 @@ import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
 import { decodeInviteToken, DM_PREFIX, Org, parseDuration } from './teams/org.js'
 import { DEFAULT_AUTO_DOWNLOAD_BYTES, DEFAULT_MAX_FILE_BYTES, FileService } from './files/file-service.js'
 import { sanitizeFileName } from './files/names.js'
+import { fileIdBound } from './files/chunks.js'
 import { SearchIndexer, searchItem } from './search/indexer.js'
 import { PresenceService } from './presence/presence-service.js'
 import type { FileConfig, FileView } from './files/file-service.js'
@@ -1371,7 +1372,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const { team, epoch, seq } = v.entry
     const body: Body = decoded ?? { text: '', authorName: '', urgent: false }
     const readable = decoded !== undefined
-    const file = body.file === undefined ? {} : { file: { id: Buffer.from(body.file.id).toString('hex'), name: sanitizeFileName(body.file.name), size: body.file.size, type: body.file.type, sha256: Buffer.from(body.file.sha256).toString('hex') } }
+    // a manifest under an id that is not its own is not shown as a file (FileService refuses it too)
+    const file = body.file === undefined || !fileIdBound(v.author, team, body.file) ? {} : { file: { id: Buffer.from(body.file.id).toString('hex'), name: sanitizeFileName(body.file.name), size: body.file.size, type: body.file.type, sha256: Buffer.from(body.file.sha256).toString('hex') } }
     const flag = body.flag === undefined ? {} : { flag: { file: Buffer.from(body.flag.file).toString('hex'), reason: body.flag.reason.slice(0, 200) } }
     return {
       ...file,

@@ -5,13 +5,15 @@
  */
 import { pbStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../src/crypto/keys.js'
-import { createEntry, encodeBody, HistoryBatch, HistoryRequest } from '../../src/net/codec.js'
+import { createEntry, decodeBody, encodeBody, HistoryBatch, HistoryRequest } from '../../src/net/codec.js'
 import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
 import { HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1, topicOfTeam } from '../../src/net/topics.js'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
-import type { VerifiedEntry } from '../../src/net/codec.js'
+import type { FileManifest, VerifiedEntry } from '../../src/net/codec.js'
 import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
 import type { ParleyNode } from '../../src/node.js'
 import type { EntryLog } from '../../src/store/entry-log.js'
@@ -24,11 +26,11 @@ interface Internals { org: Org, log: EntryLog, libp2p: ParleyLibp2p, identity: I
 const internals = (n: ParleyNode): Internals => n as unknown as Internals
 
 /** An entry `author` signs with its own key in `team`, as its node would, but carrying any text and name. */
-async function handMade (author: ParleyNode, team: string, text: string, options: { authorName?: string, wallTime?: number, lamport?: number } = {}): Promise<VerifiedEntry> {
+async function handMade (author: ParleyNode, team: string, text: string, options: { authorName?: string, wallTime?: number, lamport?: number, file?: FileManifest } = {}): Promise<VerifiedEntry> {
   const { org, log, identity } = internals(author)
   const head = await log.feedHead(team, author.peerId)
   const seq = (head?.entry.seq ?? 0) + 1
-  const { epoch, body } = org.encryptBody(team, seq, encodeBody({ text, authorName: options.authorName ?? author.name }))
+  const { epoch, body } = org.encryptBody(team, seq, encodeBody({ text, authorName: options.authorName ?? author.name, ...(options.file !== undefined ? { file: options.file } : {}) }))
   return createEntry(identity.key, {
     team,
     seq,
@@ -163,6 +165,33 @@ describe('insiders: a removed member, a member who relays for one', () => {
     await internals(mallory).libp2p.services.pubsub.publish(topic, future.bytes)
     await Promise.race([refused, waitFor(async () => internals(back).log.has(future.idHex), 10_000, 'the future entry stored')])
     expect(await internals(back).log.has(future.idHex)).toBe(false)
+  })
+
+  it('a member cannot take over a colleague\'s file id: a newcomer who sees the hijack first still gets the genuine file', async () => {
+    const [admin, bob, dave] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
+    const dir = await fx.tempDir()
+    await writeFile(join(dir, 'payroll.csv'), 'alice,IBAN DE11 genuine\n')
+    const shared = await bob.sendFile('general', join(dir, 'payroll.csv'))
+    await waitFor(() => [admin, dave].every(n => n.listFiles().some(f => f.id === shared.id && f.state === 'complete')), 10_000, 'the file everywhere')
+    // Dave's manifest: his own payload's hashes, under the id of Bob's file, with the lowest clock
+    const bobsEntry = (await internals(dave).log.get(shared.entryId))!
+    const genuine = decodeBody(internals(dave).org.decryptBody('general', bobsEntry.entry.epoch, bob.peerId, bobsEntry.entry.seq, bobsEntry.entry.body)!).file!
+    const hijack: FileManifest = { ...genuine, chunks: [new Uint8Array(32).fill(9)], sha256: new Uint8Array(32).fill(4) }
+    const claim = await handMade(dave, 'general', 'payroll, corrected', { file: hijack, lamport: 1 })
+    await internals(dave).log.append(claim)
+    const seen = nextEvent(admin, 'message:added', m => m.id === claim.idHex)
+    await internals(dave).libp2p.services.pubsub.publish(topicOfTeam(admin.info().org!.id, 'general'), claim.bytes)
+    expect((await seen).file).toBeUndefined()
+    expect(admin.fileInfo(shared.id)).toMatchObject({ author: bob.peerId, entryId: shared.entryId })
+    // a newcomer who catches up from Dave alone, Bob away
+    await bob.stop()
+    const { token } = await admin.invite()
+    const newcomer = await fx.node({ name: 'newcomer', peers: [dave.info().addresses[0]!] })
+    await newcomer.join(token, 'newcomer')
+    await waitFor(async () => (await newcomer.history('general')).messages.some(m => m.id === claim.idHex), 10_000, 'the newcomer catches up')
+    const got = await newcomer.getFile(shared.id, { outDir: await fx.tempDir() })
+    expect(got.file.author).toBe(bob.peerId)
+    expect(await readFile(got.path, 'utf8')).toBe('alice,IBAN DE11 genuine\n')
   })
 
   it('shows the directory name of an author, marked when removed, never the name inside the entry', async () => {

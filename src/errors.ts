@@ -68,6 +68,12 @@ export class GappedRangeError extends ParleyError {}
 /** An entry of another team than the one asked for or served. */
 export class OutOfTeamError extends ParleyError {}
 
+/** An entry whose Lamport clock or wall time is implausibly far ahead of this node's: refused now, perhaps taken later. */
+export class ImplausibleEntryError extends ParleyError {}
+
+/** An entry by an author removed from the org that this node did not hold before it learned of the removal. */
+export class RemovedAuthorError extends ParleyError {}
+
 /** An entry of a roster epoch this node has no record of: it is behind on the org, or the entry is bogus. */
 export class UnknownEpochError extends ParleyError {}
 

@@ -12,7 +12,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { DataDirLockedError, DiskFullError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, NotSyncedError } from './errors.js'
 import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from './ids.js'
-import { createEntry, decodeBody, decodeEntry, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords } from './net/codec.js'
+import { checkPlausible, createEntry, decodeBody, decodeEntry, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords } from './net/codec.js'
 import { createParleyLibp2p } from './net/libp2p-node.js'
 import type { KeeperStatus } from './net/peer-keeper.js'
 import { inboxTopic, JOIN_PROTOCOL, ORG_SYNC_PROTOCOL, orgTopic, presenceTopic, teamOfTopic, topicOfTeam } from './net/topics.js'
@@ -25,6 +25,7 @@ import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
 import { decodeInviteToken, DM_PREFIX, Org, parseDuration } from './teams/org.js'
 import { DEFAULT_AUTO_DOWNLOAD_BYTES, DEFAULT_MAX_FILE_BYTES, FileService } from './files/file-service.js'
 import { sanitizeFileName } from './files/names.js'
+import { fileIdBound } from './files/chunks.js'
 import { SearchIndexer, searchItem } from './search/indexer.js'
 import { PresenceService } from './presence/presence-service.js'
 import type { FileConfig, FileView } from './files/file-service.js'
@@ -236,7 +237,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       bodyOf: (v) => this.bodyOf(v),
       noticeFile: async (v, body) => {
         if (body.file === undefined) return
-        await this.files?.notice({ entryId: v.idHex, team: v.entry.team, author: v.author, authorName: this.org?.member(v.author)?.name ?? body.authorName, time: v.entry.wallTime, manifest: body.file })
+        await this.files?.notice({ entryId: v.idHex, team: v.entry.team, author: v.author, authorName: this.authorLabel(v.author), time: v.entry.wallTime, manifest: body.file })
       },
       teams: async () => this.org === undefined ? undefined : [...this.org.myTeams(), ...(await this.directs()).map(d => d.team)],
       whenSyncIdle: async () => this.historySync?.whenIdle(),
@@ -285,6 +286,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       org: () => this.org,
       orgSyncedWith: async (peer) => { if (!this.orgSynced.has(peer.toString())) await this.syncOrg(peer) },
       catchUpOrg: async (peer) => this.catchUpOrg(peer),
+      now: () => this.now(),
       expired: (team, wallTime) => {
         const cutoff = this.retentionCutoff(team)
         return cutoff !== undefined && wallTime < cutoff
@@ -721,7 +723,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       const entry = await createEntry(this.identity.key, {
         team,
         seq,
-        lamport: (await this.log.lamport(team)) + 1,
+        // clamped: an entry at the largest clock (stored before entries so far ahead were refused)
+        // must not stop every later post
+        lamport: Math.min((await this.log.lamport(team)) + 1, Number.MAX_SAFE_INTEGER),
         // never before the previous entry's: a peer whose history expired relies on a feed's times not going back
         wallTime: Math.max(this.now(), head?.entry.wallTime ?? 0),
         epoch,
@@ -886,6 +890,13 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       if (!this.orgSynced.has(from.toString())) {
         await Promise.race([this.syncOrg(from), new Promise(resolve => setTimeout(resolve, ORG_SYNC_WAIT_MS))])
       }
+      // only a current member may relay a team's traffic: a non-member (a removed member behind a
+      // fresh libp2p identity, an outsider) relaying a genuine entry would otherwise be asked for the
+      // history before it, and could serve whatever it likes. The libp2p peer id is the member's
+      // identity key, proven by the Noise handshake, so this is a check of the member key itself.
+      if (!this.mayRelay(from.toString(), team)) {
+        throw new NotMemberError(`entry relayed by ${from.toString()}, who is not a member of ${team}`)
+      }
       const verdict = this.requireOrg().entryVerdict(team, v.entry.epoch, v.author)
       if (verdict === 'unknown-epoch') {
         // we are behind on rosters: ask the relaying peer, and let history sync bring the entry later
@@ -893,6 +904,14 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         return TopicValidatorResult.Ignore
       }
       if (verdict !== 'ok') throw new NotMemberError(verdict)
+      try {
+        checkPlausible(v.entry, await this.log.lamport(team), this.now())
+      } catch (err) {
+        // dropped without blaming the relay, which may be further ahead than this node; history
+        // sync brings it once this node holds enough of the team, or once its date has come
+        this.safeDispatch('entry:rejected', { from: from.toString(), team, reason: (err as Error).name, message: (err as Error).message })
+        return TopicValidatorResult.Ignore
+      }
       this.validated.set(msg, { v, from })
       return TopicValidatorResult.Accept
     } catch (err) {
@@ -900,6 +919,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       this.safeDispatch('entry:rejected', { from: from.toString(), team, reason: e.name, message: e.message })
       return TopicValidatorResult.Reject
     }
+  }
+
+  /** Whether `peer` may relay entries of `team` (a direct conversation: the other person only). */
+  private mayRelay (peer: string, team: string): boolean {
+    return this.org?.mayRead(team, peer) === true
   }
 
   private async validateRecord (from: PeerId, msg: Message): Promise<TopicValidatorResult> {
@@ -1354,9 +1378,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
 
   private toView (v: VerifiedEntry, decoded = this.bodyOf(v)): MessageView {
     const { team, epoch, seq } = v.entry
-    const body: Body = decoded ?? { text: '', authorName: this.org?.member(v.author)?.name ?? '', urgent: false }
+    const body: Body = decoded ?? { text: '', authorName: '', urgent: false }
     const readable = decoded !== undefined
-    const file = body.file === undefined ? {} : { file: { id: Buffer.from(body.file.id).toString('hex'), name: sanitizeFileName(body.file.name), size: body.file.size, type: body.file.type, sha256: Buffer.from(body.file.sha256).toString('hex') } }
+    // a manifest under an id that is not its own is not shown as a file (FileService refuses it too)
+    const file = body.file === undefined || !fileIdBound(v.author, team, body.file) ? {} : { file: { id: Buffer.from(body.file.id).toString('hex'), name: sanitizeFileName(body.file.name), size: body.file.size, type: body.file.type, sha256: Buffer.from(body.file.sha256).toString('hex') } }
     const flag = body.flag === undefined ? {} : { flag: { file: Buffer.from(body.flag.file).toString('hex'), reason: body.flag.reason.slice(0, 200) } }
     return {
       ...file,
@@ -1364,7 +1389,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       id: v.idHex,
       team,
       author: v.author,
-      authorName: this.org?.member(v.author)?.name ?? body.authorName,
+      // the directory's name, never the one written inside the entry (an author can put any there)
+      authorName: this.authorLabel(v.author),
       seq,
       lamport: v.entry.lamport,
       time: v.entry.wallTime,
@@ -1375,6 +1401,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       epoch,
       ...(team.startsWith(DM_PREFIX) && this.org?.directPeer(team) !== undefined ? { direct: this.org.directPeer(team) } : {})
     }
+  }
+
+  /** Who wrote an entry, by the directory (see Org.authorLabel). */
+  private authorLabel (author: string): string {
+    return this.org?.authorLabel(author) ?? `…${author.slice(-8)} (unknown)`
   }
 
   private warn (message: string): void {

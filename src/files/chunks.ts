@@ -23,8 +23,45 @@ export function newFileKey (): Uint8Array<ArrayBuffer> {
   return new Uint8Array(randomBytes(32))
 }
 
-export function newFileId (): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(randomBytes(16))
+const FILE_ID_DOMAIN = 'parley/file-id/v1'
+
+/**
+ * The id of a file: the first 16 bytes of a SHA-256 over its sharer, its team and everything else
+ * its manifest says (name, type, sizes, key, chunk hashes, whole-file hash). Every node checks a
+ * manifest's id against it, so an id names one manifest by one author: nobody can post another
+ * manifest under the id of someone else's file (it would need a SHA-256 preimage), and which manifest
+ * owns an id does not depend on which arrived first.
+ */
+export function fileIdOf (author: string, team: string, m: Omit<FileManifest, 'id'>): Uint8Array<ArrayBuffer> {
+  const h = createHash('sha256')
+  const field = (data: Uint8Array | string): void => {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data
+    const length = Buffer.alloc(4)
+    length.writeUInt32BE(bytes.byteLength)
+    h.update(length).update(bytes)
+  }
+  const number = (n: number): void => {
+    const b = Buffer.alloc(8)
+    b.writeBigUInt64BE(BigInt(n))
+    h.update(b)
+  }
+  field(FILE_ID_DOMAIN)
+  field(author)
+  field(team)
+  field(m.name)
+  field(m.type)
+  number(m.size)
+  number(m.chunkSize)
+  field(m.key)
+  field(m.sha256)
+  number(m.chunks.length)
+  for (const c of m.chunks) field(c)
+  return new Uint8Array(h.digest().subarray(0, 16))
+}
+
+/** Whether a manifest's id is the one its author and contents give (see fileIdOf). */
+export function fileIdBound (author: string, team: string, m: FileManifest): boolean {
+  return Buffer.from(m.id).equals(fileIdOf(author, team, m))
 }
 
 function nonceOf (index: number): Buffer {

@@ -19,7 +19,7 @@ import { FileHave, FileOpen, FileWant, MAX_CHUNK_SIZE } from '../net/codec.js'
 import { FILE_PROTOCOL } from '../net/topics.js'
 import { chunkFrame, parseChunkFrame } from './chunk-frame.js'
 import type { Uint8ArrayList } from 'uint8arraylist'
-import { ChunkSet, chunkMatches, chunkMatchesOffThread, chunkSizeFor, newFileId, newFileKey, openChunk, sealChunk, sealedSpan, sha256, TAG_BYTES } from './chunks.js'
+import { ChunkSet, chunkMatches, chunkMatchesOffThread, chunkSizeFor, fileIdBound, fileIdOf, newFileKey, openChunk, sealChunk, sealedSpan, sha256, TAG_BYTES } from './chunks.js'
 import { placeUnique, sanitizeFileName } from './names.js'
 import { scanFile } from './scanner.js'
 import type { FileProgress, FileState, FileView } from '../events.js'
@@ -156,11 +156,14 @@ export class FileService {
   /** A manifest arrived in a team entry (sent, gossiped or synced). */
   async notice (n: ManifestNotice): Promise<void> {
     const id = hex(n.manifest.id)
-    const existing = this.known.get(id)
-    if (existing !== undefined) {
-      // the first entry to name an id owns it; a second one with other contents is ignored
+    if (!fileIdBound(n.author, n.team, n.manifest)) {
+      // a manifest under an id that is not its own (another author's file, or another team's) is
+      // refused by every node alike, whatever it arrived before
+      this.events.onWarning(`file ${id.slice(0, 8)} in ${n.team} by ${n.author} refused: its id is not the one its author and contents give (someone else's file id, or a manifest from an older parley)`)
       return
     }
+    // the id names this very manifest, by this author: a second notice of it is the same file
+    if (this.known.has(id)) return
     const own = n.author === this.c.peerId
     const stored: Stored = {
       entryId: n.entryId,
@@ -234,11 +237,10 @@ export class FileService {
       throw new FileTooLargeError(`${basename(path)} is ${formatBytes(info.size)}; the limit is ${formatBytes(this.c.config.maxFileBytes)} (max-file-size)`)
     }
     if (!team.startsWith('dm-') && !org.myTeams().includes(team)) throw new NotMemberError(`you are not a member of ${team}`)
-    const id = newFileId()
     const key = newFileKey()
     const chunkSize = chunkSizeFor(info.size)
-    const sealedPath = this.sealedPath(hex(id))
-    const partPath = `${sealedPath}.part`
+    // sealed under a name of its own first: the file's id follows from what sealing gives
+    const partPath = join(this.c.dir, `${hex(newFileKey().subarray(0, 16))}.sealed.part`)
     const whole = createHash('sha256')
     const chunks: Array<Uint8Array<ArrayBuffer>> = []
     const input = await open(path, 'r')
@@ -265,9 +267,7 @@ export class FileService {
       await input.close()
     }
     await output.close()
-    await rename(partPath, sealedPath)
-    const manifest: FileManifest = {
-      id,
+    const contents = {
       name,
       size: info.size,
       type: mediaType(path),
@@ -276,6 +276,10 @@ export class FileService {
       chunks,
       sha256: new Uint8Array(whole.digest())
     }
+    const id = fileIdOf(this.c.peerId, team, contents)
+    const manifest: FileManifest = { id, ...contents }
+    const sealedPath = this.sealedPath(hex(id))
+    await rename(partPath, sealedPath)
     const k: Known = {
       stored: { entryId: '', team, author: this.c.peerId, authorName: '', time: Date.now(), state: 'complete', wanted: false, manifest: storedManifest(manifest) },
       manifest,

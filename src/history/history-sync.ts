@@ -16,9 +16,9 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
 import { equals } from 'uint8arrays/equals'
-import { BadSignatureError, GappedRangeError, InvalidEntryError, MessageTooLargeError, NotInOrgError, NotMemberError, OutOfTeamError, ProtocolError, UnknownEpochError } from '../errors.js'
+import { BadSignatureError, GappedRangeError, InvalidEntryError, MessageTooLargeError, NotInOrgError, NotMemberError, OutOfTeamError, ProtocolError, RemovedAuthorError, UnknownEpochError } from '../errors.js'
 import { peerIdOfPublicKey } from '../ids.js'
-import { decodeEntryStructure, HistoryAck, HistoryBatch, HistoryRequest, verifyEntrySignature } from '../net/codec.js'
+import { checkPlausible, decodeEntryStructure, HistoryAck, HistoryBatch, HistoryRequest, verifyEntrySignature } from '../net/codec.js'
 import { HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1 } from '../net/topics.js'
 import type { VerifiedEntry } from '../net/codec.js'
 import type { ParleyLibp2p } from '../net/libp2p-node.js'
@@ -59,6 +59,8 @@ export interface HistorySyncComponents {
    * may be behind (restarted, or missed a record), and the peer holds the records that admit it
    */
   catchUpOrg?: (peer: PeerId) => Promise<void>
+  /** This node's clock, in ms since the epoch (default Date.now) */
+  now?: () => number
   /** Whether an entry written at `wallTime` is past `team`'s retention horizon here (and no hold is on). */
   expired?: (team: string, wallTime: number) => boolean
 }
@@ -82,6 +84,17 @@ interface CheckedBatch {
   lasts: Map<string, FeedHead>
   /** per author whose run starts above its head because what lies between expired: the new floor */
   floors: Map<string, FeedHead>
+}
+
+/**
+ * What one exchange has learned so far: authors whose runs it leaves out (an entry of theirs was
+ * refused without the server being at fault, so the rest of their feed cannot follow in this
+ * exchange), with why.
+ */
+interface Exchange {
+  skipped: Map<string, Error>
+  /** the highest Lamport clock taken in this exchange so far: what the next entries are checked against */
+  highest: number
 }
 
 /** What is being fetched right now. */
@@ -181,6 +194,10 @@ export class HistorySync {
     }
     try {
       await this.c.orgSyncedWith?.(peer)
+      // history is asked only of a peer in the team now (or the other person of a direct
+      // conversation): whoever else holds a key of an old epoch (a removed member behind a new
+      // identity, someone moved out of the team) could serve entries signed under it
+      if (!(this.c.org()?.mayRead(team, from) ?? false)) return 0
       const heads = await this.c.log.contiguousHeads(team)
       stream = await this.c.libp2p.dialProtocol(peer, [HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1], { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
       const acknowledged = stream.protocol === HISTORY_PROTOCOL
@@ -192,6 +209,7 @@ export class HistorySync {
       }, HistoryRequest)
       // per author, the last entry checked in this exchange: the next batch continues it
       const checkedUpTo = new Map<string, FeedHead>()
+      const exchange: Exchange = { skipped: new Map(), highest: 0 }
       for (let batches = 1; ; batches++) {
         const batch = await pb.read(HistoryBatch, { signal: idle.signal })
         clearTimeout(idleTimer)
@@ -205,14 +223,14 @@ export class HistorySync {
           const expected = new Map(await this.c.log.contiguousHeads(team))
           for (const [author, last] of checkedUpTo) if (last.seq > (expected.get(author)?.seq ?? 0)) expected.set(author, last)
           // a batch refused here is checked again in order, against the stored heads, which decides
-          const checked = await this.check(from, team, batch.entries, org, expected, false).catch(() => undefined)
+          const checked = await this.check(from, team, batch.entries, org, expected, false, exchange).catch(() => undefined)
           for (const [author, last] of checked?.lasts ?? []) checkedUpTo.set(author, last)
           while (storing.length >= STORES_AHEAD) {
             const stored = await settleOne()
             status.received += stored
           }
           const after = storing[storing.length - 1] ?? Promise.resolve(0)
-          const store = after.then(async () => this.storeChecked(from, team, batch.entries, org, checked))
+          const store = after.then(async () => this.storeChecked(from, team, batch.entries, org, checked, exchange))
           // awaited by settle(), with a later batch or at the end
           store.catch(() => {})
           storing.push(store)
@@ -254,7 +272,7 @@ export class HistorySync {
    * gossip stored some of the same feed meanwhile, it is stored as it is; otherwise (and if it was
    * refused) it is checked again against the stored heads, which decides.
    */
-  private async storeChecked (from: string, team: string, encoded: Uint8Array[], org: Org, checked: CheckedBatch | undefined): Promise<number> {
+  private async storeChecked (from: string, team: string, encoded: Uint8Array[], org: Org, checked: CheckedBatch | undefined, exchange: Exchange): Promise<number> {
     if (checked !== undefined && checked.floors.size === 0) {
       const heads = await this.c.log.contiguousHeads(team)
       let same = true
@@ -264,13 +282,13 @@ export class HistorySync {
       }
       if (same) return this.store(from, checked.accepted)
     }
-    return this.ingest(from, team, encoded, org)
+    return this.ingest(from, team, encoded, org, exchange)
   }
 
   /** Check one batch from `from` against the stored heads and store it; throws (refusing the rest) at the first bad run. */
-  private async ingest (from: string, team: string, encoded: Uint8Array[], org: Org): Promise<number> {
+  private async ingest (from: string, team: string, encoded: Uint8Array[], org: Org, exchange: Exchange): Promise<number> {
     const heads = await this.c.log.contiguousHeads(team)
-    const checked = await this.check(from, team, encoded, org, heads, true)
+    const checked = await this.check(from, team, encoded, org, heads, true, exchange)
     for (const [author, floor] of checked.floors) await this.c.log.raiseFloor(team, author, floor)
     return this.store(from, checked.accepted)
   }
@@ -281,9 +299,11 @@ export class HistorySync {
    * naming the hash of the one before, and the author's signature on the last entry of the run, which
    * by the hash chain covers the rest. Entries at or below an author's head are skipped. Throws at the
    * first bad run; with `keepForks`, a signed entry that continues another predecessor is first kept
-   * as fork evidence.
+   * as fork evidence. An entry refused through no fault of the server (its author was removed from
+   * the org, or its clocks lead this node's too far: see checkPlausible) ends its author's run for
+   * the rest of `exchange` instead, reported once, and what comes before it in the run is taken.
    */
-  private async check (from: string, team: string, encoded: Uint8Array[], org: Org, heads: Map<string, FeedHead>, keepForks: boolean): Promise<CheckedBatch> {
+  private async check (from: string, team: string, encoded: Uint8Array[], org: Org, heads: Map<string, FeedHead>, keepForks: boolean, exchange: Exchange): Promise<CheckedBatch> {
     const runs = new Map<string, Array<ReturnType<typeof decodeEntryStructure>>>()
     for (const bytes of encoded) {
       const v = decodeEntryStructure(bytes)
@@ -293,20 +313,24 @@ export class HistorySync {
       runs.set(v.author, run)
     }
     const checked: CheckedBatch = { accepted: [], bases: new Map(), lasts: new Map(), floors: new Map() }
+    exchange.highest = Math.max(exchange.highest, await this.c.log.lamport(team))
+    const now = this.c.now?.() ?? Date.now()
     for (const [author, run] of runs) {
       const head = heads.get(author)
       checked.bases.set(author, head)
+      if (exchange.skipped.has(author)) continue
       // entries we hold already (a concurrent sync or gossip brought them) are skipped
       const fresh = run.filter(v => v.entry.seq > (head?.seq ?? 0))
       if (fresh.length === 0) continue
       let prevSeq = head?.seq ?? 0
       let prevId: Uint8Array = head === undefined ? new Uint8Array(0) : Buffer.from(head.idHex, 'hex')
+      let floor: FeedHead | undefined
+      const taken: typeof fresh = []
       for (const v of fresh) {
         if (v === fresh[0] && v.entry.seq > prevSeq + 1 && this.c.expired?.(team, v.entry.wallTime) === true) {
           // the server's history below this entry expired under the team's retention: this entry is
           // itself past the horizon, and an author's wall times never go back, so all before it are too
-          const floor = { seq: v.entry.seq - 1, idHex: Buffer.from(v.entry.prev).toString('hex') }
-          checked.floors.set(author, floor)
+          floor = { seq: v.entry.seq - 1, idHex: Buffer.from(v.entry.prev).toString('hex') }
           prevSeq = floor.seq
           prevId = v.entry.prev
         }
@@ -321,19 +345,44 @@ export class HistorySync {
         }
         const verdict = org.historyVerdict(team, v.entry.epoch, author)
         if (verdict === 'unknown-epoch') throw new UnknownEpochError(`${from} sent an entry of ${team} epoch ${v.entry.epoch}, of which this node has no roster`)
+        if (org.state.removed.has(author)) {
+          // the server may hold it in good faith (written before the removal, or taken in by a node
+          // that did not know yet): the author's run ends here, the other authors' runs go on
+          this.skip(from, team, author, new RemovedAuthorError(`${from} sent an entry that is refused: ${verdict}`), exchange)
+          break
+        }
         if (verdict !== 'ok') throw new NotMemberError(`${from} sent an entry that is refused: ${verdict}`)
+        try {
+          checkPlausible(v.entry, exchange.highest, now)
+        } catch (err) {
+          // too far ahead for now: the author's run waits for a later exchange (this node then holds
+          // more of the team, or the date has come); the server is not blamed
+          this.skip(from, team, author, err as Error, exchange)
+          break
+        }
+        exchange.highest = Math.max(exchange.highest, v.entry.lamport)
+        taken.push(v)
         prevSeq = v.entry.seq
         prevId = v.id
       }
+      if (taken.length === 0) continue
       // one signature covers the run: each entry names the hash of the one before
-      const last = fresh[fresh.length - 1]!
+      const last = taken[taken.length - 1]!
       if (!await verifyEntrySignature(last)) {
         throw new BadSignatureError(`${from} sent ${author}'s feed in ${team} with a bad signature at seq ${prevSeq}`)
       }
-      checked.accepted.push(...fresh)
+      if (floor !== undefined) checked.floors.set(author, floor)
+      checked.accepted.push(...taken)
       checked.lasts.set(author, { seq: last.entry.seq, idHex: last.idHex })
     }
     return checked
+  }
+
+  /** Leave `author`'s run out of the rest of `exchange`, and say so once. */
+  private skip (from: string, team: string, author: string, error: Error, exchange: Exchange): void {
+    if (exchange.skipped.has(author)) return
+    exchange.skipped.set(author, error)
+    this.events.onRefused(from, team, error)
   }
 
   /** Store checked entries; reports what was new, and forks. */

@@ -3,7 +3,7 @@
  * size first, then structure, then signature.
  */
 import { contentId, ED25519_PUBLIC_KEY_LENGTH, signForDomain, verifyForDomain } from '../crypto/keys.js'
-import { BadSignatureError, InvalidEntryError, MessageTooLargeError } from '../errors.js'
+import { BadSignatureError, ImplausibleEntryError, InvalidEntryError, MessageTooLargeError } from '../errors.js'
 import { peerIdOfPublicKey, TEAM_NAME } from '../ids.js'
 import { Body, Entry, EpochKeys, FileChunk, FileHave, FileManifest, FileOpen, FileWant, HistoryAck, HistoryBatch, HistoryRequest, InviteToken, JoinRequest, JoinResponse, OrgHeads, OrgRecord, OrgRecords, Presence, SignedEntry, SignedPresence, SignedRecord } from './wire.js'
 import { PRESENCE_STATUSES } from '../events.js'
@@ -167,6 +167,30 @@ function checkEntryStructure (entry: Entry): void {
   if (entry.seq === 1 ? entry.prev.length !== 0 : entry.prev.length !== ID_LENGTH) fail('prev does not fit seq')
   if (entry.epoch < 1) fail('entries are encrypted under a team key epoch, from 1')
   if (entry.body.length > MAX_BODY_BYTES + 64) fail('body too large')
+}
+
+/**
+ * How far an entry's Lamport clock may lead the highest one this node has seen in the entry's team.
+ * A clock moves by one per entry written, so an honest entry this far ahead would mean a million
+ * entries this node has not seen; an entry at 2^53 - 1 would otherwise stop everyone's next post.
+ */
+export const MAX_LAMPORT_LEAD = 1_000_000
+/** How far an entry's wall time may lead this node's clock (clocks differ; a day is generous). */
+export const MAX_WALL_TIME_LEAD_MS = 24 * 60 * 60 * 1000
+
+/**
+ * Refuse an entry whose clocks lead this node's by more than the bounds above: a Lamport clock more
+ * than MAX_LAMPORT_LEAD above `highestLamport` (the highest this node holds in the team), or a wall
+ * time more than MAX_WALL_TIME_LEAD_MS after `now`. Such an entry may become plausible later (more of
+ * the team held, time passed), so callers refuse it for now rather than for ever. Throws ImplausibleEntryError.
+ */
+export function checkPlausible (entry: Entry, highestLamport: number, now: number): void {
+  if (entry.lamport > highestLamport + MAX_LAMPORT_LEAD) {
+    throw new ImplausibleEntryError(`entry's Lamport clock ${entry.lamport} is more than ${MAX_LAMPORT_LEAD} ahead of the highest held in ${entry.team} (${highestLamport})`)
+  }
+  if (entry.wallTime > now + MAX_WALL_TIME_LEAD_MS) {
+    throw new ImplausibleEntryError(`entry is dated ${new Date(entry.wallTime).toISOString()}, more than a day ahead of this node's clock`)
+  }
 }
 
 /** Decode and check a plaintext body. Throws InvalidEntryError. */

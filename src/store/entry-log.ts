@@ -79,7 +79,10 @@ export class EntryLog {
   private forks!: Sub<Uint8Array>
   private meta!: Sub<unknown>
   private records!: Sub<Uint8Array>
+  /** per team, the highest Lamport clock on disk when first asked */
   private readonly lamports = new Map<string, number>()
+  /** per team, the highest Lamport clock appended since the log was opened */
+  private readonly appendedLamports = new Map<string, number>()
   private search!: SearchIndex
   /** team -> author -> contiguous feed head; filled on first use, then kept current by appends */
   private readonly heads = new Map<string, Map<string, FeedHead>>()
@@ -185,7 +188,7 @@ export class EntryLog {
       }
       await this.guardedWrite(async () => { await batch.write(writeOptions(options.durable)) })
       for (const v of added) {
-        if (v.entry.lamport > (this.lamports.get(v.entry.team) ?? 0)) this.lamports.set(v.entry.team, v.entry.lamport)
+        if (v.entry.lamport > (this.appendedLamports.get(v.entry.team) ?? 0)) this.appendedLamports.set(v.entry.team, v.entry.lamport)
       }
       await this.advanceHeads(added)
       return outcomes
@@ -384,16 +387,20 @@ export class EntryLog {
     return bytes === undefined ? undefined : decodeStoredEntry(bytes)
   }
 
-  /** The highest Lamport clock stored for a team (0 if none). */
+  /**
+   * The highest Lamport clock stored for a team (0 if none): the highest on disk when first asked
+   * (read once), or appended since the log was opened, whichever is higher.
+   */
   async lamport (team: string): Promise<number> {
-    const cached = this.lamports.get(team)
-    if (cached !== undefined) return cached
-    let max = 0
-    for await (const key of this.order.keys({ gt: `${team}:`, lt: `${team};`, reverse: true, limit: 1 })) {
-      max = parseInt(key.split(':')[1] ?? '0', 16)
+    let stored = this.lamports.get(team)
+    if (stored === undefined) {
+      stored = 0
+      for await (const key of this.order.keys({ gt: `${team}:`, lt: `${team};`, reverse: true, limit: 1 })) {
+        stored = parseInt(key.split(':')[1] ?? '0', 16)
+      }
+      this.lamports.set(team, stored)
     }
-    this.lamports.set(team, Math.max(max, this.lamports.get(team) ?? 0))
-    return this.lamports.get(team) ?? 0
+    return Math.max(stored, this.appendedLamports.get(team) ?? 0)
   }
 
   /** The last entry of an author's feed in a team, or undefined if the feed is empty here. */
@@ -551,6 +558,7 @@ export class EntryLog {
     }
     await batch.write(writeOptions(true))
     this.lamports.clear()
+    this.appendedLamports.clear()
     this.heads.clear()
     this.feedEnds.clear()
     return n

@@ -371,6 +371,11 @@ export class Org {
    * or the reason for refusing.
    */
   historyVerdict (team: string, epoch: number, author: string): string {
+    // an author removed from the org still holds their key and can sign entries under an epoch they
+    // were in, backdated at will: nothing in an entry proves it was written before the removal. So
+    // once this node knows of a removal it takes in no entry of that author from anywhere; what it
+    // held before stays (the history sync check skips entries at or below the held head).
+    if (this.folded.removed.has(author)) return `author ${author} was removed from the org: entries by them that this node did not hold before are refused`
     if (team.startsWith(DM_PREFIX)) return this.directVerdict(team, author, true)
     const t = this.folded.teams.get(team)
     if (t === undefined) return 'unknown-epoch'
@@ -398,6 +403,18 @@ export class Org {
   /** A directory member, by peer id. */
   member (peerId: string): Member | undefined {
     return this.folded.members.get(peerId)
+  }
+
+  /**
+   * The name to show for an author: the directory's (admin-signed), never the one an entry carries.
+   * A removed member keeps the name the directory had, marked; anyone else is a short peer id.
+   */
+  authorLabel (peerId: string): string {
+    const member = this.folded.members.get(peerId)
+    if (member !== undefined) return member.name
+    const removed = this.folded.removed.get(peerId)
+    if (removed !== undefined) return `${removed.name} (removed)`
+    return `…${peerId.slice(-8)} (unknown)`
   }
 
   // ---- admin actions: each writes signed records ----

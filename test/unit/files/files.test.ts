@@ -2,9 +2,11 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ChunkSet, chunkMatches, chunkSizeFor, newFileKey, openChunk, sealChunk, sealedSpan, sha256 } from '../../../src/files/chunks.js'
+import { ChunkSet, chunkMatches, chunkSizeFor, fileIdBound, fileIdOf, newFileKey, openChunk, sealChunk, sealedSpan, sha256 } from '../../../src/files/chunks.js'
 import { numberedName, placeUnique, sanitizeFileName } from '../../../src/files/names.js'
 import { parseScanCommand, scanFile } from '../../../src/files/scanner.js'
+import { FileService } from '../../../src/files/file-service.js'
+import type { FileServiceComponents } from '../../../src/files/file-service.js'
 import { checkManifest, decodeBody, encodeBody, MAX_FILE_CHUNKS } from '../../../src/net/codec.js'
 import type { FileManifest } from '../../../src/net/codec.js'
 
@@ -105,6 +107,50 @@ describe('manifests', () => {
     expect(() => { checkManifest({ ...m, key: new Uint8Array(5) }) }).toThrow(/key/)
     expect(() => { checkManifest({ ...m, chunkSize: 10 }) }).toThrow(/chunk size/)
     expect(() => { checkManifest({ ...m, size: -1 }) }).toThrow(/size/)
+  })
+})
+
+describe('file ids', () => {
+  const bob = '12D3KooWBobBobBobBobBobBobBobBobBobBobBobBobBobBobBob'
+  const dave = '12D3KooWDaveDaveDaveDaveDaveDaveDaveDaveDaveDaveDave'
+  const dirs: string[] = []
+  afterEach(async () => { for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true }) })
+
+  it('are bound to the sharer, the team and every field of the manifest', () => {
+    const m = manifest({ size: 10, chunks: [new Uint8Array(32).fill(7)] })
+    const id = fileIdOf(bob, 'general', m)
+    expect(fileIdOf(bob, 'general', { ...m })).toEqual(id)
+    for (const other of [fileIdOf(dave, 'general', m), fileIdOf(bob, 'dev', m), fileIdOf(bob, 'general', { ...m, name: 'g.bin' }), fileIdOf(bob, 'general', { ...m, sha256: new Uint8Array(32).fill(1) }), fileIdOf(bob, 'general', { ...m, chunks: [new Uint8Array(32).fill(8)] })]) {
+      expect(other).not.toEqual(id)
+    }
+    expect(fileIdBound(bob, 'general', { ...m, id })).toBe(true)
+    expect(fileIdBound(dave, 'general', { ...m, id })).toBe(false)
+  })
+
+  it('cannot be taken over: another author\'s manifest under a file\'s id is refused, whichever arrives first', async () => {
+    for (const order of ['hijack first', 'genuine first'] as const) {
+      const dir = await mkdtemp(join(tmpdir(), 'parley-files-'))
+      dirs.push(dir)
+      const warnings: string[] = []
+      // no transfers: nothing is fetched below the auto-download size of 0
+      const service = new FileService({ dir, peerId: 'me', org: () => undefined, config: { downloadDir: dir, autoDownloadBytes: 0, maxFileBytes: 1e9 }, post: async () => await Promise.resolve('') } as unknown as FileServiceComponents, {
+        onAdded: () => {}, onProgress: () => {}, onComplete: () => {}, onFailed: () => {}, onQuarantined: () => {}, onWarning: (m) => { warnings.push(m) }
+      })
+      const genuine = manifest({ size: 10, name: 'payroll.xlsx', chunks: [new Uint8Array(32).fill(7)], sha256: new Uint8Array(32).fill(3) })
+      genuine.id = fileIdOf(bob, 'general', genuine)
+      // Dave's own payload (other hashes), under the id of Bob's file
+      const hijack = { ...genuine, chunks: [new Uint8Array(32).fill(9)], sha256: new Uint8Array(32).fill(4) }
+      const notices = [
+        { entryId: 'b', team: 'general', author: bob, authorName: 'bob', time: 2, manifest: genuine },
+        { entryId: 'd', team: 'general', author: dave, authorName: 'dave', time: 1, manifest: hijack }
+      ]
+      if (order === 'hijack first') notices.reverse()
+      for (const n of notices) await service.notice(n)
+      const file = service.find(Buffer.from(genuine.id).toString('hex'))
+      expect(file).toMatchObject({ author: bob, entryId: 'b', sha256: Buffer.from(genuine.sha256).toString('hex') })
+      expect(warnings.some(w => /refused/.test(w))).toBe(true)
+      await service.stop()
+    }
   })
 })
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
-import { BadSignatureError, InvalidEntryError, MessageTooLargeError } from '../../../src/errors.js'
-import { createEntry, decodeBody, decodeEntry, decodeEntryFields, decodeSignedEntry, encodeBody, Entry, MAX_BODY_BYTES, MAX_ENTRY_BYTES, MAX_TEXT_BYTES, SignedEntry } from '../../../src/net/codec.js'
+import { BadSignatureError, ImplausibleEntryError, InvalidEntryError, MessageTooLargeError } from '../../../src/errors.js'
+import { checkPlausible, createEntry, decodeBody, decodeEntry, decodeEntryFields, decodeSignedEntry, encodeBody, Entry, MAX_BODY_BYTES, MAX_ENTRY_BYTES, MAX_LAMPORT_LEAD, MAX_TEXT_BYTES, MAX_WALL_TIME_LEAD_MS, SignedEntry } from '../../../src/net/codec.js'
 import type { EntryFields } from '../../../src/net/codec.js'
 
 const fields = (over: Partial<EntryFields> = {}): EntryFields => ({
@@ -87,6 +87,18 @@ describe('net/codec', () => {
       expect(() => SignedEntry.decode(bad)).toThrow()
       expect(() => decodeSignedEntry(bad)).toThrow()
     }
+  })
+
+  it('refuses clocks implausibly far ahead of the receiver\'s, at the stated bounds', () => {
+    const now = 1_700_000_000_000
+    const entry = (lamport: number, wallTime: number): Entry => ({ ...fields({ lamport, wallTime }), version: 1, author: new Uint8Array(32) })
+    expect(() => { checkPlausible(entry(500 + MAX_LAMPORT_LEAD, now), 500, now) }).not.toThrow()
+    expect(() => { checkPlausible(entry(501 + MAX_LAMPORT_LEAD, now), 500, now) }).toThrow(ImplausibleEntryError)
+    expect(() => { checkPlausible(entry(Number.MAX_SAFE_INTEGER, now), 500, now) }).toThrow(ImplausibleEntryError)
+    expect(() => { checkPlausible(entry(1, now + MAX_WALL_TIME_LEAD_MS), 500, now) }).not.toThrow()
+    expect(() => { checkPlausible(entry(1, now + MAX_WALL_TIME_LEAD_MS + 1), 500, now) }).toThrow(ImplausibleEntryError)
+    // the past is no bound: clocks differ, and history is old
+    expect(() => { checkPlausible(entry(1, 0), 500, now) }).not.toThrow()
   })
 
   it('refuses text over the limit', () => {

@@ -56,6 +56,20 @@ describe('store/entry-log', () => {
     }
   })
 
+  it('takes the highest Lamport clock from the store after a restart, not from the first entry appended since', async () => {
+    const a = await generateIdentityKey()
+    const b = await generateIdentityKey()
+    await log.append(await entry(a, 'general', 1, 500, 'before the restart'))
+    await log.close()
+    log = await EntryLog.open(join(dir, 'log'))
+    // right after the start, an entry with a low clock arrives (a colleague long away)
+    const behind = await entry(b, 'general', 1, 1, 'from far behind')
+    await log.append(behind)
+    expect(await log.lamport('general')).toBe(500)
+    await log.append(await entry(b, 'general', 2, 700, 'ahead', behind))
+    expect(await log.lamport('general')).toBe(700)
+  })
+
   it('ignores duplicates and keeps a fork apart as evidence', async () => {
     const a = await generateIdentityKey()
     const first = await entry(a, 'general', 1, 1, 'first')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { completeNick, initialState, mentions, reduce } from '../../../src/ui/state.js'
+import { initialState, mentionsMe, reduce } from '../../../src/ui/state.js'
 import type { MessageView } from '../../../src/events.js'
 import type { UiState } from '../../../src/ui/state.js'
 
@@ -93,9 +93,74 @@ describe('ui/state', () => {
     s = reduce(s, { type: 'input-history', direction: 1 })
     s = reduce(s, { type: 'input-history', direction: 1 })
     expect(s.input.text).toBe('')
-    expect(completeNick('bo', ['Ann', 'Bob'])).toBe('Bob: ')
-    expect(completeNick('ask @an', ['Ann', 'Bob'])).toBe('ask @Ann ')
-    expect(completeNick('nobody x', ['Ann'])).toBe('nobody x')
+    // what was being typed comes back after the newest entry
+    s = reduce(s, { type: 'input', text: 'half a tho' })
+    s = reduce(s, { type: 'input-history', direction: -1 })
+    expect(s.input).toMatchObject({ text: 'two', cursor: 3 })
+    s = reduce(s, { type: 'input-history', direction: 1 })
+    expect(s.input).toMatchObject({ text: 'half a tho', cursor: 10 })
+  })
+
+  it('edits at the cursor, and takes a multi-line paste as one message to review', () => {
+    let s = office()
+    s = reduce(s, { type: 'input', text: 'helo world' })
+    for (let i = 0; i < 7; i++) s = reduce(s, { type: 'edit', edit: { type: 'left' } })
+    s = reduce(s, { type: 'edit', edit: { type: 'insert', text: 'l' } })
+    expect(s.input).toMatchObject({ text: 'hello world', cursor: 4 })
+    s = reduce(s, { type: 'edit', edit: { type: 'end' } })
+    s = reduce(s, { type: 'paste', text: '\nline two\r\nline three\n' })
+    expect(s.input.text).toBe('hello world\nline two\nline three')
+    expect(s.status.notice).toMatch(/pasted 3 lines as one message/)
+    // nothing was sent: no message line appeared
+    expect(s.conversations[0]!.lines).toEqual([])
+  })
+
+  it('keeps conversation numbers when teams come and go: new ones are appended', () => {
+    let s = office()
+    expect(s.conversations.map(c => c.label)).toEqual(['#general', '#dev'])
+    s = reduce(s, { type: 'message', m: msg({ team: 'dm-1', direct: 'peer-bob', text: 'psst' }) })
+    const teams = (names: string[]): Array<{ name: string, epoch: number, members: number, joined: boolean, retentionDays: number, hold: boolean }> =>
+      names.map(name => ({ name, epoch: 1, members: 2, joined: true, retentionDays: 0, hold: false }))
+    // a team "alpha" sorts before "dev", but is added at the end
+    s = reduce(s, { type: 'teams', teams: teams(['alpha', 'dev', 'general']) })
+    expect(s.conversations.map(c => c.label)).toEqual(['#general', '#dev', '@Bob', '#alpha'])
+    s = reduce(s, { type: 'teams', teams: teams(['alpha', 'general']) })
+    expect(s.conversations.map(c => c.label)).toEqual(['#general', '@Bob', '#alpha'])
+  })
+
+  it('says whether an unknown team exists at all', () => {
+    const s = office()
+    expect(reduce(s, { type: 'switch-team', team: 'nosuchteam' }).status.error).toMatch(/there is no team #nosuchteam: \/teams lists them/)
+    expect(reduce(s, { type: 'switch-team', team: 'hr' }).status.error).toMatch(/you are not in #hr/)
+  })
+
+  it('jumps with Alt-A to mentions first, then to other unread conversations', () => {
+    let s = office()
+    s = reduce(s, { type: 'message', m: msg({ team: 'dm-1', direct: 'peer-bob', text: 'psst' }) })
+    s = reduce(s, { type: 'message', m: msg({ team: 'dev', text: 'plain' }) })
+    s = reduce(s, { type: 'next-active' })
+    expect(s.conversations[s.current]!.label).toBe('@Bob')
+    s = reduce(s, { type: 'next-active' })
+    expect(s.conversations[s.current]!.label).toBe('#dev')
+    s = reduce(s, { type: 'next-active' })
+    expect(s.status.notice).toMatch(/no other conversation/)
+  })
+
+  it('counts messages that arrive below the view while scrolled up, until End', () => {
+    let s = office()
+    s = reduce(s, { type: 'scroll', lines: 5 })
+    s = reduce(s, { type: 'message', m: msg({ text: 'one' }) })
+    s = reduce(s, { type: 'message', m: msg({ text: 'two' }) })
+    expect(s.newBelow).toBe(2)
+    s = reduce(s, { type: 'bottom' })
+    expect(s).toMatchObject({ scroll: 0, newBelow: 0 })
+  })
+
+  it('marks where a conversation was left', () => {
+    let s = office()
+    s = reduce(s, { type: 'message', m: msg({ id: 'read', text: 'seen' }) })
+    s = reduce(s, { type: 'switch', index: 1 })
+    expect(s.conversations[0]!.readUpTo).toBe('read')
   })
 
   it('opens a direct conversation on its first message, and treats it as a mention', () => {
@@ -109,10 +174,12 @@ describe('ui/state', () => {
     expect(s.conversations.map(c => c.label)).toEqual(['#general', '@Bob'])
   })
 
-  it('recognises mentions only as whole @names', () => {
-    expect(mentions('hi @Ann!', 'ann')).toBe(true)
-    expect(mentions('hi @Anne', 'Ann')).toBe(false)
-    expect(mentions('mail ann@example.com', 'Ann')).toBe(false)
-    expect(mentions('@Ann Lee look', 'Ann Lee')).toBe(true)
+  it('recognises mentions of me by @ and a start of my name', () => {
+    const s = office()
+    expect(mentionsMe(s, 'hi @Ann!')).toBe(true)
+    expect(mentionsMe(s, 'hi @an')).toBe(true)
+    expect(mentionsMe(s, 'hi @Anne')).toBe(false)
+    expect(mentionsMe(s, 'mail ann@example.com')).toBe(false)
+    expect(mentionsMe(s, 'ask @bob')).toBe(false)
   })
 })

@@ -377,8 +377,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
       case 'unavailable':
         throw new Error(`${cmd.what} is not available in this version yet`)
       case 'error':
-        // keep what was typed, to fix it
-        dispatch({ type: 'input', text: typed })
+        // what was typed is in the input history: Up brings it back to fix
         throw new Error(cmd.message)
       case 'quit':
         quit()
@@ -588,7 +587,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
   })
   screen.program.write('\u001b[?2004h')
 
-  screen.on('resize', () => { screen.realloc(); render() })
+  screen.on('resize', () => { screen.realloc(); dispatch({ type: 'reset-panes' }) })
   function attach (b: ChatBackend): void {
     b.onEvent(onEvent)
     b.onClose(() => {

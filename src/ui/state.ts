@@ -129,6 +129,8 @@ export type Action =
   /** Alt-A: the next conversation with mentions, else with unread messages */
   | { type: 'next-active' }
   | { type: 'toggle-pane', pane: 'list' | 'members', shown: boolean }
+  /** the terminal was resized: the panes go back to what its width allows */
+  | { type: 'reset-panes' }
 
 /** The state before the node has answered. */
 export function initialState (options: { colour?: boolean } = {}): UiState {
@@ -392,6 +394,8 @@ export function reduce (s: UiState, a: Action): UiState {
     }
     case 'toggle-pane':
       return { ...s, panes: { ...s.panes, [a.pane]: a.shown } }
+    case 'reset-panes':
+      return { ...s, panes: {} }
     case 'members':
       return { ...s, members: a.members }
     case 'presence': {

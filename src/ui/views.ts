@@ -74,7 +74,7 @@ function messageLines (s: UiState, l: Line, width: number): string[] {
   const m = l.m
   const time = formatClock(m.time)
   // a long name would leave no room for the message
-  const name = truncate(oneLine(m.authorName !== '' ? m.authorName : m.author.slice(-8)), Math.max(8, Math.floor(width / 3)))
+  const name = truncate(oneLine(m.authorName !== '' ? m.authorName : m.author.slice(-8)), Math.max(8, Math.floor(width / 2)))
   const head = `${time} ${name}: `
   let body = m.readable ? sanitize(m.text) : `[cannot decrypt: no key for epoch ${m.epoch} on this node]`
   if (m.file !== undefined) body = `[file] ${oneLine(m.file.name)} (${formatBytes(m.file.size)}) · /get ${m.file.id.slice(0, 8)}${m.text !== '' ? ` · ${sanitize(m.text)}` : ''}`
@@ -157,9 +157,9 @@ export function statusLine (s: UiState): string {
     s.held.length > 0 ? `${s.held.length} held` : '',
     ...Object.values(s.transfers).map(p => `${safe(truncate(p.name, 24))} ${progressBar(p.bytes / Math.max(1, p.size))} ${formatBytes(p.rate)}/s`)
   ].filter(p => p !== '')
-  const tail = s.confirm !== undefined
-    ? ` ${bold(oneLine(s.confirm))}`
-    : s.status.error !== undefined ? ` ${bold(safe(s.status.error))}` : s.status.notice !== undefined ? ` ${safe(s.status.notice)}` : ''
+  // a question waiting for Enter or Esc is all the line shows: nothing must push it out of sight
+  if (s.confirm !== undefined) return bold(oneLine(s.confirm))
+  const tail = s.status.error !== undefined ? ` ${bold(safe(s.status.error))}` : s.status.notice !== undefined ? ` ${safe(s.status.notice)}` : ''
   return parts.join(' · ') + tail
 }
 

@@ -195,7 +195,19 @@ const commands: Record<string, Command> = {
         await runChat(await connectBackend(dataDir), {
           fullName: name ?? accountFullName(),
           // attached to a node another chat ran: when it stops, this chat may run it instead
-          runNode: async () => { await runHere(); return connectBackend(dataDir) }
+          runNode: async () => {
+            // the process that ran it may still be letting go of the data dir
+            for (let tries = 1; ; tries++) {
+              try {
+                await runHere()
+                break
+              } catch (e) {
+                if ((e as Error).name !== 'DataDirLockedError' || tries >= 20) throw e
+                await new Promise(resolve => setTimeout(resolve, 250))
+              }
+            }
+            return connectBackend(dataDir)
+          }
         })
       } finally {
         await server?.stop()

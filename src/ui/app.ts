@@ -61,7 +61,8 @@ function teachBlessedWidths (): void {
 export async function runChat (firstBackend: ChatBackend, options: ChatOptions = {}): Promise<void> {
   let backend = firstBackend
   teachBlessedWidths()
-  const screen = blessed.screen({ smartCSR: true, fullUnicode: true, title: 'parley', dockBorders: true })
+  // enter()/leave() (the alternate screen) are blessed's but missing from @types/blessed
+  const screen = blessed.screen({ smartCSR: true, fullUnicode: true, title: 'parley', dockBorders: true }) as blessed.Widgets.Screen & { enter: () => void, leave: () => void }
   const left = blessed.box({ parent: screen, top: 0, left: 0, width: 22, bottom: 2, tags: false, border: { type: 'line' }, label: ' conversations ', wrap: false })
   const right = blessed.box({ parent: screen, top: 0, right: 0, width: 28, bottom: 2, tags: false, border: { type: 'line' }, label: ' members ', wrap: false })
   // lines are wrapped by the views, so blessed must not wrap them again
@@ -76,6 +77,8 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
   let idleTimer: NodeJS.Timeout | undefined
   /** what Enter does while a question is in the status line (Esc drops it) */
   let pending: (() => Promise<void>) | undefined
+  /** text shown on the terminal's normal screen, outside the chat, until a key is pressed */
+  let outside = false
   let done!: () => void
   const finished = new Promise<void>(resolve => { done = resolve })
 
@@ -117,7 +120,26 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
   function mainWidth (): number { return Math.max(10, (main.width as number) - 3) }
   function mainHeight (): number { return Math.max(1, (main.height as number) - 2) }
 
+  /**
+   * Show lines on the terminal's own screen, outside the chat, as plain output: a long line (an invite
+   * token) is then one line the terminal wraps by itself, and copies as one, and it stays in the
+   * terminal's scrollback after the chat ends. Any key goes back.
+   */
+  function showOutside (lines: string[]): void {
+    outside = true
+    screen.leave()
+    process.stdout.write(`\n${lines.join('\n')}\n\nPress Enter to go back to the chat.\n`)
+  }
+
+  function backInside (): void {
+    outside = false
+    screen.enter()
+    screen.realloc()
+    render()
+  }
+
   function render (): void {
+    if (outside) return
     layout()
     const width = mainWidth()
     const height = mainHeight()
@@ -317,11 +339,13 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
             throw new Error(e.code === 'EEXIST' ? `${path} already exists: choose another file name` : `cannot write ${path}: ${e.message}`)
           })
         }
-        show('invite', [
-          `Single use, valid until ${formatDateTime(expires)}${cmd.teams.length > 0 ? `, for #general and ${cmd.teams.map(t => `#${t}`).join(', ')}` : ''}.${cmd.out !== undefined ? ` Also written to ${cmd.out}.` : ''} The newcomer pastes it into their first parley screen, or runs parley join TOKEN --name "Their Name".`,
+        showOutside([
+          `parley invite token: single use, valid until ${formatDateTime(expires)}${cmd.teams.length > 0 ? `, for #general and ${cmd.teams.map(t => `#${t}`).join(', ')}` : ''}.${cmd.out !== undefined ? ` Also written to ${cmd.out}.` : ''}`,
+          'The newcomer pastes it into their first parley screen, or runs: parley join TOKEN --name "Their Name"',
           '',
           token
         ])
+        dispatch({ type: 'notice', text: `an invite was made, valid until ${formatDateTime(expires)}${cmd.out !== undefined ? ` and written to ${cmd.out}` : ''}` })
         return
       }
       case 'team-create':
@@ -456,6 +480,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
 
   function quit (): void {
     clearTimeout(idleTimer)
+    if (outside) screen.enter()
     screen.program.write('\u001b[?2004l')
     screen.destroy()
     backend.close()
@@ -493,6 +518,10 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
     touched()
     const full = key.full
     if (full === 'C-c') { quit(); return }
+    if (outside) {
+      if (full === 'return' || full === 'escape' || full === 'q' || full === 'space') backInside()
+      return
+    }
     if (full === 'escape') {
       if (state.confirm !== undefined || pending !== undefined) {
         const wasJoin = state.mode === 'setup'

@@ -12,6 +12,7 @@ import { NetnsLab, requireNetns, PARLEY_BIN } from '../helpers/netns.js'
 import { TmuxSession } from '../helpers/tmux.js'
 import { waitFor } from '../helpers/nodes.js'
 import { displayWidth } from '../../src/ui/text.js'
+import { accountFullName } from '../../src/cli/account.js'
 import type { MemberView } from '../../src/node.js'
 
 const netns = await requireNetns('the terminal UI end-to-end tests')
@@ -30,7 +31,7 @@ describe.skipIf(!netns)('the terminal UI', () => {
   const chat = (d: Daemon): string => `${process.execPath} ${PARLEY_BIN} chat --data ${d.dataDir}`
 
   beforeAll(async () => {
-    lab = await NetnsLab.create(3)
+    lab = await NetnsLab.create(4)
     root = await mkdtemp(join(tmpdir(), 'parley-tui-'))
     for (const name of ['ann', 'bob']) await writeFile(join(root, `${name}.conf`), `download-dir = ${join(root, `${name}-downloads`)}\n`)
     ann = await Daemon.start(join(root, 'ann'), ['--name', 'Ann Lee', '--config', join(root, 'ann.conf')], { lab, host: 1 })
@@ -345,5 +346,54 @@ describe.skipIf(!netns)('the terminal UI', () => {
     await small.resize(120, 30)
     const wide = await small.waitFor(/─ members ─/)
     for (const l of wide.split('\n').slice(0, 28)) expect(displayWidth(l)).toBe(120)
+  })
+
+  it('first run: asks before founding, joins under a name prefilled from the account, with the invite on one line to copy', async () => {
+    const deeData = join(root, 'dee')
+    const ns = lab.hosts[3]!.ns
+    // a newcomer's chat runs its own node, on a host of its own
+    const dee = await TmuxSession.start(`ip netns exec ${ns} ${chat({ dataDir: deeData } as Daemon)}`)
+    extra.push(dee)
+    await dee.waitFor(/not in an organisation yet/)
+    // a person typing their own name does not found an organisation by it
+    await dee.line('Dee Novak')
+    await dee.waitFor(/Found a new organisation called "Dee Novak"/)
+    await dee.press('Escape')
+    await dee.waitFor(/cancelled/)
+    expect(await dee.screen()).toMatch(/not in an organisation yet/)
+
+    // the admin's invite: on the terminal's own screen, one line however wide the terminal
+    await annUi.line('/invite')
+    await annUi.waitFor(/Press Enter to go back to the chat/)
+    const token = (await annUi.joinedScreen()).split('\n').find(l => /^parley1:\S+$/.test(l))
+    expect(token).toBeDefined()
+    expect(token!.length).toBeGreaterThan(110)
+    await annUi.press('Enter')
+    await annUi.waitFor(/─ conversations ─/)
+
+    // pasted into the first screen: the display name is asked for, prefilled from the OS account
+    await dee.paste(token!)
+    await dee.press('Enter')
+    await dee.waitFor(/Your display name, as colleagues will see it/)
+    const prefill = accountFullName()
+    await dee.waitFor(new RegExp(`^> ${prefill}\\s*$`, 'm'))
+    await dee.press('C-u')
+    await dee.type('Dee Novak')
+    await dee.press('Enter')
+    await dee.waitFor(/Welcome, Dee Novak!/, 30_000)
+    await annUi.waitFor(/Dee Novak/, 15_000)
+    await dee.press('Escape')
+
+    // a second chat attached to the node the first one runs: told when it stops, and offered to run it
+    const second = await TmuxSession.start(`ip netns exec ${ns} ${chat({ dataDir: deeData } as Daemon)}`)
+    extra.push(second)
+    await second.waitFor(/─ #general ─/)
+    await dee.press('C-c')
+    await second.waitFor(/The parley node this chat was attached to stopped/)
+    await second.press('Enter')
+    await second.waitFor(/the node runs in this chat now/, 20_000)
+    await second.line('hello from the second chat')
+    await annUi.press('M-1')
+    await annUi.waitFor(/Dee Novak: hello from the second chat/, 20_000)
   })
 })

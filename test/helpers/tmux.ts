@@ -75,6 +75,11 @@ export class TmuxSession {
     return (await readFile(this.rawFile).catch(() => Buffer.alloc(0))).toString('utf8')
   }
 
+  /** The screen with the lines the terminal wrapped by itself joined again (what a copy would give). */
+  async joinedScreen (): Promise<string> {
+    return this.tmux('capture-pane', '-p', '-J', '-t', 'main')
+  }
+
   async screen (): Promise<string> {
     return this.tmux('capture-pane', '-p', '-t', 'main')
   }

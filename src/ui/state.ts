@@ -39,7 +39,7 @@ export interface Conversation {
   /** cursor for the page before the oldest loaded message; undefined when the start is loaded */
   before?: string
   loaded: boolean
-  /** the last message read when this conversation was left: the unread marker goes after it */
+  /** the last message read when this conversation was left ('' for none): the unread marker goes after it */
   readUpTo?: string
 }
 
@@ -237,16 +237,24 @@ function addMessage (lines: Line[], m: ChatMessage): Line[] {
   // keep the shared order (Lamport clock, author, sequence) even when messages arrive out of it
   const key = (x: MessageView): [number, string, number] => [x.lamport, x.author, x.seq]
   const k = key(m)
+  const before = (o: MessageView): boolean => { const x = key(o); return x[0] < k[0] || (x[0] === k[0] && (x[1] < k[1] || (x[1] === k[1] && x[2] < k[2]))) }
   let i = lines.length
   while (i > 0) {
     const l = lines[i - 1]!
-    if (l.kind !== 'message') { i--; continue }
-    const o = key(l.m)
-    if (o[0] < k[0] || (o[0] === k[0] && (o[1] < k[1] || (o[1] === k[1] && o[2] < k[2])))) break
-    i--
+    if (l.kind === 'message') {
+      if (before(l.m)) break
+      i--
+      continue
+    }
+    // a system line (a digest, an error) stays above what comes after it: a new message goes below
+    // it, never above where it would scroll out of sight, unless it belongs before the message above
+    let j = i - 1
+    while (j > 0 && lines[j - 1]!.kind !== 'message') j--
+    const above = lines[j - 1]
+    if (above === undefined || (above.kind === 'message' && before(above.m))) break
+    i = j
   }
   if (i === lines.length) return [...lines, { kind: 'message', m }]
-  // a system line just before the insertion point stays where it was
   return [...lines.slice(0, i), { kind: 'message', m }, ...lines.slice(i)]
 }
 
@@ -295,8 +303,8 @@ export function reduce (s: UiState, a: Action): UiState {
         const loaded = { ...rest, lines, loaded: true }
         // a conversation first loaded in the background: what comes after this is unread
         if (!a.older && c.readUpTo === undefined && currentConversation(s)?.team !== a.team) {
-          const last = lastMessageId(loaded)
-          if (last !== undefined) loaded.readUpTo = last
+          // '' when it is empty: everything that comes is new
+          loaded.readUpTo = lastMessageId(loaded) ?? ''
         }
         return a.result.before === undefined ? loaded : { ...loaded, before: a.result.before }
       })
@@ -347,7 +355,7 @@ export function reduce (s: UiState, a: Action): UiState {
       if (a.index < 0 || a.index >= s.conversations.length) return s
       if (a.index === s.current) return { ...s, scroll: 0, newBelow: 0 }
       // the one left is read up to its newest message: the unread marker goes there
-      const left = (c: Conversation): Conversation => { const last = lastMessageId(c); return last === undefined ? c : { ...c, readUpTo: last } }
+      const left = (c: Conversation): Conversation => ({ ...c, readUpTo: lastMessageId(c) ?? '' })
       return { ...s, current: a.index, scroll: 0, newBelow: 0, conversations: s.conversations.map((c, i) => i === a.index ? { ...c, unread: 0, mentions: 0 } : i === s.current ? left(c) : c) }
     }
     case 'switch-team': {

@@ -99,8 +99,11 @@ export function conversationView (s: UiState, width: number, height: number): { 
   const all: string[] = []
   let lastDay = ''
   // the unread marker goes after the last message read, if anything came after it
-  const readAt = c.readUpTo === undefined ? -1 : c.lines.findIndex(l => l.kind === 'message' && l.m.id === c.readUpTo)
-  const unreadAfter = readAt !== -1 && c.lines.slice(readAt + 1).some(l => l.kind === 'message' && !l.m.local)
+  // (-1: before the first line, for a conversation left empty; undefined: no marker)
+  const readAt = c.readUpTo === undefined ? undefined : c.readUpTo === '' ? -1 : c.lines.findIndex(l => l.kind === 'message' && l.m.id === c.readUpTo)
+  const unreadAfter = readAt !== undefined && (readAt !== -1 || c.readUpTo === '') && c.lines.slice(readAt + 1).some(l => l.kind === 'message' && !l.m.local)
+  const marker = paint(s, 'red', `─── new ${'─'.repeat(Math.max(0, width - 8))}`)
+  if (readAt === -1 && unreadAfter) all.push(marker)
   c.lines.forEach((l, i) => {
     const t = l.kind === 'message' ? l.m.time : l.time
     if (formatDay(t) !== lastDay) {
@@ -108,7 +111,7 @@ export function conversationView (s: UiState, width: number, height: number): { 
       all.push(`─── ${lastDay} ${'─'.repeat(Math.max(0, width - displayWidth(lastDay) - 5))}`)
     }
     all.push(...messageLines(s, l, width))
-    if (i === readAt && unreadAfter) all.push(paint(s, 'red', `─── new ${'─'.repeat(Math.max(0, width - 8))}`))
+    if (i === readAt && unreadAfter) all.push(marker)
   })
   if (c.loaded && c.before === undefined) all.unshift(`(start of ${safe(c.label)})`)
   // never scroll past the first page
@@ -159,8 +162,9 @@ export function statusLine (s: UiState): string {
   ].filter(p => p !== '')
   // a question waiting for Enter or Esc is all the line shows: nothing must push it out of sight
   if (s.confirm !== undefined) return bold(oneLine(s.confirm))
-  const tail = s.status.error !== undefined ? ` ${bold(safe(s.status.error))}` : s.status.notice !== undefined ? ` ${safe(s.status.notice)}` : ''
-  return parts.join(' · ') + tail
+  // an error or a notice comes first, where a long line cannot push it out of sight
+  const head = s.status.error !== undefined ? `${bold(`✗ ${safe(s.status.error)}`)} · ` : s.status.notice !== undefined ? `${safe(s.status.notice)} · ` : ''
+  return head + parts.join(' · ')
 }
 
 /** The local-output overlay: its lines wrapped to `width`, from its scroll offset, `height` tall. */

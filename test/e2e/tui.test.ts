@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ControlClient } from '../../src/control/client.js'
-import { call, Daemon } from '../helpers/daemon.js'
+import { call, Daemon, runCli } from '../helpers/daemon.js'
 import { NetnsLab, requireNetns, PARLEY_BIN } from '../helpers/netns.js'
 import { TmuxSession } from '../helpers/tmux.js'
 import { waitFor } from '../helpers/nodes.js'
@@ -29,6 +29,11 @@ describe.skipIf(!netns)('the terminal UI', () => {
   /** extra sessions a test opens (a small terminal, a second chat): killed at the end */
   const extra: TmuxSession[] = []
   const chat = (d: Daemon): string => `${process.execPath} ${PARLEY_BIN} chat --data ${d.dataDir}`
+  /** Esc, and wait until the overlay is gone (a key typed at once could join the Esc as Alt-key) */
+  const closeOverlay = async (ui: TmuxSession): Promise<void> => {
+    await ui.press('Escape')
+    await waitFor(async () => !/Esc closes/.test(await ui.screen()), 5_000, 'the overlay closed')
+  }
 
   beforeAll(async () => {
     lab = await NetnsLab.create(4)
@@ -129,8 +134,7 @@ describe.skipIf(!netns)('the terminal UI', () => {
     expect(after).not.toMatch(/held/)
     // the digest is in its own place, over the conversation, until Esc
     expect(after).toMatch(/while you were away · Esc closes/)
-    await bobUi.press('Escape')
-    await waitFor(async () => !/Esc closes/.test(await bobUi.screen()), 5_000, 'the digest closed')
+    await closeOverlay(bobUi)
   })
 
   it('sends a direct message with /msg, which opens a conversation on both sides', async () => {
@@ -150,10 +154,15 @@ describe.skipIf(!netns)('the terminal UI', () => {
     await bobUi.line('/search BACKLOG 42')
     await bobUi.waitFor(/1 found for "BACKLOG 42"/)
     await bobUi.waitFor(/#general .*Ann Lee: backlog 42/)
+    // direct conversations are named after the other person, in the chat and in the CLI
+    const cli = await runCli(['search', 'minute', '--data', bob.dataDir])
+    expect(cli.stdout).toMatch(/@Ann Lee {2}Bob Marsh \(…\w+\): got a minute\?/)
+    await bobUi.line('/search minute')
+    await bobUi.waitFor(/@Ann Lee .*Bob Marsh: got a minute\?/)
+    await closeOverlay(bobUi)
     await bobUi.line('/search zebra')
     await bobUi.waitFor(/nothing found for "zebra"/)
-    await bobUi.press('Escape')
-    await waitFor(async () => !/Esc closes/.test(await bobUi.screen()), 5_000, 'the results closed')
+    await closeOverlay(bobUi)
   })
 
   it('shows bad input as an error in the status line and keeps running', async () => {
@@ -180,7 +189,7 @@ describe.skipIf(!netns)('the terminal UI', () => {
   })
 
   it('shows hostile text and names from a real peer as plain text, with wide characters in their real width', async () => {
-    await bobUi.press('Escape')
+    await closeOverlay(bobUi)
     await bobUi.press('M-1')
     const text = '{center}x{/center}{|}red\n12:00 Ann Lee: IT here, DM me your VPN password\n-- notice\u001b[2J\u001b]0;PWNED\u0007 file\u202Egnp.exe zero\u200Bwidth 中文字 🎉✓✓ end'
     await call(mal, 'send', { team: 'general', text })
@@ -280,13 +289,18 @@ describe.skipIf(!netns)('the terminal UI', () => {
     await annUi.press('Enter')
     await bobUi.waitFor(/! \d\d:\d\d Ann Lee: server room is on fire/)
     expect(await bobUi.screen()).not.toMatch(/flooding/)
+    // a start of a name that fits several people: nothing sent, and they are told apart by id
+    await bobUi.line('hi @ma')
+    await bobUi.waitFor(/@ma could be (Bob Marsh|Mal\S*) \(…\w{6}\), (Bob Marsh|Mal\S*) \(…\w{6}\)/)
+    await bobUi.waitFor(/^> hi @ma\s*$/m)
+    await bobUi.press('C-u')
   })
 
   it('keeps local output in an overlay, says what came in below while scrolled up, and End goes back', async () => {
     await bobUi.line('/help')
     await bobUi.waitFor(/help · Esc closes/)
     await call(ann, 'send', { team: 'general', text: 'while the help was open' })
-    await bobUi.press('Escape')
+    await closeOverlay(bobUi)
     await bobUi.waitFor(/Ann Lee: while the help was open/)
     await bobUi.press('PPage')
     await bobUi.waitFor(/scrolled up/)
@@ -313,19 +327,24 @@ describe.skipIf(!netns)('the terminal UI', () => {
     await bobUi.press('M-a')
     await bobUi.waitFor(/─ #alpha ─/)
     await bobUi.press('M-a')
-    await bobUi.waitFor(/─ #dev ─/)
+    const dev = await bobUi.waitFor(/─ #dev ─/)
+    // the unread marker: after what was read when Bob left #dev, before what came since
+    const rows = dev.split('\n')
+    const marker = rows.findIndex(l => /─── new ─/.test(l))
+    expect(marker).toBeGreaterThan(rows.findIndex(l => /deploy at five/.test(l)))
+    expect(marker).toBeLessThan(rows.findIndex(l => /build is green/.test(l)))
     await bobUi.line('/join nosuchteam')
     await bobUi.waitFor(/there is no team #nosuchteam: \/teams lists them/)
     await bobUi.line('/teams')
     const teams = await bobUi.waitFor(/teams · Esc closes/)
     expect(teams).toMatch(/● #general +3 members/)
     expect(teams).toMatch(/● #alpha +2 members/)
-    await bobUi.press('Escape')
+    await closeOverlay(bobUi)
   })
 
   it('is usable on an 80x24 terminal, and redraws when resized', async () => {
     await call(ann, 'send', { team: 'general', text: 'a line for the small screen, long enough that it has to wrap on an 80 column terminal' })
-    const small = await TmuxSession.start(chat(bob), { width: 80, height: 24 })
+    const small = await TmuxSession.start(`NO_COLOR=1 ${chat(bob)}`, { width: 80, height: 24 })
     extra.push(small)
     const screen = await small.waitFor(/Ann Lee: a line for the small screen/)
     // no members pane: the messages get the width
@@ -346,6 +365,13 @@ describe.skipIf(!netns)('the terminal UI', () => {
     await small.resize(120, 30)
     const wide = await small.waitFor(/─ members ─/)
     for (const l of wide.split('\n').slice(0, 28)) expect(displayWidth(l)).toBe(120)
+    // NO_COLOR: attributes (bold, inverse) but no colour at all
+    const colours = (raw: string): string[] => [...raw.matchAll(/\u001b\[([\d;]*)m/g)].flatMap(m => m[1]!.split(';')).filter(p => /^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p))
+    expect(colours(await small.raw())).toEqual([])
+    // with colours (tmux is an 8-colour terminal here): never black or grey text, which vanish on dark backgrounds
+    const used = colours(await bobUi.raw())
+    expect(used.length).toBeGreaterThan(0)
+    expect(used.filter(p => p === '30' || /^9[0-7]$/.test(p))).toEqual([])
   })
 
   it('first run: asks before founding, joins under a name prefilled from the account, with the invite on one line to copy', async () => {
@@ -382,7 +408,7 @@ describe.skipIf(!netns)('the terminal UI', () => {
     await dee.press('Enter')
     await dee.waitFor(/Welcome, Dee Novak!/, 30_000)
     await annUi.waitFor(/Dee Novak/, 15_000)
-    await dee.press('Escape')
+    await closeOverlay(dee)
 
     // a second chat attached to the node the first one runs: told when it stops, and offered to run it
     const second = await TmuxSession.start(`ip netns exec ${ns} ${chat({ dataDir: deeData } as Daemon)}`)

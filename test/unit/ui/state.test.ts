@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { initialState, mentionsMe, reduce } from '../../../src/ui/state.js'
 import type { MessageView } from '../../../src/events.js'
+import { conversationList, conversationView, memberList, statusLine } from '../../../src/ui/views.js'
 import type { UiState } from '../../../src/ui/state.js'
 
 let lamport = 0
@@ -72,6 +73,15 @@ describe('ui/state', () => {
     s = reduce(s, { type: 'message', m: msg({ id: 'a', lamport: 3, seq: 1 }) })
     s = reduce(s, { type: 'message', m: msg({ id: 'a', lamport: 3, seq: 1 }) })
     expect(s.conversations[0]!.lines.map(l => l.kind === 'message' ? l.m.id : '')).toEqual(['a', 'b'])
+  })
+
+  it('puts new messages below a notice, never above it out of sight; late older ones in their place', () => {
+    let s = office()
+    s = reduce(s, { type: 'message', m: msg({ id: 'a', lamport: 10, seq: 1 }) })
+    s = reduce(s, { type: 'system', text: 'a digest' })
+    s = reduce(s, { type: 'message', m: msg({ id: 'b', lamport: 11, seq: 2 }) })
+    s = reduce(s, { type: 'message', m: msg({ id: 'old', lamport: 5, seq: 3, author: 'peer-cy' }) })
+    expect(s.conversations[0]!.lines.map(l => l.kind === 'message' ? l.m.id : 'notice')).toEqual(['old', 'a', 'notice', 'b'])
   })
 
   it('pages older history in front, and remembers the cursor', () => {
@@ -161,6 +171,27 @@ describe('ui/state', () => {
     s = reduce(s, { type: 'message', m: msg({ id: 'read', text: 'seen' }) })
     s = reduce(s, { type: 'switch', index: 1 })
     expect(s.conversations[0]!.readUpTo).toBe('read')
+    s = reduce(s, { type: 'message', m: msg({ id: 'unread', text: 'came later' }) })
+    s = reduce(s, { type: 'switch', index: 0 })
+    const shown = conversationView(s, 40, 10).lines.map(l => l.replace(/\u001b\[[\d;]*m/g, ''))
+    const marker = shown.findIndex(l => l.startsWith('─── new ─'))
+    expect(shown[marker - 1]).toMatch(/Bob: seen/)
+    expect(shown[marker + 1]).toMatch(/Bob: came later/)
+    // read now: leaving and coming back shows no marker
+    s = reduce(reduce(s, { type: 'switch', index: 1 }), { type: 'switch', index: 0 })
+    expect(conversationView(s, 40, 10).lines.some(l => l.includes('─── new'))).toBe(false)
+  })
+
+  it('shows colours only without NO_COLOR, and never grey or black', () => {
+    const coloured = office()
+    const plain = { ...office(), colour: false }
+    const withMessages = (s: UiState): UiState => reduce(reduce(s, { type: 'sending', team: 'general', tempId: 't', text: 'x', urgent: false }), { type: 'send-failed', tempId: 't', error: 'disk full' })
+    const sgr = (lines: string[]): string[] => lines.join('\n').match(/\u001b\[[\d;]*m/g) ?? []
+    const colourCodes = (codes: string[]): string[] => codes.filter(c => /\[(3[0-7]|9[0-7]|38;)/.test(c))
+    expect(colourCodes(sgr(conversationView(withMessages(coloured), 40, 5).lines))).not.toEqual([])
+    expect(colourCodes(sgr([...conversationView(withMessages(plain), 40, 5).lines, ...memberList(plain), ...conversationList(plain), statusLine(plain)]))).toEqual([])
+    // black (30) and the bright/grey range (90-97) are never used
+    expect(sgr([...conversationView(withMessages(coloured), 40, 5).lines, ...memberList(coloured)]).filter(c => /\[(30|9[0-7])m/.test(c))).toEqual([])
   })
 
   it('opens a direct conversation on its first message, and treats it as a mention', () => {

@@ -14,13 +14,13 @@ import { complete } from './complete.js'
 import { editorView } from './line-editor.js'
 import type { Edit } from './line-editor.js'
 import { distinctName, findMentions } from './mentions.js'
-import { conversationLabel, currentConversation, initialState, mentionable, reduce } from './state.js'
+import { conversationLabel, currentConversation, initialState, mentionable, reduce, whatHappened } from './state.js'
 import { charWidth, oneLine, wideCharPattern } from './text.js'
-import { conversationList, conversationView, memberList, overlayView, setupView, statusLine } from './views.js'
+import { conversationList, conversationView, memberList, overlayView, removedView, setupView, statusLine } from './views.js'
 import type { ChatBackend } from './backend.js'
 import type { Command } from './commands.js'
 import type { Action, UiState } from './state.js'
-import type { MessageView, PresenceView } from '../events.js'
+import type { MessageView, OrgChangeView, PresenceView } from '../events.js'
 import type { ControlEvent } from '../control/protocol.js'
 
 const PAGE = 100
@@ -146,6 +146,11 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
     if (state.mode === 'setup') {
       main.setLabel(' parley ')
       main.setContent(setupView(state, width).join('\n'))
+    } else if (state.mode === 'removed' && currentConversation(state) === undefined) {
+      left.setContent('')
+      right.setContent('')
+      main.setLabel(' parley ')
+      main.setContent(removedView(state, width).join('\n'))
     } else {
       left.setContent(conversationList(state, (left.width as number) - 2).join('\n'))
       right.setContent(memberList(state, (right.width as number) - 2).join('\n'))
@@ -209,9 +214,16 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
       case 'presence:changed':
         dispatch({ type: 'presence', p: e.data as PresenceView })
         break
-      case 'org:changed':
-        void refresh().catch(fail)
+      case 'org:changed': {
+        // say in the conversations what changed: compare the directory before and after
+        const before = state.members
+        const wasRemoved = state.mode === 'removed'
+        void refresh().then(() => {
+          dispatch({ type: 'happened', lines: whatHappened(before, state.members, e.data as OrgChangeView, state.me.peerId) })
+          if (!wasRemoved && state.mode === 'removed') show('removed', removedView(state, 200).map(l => l.replace(/\u001b\[[\d;]*m/g, '')))
+        }).catch(fail)
         break
+      }
       case 'peer:connected':
       case 'peer:disconnected':
         void backend.peers().then(p => { dispatch({ type: 'peers', count: p.length }) }).catch(fail)
@@ -640,6 +652,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
   render()
   try {
     await refresh()
+    if (state.mode === 'removed') show('removed', removedView(state, 200).map(l => l.replace(/\u001b\[[\d;]*m/g, '')))
   } catch (err) {
     fail(err)
   }

@@ -2,7 +2,7 @@
  * The state of the terminal UI and the one function that changes it. Pure: no I/O, no terminal,
  * so every behaviour is unit-tested without a screen.
  */
-import type { MessageView, PresenceView, FileProgress } from '../events.js'
+import type { MessageView, OrgChangeView, PresenceView, FileProgress } from '../events.js'
 import type { HistoryResult, MemberView, NodeInfo, TeamView } from '../node.js'
 import { edit, editorOf } from './line-editor.js'
 import type { Edit } from './line-editor.js'
@@ -54,8 +54,10 @@ export interface Overlay {
 export interface UiState {
   me: { peerId: string, name: string }
   org?: { name: string, admin: boolean }
-  /** setup: no organisation yet; chat: the normal screen */
-  mode: 'setup' | 'chat'
+  /** setup: no organisation yet; chat: the normal screen; removed: this workstation was offboarded */
+  mode: 'setup' | 'chat' | 'removed'
+  /** for a removed workstation: by whom (name) and when */
+  removed?: { byName: string, at: number }
   conversations: Conversation[]
   current: number
   members: MemberView[]
@@ -129,6 +131,8 @@ export type Action =
   /** Alt-A: the next conversation with mentions, else with unread messages */
   | { type: 'next-active' }
   | { type: 'toggle-pane', pane: 'list' | 'members', shown: boolean }
+  /** lines saying what changed in the organisation, each in its conversation */
+  | { type: 'happened', lines: Array<{ team: string, text: string }> }
   /** the terminal was resized: the panes go back to what its width allows */
   | { type: 'reset-panes' }
 
@@ -276,7 +280,8 @@ export function reduce (s: UiState, a: Action): UiState {
         ...s,
         me: { peerId: a.info.peerId, name: a.info.name },
         ...(a.info.org !== undefined ? { org: { name: a.info.org.name, admin: a.info.org.admin } } : {}),
-        mode: a.info.org === undefined ? 'setup' : 'chat',
+        mode: a.info.org === undefined ? 'setup' : a.info.removed !== undefined ? 'removed' : 'chat',
+        ...(a.info.removed !== undefined ? { removed: { byName: a.info.removed.byName, at: a.info.removed.at } } : {}),
         conversations,
         teams: a.teams,
         current: Math.min(s.current, Math.max(0, conversations.length - 1)),
@@ -404,6 +409,11 @@ export function reduce (s: UiState, a: Action): UiState {
       return { ...s, panes: { ...s.panes, [a.pane]: a.shown } }
     case 'reset-panes':
       return { ...s, panes: {} }
+    case 'happened': {
+      let next = s
+      for (const l of a.lines) next = withConversation(next, l.team, c => ({ ...c, lines: [...c.lines, { kind: 'system', text: l.text, time: Date.now(), level: 'info' }] }))
+      return next
+    }
     case 'members':
       return { ...s, members: a.members }
     case 'presence': {
@@ -472,4 +482,41 @@ export function reduce (s: UiState, a: Action): UiState {
       return { ...s, status, input: { text: '', cursor: 0, history, historyIndex: null } }
     }
   }
+}
+
+/**
+ * What an organisation change did, as lines for the conversations it concerns: who joined, was added
+ * to or removed from a team, was removed from the organisation, was made an admin — and by whom, from
+ * the signers of the records applied.
+ */
+export function whatHappened (before: MemberView[], after: MemberView[], change: OrgChangeView | undefined, me: string): Array<{ team: string, text: string }> {
+  if (before.length === 0) return [] // the first load: nothing happened, it was just not shown yet
+  const names = new Map([...before, ...after].map(m => [m.peerId, m.name]))
+  const by = (ops: string[]): string => {
+    // the first of `ops` that the change holds: whoever signed that record
+    const i = ops.map(op => change?.applied.indexOf(op) ?? -1).find(x => x !== -1) ?? -1
+    const signer = i === -1 ? undefined : change?.by?.[i]?.signer
+    if (signer === undefined) return ''
+    return signer === me ? ' by you' : ` by ${names.get(signer) ?? `…${signer.slice(-6)}`}`
+  }
+  const who = (m: MemberView): string => m.peerId === me ? 'You' : m.name
+  const out: Array<{ team: string, text: string }> = []
+  const old = new Map(before.map(m => [m.peerId, m]))
+  const now = new Map(after.map(m => [m.peerId, m]))
+  for (const m of after) {
+    const was = old.get(m.peerId)
+    if (was === undefined) {
+      out.push({ team: 'general', text: `${who(m)} joined the organisation${by(['addMember'])}` })
+      for (const t of m.teams.filter(t => t !== 'general')) out.push({ team: t, text: `${who(m)} ${m.peerId === me ? 'were' : 'was'} added to #${t}${by(['roster', 'addMember'])}` })
+      continue
+    }
+    for (const t of m.teams.filter(t => !was.teams.includes(t))) out.push({ team: t, text: `${who(m)} ${m.peerId === me ? 'were' : 'was'} added to #${t}${by(['roster'])}` })
+    for (const t of was.teams.filter(t => !m.teams.includes(t))) out.push({ team: t, text: `${who(m)} ${m.peerId === me ? 'were' : 'was'} removed from #${t}${by(['roster'])}` })
+    if (m.admin && !was.admin) out.push({ team: 'general', text: `${who(m)} ${m.peerId === me ? 'were' : 'was'} made an admin${by(['addMember'])}` })
+  }
+  for (const m of before) {
+    if (now.has(m.peerId) || m.peerId === me) continue
+    for (const t of m.teams) out.push({ team: t, text: `${m.name} was removed from the organisation${by(['removeMember'])}: their workstation can no longer read or post here` })
+  }
+  return out
 }

@@ -6,7 +6,7 @@
  * theirs either; measured in columns) before it is shown.
  */
 import { formatBytes } from '../files/file-service.js'
-import { formatClock, formatDay } from '../time-format.js'
+import { formatClock, formatDateTime, formatDay } from '../time-format.js'
 import { findMentions } from './mentions.js'
 import { conversationLabel, currentConversation, mentionable } from './state.js'
 import { displayWidth, oneLine, sanitize, truncate, wrap } from './text.js'
@@ -151,6 +151,7 @@ export function memberList (s: UiState, width = 26): string[] {
 export function statusLine (s: UiState): string {
   const c = currentConversation(s)
   const parts = [
+    s.mode === 'removed' ? bold(`removed from ${safe(s.org?.name ?? 'the organisation')}`) : '',
     `${s.status.peers} peer${s.status.peers === 1 ? '' : 's'}`,
     s.status.synced !== undefined ? `synced ${formatClock(s.status.synced)}` : s.status.peers > 0 ? 'syncing' : '',
     s.org !== undefined ? safe(s.org.name) : 'no organisation',
@@ -180,6 +181,21 @@ export function progressBar (fraction: number, width = 10): string {
   const f = Math.max(0, Math.min(1, fraction))
   const full = Math.round(f * width)
   return `[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${Math.floor(f * 100)}%`
+}
+
+/** What a workstation that was removed from its organisation (offboarded) shows instead of the chat. */
+export function removedView (s: UiState, width: number): string[] {
+  const org = oneLine(s.org?.name ?? 'the organisation')
+  const by = s.removed?.byName !== undefined && s.removed.byName !== '' ? ` by ${oneLine(s.removed.byName)}` : ' by an admin'
+  const when = s.removed !== undefined && s.removed.at > 0 ? ` on ${formatDateTime(s.removed.at)}` : ''
+  const lines = [
+    `You were removed from ${org}${by}${when}.`,
+    '',
+    `This workstation can no longer read or post in ${org}'s teams: its keys were rotated out, and colleagues' nodes refuse its connections. What it received before stays readable here.`,
+    '',
+    'If this is a mistake, ask an admin for a new invite, and join with it from a new data dir (parley --data NEW_DIR): a removal is final for this workstation\'s key.'
+  ]
+  return lines.flatMap(l => wrap(l, width, 0)).map((l, i) => i === 0 ? bold(paint(s, 'red', l)) : l)
 }
 
 /** The first-run screen. */

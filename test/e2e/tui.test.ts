@@ -326,6 +326,7 @@ describe.skipIf(!netns)('the terminal UI', () => {
     // mentions first
     await bobUi.press('M-a')
     await bobUi.waitFor(/─ #alpha ─/)
+    await bobUi.waitFor(/-- You were added to #alpha by Ann Lee/)
     await bobUi.press('M-a')
     const dev = await bobUi.waitFor(/─ #dev ─/)
     // the unread marker: after what was read when Bob left #dev, before what came since
@@ -372,6 +373,26 @@ describe.skipIf(!netns)('the terminal UI', () => {
     const used = colours(await bobUi.raw())
     expect(used.length).toBeGreaterThan(0)
     expect(used.filter(p => p === '30' || /^9[0-7]$/.test(p))).toEqual([])
+  })
+
+  it('says in the conversations who was made admin and who was removed, by whom; the removed workstation and doctor say so plainly', async () => {
+    const flat = (screen: string): string => screen.replace(/[│\s]+/g, ' ')
+    const malUi = await TmuxSession.start(chat(mal))
+    extra.push(malUi)
+    await malUi.waitFor(/─ #general ─/)
+    await bobUi.press('M-1')
+    await annUi.press('M-1')
+    await call(ann, 'admin.add-admin', { peer: bob.ready.peerId })
+    await bobUi.waitFor(/-- You were made an admin by Ann Lee/)
+    await annUi.waitFor(/-- Bob Marsh was made an admin by you/)
+    await annUi.line('/remove mal')
+    await waitFor(async () => /-- Mal\{\|\}<U\+202E>yrogla was removed from the organisation by Ann Lee: their workstation can no longer read or post here/.test(flat(await bobUi.screen())), 15_000, 'the removal line in #general')
+    await waitFor(async () => /You were removed from Acme by Ann Lee on .*can no longer read or post in Acme's teams/.test(flat(await malUi.screen())), 15_000, 'the removed chat says so')
+    expect(await malUi.screen()).toMatch(/removed from Acme/)
+    const doctor = await runCli(['doctor', '--data', mal.dataDir])
+    expect(doctor.code).toBe(1)
+    expect(flat(doctor.stdout)).toMatch(/this workstation was removed from Acme by Ann Lee on .*: it can no longer read or post there/)
+    expect(doctor.stdout).not.toMatch(/firewall/)
   })
 
   it('first run: asks before founding, joins under a name prefilled from the account, with the invite on one line to copy', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { initialState, mentionsMe, reduce } from '../../../src/ui/state.js'
+import { initialState, mentionsMe, reduce, whatHappened } from '../../../src/ui/state.js'
 import type { MessageView } from '../../../src/events.js'
-import { conversationList, conversationView, memberList, statusLine } from '../../../src/ui/views.js'
+import type { MemberView } from '../../../src/node.js'
+import { conversationList, conversationView, memberList, removedView, statusLine } from '../../../src/ui/views.js'
 import type { UiState } from '../../../src/ui/state.js'
 
 let lamport = 0
@@ -212,5 +213,33 @@ describe('ui/state', () => {
     expect(mentionsMe(s, 'hi @Anne')).toBe(false)
     expect(mentionsMe(s, 'mail ann@example.com')).toBe(false)
     expect(mentionsMe(s, 'ask @bob')).toBe(false)
+  })
+
+  it('says what an organisation change did, and by whom', () => {
+    const m = (peerId: string, name: string, teams: string[], admin = false): MemberView => ({ peerId, name, admin, online: true, teams })
+    const before = [m('peer-ann', 'Ann', ['general', 'dev'], true), m('peer-bob', 'Bob', ['general', 'dev']), m('peer-cy', 'Cy', ['general'])]
+    const after = [m('peer-ann', 'Ann', ['general', 'dev'], true), m('peer-bob', 'Bob', ['general'], true), m('peer-dee', 'Dee', ['general', 'dev'])]
+    const change = { orgId: 'o', applied: ['removeMember', 'roster', 'addMember'], removed: ['peer-cy'], by: [{ signer: 'peer-ann', at: 1 }, { signer: 'peer-ann', at: 1 }, { signer: 'peer-zed', at: 1 }] }
+    const lines = whatHappened(before, after, change, 'peer-bob').map(l => `${l.team}: ${l.text}`)
+    expect(lines).toContain('dev: You were removed from #dev by Ann')
+    expect(lines).toContain('general: You were made an admin by …er-zed')
+    expect(lines).toContain('dev: Dee was added to #dev by Ann')
+    expect(lines).toContain('general: Cy was removed from the organisation by Ann: their workstation can no longer read or post here')
+    expect(lines.some(l => /Dee joined the organisation/.test(l))).toBe(true)
+    // the first load is not a change
+    expect(whatHappened([], after, undefined, 'peer-bob')).toEqual([])
+  })
+
+  it('tells a removed workstation plainly what happened', () => {
+    const s = reduce(initialState(), {
+      type: 'connected',
+      info: { peerId: 'peer-cy', name: 'Cy', dataDir: '/d', addresses: [], org: { id: 'o', name: 'Acme', admin: false }, teams: [], removed: { by: 'peer-ann', byName: 'Ann Lee', at: new Date(2026, 11, 1, 9, 30).getTime() } },
+      teams: [], members: [], presence: []
+    })
+    expect(s.mode).toBe('removed')
+    const text = removedView(s, 200).join(' ').replace(/\u001b\[[\d;]*m/g, '')
+    expect(text).toContain('You were removed from Acme by Ann Lee on ')
+    expect(text).toMatch(/can no longer read or post in Acme's teams/)
+    expect(statusLine(s)).toMatch(/removed from Acme/)
   })
 })

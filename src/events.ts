@@ -119,6 +119,8 @@ export interface OrgChangeView {
   applied: string[]
   /** peers removed from the directory by this change */
   removed: string[]
+  /** who signed each applied record (peer id), and on their clock when (ms): parallel to `applied` */
+  by?: Array<{ signer: string, at: number }>
 }
 
 /** A signed org record the org's rules refused. */

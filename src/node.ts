@@ -100,6 +100,8 @@ export interface NodeInfo {
   addresses: string[]
   org?: { id: string, name: string, admin: boolean }
   teams: string[]
+  /** this node was removed from the organisation (offboarded): by whom and when; it can no longer read or post */
+  removed?: { by: string, byName: string, at: number }
 }
 
 /** A page of history, oldest first, and the cursor for the page before it. */
@@ -414,6 +416,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       teams: this.org?.myTeams() ?? []
     }
     if (this.org !== undefined) info.org = { id: this.org.orgId, name: this.org.name, admin: this.org.isAdmin() }
+    const removal = this.org?.state.removed.get(this.peerId)
+    if (removal !== undefined) info.removed = { by: removal.by, byName: this.org?.state.members.get(removal.by)?.name ?? this.org?.state.removed.get(removal.by)?.name ?? '', at: removal.at }
     return info
   }
 
@@ -629,7 +633,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       this.safeDispatch('org:refused', { signer: refusal.record.signer, kind: refusal.record.op, reason: refusal.reason })
     }
     if (change.applied.length > 0 || change.removed.length > 0) {
-      this.safeDispatch('org:changed', { orgId: org.orgId, applied: change.applied.map(r => r.op), removed: change.removed })
+      this.safeDispatch('org:changed', { orgId: org.orgId, applied: change.applied.map(r => r.op), removed: change.removed, by: change.applied.map(r => ({ signer: r.signer, at: r.record.wallTime })) })
     }
   }
 

@@ -12,6 +12,7 @@ import { ControlClient } from '../control/client.js'
 import { DataDirLockedError, NodeNotRunningError } from '../errors.js'
 import { DEFAULT_PORT, LOG_DIR } from '../node.js'
 import { EntryLog } from '../store/entry-log.js'
+import { formatDateTime } from '../time-format.js'
 import type { PresenceView } from '../events.js'
 import type { KeeperStatus } from '../net/peer-keeper.js'
 import type { NodeInfo } from '../node.js'
@@ -109,6 +110,11 @@ async function checkNode (dataDir: string): Promise<{ running: boolean, findings
     const findings: Finding[] = [{ level: 'ok', what: `node ${info.name} (${info.peerId}) is running, listening on ${info.addresses.join(' ') || 'nothing'}` }]
     if (info.org === undefined) {
       findings.push({ level: 'warn', what: 'this node is in no organisation yet', advice: 'create one (parley org create NAME) or join with an invite (parley join TOKEN --name NAME)' })
+      return { running: true, findings }
+    }
+    if (info.removed !== undefined) {
+      const by = info.removed.byName !== '' ? info.removed.byName : info.removed.by
+      findings.push({ level: 'fail', what: `this workstation was removed from ${info.org.name} by ${by} on ${formatDateTime(info.removed.at)}: it can no longer read or post there, and colleagues' nodes refuse its connections`, advice: 'if this is a mistake, ask an admin for a new invite and join with it from a new data dir (parley --data NEW_DIR); the network checks below do not matter for this' })
       return { running: true, findings }
     }
     const peers = await client.request<unknown[]>('peers')

@@ -2,16 +2,12 @@
  * How the CLI prints things for people. JSON output is the API's own objects, unformatted.
  */
 import { printable } from '../ids.js'
+import { formatDateTime } from '../time-format.js'
 import type { MessageView, PeerView } from '../events.js'
 
-function two (n: number): string {
-  return n.toString().padStart(2, '0')
-}
-
-/** "2026-11-23 14:05" in local time. */
+/** A moment, in the one format of the chat and the CLI (the user's locale). */
 export function formatTime (ms: number): string {
-  const d = new Date(ms)
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`
+  return formatDateTime(ms)
 }
 
 /** A short form of a peer id for display. */
@@ -19,11 +15,15 @@ export function shortId (peerId: string): string {
   return peerId.length > 10 ? `…${peerId.slice(-8)}` : peerId
 }
 
-/** One message as a line (or lines, for multi-line text), with terminal escapes neutralised. */
-export function formatMessage (m: MessageView): string {
+/**
+ * One message as a line (or lines, for multi-line text), with terminal escapes neutralised. A direct
+ * message is shown as `@Name` of the other person (from `names`, peer id to display name).
+ */
+export function formatMessage (m: MessageView, names: ReadonlyMap<string, string> = new Map()): string {
   const who = `${printable(m.authorName) || '?'} (${shortId(m.author)})`
   const text = printable(m.text).split('\n').join('\n    ')
-  return `${formatTime(m.time)}  #${m.team}  ${who}: ${text}`
+  const where = m.direct !== undefined ? `@${printable(names.get(m.direct) ?? shortId(m.direct))}` : `#${m.team}`
+  return `${formatTime(m.time)}  ${where}  ${who}: ${text}`
 }
 
 export function formatPeer (p: PeerView): string {

@@ -72,6 +72,28 @@ async function withClient<T> (dataDir: string, fn: (client: ControlClient) => Pr
   }
 }
 
+/** Display names by peer id, to call direct conversations after the other person. */
+async function memberNames (client: ControlClient): Promise<Map<string, string>> {
+  const members = await client.request<MemberView[]>('members', {}).catch(() => [] as MemberView[]) // not in an org yet: no names
+  return new Map(members.map(m => [m.peerId, m.name]))
+}
+
+/** A file-system error as a sentence ("… already exists"), or undefined for other errors. */
+function fileErrorSentence (e: NodeJS.ErrnoException): string | undefined {
+  const path = e.path !== undefined ? JSON.stringify(e.path) : 'the file'
+  switch (e.code) {
+    case 'EEXIST': return `${path} already exists; it is never overwritten: choose another name or remove it first`
+    case 'ENOENT': return `${path} does not exist (or its folder does not)`
+    case 'EACCES':
+    case 'EPERM': return `no permission to use ${path}`
+    case 'EISDIR': return `${path} is a folder, not a file`
+    case 'ENOTDIR': return `a part of ${path} is not a folder`
+    case 'ENOSPC': return `the disk holding ${path} is full`
+    case 'EROFS': return `${path} is on a read-only file system`
+    default: return undefined
+  }
+}
+
 function teamOption (values: ParsedArgs['values'], required: boolean): string | undefined {
   const team = values.team
   if (team === undefined) {
@@ -152,21 +174,41 @@ const commands: Record<string, Command> = {
       }
       const { connectBackend } = await import('../ui/backend.js')
       const { runChat } = await import('../ui/app.js')
+      const { accountFullName } = await import('./account.js')
       let node: ParleyNode | undefined
       let server: ControlServer | undefined
-      try {
-        await ControlClient.connect(dataDir).then(c => { c.close() })
-      } catch (e) {
-        if (!(e instanceof NodeNotRunningError)) throw e
-        // no daemon for this data dir: run the node in this process, with its control socket for scripts
-        const name = typeof values.name === 'string' ? checkDisplayName(values.name) : undefined
+      const name = typeof values.name === 'string' ? checkDisplayName(values.name) : undefined
+      // run the node in this process, with its control socket for scripts (and other chats)
+      const runHere = async (): Promise<void> => {
         node = await createNode(networkInit(dataDir, values, name, config))
         server = new ControlServer(node)
         await node.start()
         await server.start()
       }
       try {
-        await runChat(await connectBackend(dataDir))
+        await ControlClient.connect(dataDir).then(c => { c.close() })
+      } catch (e) {
+        if (!(e instanceof NodeNotRunningError)) throw e
+        await runHere()
+      }
+      try {
+        await runChat(await connectBackend(dataDir), {
+          fullName: name ?? accountFullName(),
+          // attached to a node another chat ran: when it stops, this chat may run it instead
+          runNode: async () => {
+            // the process that ran it may still be letting go of the data dir
+            for (let tries = 1; ; tries++) {
+              try {
+                await runHere()
+                break
+              } catch (e) {
+                if ((e as Error).name !== 'DataDirLockedError' || tries >= 20) throw e
+                await new Promise(resolve => setTimeout(resolve, 250))
+              }
+            }
+            return connectBackend(dataDir)
+          }
+        })
       } finally {
         await server?.stop()
         await node?.stop()
@@ -188,17 +230,23 @@ const commands: Record<string, Command> = {
   },
   invite: {
     summary: 'make a one-time invite token for a newcomer (admins)',
-    usage: 'parley invite [--team NAME]... [--expires 24h] [--json]',
-    options: { team: { type: 'string', multiple: true }, expires: { type: 'string' }, json: { type: 'boolean' } },
+    usage: 'parley invite [--team NAME]... [--expires 24h] [--out FILE] [--json]',
+    options: { team: { type: 'string', multiple: true }, expires: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
     run: async ({ dataDir, values }) => {
       const teams = ((values.team as string[] | undefined) ?? []).map(checkTeamName)
       const params: Record<string, unknown> = { teams }
       if (typeof values.expires === 'string') params.expires = values.expires
       const r = await withClient(dataDir, async c => c.request<{ token: string, expires: number }>('invite', params))
+      if (typeof values.out === 'string') {
+        const { writeFile } = await import('node:fs/promises')
+        // owner-only and never over another file: the token is as good as a key until used
+        await writeFile(values.out, r.token + '\n', { flag: 'wx', mode: 0o600 })
+        err(`wrote the invite token to ${values.out}`)
+      }
       if (values.json === true) out(JSON.stringify(r))
       else {
-        out(r.token)
-        err(`single use, valid until ${new Date(r.expires).toISOString()}; the newcomer runs: parley join TOKEN --name "Their Name"`)
+        if (typeof values.out !== 'string') out(r.token)
+        err(`single use, valid until ${formatTime(r.expires)}; the newcomer pastes it into their first parley screen, or runs: parley join TOKEN --name "Their Name"`)
       }
       return 0
     }
@@ -463,9 +511,10 @@ const commands: Record<string, Command> = {
           resolve(EXIT_FAILURE)
         })
       })
+      const names = await memberNames(client)
       client.onEvent((e) => {
         if (e.event !== 'message:added') return
-        out(values.json === true ? JSON.stringify(e.data) : formatMessage(e.data as MessageView))
+        out(values.json === true ? JSON.stringify(e.data) : formatMessage(e.data as MessageView, names))
       })
       await client.request('subscribe', team === undefined ? { events: ['message:added'] } : { team, events: ['message:added'] })
       err(`parley tail: following ${team === undefined ? 'all teams' : `#${team}`} (Ctrl-C to stop)`)
@@ -485,11 +534,11 @@ const commands: Record<string, Command> = {
       }
       const params: Record<string, unknown> = { team, limit }
       if (typeof values.before === 'string') params.before = values.before
-      const page = await withClient(dataDir, async c => c.request<HistoryResult>('history', params))
+      const [page, names] = await withClient(dataDir, async c => Promise.all([c.request<HistoryResult>('history', params), memberNames(c)]))
       if (values.json === true) {
         for (const m of page.messages) out(JSON.stringify(m))
       } else {
-        for (const m of page.messages) out(formatMessage(m))
+        for (const m of page.messages) out(formatMessage(m, names))
         if (page.before !== undefined) err(`(older messages: --before '${page.before}')`)
       }
       return 0
@@ -516,10 +565,10 @@ const commands: Record<string, Command> = {
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be a whole number from 1 to 1000')
         params.limit = limit
       }
-      const found = await withClient(dataDir, async c => c.request<MessageView[]>('search', params))
+      const [found, names] = await withClient(dataDir, async c => Promise.all([c.request<MessageView[]>('search', params), memberNames(c)]))
       if (values.json === true) for (const m of found) out(JSON.stringify(m))
       else if (found.length === 0) err('no messages found')
-      else for (const m of found) out(formatMessage(m))
+      else for (const m of found) out(formatMessage(m, names))
       return 0
     }
   },
@@ -752,6 +801,13 @@ function usage (): string {
   return lines.join('\n')
 }
 
+/** The version in package.json (two folders above this file, in src/ and in dist/). */
+async function packageVersion (): Promise<string> {
+  const { readFile } = await import('node:fs/promises')
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return pkg.version
+}
+
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main (argv: string[]): Promise<number> {
   const groups = new Set(Object.keys(commands).filter(k => k.includes(' ')).map(k => k.split(' ')[0]))
@@ -762,6 +818,10 @@ export async function main (argv: string[]): Promise<number> {
   }
   if (name === undefined && process.stdout.isTTY === true && process.stdin.isTTY === true) {
     name = 'chat'
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    out(`parley ${await packageVersion()}`)
+    return 0
   }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     out(usage())
@@ -796,6 +856,11 @@ export async function main (argv: string[]): Promise<number> {
     }
     if (['NodeNotRunningError', 'DataDirLockedError', 'NotInOrgError', 'NotAdminError', 'NotMemberError', 'InviteError', 'RecordRefusedError', 'NotSyncedError', 'DiskFullError', 'FileTooLargeError', 'FileNotFoundError', 'QuarantinedError', 'ScanFailedError', 'CorruptFileError', 'DamagedCopyError'].includes(error.name)) {
       err(`parley ${name}: ${error.message}`)
+      return EXIT_FAILURE
+    }
+    const sentence = fileErrorSentence(error)
+    if (sentence !== undefined) {
+      err(`parley ${name}: ${sentence}`)
       return EXIT_FAILURE
     }
     err(`parley ${name}: ${error.name}: ${error.message}`)

@@ -56,6 +56,8 @@ export interface Removal {
   name: string
   by: string
   recordId: string
+  /** the removing admin's wall clock when they removed them, ms */
+  at: number
   /** for a removed admin: their records with seq above this are refused */
   cutoffSeq?: number
 }
@@ -263,7 +265,7 @@ function apply (state: OrgState, r: VerifiedRecord, index: number, ordered: Veri
       }
     }
     state.members.delete(peerId)
-    state.removed.set(peerId, { peerId, name: target.name, by: r.signer, recordId: r.idHex, ...(target.admin ? { cutoffSeq: rec.removeMember.cutoffSeq } : {}) })
+    state.removed.set(peerId, { peerId, name: target.name, by: r.signer, recordId: r.idHex, at: r.record.wallTime, ...(target.admin ? { cutoffSeq: rec.removeMember.cutoffSeq } : {}) })
     if (target.admin) {
       formerAdmins.set(peerId, rec.removeMember.cutoffSeq)
       return { peerId, cutoff: rec.removeMember.cutoffSeq }

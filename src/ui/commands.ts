@@ -12,7 +12,8 @@ export type Command =
   | { kind: 'status', status: string, text: string }
   | { kind: 'members' }
   | { kind: 'help' }
-  | { kind: 'invite', teams: string[] }
+  | { kind: 'invite', teams: string[], out?: string }
+  | { kind: 'teams' }
   | { kind: 'team-create', team: string, members: string[] }
   | { kind: 'team-add', team: string, members: string[] }
   | { kind: 'team-remove', team: string, member: string }
@@ -30,8 +31,10 @@ export type Command =
   | { kind: 'none' }
 
 export const HELP = [
-  'Keys: Alt-1..9 or Ctrl-N/Ctrl-P switch conversations · PgUp/PgDn scroll · Up/Down input history · Tab completes names · Ctrl-C quits',
-  '/join TEAM            switch to a team you are in',
+  'Keys: Alt-1..9 or Ctrl-N/Ctrl-P switch conversations · Alt-A the next one with mentions or new messages · PgUp/PgDn scroll, End back to the newest · Esc closes this',
+  'Input: Left/Right, Home/End (Ctrl-A/E), Alt-B/F by word, Ctrl-W/U/K delete a word / before / after the cursor · Alt-Enter a new line · Up/Down history · Tab completes names, commands and teams',
+  'Panes: Alt-L shows or hides the conversation list, Alt-M the members · Ctrl-C quits',
+  '/join TEAM            switch to a team you are in (/teams lists them)',
   '/status available|away|busy|dnd [text]   busy and dnd hold notifications; you get a digest afterwards',
   '/urgent TEXT          a message that reaches @mentioned people even on busy or dnd',
   '/msg NAME [text]      a direct message, readable only by the two of you',
@@ -40,8 +43,9 @@ export const HELP = [
   '/file PATH [caption]  share a file in this conversation ("quotes" for a path with spaces)',
   '/get ID               save a shared file to your download folder (/files lists them)',
   '/sync                 what this node holds and fetches',
+  '/teams                the teams of the organisation, and which you are in',
   '/help  /quit',
-  'Admins: /invite [TEAM...] · /team create TEAM [NAME...] · /team add TEAM NAME... · /team remove TEAM NAME · /admin add NAME · /remove NAME (offboard)'
+  'Admins: /invite [TEAM...] [--out FILE] · /team create TEAM [NAME...] · /team add TEAM NAME... · /team remove TEAM NAME · /admin add NAME · /remove NAME (offboard)'
 ]
 
 /** Parse a line typed in the chat screen. */
@@ -70,8 +74,15 @@ export function parseCommand (line: string): Command {
     case 'help':
     case '?':
       return { kind: 'help' }
-    case 'invite':
-      return { kind: 'invite', teams: args.map(t => t.replace(/^#/, '')) }
+    case 'invite': {
+      const at = args.indexOf('--out')
+      if (at === -1) return { kind: 'invite', teams: args.map(t => t.replace(/^#/, '')) }
+      const out = args[at + 1]
+      if (out === undefined) return { kind: 'error', message: 'usage: /invite [TEAM...] [--out FILE]' }
+      return { kind: 'invite', teams: args.filter((_, i) => i !== at && i !== at + 1).map(t => t.replace(/^#/, '')), out }
+    }
+    case 'teams':
+      return { kind: 'teams' }
     case 'team': {
       const [sub, team, ...names] = args
       if (sub === 'create' && team !== undefined) return { kind: 'team-create', team: team.replace(/^#/, ''), members: names }
@@ -124,16 +135,18 @@ export function parseSetup (line: string): Command {
   if (text.startsWith('/')) return parseCommand(text).kind === 'quit' ? { kind: 'quit' } : { kind: 'error', message: 'paste an invite token, or type a name for a new organisation' }
   if (text.startsWith('parley1:')) return { kind: 'setup-join', token: text }
   if (text.length > 64) return { kind: 'error', message: 'an organisation name is at most 64 characters' }
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(text)) return { kind: 'error', message: 'an organisation name is one line of printable characters' }
   return { kind: 'setup-create', name: text }
 }
 
 /** Find a member by display name (any case) or peer id (or its end); an error text if none or several. */
 export function resolveMember (members: MemberView[], who: string): MemberView | string {
-  const q = who.trim().replace(/^@/, '').toLowerCase()
+  const q = who.trim().replace(/^@/, '').replace(/^…/, '').toLowerCase()
   const exact = members.filter(m => m.name.toLowerCase() === q || m.peerId.toLowerCase() === q)
   if (exact.length === 1) return exact[0]!
-  const partial = members.filter(m => m.name.toLowerCase().startsWith(q) || (q.length >= 6 && m.peerId.toLowerCase().endsWith(q)))
+  // the start of the name or of any word of it (a surname), or the end of the peer id
+  const partial = members.filter(m => m.name.toLowerCase().startsWith(q) || m.name.toLowerCase().split(/[\s-]+/).some(w => w.startsWith(q)) || (q.length >= 6 && m.peerId.toLowerCase().endsWith(q)))
   if (partial.length === 1) return partial[0]!
   if (exact.length + partial.length === 0) return `nobody called ${who} in the directory`
-  return `${who} matches several people: ${[...new Set([...exact, ...partial])].map(m => m.name).join(', ')}`
+  return `${who} matches several people: ${[...new Set([...exact, ...partial])].map(m => `${m.name} (…${m.peerId.slice(-6)})`).join(', ')}: type more of the name, or the end of the id`
 }

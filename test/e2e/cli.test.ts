@@ -22,6 +22,13 @@ describe('parley CLI', () => {
     await rm(root, { recursive: true, force: true })
   })
 
+  it('says its version', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    const r = await runCli(['--version'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe(`parley ${pkg.version}\n`)
+  })
+
   it('init creates the identity once and prints the same peer id again', async () => {
     const data = join(root, 'init')
     const first = await runCli(['init', '--name', 'Ann', '--data', data])
@@ -154,6 +161,9 @@ describe('parley CLI', () => {
     expect((await runCli(['verify-export', exported])).stdout).toMatch(/^ok: 2 records of #general, exported by Dee/)
     const again = await d.cli('export', '--team', 'general', '--out', exported)
     expect(again.code).toBe(1) // never overwrites
+    // in a sentence, not as a raw errno
+    expect(again.stderr).toMatch(/already exists; it is never overwritten/)
+    expect(again.stderr).not.toMatch(/EEXIST/)
     await writeFile(exported, (await readFile(exported, 'utf8')).replace('hello there', 'hello there!'))
     const tampered = await runCli(['verify-export', exported])
     expect(tampered.code).toBe(1)
@@ -182,6 +192,13 @@ describe('parley CLI', () => {
     expect(badInvite.code).toBe(2)
     const invite = await d.cli('invite', '--team', 'dev', '--expires', '2h')
     expect(invite.stdout.trim()).toMatch(/^parley1:[\w-]+$/)
+    const tokenFile = join(root, 'invite.txt')
+    const written = await d.cli('invite', '--out', tokenFile)
+    expect(written.code, written.stderr).toBe(0)
+    expect(written.stdout).toBe('')
+    expect(await readFile(tokenFile, 'utf8')).toMatch(/^parley1:[\w-]+\n$/)
+    expect((await stat(tokenFile)).mode & 0o777).toBe(0o600)
+    expect((await d.cli('invite', '--out', tokenFile)).stderr).toMatch(/invite\.txt" already exists/)
 
     // retention and holds
     const kept = await d.cli('team', 'retention', 'dev', '90')

@@ -50,6 +50,36 @@ export class TmuxSession {
     await this.press('Enter')
   }
 
+  /**
+   * Paste text as a terminal does when a person pastes: bracketed (ESC [200~ … ESC [201~) if the
+   * program asked for it, with the newlines as carriage returns.
+   */
+  async paste (text: string): Promise<void> {
+    await this.tmux('set-buffer', '-b', 'paste', text)
+    await this.tmux('paste-buffer', '-p', '-d', '-b', 'paste', '-t', 'main')
+  }
+
+  /** Where the terminal's cursor is (0-based column and row), and whether it is shown. */
+  async cursor (): Promise<{ x: number, y: number, visible: boolean }> {
+    const [x, y, flag] = (await this.tmux('display-message', '-p', '-t', 'main', '#{cursor_x} #{cursor_y} #{cursor_flag}')).trim().split(' ')
+    return { x: Number(x), y: Number(y), visible: flag === '1' }
+  }
+
+  /** Resize the terminal, as a person dragging the window would. */
+  async resize (width: number, height: number): Promise<void> {
+    await this.tmux('resize-window', '-t', 'main', '-x', String(width), '-y', String(height))
+  }
+
+  /** Everything the program has written so far, raw (escape sequences and all). */
+  async raw (): Promise<string> {
+    return (await readFile(this.rawFile).catch(() => Buffer.alloc(0))).toString('utf8')
+  }
+
+  /** The screen with the lines the terminal wrapped by itself joined again (what a copy would give). */
+  async joinedScreen (): Promise<string> {
+    return this.tmux('capture-pane', '-p', '-J', '-t', 'main')
+  }
+
   async screen (): Promise<string> {
     return this.tmux('capture-pane', '-p', '-t', 'main')
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { parseCommand, parseSetup, resolveMember } from '../../../src/ui/commands.js'
 import { initialState, reduce } from '../../../src/ui/state.js'
-import { conversationView, memberList, safe, statusLine, wrap } from '../../../src/ui/views.js'
+import { conversationView, memberList, statusLine, wrap } from '../../../src/ui/views.js'
+import { formatClock } from '../../../src/time-format.js'
 import type { MemberView } from '../../../src/node.js'
 
 const members: MemberView[] = [
@@ -51,8 +52,24 @@ describe('ui/commands', () => {
 })
 
 describe('ui/views', () => {
-  it('escapes blessed tags and terminal escapes from other people', () => {
-    expect(safe('{bold}x{/bold}\u001b[2J')).toBe('{open}bold{close}x{open}/bold{close}\uFFFD[2J')
+  it('shows hostile text from a peer as text: no escape of theirs, later lines indented under the first', () => {
+    let s = reduce(initialState(), {
+      type: 'connected',
+      info: { peerId: 'me', name: 'Bob', dataDir: '/d', addresses: [], org: { id: 'o', name: 'Acme', admin: false }, teams: ['general'] },
+      teams: [{ name: 'general', epoch: 1, members: 3, joined: true, retentionDays: 0, hold: false }],
+      members,
+      presence: []
+    })
+    const text = '{center}x{/center} {|}\n19:37 Ann: IT here, DM me your password\n-- notice\u001b[2J\u001b]0;title\u0007 \u202Egnp.exe'
+    s = reduce(s, { type: 'message', m: { id: 'h', team: 'general', author: 'a', authorName: 'Ann\u001b[31m{bold}', seq: 1, lamport: 1, time: Date.now(), text, urgent: false, local: false, readable: true, epoch: 1 } })
+    const lines = conversationView(s, 60, 10).lines
+    const plain = lines.map(l => l.replace(/\u001b\[[\d;]*m/g, ''))
+    // the only escapes are our own attributes: nothing else of the peer's reaches the terminal
+    for (const l of plain) expect(l).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
+    const at = plain.findIndex(l => l.includes('{center}x{/center} {|}'))
+    expect(plain[at]).toMatch(/^\d\d:\d\d Ann\uFFFD\[31m\{bold\}: \{center\}x\{\/center\} \{\|\}$/)
+    expect(plain[at + 1]).toBe('      19:37 Ann: IT here, DM me your password')
+    expect(plain[at + 2]).toMatch(/^ {6}-- notice\uFFFD\[2J\uFFFD\]0;title\uFFFD <U\+202E>gnp\.exe$/)
   })
 
   it('wraps at spaces where it can', () => {
@@ -86,7 +103,7 @@ describe('ui/views', () => {
     s = reduce(s, { type: 'file-done', id: 'abcdef0123456789abcdef0123456789' })
     expect(statusLine(s)).not.toContain('notes.txt')
     s = reduce(reduce(s, { type: 'peers', count: 2 }), { type: 'synced', at: new Date(2026, 0, 1, 9, 5).getTime() })
-    expect(statusLine(s)).toMatch(/^2 peers · synced 09:05 · Acme · #general/)
+    expect(statusLine(s)).toContain(`2 peers · synced ${formatClock(new Date(2026, 0, 1, 9, 5).getTime())} · Acme · #general`)
     expect(memberList(s).find(l => l.includes('Bob') && !l.includes('Bobby'))).toMatch(/⊘.*Bob.*focus/)
   })
 })

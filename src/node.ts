@@ -344,7 +344,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       listen,
       mdns: this.init.mdns ?? true,
       mdnsPace: this.init.mdnsPace,
-      keeper: { staticPeers: this.init.peers ?? [] },
+      // colleagues are dialed however many strangers mDNS announces (see peer-keeper.ts)
+      keeper: { staticPeers: this.init.peers ?? [], isColleague: (peerId) => this.org?.state.members.has(peerId) === true },
       // offboarding: a removed member's connections are refused both ways
       isPeerDenied: (peerId) => this.org?.state.removed.has(peerId) === true
     })

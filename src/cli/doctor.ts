@@ -118,10 +118,14 @@ async function checkNode (dataDir: string): Promise<{ running: boolean, findings
       return { running: true, findings }
     }
     const peers = await client.request<unknown[]>('peers')
+    const connectivity = await client.request<KeeperStatus>('connectivity')
     if (peers.length > 0) {
       findings.push({ level: 'ok', what: `connected to ${peers.length} peer${peers.length === 1 ? '' : 's'} in ${info.org.name}` })
     } else {
-      findings.push(aloneFinding(await client.request<KeeperStatus>('connectivity')))
+      findings.push(aloneFinding(connectivity))
+    }
+    if (connectivity.ignoredSightings > 0) {
+      findings.push({ level: 'warn', what: `${connectivity.ignoredSightings} mDNS answers named more unknown peers than this node dials at once`, advice: 'something on the LAN may be announcing parley peers that do not exist; colleagues are still dialed' })
     }
     const presence = await client.request<PresenceView[]>('presence')
     for (const p of presence) {

@@ -52,6 +52,11 @@ export interface PeerKeeperInit {
   addressCheckMs?: number
   /** this host's addresses; node:os's interfaces unless a test gives its own */
   localAddresses?: () => string[]
+  /**
+   * Whether a peer is a colleague (in this node's directory): strangers, whoever announces them on
+   * mDNS, are dialed within bounds (see learn); default: nobody is
+   */
+  isColleague?: (peerId: string) => boolean
 }
 
 /** What the keeper needs of libp2p: narrow views of its own components. */
@@ -86,6 +91,8 @@ export interface KeeperStatus {
   /** sightings of peers (mDNS answers, presence) in the last minute */
   sightingsLastMinute: number
   lastSightingAt?: number
+  /** sightings of strangers ignored since start (too many strangers being dialed already) */
+  ignoredSightings: number
   targets: KeeperTargetStatus[]
 }
 
@@ -102,9 +109,23 @@ interface Target {
   lastSeenAt?: number
   lastError?: string
   peerId?: string
+  /** a sighting may cut the pending backoff short once per backoff period, no more */
+  cutAvailable: boolean
 }
 
 const DIAL_TIMEOUT_MS = 5_000
+/**
+ * Anyone on the LAN can answer mDNS for peers that do not exist, at any address (a printer's port),
+ * as often as they like. Peers that are neither colleagues nor connected before in this process are
+ * strangers: at most this many are kept as dial targets at once, at most this many stranger dials
+ * start per second, and one given up on is not dialed again for a while, however often it is seen.
+ */
+const MAX_STRANGER_TARGETS = 64
+const STRANGER_DIALS_PER_SECOND = 10
+const STRANGER_FORGET_MS = 5 * 60_000
+const MAX_FORGOTTEN = 1_024
+/** Addresses kept per peer: the newest seen (a false answer cannot push out the real one alone). */
+const MAX_ADDRS_PER_TARGET = 8
 /** After the host's addresses change, a connection that cannot open a stream in this time is dead. */
 const PROBE_TIMEOUT_MS = 2_000
 /** Any protocol the peer speaks: opening a stream is a round trip, which is the proof of life. */
@@ -157,6 +178,15 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
   private addresses = new Set<string>()
   private addressTimer?: NodeJS.Timeout
   private readonly seenAt: number[] = []
+  private readonly isColleague: (peerId: string) => boolean
+  /** peers this node has been connected to in this process */
+  private readonly proven = new Set<string>()
+  /** strangers given up on, until when */
+  private readonly forgotten = new Map<string, number>()
+  /** when the latest stranger dials started */
+  private readonly strangerDials: number[] = []
+  /** sightings ignored because too many strangers are targets already */
+  private ignoredSightings = 0
   /** peers with two connections, looked at once the newer one has settled */
   private readonly duplicateTimers = new Map<string, NodeJS.Timeout>()
   private aloneSince?: number
@@ -180,6 +210,7 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
     this.sightings = init.sightings
     this.addressCheckMs = init.addressCheckMs ?? 2_000
     this.localAddresses = init.localAddresses ?? interfaceAddresses
+    this.isColleague = init.isColleague ?? (() => false)
   }
 
   /** Listen from the moment libp2p starts its services, so no early sighting is missed. */
@@ -194,7 +225,7 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
     for (const addr of this.staticPeers) {
       const ma = multiaddr(addr)
       const peerId = ma.getComponents().find(c => c.name === 'p2p')?.value
-      const target: Target = { key: peerId ?? addr, addrs: [ma], isStatic: true, failures: 0, dialing: false, peerId }
+      const target: Target = { key: peerId ?? addr, addrs: [ma], isStatic: true, failures: 0, dialing: false, peerId, cutAvailable: true }
       this.targets.set(target.key, target)
     }
   }
@@ -237,6 +268,7 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
       aloneSince: connected === 0 ? this.aloneSince : undefined,
       sightingsLastMinute: recent.length,
       lastSightingAt: this.seenAt.at(-1),
+      ignoredSightings: this.ignoredSightings,
       targets: [...this.targets.values()].map((t) => ({
         peerId: t.peerId,
         addresses: t.addrs.map(String),
@@ -322,18 +354,49 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
     if (this.seenAt.length > MAX_SIGHTINGS_KEPT) this.seenAt.splice(0, this.seenAt.length - MAX_SIGHTINGS_KEPT)
     let target = this.targets.get(peerId)
     if (target === undefined) {
-      target = { key: peerId, addrs, isStatic: false, failures: 0, dialing: false, peerId }
+      if (this.isStranger(peerId)) {
+        if ((this.forgotten.get(peerId) ?? 0) > now) return
+        if (this.strangerTargets() >= MAX_STRANGER_TARGETS) {
+          this.ignoredSightings++
+          return
+        }
+      }
+      target = { key: peerId, addrs, isStatic: false, failures: 0, dialing: false, peerId, cutAvailable: true }
       this.targets.set(peerId, target)
     } else {
-      target.addrs = target.isStatic ? withPeerId([...target.addrs, ...addrs], peerId) : addrs
-      target.failures = 0
+      // the newest first; an address seen before stays (a false answer does not push out the real one)
+      target.addrs = withPeerId([...addrs, ...target.addrs], peerId).slice(0, target.isStatic ? undefined : MAX_ADDRS_PER_TARGET)
     }
     target.lastSeenAt = now
     if (!this.dialable || target.dialing || this.isConnected(peerId)) return
     // at once (or after the higher id's pause), but never hammering a peer seen many times a second
     const sinceAttempt = target.lastAttemptAt === undefined ? Infinity : now - target.lastAttemptAt
     const delay = Math.max(this.firstDelay(target), this.minRedial - sinceAttempt, 0)
-    if (target.dueAt === undefined || target.dueAt > now + delay) this.schedule(target, delay)
+    if (target.dueAt === undefined) {
+      this.schedule(target, delay)
+    } else if (target.dueAt > now + delay && target.cutAvailable) {
+      // a pending backoff is cut short once; the next cut waits for the next backoff period
+      target.cutAvailable = false
+      this.schedule(target, delay)
+    }
+  }
+
+  private isStranger (peerId: string): boolean {
+    return !this.proven.has(peerId) && !this.isColleague(peerId)
+  }
+
+  private strangerTargets (): number {
+    let n = 0
+    for (const t of this.targets.values()) if (!t.isStatic && t.peerId !== undefined && this.isStranger(t.peerId)) n++
+    return n
+  }
+
+  /** Whether a stranger dial may start now (STRANGER_DIALS_PER_SECOND). */
+  private strangerDialAllowed (now: number): boolean {
+    while (this.strangerDials.length > 0 && now - this.strangerDials[0]! >= 1_000) this.strangerDials.shift()
+    if (this.strangerDials.length >= STRANGER_DIALS_PER_SECOND) return false
+    this.strangerDials.push(now)
+    return true
   }
 
   private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
@@ -359,9 +422,12 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
   private readonly onConnectionOpen = (evt: CustomEvent<Connection>): void => {
     this.aloneSince = undefined
     const remote = evt.detail.remotePeer.toString()
+    this.proven.add(remote)
+    this.forgotten.delete(remote)
     const target = this.targets.get(remote)
     if (target !== undefined) {
       target.failures = 0
+      target.cutAvailable = true
       target.lastError = undefined
       clearTimeout(target.timer)
       target.timer = undefined
@@ -417,8 +483,12 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
 
   private async dial (target: Target): Promise<void> {
     if (!this.dialable || target.dialing || this.isConnected(target.peerId)) return
-    target.dialing = true
     const startedAt = Date.now()
+    if (!target.isStatic && target.peerId !== undefined && this.isStranger(target.peerId) && !this.strangerDialAllowed(startedAt)) {
+      this.schedule(target, 1_000 / STRANGER_DIALS_PER_SECOND + Math.floor(Math.random() * 1_000))
+      return
+    }
+    target.dialing = true
     target.lastAttemptAt = startedAt
     try {
       const connection = await this.components.connectionManager.openConnection(target.addrs, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
@@ -441,16 +511,26 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
       if (target.isStatic && target.failures === 1) {
         this.safeDispatchEvent('keeper:warning', { detail: `cannot reach static peer ${target.addrs.map(String).join(', ')}: ${target.lastError}; retrying` })
       }
-      if ((target.lastSeenAt ?? 0) > startedAt) {
+      if ((target.lastSeenAt ?? 0) > startedAt && target.cutAvailable) {
         // seen again while this dial was failing (it may have been listening only just now): soon
+        target.cutAvailable = false
         this.schedule(target, this.minRedial)
         return
       }
       if (!target.isStatic && target.failures >= this.maxFailures) {
-        // forgotten until it is seen again (its next mDNS answer or presence brings it back)
+        // forgotten until it is seen again (its next mDNS answer or presence brings it back); a
+        // stranger only after a while, so answers for peers that never answer cost little
         this.targets.delete(target.key)
+        if (target.peerId !== undefined && this.isStranger(target.peerId)) {
+          this.forgotten.set(target.peerId, Date.now() + STRANGER_FORGET_MS)
+          for (const peer of this.forgotten.keys()) {
+            if (this.forgotten.size <= MAX_FORGOTTEN) break
+            this.forgotten.delete(peer)
+          }
+        }
         return
       }
+      target.cutAvailable = true
       this.schedule(target, Math.min(this.maxBackoff, 500 * 2 ** Math.min(target.failures, 10)))
     } finally {
       target.dialing = false

@@ -10,6 +10,7 @@ describe('cli/doctor: connected to nobody', () => {
       connected: 0,
       aloneSince: now - 45_000,
       sightingsLastMinute: 9,
+      ignoredSightings: 0,
       lastSightingAt: now - 2_000,
       targets: [{ peerId: '12D3KooWbob', addresses: ['/ip4/10.0.0.2/tcp/7717/p2p/12D3KooWbob'], isStatic: false, state: 'waiting', failures: 3, nextDialInMs: 3_500, lastError: 'connect ECONNREFUSED 10.0.0.2:7717' }]
     }
@@ -21,10 +22,10 @@ describe('cli/doctor: connected to nobody', () => {
   })
 
   it('is only a warning while it has just started, or when nothing answers at all', () => {
-    const starting = aloneFinding({ connected: 0, aloneSince: now - 2_000, sightingsLastMinute: 3, targets: [] }, now)
+    const starting = aloneFinding({ connected: 0, aloneSince: now - 2_000, sightingsLastMinute: 3, ignoredSightings: 0, targets: [] }, now)
     expect(starting.level).toBe('warn')
     expect(starting.what).toMatch(/seen; connecting/)
-    const deaf = aloneFinding({ connected: 0, aloneSince: now - 120_000, sightingsLastMinute: 0, targets: [] }, now)
+    const deaf = aloneFinding({ connected: 0, aloneSince: now - 120_000, sightingsLastMinute: 0, ignoredSightings: 0, targets: [] }, now)
     expect(deaf.level).toBe('warn')
     expect(deaf.what).toMatch(/no mDNS answer arrived/)
   })

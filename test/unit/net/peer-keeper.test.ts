@@ -133,7 +133,7 @@ describe('net/peer-keeper', () => {
   it('acts on every sighting, not only the first: a colleague that restarts is dialed when it answers again', async () => {
     const [self, other] = await orderedPair()
     const fake = new FakeLibp2p(self)
-    const keeper = make(fake, { maxDiscoveredFailures: 2 })
+    const keeper = make(fake, { maxDiscoveredFailures: 2, isColleague: p => p === other.toString() })
     keeper.start()
     keeper.afterStart()
     // it is down: its old answer leads to failed dials, then it is forgotten
@@ -312,5 +312,52 @@ describe('net/peer-keeper', () => {
     await sleep(600)
     expect(changes).toHaveLength(2)
     expect(fake.connections).toHaveLength(1)
+  })
+
+  it('bounds what false mDNS answers cost: strangers are capped, rate-limited and given up on for a while', async () => {
+    const self = await newPeerId()
+    const fake = new FakeLibp2p(self)
+    const keeper = make(fake, { maxDiscoveredFailures: 2, maxBackoffMs: 2_000 })
+    keeper.start()
+    keeper.afterStart()
+    // 200 peers that do not exist, "announced" ten times a second for 20 s, at a printer's port
+    const ghosts = await Promise.all(Array.from({ length: 200 }, async () => newPeerId()))
+    for (let tick = 0; tick < 200; tick++) {
+      for (const g of ghosts) fake.sight(g, '10.0.0.99')
+      await sleep(100)
+    }
+    const status = keeper.status()
+    expect(status.targets.length).toBeLessThanOrEqual(64)
+    expect(status.ignoredSightings).toBeGreaterThan(0)
+    // at most 10 stranger dials a second, however many answers came: 20 s, 200 at most
+    expect(fake.dials.length).toBeLessThanOrEqual(200)
+    // each ghost reached gets at most its failures' worth, then is left alone
+    const perGhost = new Map<string, number>()
+    for (const d of fake.dials) perGhost.set(d.addrs[0]!, (perGhost.get(d.addrs[0]!) ?? 0) + 1)
+    expect(Math.max(...perGhost.values())).toBeLessThanOrEqual(3)
+    // a colleague seen meanwhile is still dialed at once
+    const colleague = await newPeerId()
+    const withColleague = new FakeLibp2p(self)
+    withColleague.reachable.add(colleague.toString())
+    const k2 = make(withColleague, { isColleague: p => p === colleague.toString() })
+    k2.start()
+    k2.afterStart()
+    for (const g of ghosts) withColleague.sight(g, '10.0.0.99')
+    withColleague.sight(colleague)
+    await sleep(200)
+    expect(withColleague.connections.map(c => c.remotePeer.toString())).toEqual([colleague.toString()])
+  })
+
+  it('keeps the address it knows when a false answer names the same peer elsewhere', async () => {
+    const [self, other] = await orderedPair()
+    const fake = new FakeLibp2p(self)
+    const keeper = make(fake, { isColleague: () => true })
+    keeper.start()
+    keeper.afterStart()
+    fake.sight(other, '10.0.0.2')
+    fake.sight(other, '10.0.0.99')
+    const addrs = keeper.status().targets[0]?.addresses ?? []
+    expect(addrs.some(a => a.includes('/10.0.0.2/'))).toBe(true)
+    expect(addrs[0]).toContain('/10.0.0.99/')
   })
 })

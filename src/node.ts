@@ -1316,11 +1316,15 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private async serveOrgSync (stream: Stream, connection: Connection): Promise<void> {
     const org = this.org
     const remote = connection.remotePeer.toString()
+    // only current members may read the directory; from anyone else nothing is even read
+    if (org === undefined || !org.state.members.has(remote)) {
+      stream.abort(new NotMemberError('not a member of this org'))
+      return
+    }
     try {
       const pb = pbStream(stream, { maxDataLength: 64 * 1024 })
       const request = await pb.read(OrgHeads, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
-      // only current members may read the directory; others get nothing
-      if (org === undefined || Buffer.from(request.org).toString('hex') !== org.orgId || !org.state.members.has(remote)) {
+      if (Buffer.from(request.org).toString('hex') !== org.orgId) {
         stream.abort(new NotMemberError('not a member of this org'))
         return
       }

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto'
 import { basename, extname, join } from 'node:path'
 import { lpStream } from '@libp2p/utils'
 import { CorruptFileError, DamagedCopyError, DiskFullError, FileNotFoundError, FileTooLargeError, InvalidArgumentError, NotMemberError, ProtocolError, QuarantinedError } from '../errors.js'
-import { FileHave, FileOpen, FileWant, MAX_CHUNK_SIZE } from '../net/codec.js'
+import { FileHave, FileOpen, FileWant } from '../net/codec.js'
 import { FILE_PROTOCOL } from '../net/topics.js'
 import { chunkFrame, parseChunkFrame } from './chunk-frame.js'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -34,6 +34,9 @@ const MAX_WINDOW = 8
 const WINDOW_BYTES = 12 * 1024 * 1024
 /** What a file stream may buffer unread: a whole window and then some (the default is 4 MiB). */
 const READ_BUFFER_BYTES = 48 * 1024 * 1024
+/** The largest request a file server reads (FileOpen, FileWant: a few dozen bytes), and what a stream to it may buffer unread. */
+const MAX_REQUEST_BYTES = 16 * 1024
+const MAX_REQUEST_BUFFER_BYTES = 64 * 1024
 const OPEN_TIMEOUT_MS = 10_000
 /** A peer that sends nothing for this long is dropped from a transfer. */
 const IDLE_TIMEOUT_MS = 30_000
@@ -474,7 +477,14 @@ export class FileService {
 
   private async serve (stream: Stream, connection: Connection): Promise<void> {
     const remote = connection.remotePeer.toString()
-    const lp = lpStream(stream, { maxDataLength: MAX_CHUNK_SIZE + 1024, maxBufferSize: READ_BUFFER_BYTES })
+    // someone outside the directory is read nothing at all: the stream ends before its first byte
+    // (the libp2p peer id is the member key, proven by Noise)
+    if (this.c.org()?.member(remote) === undefined) {
+      stream.abort(new NotMemberError(`${remote} is not a member`))
+      return
+    }
+    // a server only ever reads small requests (FileOpen, FileWant): the bound comes before any read
+    const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES, maxBufferSize: MAX_REQUEST_BUFFER_BYTES })
     let handle: FileHandle | undefined
     try {
       const req = FileOpen.decode(await lp.read({ signal: AbortSignal.timeout(OPEN_TIMEOUT_MS) }))

@@ -21,6 +21,7 @@ import { buildExport, EXPORT_DOMAIN } from './export/export-file.js'
 import { signForDomain } from './crypto/keys.js'
 import { writeBackup } from './store/backup.js'
 import { EntryLog } from './store/entry-log.js'
+import { makePrivate } from './store/permissions.js'
 import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
 import { decodeInviteToken, DM_PREFIX, Org, parseDuration } from './teams/org.js'
 import { DEFAULT_AUTO_DOWNLOAD_BYTES, DEFAULT_MAX_FILE_BYTES, FileService } from './files/file-service.js'
@@ -143,6 +144,9 @@ export interface MemberView {
 
 /** Open the data dir (creating identity and log on first use) and build a node; call start() next. */
 export async function createNode (init: ParleyInit): Promise<ParleyNode> {
+  // owner-only whatever was there before: the folder first, then what is in it once the log has
+  // made its files (later ones are made inside folders nobody else can enter)
+  await makePrivate(init.dataDir)
   const identity = await loadOrCreateIdentity(init.dataDir, init.name ?? defaultDisplayName())
   let log: EntryLog
   try {
@@ -154,6 +158,7 @@ export async function createNode (init: ParleyInit): Promise<ParleyNode> {
     throw err
   }
   try {
+    await makePrivate(init.dataDir)
     const peerId = peerIdOfPublicKey(identity.key.publicKey.raw)
     const org = await Org.load(log, { key: identity.key, box: identity.box, peerId })
     return new ParleyNode(init, identity, log, org)

@@ -55,6 +55,8 @@ export interface FileConfig {
   maxFileBytes: number
   /** argv of the virus scanner ("{}" is the file); unset: no scan */
   scanCommand?: string[]
+  /** the permission bits of a released file (default: what the process's umask gives) */
+  releaseMode?: number
 }
 
 export const DEFAULT_AUTO_DOWNLOAD_BYTES = 25 * 1000 * 1000

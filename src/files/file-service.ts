@@ -11,7 +11,7 @@
  */
 import { constants } from 'node:fs'
 import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { basename, extname, join } from 'node:path'
 import { lpStream } from '@libp2p/utils'
 import { CorruptFileError, DamagedCopyError, DiskFullError, FileNotFoundError, FileTooLargeError, InvalidArgumentError, NotMemberError, ProtocolError, QuarantinedError } from '../errors.js'
@@ -22,6 +22,7 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 import { ChunkSet, chunkMatches, chunkMatchesOffThread, chunkSizeFor, fileIdBound, fileIdOf, newFileKey, openChunk, sealChunk, sealedSpan, sha256, TAG_BYTES } from './chunks.js'
 import { placeUnique, sanitizeFileName } from './names.js'
 import { scanFile } from './scanner.js'
+import { currentUmask } from '../store/permissions.js'
 import type { FileProgress, FileState, FileView } from '../events.js'
 import type { FileManifest } from '../net/codec.js'
 import type { ParleyLibp2p } from '../net/libp2p-node.js'
@@ -320,7 +321,10 @@ export class FileService {
     }
     this.checkFetchable(k)
     await mkdir(outDir, { recursive: true })
-    const temp = join(outDir, `.parley-partial-${k.stored.manifest.id}-${process.pid}-${Date.now()}`)
+    // the plaintext is written, scanned and given its mode in files/tmp (0700, in the data dir),
+    // where no other user can swap it, and only then placed in the (maybe shared) download folder
+    // by a link under a fresh name, or on another disk by an exclusive copy
+    const temp = join(this.c.dir, 'tmp', `release-${k.stored.manifest.id}-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}`)
     try {
       try {
         await this.decryptTo(k, temp)
@@ -329,7 +333,7 @@ export class FileService {
         throw err
       }
       await this.scan(k, temp)
-      await chmod(temp, 0o644)
+      await chmod(temp, this.c.config.releaseMode ?? 0o666 & ~currentUmask())
       const path = await placeUnique(temp, outDir, k.manifest.name)
       return { file: this.view(k), path }
     } finally {

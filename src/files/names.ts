@@ -12,8 +12,12 @@ const MAX_NAME_BYTES = 200
 // ESC-introduced sequences (CSI, OSC, and two-byte escapes), then any remaining C0/C1 control
 const ESCAPES = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-_])?|\u009b[0-?]*[ -/]*[@-~]/g
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g
-/** bidi overrides and isolates, zero-width and BOM characters: they make a name read as something else */
-const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g
+/**
+ * bidi marks, overrides and isolates (U+202E makes "invoice\u202Efdp.exe" read "invoiceexe.pdf", the
+ * Arabic letter mark U+061C too), zero-width and other invisible characters, line and paragraph
+ * separators, variation selectors, tag characters and the BOM: they make a name read as something else
+ */
+const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu
 /** characters Windows forbids, and both path separators */
 const FORBIDDEN = /[<>:"/\\|?*]/g
 const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { pbStream } from '@libp2p/utils'
+import { pbStream, RateLimiter } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { DataDirLockedError, DiskFullError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, NotSyncedError } from './errors.js'
@@ -61,6 +61,13 @@ const MEND_DELAY_MS = 2_000
 const MEND_JITTER_MS = 2_000
 /** How long an entry from a peer waits for the first org sync with that peer. */
 const ORG_SYNC_WAIT_MS = 2_000
+/**
+ * Team and inbox gossip a peer outside the directory may send in a minute (a member this node has not
+ * heard of yet sends a few before the org sync tells of them); past it, the peer is disconnected and
+ * its connections refused for STRANGER_BAN_S.
+ */
+const STRANGER_GOSSIP_PER_MINUTE = 50
+const STRANGER_BAN_S = 10 * 60
 
 const DAY_MS = 24 * 60 * 60 * 1000
 /** How far past the horizon an entry's successor must be before it is deleted: clocks differ, and a peer checks against its own. */
@@ -226,6 +233,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   /** after a restore from backup: the teams whose feeds peers have confirmed since */
   private restored?: { at: number, confirmed: string[] }
   private orgSyncedOnce = false
+  /** gossip from peers outside the directory, and the peers cut off for sending too much of it */
+  private readonly strangerGossip = new RateLimiter({ points: STRANGER_GOSSIP_PER_MINUTE, duration: 60, keyPrefix: 'gossip' })
+  private readonly bannedPeers = new RateLimiter({ points: 0, duration: STRANGER_BAN_S, keyPrefix: 'ban' })
 
   constructor (init: ParleyInit, identity: Identity, log: EntryLog, org: Org | undefined) {
     super()
@@ -347,8 +357,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       privateKey: this.identity.key,
       listen,
       mdns: this.init.mdns ?? true,
-      // offboarding: a removed member's connections are refused both ways
-      isPeerDenied: (peerId) => this.org?.state.removed.has(peerId) === true
+      // offboarding: a removed member's connections are refused both ways; so are, for a while,
+      // those of a peer cut off for flooding
+      isPeerDenied: (peerId) => this.org?.state.removed.has(peerId) === true || this.bannedPeers.get(peerId) !== undefined
     })
     try {
       await libp2p.start()
@@ -872,6 +883,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   /** Check an entry from a team topic, or (team undefined) a direct message from this node's inbox. */
   private async validateEntry (from: PeerId, topicTeam: string | undefined, msg: Message): Promise<TopicValidatorResult> {
     let team = topicTeam ?? 'inbox'
+    if (!this.mayGossip(from)) return TopicValidatorResult.Reject
     try {
       const v = await decodeEntry(msg.data)
       // a direct message must be of the conversation between its author and this node
@@ -915,6 +927,26 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       const e = err as Error
       this.safeDispatch('entry:rejected', { from: from.toString(), team, reason: e.name, message: e.message })
       return TopicValidatorResult.Reject
+    }
+  }
+
+  /**
+   * Count gossip from a peer outside the directory; one that sends more than
+   * STRANGER_GOSSIP_PER_MINUTE is disconnected and refused for STRANGER_BAN_S. Members are not counted.
+   */
+  private mayGossip (from: PeerId): boolean {
+    const peer = from.toString()
+    if (this.org?.member(peer) !== undefined) return true
+    if (this.bannedPeers.get(peer) !== undefined) return false
+    try {
+      this.strangerGossip.consume(peer)
+      return true
+    } catch {
+      // over the limit
+      this.bannedPeers.block(peer, STRANGER_BAN_S)
+      this.warn(`${peer}, who is not a member, sent more than ${STRANGER_GOSSIP_PER_MINUTE} team messages in a minute: disconnected, and refused for ${STRANGER_BAN_S / 60} minutes`)
+      void this.libp2p?.hangUp(from).catch(() => {}) // already gone is fine
+      return false
     }
   }
 

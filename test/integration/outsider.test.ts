@@ -6,10 +6,10 @@ import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../src/crypto/keys.js'
-import { FileHave, FileOpen, HistoryBatch, HistoryRequest } from '../../src/net/codec.js'
+import { createEntry, FileHave, FileOpen, HistoryBatch, HistoryRequest } from '../../src/net/codec.js'
 import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
-import { FILE_PROTOCOL, HISTORY_PROTOCOL } from '../../src/net/topics.js'
-import { Fixture, waitFor } from '../helpers/nodes.js'
+import { FILE_PROTOCOL, HISTORY_PROTOCOL, topicOfTeam } from '../../src/net/topics.js'
+import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
 import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
 import type { ParleyNode } from '../../src/node.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
@@ -66,6 +66,29 @@ describe('outsiders and oversized requests on the stream protocols', () => {
     const small = lpStream(await member.dialProtocol(ma, FILE_PROTOCOL))
     await small.write(open)
     expect(FileHave.decode(await small.read({ signal: AbortSignal.timeout(15_000) })).error).toBe('')
+  })
+
+  it('a non-member flooding a team topic is disconnected and refused for a while', async () => {
+    const [admin] = await fx.office(1) as [ParleyNode]
+    const topic = topicOfTeam(admin.info().org!.id, 'general')
+    const key = await generateIdentityKey()
+    const outsider = await stranger(key)
+    outsider.services.pubsub.subscribe(topic)
+    const ma = multiaddr(admin.info().addresses[0])
+    await outsider.dial(ma)
+    await waitFor(() => outsider.services.pubsub.getSubscribers(topic).length > 0, 10_000, 'the outsider on general')
+    const warned = nextEvent(admin, 'node:warning', w => /not a member/.test(w.message) && /disconnected/.test(w.message))
+    let prev = new Uint8Array(0)
+    for (let seq = 1; seq <= 80 && outsider.getConnections().length > 0; seq++) {
+      const junk = await createEntry(key, { team: 'general', seq, lamport: seq, wallTime: Date.now(), epoch: 1, prev, body: new Uint8Array(40) })
+      prev = new Uint8Array(junk.id)
+      await outsider.services.pubsub.publish(topic, junk.bytes).catch(() => {})
+    }
+    await warned
+    await waitFor(() => outsider.getConnections().length === 0, 10_000, 'the outsider cut off')
+    // and it cannot come straight back
+    await outsider.dial(ma).catch(() => {})
+    await waitFor(() => outsider.getConnections().length === 0 && admin.peers().length === 0, 10_000, 'the redial refused')
   })
 
   it('a non-member is read nothing on the history protocol', async () => {

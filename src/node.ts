@@ -1461,6 +1461,7 @@ function fileConfig (given: Partial<FileConfig> = {}): FileConfig {
     downloadDir: given.downloadDir ?? process.env.XDG_DOWNLOAD_DIR ?? join(homedir(), 'Downloads'),
     autoDownloadBytes: given.autoDownloadBytes ?? DEFAULT_AUTO_DOWNLOAD_BYTES,
     maxFileBytes: given.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    ...(given.autoDownloadPerAuthorBytes === undefined ? {} : { autoDownloadPerAuthorBytes: given.autoDownloadPerAuthorBytes }),
     ...(given.releaseMode === undefined ? {} : { releaseMode: given.releaseMode }),
     ...(given.scanCommand === undefined ? {} : { scanCommand: given.scanCommand })
   }

@@ -120,6 +120,7 @@ function networkInit (dataDir: string, values: ParsedArgs['values'], name?: stri
       ...(config.downloadDir !== undefined ? { downloadDir: resolve(config.downloadDir) } : {}),
       ...(config.autoDownload !== undefined ? { autoDownloadBytes: config.autoDownload } : {}),
       ...(config.maxFileSize !== undefined ? { maxFileBytes: config.maxFileSize } : {}),
+      ...(config.autoDownloadPerAuthor !== undefined ? { autoDownloadPerAuthorBytes: config.autoDownloadPerAuthor } : {}),
       ...(config.scanCommand !== undefined ? { scanCommand: parseScanCommand(config.scanCommand) } : {})
     }
   }

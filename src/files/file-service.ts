@@ -58,10 +58,18 @@ export interface FileConfig {
   scanCommand?: string[]
   /** the permission bits of a released file (default: what the process's umask gives) */
   releaseMode?: number
+  /**
+   * bytes of files shared by one person that are fetched by themselves in 24 hours (default
+   * DEFAULT_AUTO_DOWNLOAD_PER_AUTHOR_BYTES); past it, their files wait for `get`
+   */
+  autoDownloadPerAuthorBytes?: number
 }
 
 export const DEFAULT_AUTO_DOWNLOAD_BYTES = 25 * 1000 * 1000
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
+/** What one person's shared files may make a node fetch by itself in a day: four files at the auto-download size. */
+export const DEFAULT_AUTO_DOWNLOAD_PER_AUTHOR_BYTES = 100 * 1000 * 1000
+const QUOTA_WINDOW_MS = 24 * 60 * 60 * 1000
 
 /** What a node learns about a manifest when it reads the entry that carries it. */
 export interface ManifestNotice {
@@ -126,6 +134,8 @@ export class FileService {
   private readonly transfers = new Set<Transfer>()
   private retry?: NodeJS.Timeout
   private stopped = false
+  /** per author, the files fetched by themselves in the last QUOTA_WINDOW_MS: when, and how big */
+  private readonly autoFetched = new Map<string, Array<{ at: number, bytes: number }>>()
 
   constructor (components: FileServiceComponents, events: FileServiceEvents) {
     this.c = components
@@ -178,7 +188,7 @@ export class FileService {
       authorName: n.authorName,
       time: n.time,
       state: 'remote',
-      wanted: !own && n.manifest.size <= Math.min(this.c.config.autoDownloadBytes, this.c.config.maxFileBytes),
+      wanted: !own && n.manifest.size <= Math.min(this.c.config.autoDownloadBytes, this.c.config.maxFileBytes) && this.withinQuota(n.author, n.manifest.size),
       manifest: storedManifest(n.manifest)
     }
     const k: Known = { stored, manifest: n.manifest }
@@ -186,6 +196,25 @@ export class FileService {
     await this.save(k)
     this.events.onAdded(this.view(k))
     if (stored.wanted) this.startTransfer(k)
+  }
+
+  /**
+   * Whether a file of `bytes` by `author` may still be fetched by itself (see autoDownloadPerAuthorBytes);
+   * if so, it is counted. Kept in memory: a restart starts the window afresh.
+   */
+  private withinQuota (author: string, bytes: number): boolean {
+    const quota = this.c.config.autoDownloadPerAuthorBytes ?? DEFAULT_AUTO_DOWNLOAD_PER_AUTHOR_BYTES
+    const now = Date.now()
+    const recent = (this.autoFetched.get(author) ?? []).filter(f => f.at > now - QUOTA_WINDOW_MS)
+    const used = recent.reduce((sum, f) => sum + f.bytes, 0)
+    if (used + bytes > quota) {
+      this.autoFetched.set(author, recent)
+      this.events.onWarning(`${author} shared more than ${formatBytes(quota)} of files in a day: this one waits for \`parley file get\` (auto-download-per-author)`)
+      return false
+    }
+    recent.push({ at: now, bytes })
+    this.autoFetched.set(author, recent)
+    return true
   }
 
   /** Forget a file whose message expired (retention): its sealed copy and record go, and it is no longer served. */

@@ -80,6 +80,9 @@ export class UnknownEpochError extends ParleyError {}
 /** A node restored from a backup has not yet heard from its peers what it wrote after the backup. */
 export class NotSyncedError extends ParleyError {}
 
+/** Something in the data dir cannot be made owner-only (it belongs to another user). */
+export class DataDirUnsafeError extends ParleyError {}
+
 /** The disk holding the data dir is full: nothing was written; what was acknowledged is safe. */
 export class DiskFullError extends ParleyError {}
 

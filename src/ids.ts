@@ -62,8 +62,12 @@ export function checkPeerId (id: unknown): string {
   }
 }
 
-/** Remove terminal control characters from text that came from a peer, keeping newlines and tabs. */
+/**
+ * Replace terminal control characters in text that came from a peer, keeping newlines and tabs, and
+ * bidi marks, overrides and isolates (U+061C, U+200E/F, U+202A-E, U+2066-9), which would reorder
+ * what a terminal shows after them.
+ */
 export function printable (text: string): string {
    
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\uFFFD')
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD')
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { pbStream } from '@libp2p/utils'
+import { pbStream, RateLimiter } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { DataDirLockedError, DiskFullError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, NotSyncedError } from './errors.js'
@@ -21,6 +21,7 @@ import { buildExport, EXPORT_DOMAIN } from './export/export-file.js'
 import { signForDomain } from './crypto/keys.js'
 import { writeBackup } from './store/backup.js'
 import { EntryLog } from './store/entry-log.js'
+import { makePrivate } from './store/permissions.js'
 import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
 import { decodeInviteToken, DM_PREFIX, Org, parseDuration } from './teams/org.js'
 import { DEFAULT_AUTO_DOWNLOAD_BYTES, DEFAULT_MAX_FILE_BYTES, FileService } from './files/file-service.js'
@@ -60,6 +61,13 @@ const MEND_DELAY_MS = 2_000
 const MEND_JITTER_MS = 2_000
 /** How long an entry from a peer waits for the first org sync with that peer. */
 const ORG_SYNC_WAIT_MS = 2_000
+/**
+ * Team and inbox gossip a peer outside the directory may send in a minute (a member this node has not
+ * heard of yet sends a few before the org sync tells of them); past it, the peer is disconnected and
+ * its connections refused for STRANGER_BAN_S.
+ */
+const STRANGER_GOSSIP_PER_MINUTE = 50
+const STRANGER_BAN_S = 10 * 60
 
 const DAY_MS = 24 * 60 * 60 * 1000
 /** How far past the horizon an entry's successor must be before it is deleted: clocks differ, and a peer checks against its own. */
@@ -147,6 +155,9 @@ export interface MemberView {
 
 /** Open the data dir (creating identity and log on first use) and build a node; call start() next. */
 export async function createNode (init: ParleyInit): Promise<ParleyNode> {
+  // owner-only whatever was there before: the folder first, then what is in it once the log has
+  // made its files (later ones are made inside folders nobody else can enter)
+  await makePrivate(init.dataDir)
   const identity = await loadOrCreateIdentity(init.dataDir, init.name ?? defaultDisplayName())
   let log: EntryLog
   try {
@@ -158,6 +169,7 @@ export async function createNode (init: ParleyInit): Promise<ParleyNode> {
     throw err
   }
   try {
+    await makePrivate(init.dataDir)
     const peerId = peerIdOfPublicKey(identity.key.publicKey.raw)
     const org = await Org.load(log, { key: identity.key, box: identity.box, peerId })
     return new ParleyNode(init, identity, log, org)
@@ -224,6 +236,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   /** after a restore from backup: the teams whose feeds peers have confirmed since */
   private restored?: { at: number, confirmed: string[] }
   private orgSyncedOnce = false
+  /** gossip from peers outside the directory, and the peers cut off for sending too much of it */
+  private readonly strangerGossip = new RateLimiter({ points: STRANGER_GOSSIP_PER_MINUTE, duration: 60, keyPrefix: 'gossip' })
+  private readonly bannedPeers = new RateLimiter({ points: 0, duration: STRANGER_BAN_S, keyPrefix: 'ban' })
 
   constructor (init: ParleyInit, identity: Identity, log: EntryLog, org: Org | undefined) {
     super()
@@ -346,8 +361,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       mdnsPace: this.init.mdnsPace,
       // colleagues are dialed however many strangers mDNS announces (see peer-keeper.ts)
       keeper: { staticPeers: this.init.peers ?? [], isColleague: (peerId) => this.org?.state.members.has(peerId) === true },
-      // offboarding: a removed member's connections are refused both ways
-      isPeerDenied: (peerId) => this.org?.state.removed.has(peerId) === true
+      // offboarding: a removed member's connections are refused both ways; so are, for a while,
+      // those of a peer cut off for flooding
+      isPeerDenied: (peerId) => this.org?.state.removed.has(peerId) === true || this.bannedPeers.get(peerId) !== undefined
     })
     libp2p.services.keeper.addEventListener('keeper:warning', (e) => { this.warn(e.detail) })
     try {
@@ -880,6 +896,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   /** Check an entry from a team topic, or (team undefined) a direct message from this node's inbox. */
   private async validateEntry (from: PeerId, topicTeam: string | undefined, msg: Message): Promise<TopicValidatorResult> {
     let team = topicTeam ?? 'inbox'
+    if (!this.mayGossip(from)) return TopicValidatorResult.Reject
     try {
       const v = await decodeEntry(msg.data)
       // a direct message must be of the conversation between its author and this node
@@ -923,6 +940,26 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       const e = err as Error
       this.safeDispatch('entry:rejected', { from: from.toString(), team, reason: e.name, message: e.message })
       return TopicValidatorResult.Reject
+    }
+  }
+
+  /**
+   * Count gossip from a peer outside the directory; one that sends more than
+   * STRANGER_GOSSIP_PER_MINUTE is disconnected and refused for STRANGER_BAN_S. Members are not counted.
+   */
+  private mayGossip (from: PeerId): boolean {
+    const peer = from.toString()
+    if (this.org?.member(peer) !== undefined) return true
+    if (this.bannedPeers.get(peer) !== undefined) return false
+    try {
+      this.strangerGossip.consume(peer)
+      return true
+    } catch {
+      // over the limit
+      this.bannedPeers.block(peer, STRANGER_BAN_S)
+      this.warn(`${peer}, who is not a member, sent more than ${STRANGER_GOSSIP_PER_MINUTE} team messages in a minute: disconnected, and refused for ${STRANGER_BAN_S / 60} minutes`)
+      void this.libp2p?.hangUp(from).catch(() => {}) // already gone is fine
+      return false
     }
   }
 
@@ -1329,11 +1366,15 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private async serveOrgSync (stream: Stream, connection: Connection): Promise<void> {
     const org = this.org
     const remote = connection.remotePeer.toString()
+    // only current members may read the directory; from anyone else nothing is even read
+    if (org === undefined || !org.state.members.has(remote)) {
+      stream.abort(new NotMemberError('not a member of this org'))
+      return
+    }
     try {
       const pb = pbStream(stream, { maxDataLength: 64 * 1024 })
       const request = await pb.read(OrgHeads, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
-      // only current members may read the directory; others get nothing
-      if (org === undefined || Buffer.from(request.org).toString('hex') !== org.orgId || !org.state.members.has(remote)) {
+      if (Buffer.from(request.org).toString('hex') !== org.orgId) {
         stream.abort(new NotMemberError('not a member of this org'))
         return
       }
@@ -1433,6 +1474,8 @@ function fileConfig (given: Partial<FileConfig> = {}): FileConfig {
     downloadDir: given.downloadDir ?? process.env.XDG_DOWNLOAD_DIR ?? join(homedir(), 'Downloads'),
     autoDownloadBytes: given.autoDownloadBytes ?? DEFAULT_AUTO_DOWNLOAD_BYTES,
     maxFileBytes: given.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    ...(given.autoDownloadPerAuthorBytes === undefined ? {} : { autoDownloadPerAuthorBytes: given.autoDownloadPerAuthorBytes }),
+    ...(given.releaseMode === undefined ? {} : { releaseMode: given.releaseMode }),
     ...(given.scanCommand === undefined ? {} : { scanCommand: given.scanCommand })
   }
 }

@@ -20,12 +20,14 @@ export interface Config {
   autoDownload?: number
   /** bytes: larger files are neither sent nor fetched */
   maxFileSize?: number
+  /** bytes: what one person's files may make this node fetch by itself in a day */
+  autoDownloadPerAuthor?: number
   /** the virus scanner, e.g. `clamdscan --no-summary {}` */
   scanCommand?: string
 }
 
 const LISTS = new Set(['listen', 'peer'])
-const KEYS = new Set(['listen', 'peer', 'mdns', 'name', 'data', 'download-dir', 'auto-download', 'max-file-size', 'scan-command'])
+const KEYS = new Set(['listen', 'peer', 'mdns', 'name', 'data', 'download-dir', 'auto-download', 'auto-download-per-author', 'max-file-size', 'scan-command'])
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 }
 
 /** "25MB", "512 KiB", "1.5GB" or a plain number of bytes; undefined if it is none of those. */
@@ -64,10 +66,10 @@ export function parseConfig (text: string, file: string): Config {
     } else if (key === 'mdns') {
       if (value !== 'true' && value !== 'false') fail(`"mdns" is true or false, not ${JSON.stringify(value)}`)
       config.mdns = value === 'true'
-    } else if (key === 'auto-download' || key === 'max-file-size') {
+    } else if (key === 'auto-download' || key === 'max-file-size' || key === 'auto-download-per-author') {
       const size = parseSize(value)
       if (size === undefined) fail(`"${key}" is a size like 25MB or 2GB, not ${JSON.stringify(value)}`)
-      config[key === 'auto-download' ? 'autoDownload' : 'maxFileSize'] = size
+      config[key === 'auto-download' ? 'autoDownload' : key === 'max-file-size' ? 'maxFileSize' : 'autoDownloadPerAuthor'] = size
     } else if (key === 'download-dir') {
       config.downloadDir = value
     } else if (key === 'scan-command') {

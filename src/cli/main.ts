@@ -110,7 +110,24 @@ const NETWORK_OPTIONS: Options = {
   name: { type: 'string' }
 }
 
+/** The mode a released file gets: what the user's umask gives, taken before this process narrows its own. */
+let releaseMode: number | undefined
+
+/**
+ * A process that runs a node makes everything owner-only from then on (LevelDB creates files in the
+ * data dir as it goes); what it releases to a download folder still gets the user's usual mode.
+ */
+function narrowUmask (): number {
+  if (releaseMode === undefined) {
+    const user = process.umask(0o077)
+    process.umask(user | 0o077)
+    releaseMode = 0o666 & ~user
+  }
+  return releaseMode
+}
+
 function networkInit (dataDir: string, values: ParsedArgs['values'], name?: string, config: Config = {}): ParleyInit {
+  const fileMode = narrowUmask()
   const displayName = name ?? (config.name !== undefined ? checkDisplayName(config.name) : undefined)
   const listen = (values.listen as string[] | undefined) ?? config.listen
   return {
@@ -121,9 +138,11 @@ function networkInit (dataDir: string, values: ParsedArgs['values'], name?: stri
     peers: (values.peer as string[] | undefined) ?? config.peer ?? [],
     mdns: values['no-mdns'] === true ? false : config.mdns ?? true,
     files: {
+      releaseMode: fileMode,
       ...(config.downloadDir !== undefined ? { downloadDir: resolve(config.downloadDir) } : {}),
       ...(config.autoDownload !== undefined ? { autoDownloadBytes: config.autoDownload } : {}),
       ...(config.maxFileSize !== undefined ? { maxFileBytes: config.maxFileSize } : {}),
+      ...(config.autoDownloadPerAuthor !== undefined ? { autoDownloadPerAuthorBytes: config.autoDownloadPerAuthor } : {}),
       ...(config.scanCommand !== undefined ? { scanCommand: parseScanCommand(config.scanCommand) } : {})
     }
   }
@@ -854,7 +873,7 @@ export async function main (argv: string[]): Promise<number> {
       err(`parley ${name}: ${error.message}\nusage: ${command.usage}`)
       return EXIT_USAGE
     }
-    if (['NodeNotRunningError', 'DataDirLockedError', 'NotInOrgError', 'NotAdminError', 'NotMemberError', 'InviteError', 'RecordRefusedError', 'NotSyncedError', 'DiskFullError', 'FileTooLargeError', 'FileNotFoundError', 'QuarantinedError', 'ScanFailedError', 'CorruptFileError', 'DamagedCopyError'].includes(error.name)) {
+    if (['NodeNotRunningError', 'DataDirLockedError', 'NotInOrgError', 'NotAdminError', 'NotMemberError', 'InviteError', 'RecordRefusedError', 'NotSyncedError', 'DiskFullError', 'FileTooLargeError', 'FileNotFoundError', 'QuarantinedError', 'ScanFailedError', 'CorruptFileError', 'DamagedCopyError', 'DataDirUnsafeError'].includes(error.name)) {
       err(`parley ${name}: ${error.message}`)
       return EXIT_FAILURE
     }

@@ -41,10 +41,23 @@ function link (prev: string, fields: Record<string, unknown>): string {
 
 const CSV_COLUMNS = ['kind', 'time', 'author', 'authorName', 'text', 'id', 'seq', 'epoch', 'members', 'direct', 'prev', 'hash', 'extra'] as const
 
+/**
+ * A cell a spreadsheet would read as a formula (=HYPERLINK(…), @SUM(…), +, -, a tab or CR first) is
+ * neutralised with a leading apostrophe, as is one that starts with an apostrophe, so that reading
+ * the export back removes exactly one (the hash chain covers the original text).
+ */
+const FORMULA_START = /^[=+\-@\t\r']/
+
 function csvCell (v: unknown): string {
   if (v === undefined || v === null) return ''
-  const s = typeof v === 'string' ? v : JSON.stringify(v)
+  let s = typeof v === 'string' ? v : JSON.stringify(v)
+  if (FORMULA_START.test(s)) s = `'${s}`
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+/** The value of a cell as csvCell wrote it. */
+function csvValue (cell: string): string {
+  return cell.startsWith("'") ? cell.slice(1) : cell
 }
 
 /** Build the export's lines: header, records oldest first, then the signed trailer. */
@@ -116,7 +129,7 @@ function fromCsv (text: string): Array<Record<string, unknown>> {
   return rows.filter(r => r.length > 1).map((cells, i) => {
     const out: Record<string, unknown> = {}
     for (const [j, c] of CSV_COLUMNS.entries()) {
-      const v = cells[j] ?? ''
+      const v = csvValue(cells[j] ?? '')
       if (v === '') continue
       if (c === 'extra') {
         try { Object.assign(out, JSON.parse(v) as Record<string, unknown>) } catch { throw new ExportVerificationError(i + 2, 'damaged extra column') }

@@ -11,17 +11,18 @@
  */
 import { constants } from 'node:fs'
 import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { basename, extname, join } from 'node:path'
 import { lpStream } from '@libp2p/utils'
 import { CorruptFileError, DamagedCopyError, DiskFullError, FileNotFoundError, FileTooLargeError, InvalidArgumentError, NotMemberError, ProtocolError, QuarantinedError } from '../errors.js'
-import { FileHave, FileOpen, FileWant, MAX_CHUNK_SIZE } from '../net/codec.js'
+import { FileHave, FileOpen, FileWant } from '../net/codec.js'
 import { FILE_PROTOCOL } from '../net/topics.js'
 import { chunkFrame, parseChunkFrame } from './chunk-frame.js'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { ChunkSet, chunkMatches, chunkMatchesOffThread, chunkSizeFor, fileIdBound, fileIdOf, newFileKey, openChunk, sealChunk, sealedSpan, sha256, TAG_BYTES } from './chunks.js'
 import { placeUnique, sanitizeFileName } from './names.js'
 import { scanFile } from './scanner.js'
+import { currentUmask } from '../store/permissions.js'
 import type { FileProgress, FileState, FileView } from '../events.js'
 import type { FileManifest } from '../net/codec.js'
 import type { ParleyLibp2p } from '../net/libp2p-node.js'
@@ -34,6 +35,9 @@ const MAX_WINDOW = 8
 const WINDOW_BYTES = 12 * 1024 * 1024
 /** What a file stream may buffer unread: a whole window and then some (the default is 4 MiB). */
 const READ_BUFFER_BYTES = 48 * 1024 * 1024
+/** The largest request a file server reads (FileOpen, FileWant: a few dozen bytes), and what a stream to it may buffer unread. */
+const MAX_REQUEST_BYTES = 16 * 1024
+const MAX_REQUEST_BUFFER_BYTES = 64 * 1024
 const OPEN_TIMEOUT_MS = 10_000
 /** A peer that sends nothing for this long is dropped from a transfer. */
 const IDLE_TIMEOUT_MS = 30_000
@@ -52,10 +56,20 @@ export interface FileConfig {
   maxFileBytes: number
   /** argv of the virus scanner ("{}" is the file); unset: no scan */
   scanCommand?: string[]
+  /** the permission bits of a released file (default: what the process's umask gives) */
+  releaseMode?: number
+  /**
+   * bytes of files shared by one person that are fetched by themselves in 24 hours (default
+   * DEFAULT_AUTO_DOWNLOAD_PER_AUTHOR_BYTES); past it, their files wait for `get`
+   */
+  autoDownloadPerAuthorBytes?: number
 }
 
 export const DEFAULT_AUTO_DOWNLOAD_BYTES = 25 * 1000 * 1000
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
+/** What one person's shared files may make a node fetch by itself in a day: four files at the auto-download size. */
+export const DEFAULT_AUTO_DOWNLOAD_PER_AUTHOR_BYTES = 100 * 1000 * 1000
+const QUOTA_WINDOW_MS = 24 * 60 * 60 * 1000
 
 /** What a node learns about a manifest when it reads the entry that carries it. */
 export interface ManifestNotice {
@@ -120,6 +134,8 @@ export class FileService {
   private readonly transfers = new Set<Transfer>()
   private retry?: NodeJS.Timeout
   private stopped = false
+  /** per author, the files fetched by themselves in the last QUOTA_WINDOW_MS: when, and how big */
+  private readonly autoFetched = new Map<string, Array<{ at: number, bytes: number }>>()
 
   constructor (components: FileServiceComponents, events: FileServiceEvents) {
     this.c = components
@@ -172,7 +188,7 @@ export class FileService {
       authorName: n.authorName,
       time: n.time,
       state: 'remote',
-      wanted: !own && n.manifest.size <= Math.min(this.c.config.autoDownloadBytes, this.c.config.maxFileBytes),
+      wanted: !own && n.manifest.size <= Math.min(this.c.config.autoDownloadBytes, this.c.config.maxFileBytes) && this.withinQuota(n.author, n.manifest.size),
       manifest: storedManifest(n.manifest)
     }
     const k: Known = { stored, manifest: n.manifest }
@@ -180,6 +196,25 @@ export class FileService {
     await this.save(k)
     this.events.onAdded(this.view(k))
     if (stored.wanted) this.startTransfer(k)
+  }
+
+  /**
+   * Whether a file of `bytes` by `author` may still be fetched by itself (see autoDownloadPerAuthorBytes);
+   * if so, it is counted. Kept in memory: a restart starts the window afresh.
+   */
+  private withinQuota (author: string, bytes: number): boolean {
+    const quota = this.c.config.autoDownloadPerAuthorBytes ?? DEFAULT_AUTO_DOWNLOAD_PER_AUTHOR_BYTES
+    const now = Date.now()
+    const recent = (this.autoFetched.get(author) ?? []).filter(f => f.at > now - QUOTA_WINDOW_MS)
+    const used = recent.reduce((sum, f) => sum + f.bytes, 0)
+    if (used + bytes > quota) {
+      this.autoFetched.set(author, recent)
+      this.events.onWarning(`${author} shared more than ${formatBytes(quota)} of files in a day: this one waits for \`parley file get\` (auto-download-per-author)`)
+      return false
+    }
+    recent.push({ at: now, bytes })
+    this.autoFetched.set(author, recent)
+    return true
   }
 
   /** Forget a file whose message expired (retention): its sealed copy and record go, and it is no longer served. */
@@ -315,7 +350,10 @@ export class FileService {
     }
     this.checkFetchable(k)
     await mkdir(outDir, { recursive: true })
-    const temp = join(outDir, `.parley-partial-${k.stored.manifest.id}-${process.pid}-${Date.now()}`)
+    // the plaintext is written, scanned and given its mode in files/tmp (0700, in the data dir),
+    // where no other user can swap it, and only then placed in the (maybe shared) download folder
+    // by a link under a fresh name, or on another disk by an exclusive copy
+    const temp = join(this.c.dir, 'tmp', `release-${k.stored.manifest.id}-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}`)
     try {
       try {
         await this.decryptTo(k, temp)
@@ -324,7 +362,7 @@ export class FileService {
         throw err
       }
       await this.scan(k, temp)
-      await chmod(temp, 0o644)
+      await chmod(temp, this.c.config.releaseMode ?? 0o666 & ~currentUmask())
       const path = await placeUnique(temp, outDir, k.manifest.name)
       return { file: this.view(k), path }
     } finally {
@@ -474,7 +512,14 @@ export class FileService {
 
   private async serve (stream: Stream, connection: Connection): Promise<void> {
     const remote = connection.remotePeer.toString()
-    const lp = lpStream(stream, { maxDataLength: MAX_CHUNK_SIZE + 1024, maxBufferSize: READ_BUFFER_BYTES })
+    // someone outside the directory is read nothing at all: the stream ends before its first byte
+    // (the libp2p peer id is the member key, proven by Noise)
+    if (this.c.org()?.member(remote) === undefined) {
+      stream.abort(new NotMemberError(`${remote} is not a member`))
+      return
+    }
+    // a server only ever reads small requests (FileOpen, FileWant): the bound comes before any read
+    const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES, maxBufferSize: MAX_REQUEST_BUFFER_BYTES })
     let handle: FileHandle | undefined
     try {
       const req = FileOpen.decode(await lp.read({ signal: AbortSignal.timeout(OPEN_TIMEOUT_MS) }))

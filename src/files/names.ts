@@ -3,7 +3,8 @@
  * sequences, no tricks with bidi overrides or reserved device names. A released file never
  * overwrites anything: it gets the first free "name (n).ext".
  */
-import { link, unlink } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { link, lstat, open, unlink } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 
 /** Longest name written to disk, in UTF-8 bytes (most filesystems allow 255). */
@@ -11,8 +12,12 @@ const MAX_NAME_BYTES = 200
 // ESC-introduced sequences (CSI, OSC, and two-byte escapes), then any remaining C0/C1 control
 const ESCAPES = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-_])?|\u009b[0-?]*[ -/]*[@-~]/g
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g
-/** bidi overrides and isolates, zero-width and BOM characters: they make a name read as something else */
-const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g
+/**
+ * bidi marks, overrides and isolates (U+202E makes "invoice\u202Efdp.exe" read "invoiceexe.pdf", the
+ * Arabic letter mark U+061C too), zero-width and other invisible characters, line and paragraph
+ * separators, variation selectors, tag characters and the BOM: they make a name read as something else
+ */
+const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu
 /** characters Windows forbids, and both path separators */
 const FORBIDDEN = /[<>:"/\\|?*]/g
 const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i
@@ -47,22 +52,60 @@ export function numberedName (name: string, n: number): string {
 }
 
 /**
- * Give the finished file at `from` its final name in `dir` without ever replacing an existing file:
- * a hard link fails if the name is taken, so two releases racing for one name both survive.
- * Returns the path it now has.
+ * Give the finished file at `from` (in a folder nobody else can write) its final name in `dir`
+ * without ever replacing an existing file: a hard link fails if the name is taken, so two releases
+ * racing for one name both survive, and what appears under the name is the very file that was
+ * checked. On another filesystem (no link across), it is copied into a file created exclusively
+ * (O_EXCL, not through a symbolic link), and the name is checked to still be that file once the copy
+ * is done. Returns the path it now has.
  */
 export async function placeUnique (from: string, dir: string, name: string, attempts = 1000): Promise<string> {
   const safe = sanitizeFileName(name)
+  let across = false
   for (let n = 0; n < attempts; n++) {
     const candidate = join(dir, n === 0 ? safe : numberedName(safe, n))
     try {
-      await link(from, candidate)
+      if (across) await copyExclusive(from, candidate)
+      else await link(from, candidate)
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'EEXIST') continue
+      if (code === 'EXDEV' && !across) {
+        across = true
+        n--
+        continue
+      }
       throw err
     }
     await unlink(from)
     return candidate
   }
   throw new Error(`no free name for ${safe} in ${dir} after ${attempts} tries`)
+}
+
+/** Copy `from` into a new file `to` (never an existing one, never through a link), with `from`'s mode. */
+async function copyExclusive (from: string, to: string): Promise<void> {
+  const source = await open(from, 'r')
+  try {
+    const { mode } = await source.stat()
+    const target = await open(to, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode & 0o777)
+    try {
+      const buffer = Buffer.allocUnsafe(1024 * 1024)
+      for (let position = 0; ;) {
+        const { bytesRead } = await source.read(buffer, 0, buffer.length, position)
+        if (bytesRead === 0) break
+        for (let done = 0; done < bytesRead;) done += (await target.write(buffer, done, bytesRead - done)).bytesWritten
+        position += bytesRead
+      }
+      await target.chmod(mode & 0o777)
+      await target.sync()
+      // someone who can write the folder may have renamed another file to this name meanwhile
+      const [ours, named] = [await target.stat(), await lstat(to)]
+      if (ours.ino !== named.ino || ours.dev !== named.dev) throw new Error(`${to} was replaced by another file while it was being written`)
+    } finally {
+      await target.close()
+    }
+  } finally {
+    await source.close()
+  }
 }

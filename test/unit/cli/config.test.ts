@@ -32,6 +32,7 @@ describe('cli/config', () => {
       downloadDir: '/home/ann/Downloads', autoDownload: 25_000_000, maxFileSize: Math.floor(1.5 * 1024 ** 3), scanCommand: 'clamdscan --no-summary {}'
     })
     expect(parseConfig('auto-download = 0', 'f')).toEqual({ autoDownload: 0 })
+    expect(parseConfig('auto-download-per-author = 50MB', 'f')).toEqual({ autoDownloadPerAuthor: 50_000_000 })
     expect(() => parseConfig('max-file-size = lots', 'f')).toThrow(/line 1: "max-file-size" is a size like 25MB/)
     expect(() => parseConfig('auto-download = 5 parsecs', 'f')).toThrow(/"auto-download" is a size/)
   })

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -23,6 +23,10 @@ describe('file names from the network', () => {
     ['\u001b]0;title\u0007x.txt', 'x.txt'],
     ['a\u0000b\nc\td.txt', 'abcd.txt'],
     ['invoice\u202Efdp.exe', 'invoicefdp.exe'],
+    ['invoice\u061Cfdp.exe', 'invoicefdp.exe'],
+    ['pay\u2066roll\u2069\u200B.pdf\u00AD', 'payroll.pdf'],
+    ['tagged\u{E0041}\u{E0042}.txt', 'tagged.txt'],
+    ['line\u2028break.txt', 'linebreak.txt'],
     ['con.txt', '_con.txt'],
     ['what?<>|"*.txt', 'what______.txt'],
     ['trailing. . ', 'trailing'],
@@ -55,6 +59,28 @@ describe('file names from the network', () => {
         await placeUnique(join(dir, '.tmp'), dir, '../a.txt')
       }
       expect((await readdir(dir)).sort()).toEqual(['a (1).txt', 'a (2).txt', 'a (3).txt', 'a.txt'])
+    })
+
+    it('onto another filesystem, copies into a new file only, never through a planted link, keeping the mode', async () => {
+      dir = await mkdtemp(join(tmpdir(), 'parley-names-'))
+      // /dev/shm is a tmpfs here, apart from the disk: no hard link across
+      const privateDir = await mkdtemp('/dev/shm/parley-private-')
+      try {
+        const victim = join(dir, 'victim.txt')
+        await writeFile(victim, 'do not touch')
+        await symlink(victim, join(dir, 'a.txt'))
+        const from = join(privateDir, 'checked')
+        await writeFile(from, 'the checked file', { mode: 0o640 })
+        await chmod(from, 0o640)
+        const placed = await placeUnique(from, dir, 'a.txt')
+        expect(placed).toBe(join(dir, 'a (1).txt'))
+        expect(await readFile(placed, 'utf8')).toBe('the checked file')
+        expect((await stat(placed)).mode & 0o777).toBe(0o640)
+        expect(await readFile(victim, 'utf8')).toBe('do not touch')
+        expect(await readdir(privateDir)).toEqual([])
+      } finally {
+        await rm(privateDir, { recursive: true, force: true })
+      }
     })
   })
 })

@@ -1,0 +1,55 @@
+/**
+ * The data dir is the user's alone: the identity key, the log (with the plaintext words of the search
+ * index) and the sealed files. Whatever existed before parley made it (a folder made 0755 by hand, a
+ * restored copy), it is made owner-only when a node opens it: the folder and every folder under it
+ * 0700, every file 0600. Symbolic links are left alone (chmod would follow them out of the dir).
+ */
+import { chmod, lstat, mkdir, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { DataDirUnsafeError } from '../errors.js'
+
+/** Mode of every folder and every file under the data dir. */
+export const PRIVATE_DIR_MODE = 0o700
+export const PRIVATE_FILE_MODE = 0o600
+
+/**
+ * Create `dir` if needed and make it and everything under it owner-only. The folder itself goes
+ * first, so nothing inside can be opened by others from then on. Throws DataDirUnsafeError when
+ * something in it cannot be made private (owned by another user).
+ */
+export async function makePrivate (dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE })
+  await restrict(dir, true)
+}
+
+async function restrict (path: string, isDir: boolean): Promise<void> {
+  try {
+    await chmod(path, isDir ? PRIVATE_DIR_MODE : PRIVATE_FILE_MODE)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    // gone meanwhile (LevelDB replaces its files as it compacts): nothing left to protect
+    if (code === 'ENOENT') return
+    if (code === 'EPERM') throw new DataDirUnsafeError(`${path} in the data dir belongs to another user and cannot be made private: remove it, or use another data dir`, { cause: err })
+    throw err
+  }
+  if (!isDir) return
+  for (const name of await readdir(path)) {
+    const child = join(path, name)
+    let info
+    try {
+      info = await lstat(child)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
+      throw err
+    }
+    if (info.isSymbolicLink()) continue
+    await restrict(child, info.isDirectory())
+  }
+}
+
+/** The process's file mode creation mask, read without changing it. */
+export function currentUmask (): number {
+  const mask = process.umask(0o077)
+  process.umask(mask)
+  return mask
+}

@@ -1,0 +1,104 @@
+/**
+ * A curious or hostile node on the LAN that is no member (or a member sending oversized requests):
+ * with real nodes in one process (loopback, static peers, no mDNS), built on parley's libp2p stack.
+ */
+import { lpStream } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
+import { afterEach, describe, expect, it } from 'vitest'
+import { generateIdentityKey } from '../../src/crypto/keys.js'
+import { createEntry, FileHave, FileOpen, HistoryBatch, HistoryRequest } from '../../src/net/codec.js'
+import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
+import { FILE_PROTOCOL, HISTORY_PROTOCOL, topicOfTeam } from '../../src/net/topics.js'
+import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
+import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
+import type { ParleyNode } from '../../src/node.js'
+import type { Ed25519PrivateKey } from '@libp2p/interface'
+
+const internals = (n: ParleyNode): { libp2p: ParleyLibp2p, identity: { key: Ed25519PrivateKey } } => n as unknown as { libp2p: ParleyLibp2p, identity: { key: Ed25519PrivateKey } }
+
+/** `message` followed by an unknown bytes field (number 15) of `padding` bytes: still a valid message, only large. */
+function padded (message: Uint8Array, padding: number): Uint8Array {
+  const length: number[] = []
+  for (let n = padding; ; n = Math.floor(n / 128)) {
+    if (n < 128) { length.push(n); break }
+    length.push((n % 128) | 128)
+  }
+  return Buffer.concat([message, Buffer.from([(15 << 3) | 2, ...length]), Buffer.alloc(padding)])
+}
+
+describe('outsiders and oversized requests on the stream protocols', () => {
+  const fx = new Fixture()
+  const peers: ParleyLibp2p[] = []
+  afterEach(async () => {
+    for (const p of peers.splice(0)) await p.stop()
+    await fx.cleanup()
+  })
+
+  async function stranger (key?: Ed25519PrivateKey): Promise<ParleyLibp2p> {
+    const libp2p = await createParleyLibp2p({ privateKey: key ?? await generateIdentityKey(), listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false })
+    peers.push(libp2p)
+    await libp2p.start()
+    return libp2p
+  }
+
+  it('a non-member is read nothing on the file protocol: a large first message gets no answer at all', async () => {
+    const [admin, bob] = await fx.office(2) as [ParleyNode, ParleyNode]
+    const dir = await fx.tempDir()
+    const { writeFile } = await import('node:fs/promises')
+    await writeFile(`${dir}/plan.txt`, 'plan')
+    const shared = await admin.sendFile('general', `${dir}/plan.txt`)
+    const open = FileOpen.encode({ org: new Uint8Array(Buffer.from(admin.info().org!.id, 'hex')), team: 'general', file: new Uint8Array(Buffer.from(shared.id, 'hex')) })
+    const outsider = await stranger()
+    const ma = multiaddr(admin.info().addresses[0])
+    // before the fix the node read a message of up to 16 MiB from anyone, then said no
+    const stream = await outsider.dialProtocol(ma, FILE_PROTOCOL)
+    const lp = lpStream(stream, { maxDataLength: 1024 * 1024 })
+    await lp.write(padded(open, 1024 * 1024)).catch(() => {})
+    await expect(lp.read({ signal: AbortSignal.timeout(15_000) })).rejects.toThrow()
+    // a member with an oversized request is refused too: the bound comes before the membership check
+    await bob.stop()
+    const member = await stranger(internals(bob).identity.key)
+    await waitFor(async () => { await member.dial(ma); return true }, 10_000, 'the member reconnects')
+    const big = lpStream(await member.dialProtocol(ma, FILE_PROTOCOL))
+    await big.write(padded(open, 1024 * 1024)).catch(() => {})
+    await expect(big.read({ signal: AbortSignal.timeout(15_000) })).rejects.toThrow()
+    // and a request of the right size is served
+    const small = lpStream(await member.dialProtocol(ma, FILE_PROTOCOL))
+    await small.write(open)
+    expect(FileHave.decode(await small.read({ signal: AbortSignal.timeout(15_000) })).error).toBe('')
+  })
+
+  it('a non-member flooding a team topic is disconnected and refused for a while', async () => {
+    const [admin] = await fx.office(1) as [ParleyNode]
+    const topic = topicOfTeam(admin.info().org!.id, 'general')
+    const key = await generateIdentityKey()
+    const outsider = await stranger(key)
+    outsider.services.pubsub.subscribe(topic)
+    const ma = multiaddr(admin.info().addresses[0])
+    await outsider.dial(ma)
+    await waitFor(() => outsider.services.pubsub.getSubscribers(topic).length > 0, 10_000, 'the outsider on general')
+    const warned = nextEvent(admin, 'node:warning', w => /not a member/.test(w.message) && /disconnected/.test(w.message))
+    let prev = new Uint8Array(0)
+    for (let seq = 1; seq <= 80 && outsider.getConnections().length > 0; seq++) {
+      const junk = await createEntry(key, { team: 'general', seq, lamport: seq, wallTime: Date.now(), epoch: 1, prev, body: new Uint8Array(40) })
+      prev = new Uint8Array(junk.id)
+      await outsider.services.pubsub.publish(topic, junk.bytes).catch(() => {})
+    }
+    await warned
+    await waitFor(() => outsider.getConnections().length === 0, 10_000, 'the outsider cut off')
+    // and it cannot come straight back
+    await outsider.dial(ma).catch(() => {})
+    await waitFor(() => outsider.getConnections().length === 0 && admin.peers().length === 0, 10_000, 'the redial refused')
+  })
+
+  it('a non-member is read nothing on the history protocol', async () => {
+    const [admin] = await fx.office(1) as [ParleyNode]
+    const outsider = await stranger()
+    const stream = await outsider.dialProtocol(multiaddr(admin.info().addresses[0]), HISTORY_PROTOCOL)
+    const lp = lpStream(stream, { maxDataLength: 4 * 1024 * 1024 })
+    const request = HistoryRequest.encode({ org: new Uint8Array(Buffer.from(admin.info().org!.id, 'hex')), team: 'general', heads: [] })
+    // before the fix a request of up to 4 MiB was read from anyone, and answered (with a refusal)
+    await lp.write(padded(request, 2 * 1024 * 1024)).catch(() => {})
+    await expect(lp.read({ signal: AbortSignal.timeout(15_000) }).then(b => HistoryBatch.decode(b))).rejects.toThrow()
+  })
+})

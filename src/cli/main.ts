@@ -194,6 +194,7 @@ const commands: Record<string, Command> = {
       try {
         await runChat(await connectBackend(dataDir), {
           fullName: name ?? accountFullName(),
+          ...(config.notify !== undefined ? { notify: config.notify } : {}),
           // attached to a node another chat ran: when it stops, this chat may run it instead
           runNode: async () => {
             // the process that ran it may still be letting go of the data dir

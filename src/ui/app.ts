@@ -14,6 +14,8 @@ import { complete } from './complete.js'
 import { editorView } from './line-editor.js'
 import type { Edit } from './line-editor.js'
 import { distinctName, findMentions } from './mentions.js'
+import { desktopNotify, messageNotice, NOTIFY_MODES, terminalSequences } from './notifier.js'
+import type { NotifyMode } from './notifier.js'
 import { conversationLabel, currentConversation, initialState, mentionable, reduce, whatHappened } from './state.js'
 import { charWidth, oneLine, wideCharPattern } from './text.js'
 import { conversationList, conversationView, memberList, overlayView, removedView, setupView, statusLine } from './views.js'
@@ -39,6 +41,8 @@ export interface ChatOptions {
   runNode?: () => Promise<ChatBackend>
   /** the user's full name from the OS account, to prefill the display name when joining */
   fullName?: string
+  /** how to notify of mentions, direct and urgent messages while the chat is not in front (default desktop) */
+  notify?: NotifyMode
 }
 
 /*
@@ -79,6 +83,10 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
   let pending: (() => Promise<void>) | undefined
   /** text shown on the terminal's normal screen, outside the chat, until a key is pressed */
   let outside = false
+  let notifyMode: NotifyMode = options.notify ?? 'desktop'
+  /** whether the terminal has the focus, from its focus reports (undefined: it never said) */
+  let focused: boolean | undefined
+  let notifyFailed = false
   let done!: () => void
   const finished = new Promise<void>(resolve => { done = resolve })
 
@@ -178,11 +186,29 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
     if (state.bell > rang) {
       rang = state.bell
       screen.program.bell()
+      if (state.alert !== undefined) notify(state.alert)
     }
     screen.render()
     // the cursor stands where the next character goes
     screen.program.cup((screen.height as number) - 2, prompt.length + view.cursor)
     screen.program.showCursor()
+  }
+
+  /** A notification for a message that rang, unless the chat is in front (the bell is enough then). */
+  function notify (m: MessageView): void {
+    if (notifyMode === 'off' || focused === true) return
+    const n = messageNotice(m, conversationLabel(state, m.team, m.direct))
+    if (notifyMode === 'terminal' || notifyMode === 'both') screen.program.write(terminalSequences(n))
+    // no desktop session (a login over ssh, a console): nothing to show a desktop notification on
+    const desktop = ['DBUS_SESSION_BUS_ADDRESS', 'DISPLAY', 'WAYLAND_DISPLAY'].some(v => (process.env[v] ?? '') !== '')
+    if ((notifyMode === 'desktop' || notifyMode === 'both') && desktop) {
+      void desktopNotify(n).catch((err: Error) => {
+        // said once: without a notification service (no desktop session) every mention would repeat it
+        if (notifyFailed) return
+        notifyFailed = true
+        dispatch({ type: 'notice', text: `desktop notifications do not work here (${err.message.split('\n')[0]}): /notify terminal or /notify off` })
+      })
+    }
   }
 
   async function loadHistory (team: string, older: boolean): Promise<void> {
@@ -410,6 +436,17 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
             })])
         return
       }
+      case 'notify': {
+        if (cmd.mode === undefined) {
+          dispatch({ type: 'notice', text: `notifications: ${notifyMode} (/notify desktop|terminal|both|off)` })
+          return
+        }
+        if (!(NOTIFY_MODES as readonly string[]).includes(cmd.mode)) throw new Error('usage: /notify desktop|terminal|both|off')
+        notifyMode = cmd.mode as NotifyMode
+        notifyFailed = false
+        dispatch({ type: 'notice', text: `notifications: ${notifyMode}` })
+        return
+      }
       case 'unavailable':
         throw new Error(`${cmd.what} is not available in this version yet`)
       case 'error':
@@ -493,7 +530,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
   function quit (): void {
     clearTimeout(idleTimer)
     if (outside) screen.enter()
-    screen.program.write('\u001b[?2004l')
+    screen.program.write('\u001b[?2004l\u001b[?1004l')
     screen.destroy()
     backend.close()
     done()
@@ -614,7 +651,9 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
         continue
       }
       const start = rest.indexOf(PASTE_START)
-      const chunk = start === -1 ? rest : rest.slice(0, start)
+      let chunk = start === -1 ? rest : rest.slice(0, start)
+      // focus reports (ESC [ I, ESC [ O): whether to notify, not keys
+      chunk = chunk.replace(/\u001b\[([IO])/g, (_m, f: string) => { focused = f === 'I'; return '' })
       // Alt-Enter: a new line in the message
       const parts = chunk.split(/\u001b[\r\n]/)
       parts.forEach((p, i) => {
@@ -626,7 +665,8 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
       rest = rest.slice(start + PASTE_START.length)
     }
   })
-  screen.program.write('\u001b[?2004h')
+  // bracketed paste, and focus reports
+  screen.program.write('\u001b[?2004h\u001b[?1004h')
 
   screen.on('resize', () => { screen.realloc(); dispatch({ type: 'reset-panes' }) })
   function attach (b: ChatBackend): void {

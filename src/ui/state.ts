@@ -83,8 +83,10 @@ export interface UiState {
   panes: { list?: boolean, members?: boolean }
   /** file transfers under way, by file id */
   transfers: Record<string, FileProgress>
-  /** incremented whenever the UI should ring the terminal bell */
+  /** incremented whenever the UI should ring the terminal bell (and notify) */
   bell: number
+  /** the message that rang it last, for the desktop notification */
+  alert?: ChatMessage
   /** setup lines shown before there is an organisation */
   setupLines: string[]
 }
@@ -336,9 +338,9 @@ export function reduce (s: UiState, a: Action): UiState {
       next = withConversation(next, m.team, x => ({ ...x, unread: visible ? x.unread : x.unread + 1, mentions: x.mentions + (mentioned && !visible ? 1 : 0) }))
       if (FOCUS.includes(s.myStatus.status)) {
         // focus: hold it for the digest; only an urgent mention still rings
-        return { ...next, held: [...next.held, m], bell: next.bell + (mentioned && m.urgent ? 1 : 0) }
+        return mentioned && m.urgent ? { ...next, held: [...next.held, m], bell: next.bell + 1, alert: m } : { ...next, held: [...next.held, m] }
       }
-      return mentioned ? { ...next, bell: next.bell + 1 } : next
+      return mentioned ? { ...next, bell: next.bell + 1, alert: m } : next
     }
     case 'sending': {
       const now = Date.now()

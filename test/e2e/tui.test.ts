@@ -17,6 +17,19 @@ import type { MemberView } from '../../src/node.js'
 
 const netns = await requireNetns('the terminal UI end-to-end tests')
 
+/** A session bus with a notification service of the test's own: dbus-run-session, python3-dbusmock, notify-send. */
+async function notificationBus (): Promise<boolean> {
+  const { execFile } = await import('node:child_process')
+  const ok = async (file: string, args: string[]): Promise<boolean> => new Promise(resolve => { execFile(file, args, { timeout: 10_000 }, err => { resolve(err === null) }) })
+  const have = await ok('dbus-run-session', ['--', 'true']) && await ok('/usr/bin/python3', ['-c', 'import dbusmock']) && await ok('notify-send', ['--version'])
+  if (have) return true
+  const message = 'NO SESSION BUS TOOLS (dbus, python3-dbusmock, libnotify-bin): the desktop notification test cannot run here'
+  if (process.env.CI === 'true') throw new Error(message)
+  console.warn(`\n!!! ${message}; skipping it. !!!\n`)
+  return false
+}
+const bus = netns && await notificationBus()
+
 
 describe.skipIf(!netns)('the terminal UI', () => {
   let lab: NetnsLab
@@ -131,7 +144,8 @@ describe.skipIf(!netns)('the terminal UI', () => {
     await bobUi.line('/status available')
     const after = await bobUi.waitFor(/While you were on do-not-disturb: 3 messages/)
     expect(after.replace(/[│\s]+/g, ' ')).toMatch(/3 messages \(#general 2, #dev 1\); 2 mentions/)
-    expect(after).not.toMatch(/held/)
+    // (the screen may be read while it is being drawn: wait for the count to go)
+    await waitFor(async () => !/held/.test(await bobUi.screen()), 5_000, 'the held count gone')
     // the digest is in its own place, over the conversation, until Esc
     expect(after).toMatch(/while you were away · Esc closes/)
     await closeOverlay(bobUi)
@@ -373,6 +387,54 @@ describe.skipIf(!netns)('the terminal UI', () => {
     const used = colours(await bobUi.raw())
     expect(used.length).toBeGreaterThan(0)
     expect(used.filter(p => p === '30' || /^9[0-7]$/.test(p))).toEqual([])
+  })
+
+  it.skipIf(!bus)('notifies a mention, a direct message and an urgent one over D-Bus, not on do-not-disturb; or by OSC 777/9', async () => {
+    const monitor = join(root, 'notify.monitor')
+    const script = [
+      '/usr/bin/python3 -m dbusmock --template notification_daemon >/dev/null 2>&1 &',
+      'sleep 1;',
+      `dbus-monitor "interface=org.freedesktop.Notifications,member=Notify" > ${monitor} 2>/dev/null &`,
+      'sleep 0.5;',
+      `exec ${chat(bob)}`
+    ].join(' ')
+    const ui = await TmuxSession.start(`dbus-run-session -- sh -c '${script}'`)
+    extra.push(ui)
+    await ui.waitFor(/─ #general ─/)
+    const calls = async (): Promise<string[]> => (await readFile(monitor, 'utf8').catch(() => '')).split(/^method call /m).filter(c => /member=Notify/.test(c))
+    await call(ann, 'send', { team: 'general', text: '@marsh is the <b>build</b> green?' })
+    await waitFor(async () => (await calls()).length === 1, 10_000, 'a Notify call for the mention')
+    const first = (await calls())[0]!
+    expect(first).toMatch(/string "parley"/)
+    expect(first).toMatch(/string "Ann Lee in #general"/)
+    // the body is the peer's text with its markup escaped
+    expect(first).toMatch(/string "@marsh is the &lt;b&gt;build&lt;\/b&gt; green\?"/)
+    await call(ann, 'send.direct', { peer: bob.ready.peerId, text: 'a word in private' })
+    await waitFor(async () => (await calls()).length === 2, 10_000, 'a Notify call for the direct message')
+    expect((await calls())[1]).toMatch(/string "Ann Lee \(direct message\)"/)
+    // a message that mentions nobody: no notification
+    await call(ann, 'send', { team: 'general', text: 'nothing for anyone' })
+    // do-not-disturb: nothing, exactly like the bell, except an urgent mention
+    await ui.line('/status dnd')
+    await ui.waitFor(/you: dnd/)
+    await call(ann, 'send', { team: 'general', text: '@Bob ping while dnd' })
+    await ui.waitFor(/ping while dnd/)
+    await call(ann, 'send', { team: 'general', text: '@Bob the server is down', urgent: true })
+    await waitFor(async () => (await calls()).length === 3, 10_000, 'a Notify call for the urgent mention')
+    expect((await calls())[2]).toMatch(/string "urgent: Ann Lee in #general"/)
+    await ui.line('/status available')
+    await ui.waitFor(/you: available/)
+    await closeOverlay(ui)
+    // Bob's other chat on the same node saw him leave do-not-disturb too, and shows the digest
+    await bobUi.waitFor(/while you were away · Esc closes/)
+    await closeOverlay(bobUi)
+    // terminal notifications instead
+    await ui.line('/notify terminal')
+    await ui.waitFor(/notifications: terminal/)
+    await call(ann, 'send', { team: 'general', text: '@bob by terminal; with a semicolon\u0007' })
+    await waitFor(async () => (await ui.raw()).includes('\u001b]777;notify;Ann Lee in #general;@bob by terminal, with a semicolon\uFFFD\u0007'), 10_000, 'an OSC 777 notification')
+    expect(await ui.raw()).toContain('\u001b]9;Ann Lee in #general: @bob by terminal, with a semicolon\uFFFD\u0007')
+    expect(await calls()).toHaveLength(3)
   })
 
   it('says in the conversations who was made admin and who was removed, by whom; the removed workstation and doctor say so plainly', async () => {

@@ -38,7 +38,7 @@ export function terminalSequences (n: Notice): string {
 }
 
 const run = async (file: string, args: string[]): Promise<void> => new Promise((resolve, reject) => {
-  execFile(file, args, { timeout: 5_000 }, (err) => { if (err === null) resolve(); else reject(err) })
+  execFile(file, args, { timeout: 5_000 }, (err: Error | null) => { if (err === null) resolve(); else reject(err) })
 })
 
 /** Raise a desktop notification through org.freedesktop.Notifications; rejects if neither tool works. */

@@ -170,7 +170,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
       const w = Math.max(10, (overlay.width as number) - 4)
       const h = Math.max(1, (overlay.height as number) - 2)
       const view = overlayView(state, w, h)
-      overlay.setLabel(` ${state.overlay.title} · Esc closes${view.more ? ' · Down/PgDn for more' : ''} `)
+      overlay.setLabel(` ${oneLine(state.overlay.title)} · Esc closes${view.more ? ' · Down/PgDn for more' : ''} `)
       overlay.setContent(view.lines.map(l => ` ${l}`).join('\n'))
       overlay.show()
       overlay.setFront()
@@ -270,7 +270,8 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
       case 'file:quarantined': {
         const f = e.data as FileView & { message?: string }
         dispatch({ type: 'file-done', id: f.id })
-        dispatch({ type: 'system', text: e.event === 'file:quarantined' ? `${f.name} was quarantined: the virus scanner found ${f.reason ?? 'something'}` : `${f.name}: ${f.message ?? 'failed'}`, level: 'error' })
+        // said in the file's own conversation
+        dispatch({ type: 'happened', lines: [{ team: f.team, text: e.event === 'file:quarantined' ? `${f.name} (from ${f.authorName}) was quarantined: the virus scanner found ${f.reason ?? 'something'}; it is never opened or passed on` : `${f.name}: ${f.message ?? 'failed'}` }] })
         break
       }
       case 'join:waiting':

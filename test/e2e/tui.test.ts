@@ -412,6 +412,15 @@ describe.skipIf(!netns)('the terminal UI', () => {
     await call(ann, 'send.direct', { peer: bob.ready.peerId, text: 'a word in private' })
     await waitFor(async () => (await calls()).length === 2, 10_000, 'a Notify call for the direct message')
     expect((await calls())[1]).toMatch(/string "Ann Lee \(direct message\)"/)
+    // in front (the terminal reports the focus): the bell only, no notification; out of it again: one
+    await ui.type('\u001b[I')
+    await call(ann, 'send', { team: 'general', text: '@bob seen while in front' })
+    await ui.waitFor(/seen while in front/)
+    await new Promise(resolve => setTimeout(resolve, 500))
+    expect(await calls()).toHaveLength(2)
+    await ui.type('\u001b[O')
+    await call(ann, 'send', { team: 'general', text: '@bob after looking away' })
+    await waitFor(async () => (await calls()).length === 3, 10_000, 'a Notify call once out of focus')
     // a message that mentions nobody: no notification
     await call(ann, 'send', { team: 'general', text: 'nothing for anyone' })
     // do-not-disturb: nothing, exactly like the bell, except an urgent mention
@@ -420,8 +429,8 @@ describe.skipIf(!netns)('the terminal UI', () => {
     await call(ann, 'send', { team: 'general', text: '@Bob ping while dnd' })
     await ui.waitFor(/ping while dnd/)
     await call(ann, 'send', { team: 'general', text: '@Bob the server is down', urgent: true })
-    await waitFor(async () => (await calls()).length === 3, 10_000, 'a Notify call for the urgent mention')
-    expect((await calls())[2]).toMatch(/string "urgent: Ann Lee in #general"/)
+    await waitFor(async () => (await calls()).length === 4, 10_000, 'a Notify call for the urgent mention')
+    expect((await calls())[3]).toMatch(/string "urgent: Ann Lee in #general"/)
     await ui.line('/status available')
     await ui.waitFor(/you: available/)
     await closeOverlay(ui)
@@ -434,7 +443,7 @@ describe.skipIf(!netns)('the terminal UI', () => {
     await call(ann, 'send', { team: 'general', text: '@bob by terminal; with a semicolon\u0007' })
     await waitFor(async () => (await ui.raw()).includes('\u001b]777;notify;Ann Lee in #general;@bob by terminal, with a semicolon\uFFFD\u0007'), 10_000, 'an OSC 777 notification')
     expect(await ui.raw()).toContain('\u001b]9;Ann Lee in #general: @bob by terminal, with a semicolon\uFFFD\u0007')
-    expect(await calls()).toHaveLength(3)
+    expect(await calls()).toHaveLength(4)
   })
 
   it('says in the conversations who was made admin and who was removed, by whom; the removed workstation and doctor say so plainly', async () => {

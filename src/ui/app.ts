@@ -87,6 +87,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
   /** whether the terminal has the focus, from its focus reports (undefined: it never said) */
   let focused: boolean | undefined
   let notifyFailed = false
+  let orgChanges = Promise.resolve()
   let done!: () => void
   const finished = new Promise<void>(resolve => { done = resolve })
 
@@ -241,10 +242,12 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
         dispatch({ type: 'presence', p: e.data as PresenceView })
         break
       case 'org:changed': {
-        // say in the conversations what changed: compare the directory before and after
-        const before = state.members
-        const wasRemoved = state.mode === 'removed'
-        void refresh().then(() => {
+        // say in the conversations what changed: compare the directory before and after, one change
+        // at a time (two at once would both see the same newcomer as new)
+        orgChanges = orgChanges.then(async () => {
+          const before = state.members
+          const wasRemoved = state.mode === 'removed'
+          await refresh()
           dispatch({ type: 'happened', lines: whatHappened(before, state.members, e.data as OrgChangeView, state.me.peerId) })
           if (!wasRemoved && state.mode === 'removed') show('removed', removedView(state, 200).map(l => l.replace(/\u001b\[[\d;]*m/g, '')))
         }).catch(fail)

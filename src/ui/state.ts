@@ -508,7 +508,8 @@ export function whatHappened (before: MemberView[], after: MemberView[], change:
   for (const m of after) {
     const was = old.get(m.peerId)
     if (was === undefined) {
-      out.push({ team: 'general', text: `${who(m)} joined the organisation${by(['addMember'])}` })
+      const admitted = by(['addMember'])
+      out.push({ team: 'general', text: `${who(m)} joined the organisation${admitted === '' ? '' : ` (let in${admitted})`}` })
       for (const t of m.teams.filter(t => t !== 'general')) out.push({ team: t, text: `${who(m)} ${m.peerId === me ? 'were' : 'was'} added to #${t}${by(['roster', 'addMember'])}` })
       continue
     }

@@ -112,8 +112,8 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
 
   function layout (): void {
     const cols = screen.width as number
-    const showList = state.mode === 'chat' && (state.panes.list ?? cols >= LIST_PANE_MIN_COLUMNS)
-    const showMembers = state.mode === 'chat' && (state.panes.members ?? cols >= MEMBERS_PANE_MIN_COLUMNS)
+    const showList = state.mode !== 'setup' && (state.panes.list ?? cols >= LIST_PANE_MIN_COLUMNS)
+    const showMembers = state.mode !== 'setup' && (state.panes.members ?? cols >= MEMBERS_PANE_MIN_COLUMNS)
     const listWidth = cols >= MEMBERS_PANE_MIN_COLUMNS ? 22 : 18
     const membersWidth = cols >= 120 ? 30 : 26
     if (showList) left.show(); else left.hide()

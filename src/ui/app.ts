@@ -93,7 +93,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
 
   const dispatch = (a: Action): void => {
     // scrolled up: keep the same lines in view when new ones come in below
-    const before = state.scroll > 0 && (a.type === 'message' || a.type === 'sent' || a.type === 'system') ? conversationView(state, mainWidth(), mainHeight()).total : undefined
+    const before = state.scroll > 0 && (a.type === 'message' || a.type === 'sent' || a.type === 'system' || a.type === 'happened') ? conversationView(state, mainWidth(), mainHeight()).total : undefined
     state = reduce(state, a)
     if (before !== undefined && state.scroll > 0) {
       const grown = conversationView(state, mainWidth(), mainHeight()).total - before
@@ -623,7 +623,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
         const teams = state.teams.filter(t => t.joined).map(t => t.name)
         const r = complete(state.input, { people: mentionable(state).filter(p => p.peerId !== state.me.peerId), teams })
         dispatch({ type: 'input', text: r.editor.text, cursor: r.editor.cursor })
-        if (r.choices.length > 0) dispatch({ type: 'notice', text: `${r.choices.length} match: ${r.choices.join(' · ')}` })
+        dispatch({ type: 'notice', text: r.choices.length > 0 ? `${r.choices.length} match: ${r.choices.join(' · ')}` : '' })
         return
       }
     }

@@ -445,8 +445,9 @@ export function reduce (s: UiState, a: Action): UiState {
       return { ...s, status: { ...rest, error: a.text } }
     }
     case 'notice': {
-      const { error: _e, ...rest } = s.status
-      return { ...s, status: { ...rest, notice: a.text } }
+      // an empty notice clears the one shown
+      const { error: _e, notice: _n, ...rest } = s.status
+      return { ...s, status: a.text === '' ? rest : { ...rest, notice: a.text } }
     }
     case 'system':
       return system(s, a.text, a.level ?? 'info')
@@ -479,7 +480,7 @@ export function reduce (s: UiState, a: Action): UiState {
       return { ...s, input: { ...input, ...(i === null ? {} : draft === undefined ? {} : { draft }), historyIndex: i, text, cursor: [...text].length } }
     }
     case 'submitted': {
-      const { error: _e, ...status } = s.status
+      const { error: _e, notice: _n, ...status } = s.status
       const history = a.text.trim() === '' || s.input.history.at(-1) === a.text ? s.input.history : [...s.input.history, a.text].slice(-200)
       return { ...s, status, input: { text: '', cursor: 0, history, historyIndex: null } }
     }

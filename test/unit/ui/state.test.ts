@@ -49,11 +49,15 @@ describe('ui/state', () => {
     s = reduce(s, { type: 'message', m: msg({ text: '@Ann the server is down', urgent: true }) })
     expect(s.bell).toBe(1)
     expect(s.held).toHaveLength(3)
+    // a direct message is held too, and named after the other person in the digest
+    s = reduce(s, { type: 'message', m: msg({ team: 'dm-1', direct: 'peer-bob', text: 'psst' }) })
+    expect(s.bell).toBe(1)
     s = reduce(s, { type: 'presence', p: { peerId: 'peer-ann', status: 'available', text: '', since: 2 } })
     expect(s.held).toEqual([])
     const last = s.conversations[0]!.lines.at(-1)
     expect(last).toMatchObject({ kind: 'system', level: 'digest' })
-    expect(last?.kind === 'system' && last.text).toMatch(/While you were on do-not-disturb: 3 messages \(#general 2, #dev 1\); 2 mentions/)
+    expect(last?.kind === 'system' && last.text).toMatch(/While you were on do-not-disturb: 4 messages \(#general 2, #dev 1, @Bob 1\); 3 mentions/)
+    expect(s.overlay?.lines.join(' ')).toMatch(/4 messages/)
   })
 
   it('shows a sending message, then its delivery state, without duplicating it', () => {

@@ -37,6 +37,11 @@ export function terminalSequences (n: Notice): string {
   return `\u001b]777;notify;${field(n.title)};${field(n.body)}\u0007\u001b]9;${field(`${n.title}: ${n.body}`)}\u0007`
 }
 
+/** A GVariant text-format string literal. */
+export function gvariantString (text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+}
+
 const run = async (file: string, args: string[]): Promise<void> => new Promise((resolve, reject) => {
   execFile(file, args, { timeout: 5_000 }, (err: Error | null) => { if (err === null) resolve(); else reject(err) })
 })
@@ -49,7 +54,8 @@ export async function desktopNotify (n: Notice): Promise<void> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     // no libnotify-bin: the same call through GLib's gdbus
+    // gdbus reads each argument as a GVariant: quoted, a name can be neither an option nor another type
     await run('gdbus', ['call', '--session', '--dest', 'org.freedesktop.Notifications', '--object-path', '/org/freedesktop/Notifications',
-      '--method', 'org.freedesktop.Notifications.Notify', 'parley', '0', '', n.title, body, '[]', '{}', '-1'])
+      '--method', 'org.freedesktop.Notifications.Notify', "'parley'", 'uint32 0', "''", gvariantString(n.title), gvariantString(body), '@as []', '@a{sv} {}', 'int32 -1'])
   }
 }

@@ -12,7 +12,7 @@ import blessed from 'blessed'
 import { HELP, parseCommand, parseSetup, resolveMember } from './commands.js'
 import { complete } from './complete.js'
 import { editorView } from './line-editor.js'
-import type { Edit } from './line-editor.js'
+import type { Edit, LineEditor } from './line-editor.js'
 import { distinctName, findMentions } from './mentions.js'
 import { desktopNotify, messageNotice, NOTIFY_MODES, terminalSequences } from './notifier.js'
 import type { NotifyMode } from './notifier.js'
@@ -88,6 +88,8 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
   let focused: boolean | undefined
   let notifyFailed = false
   let orgChanges = Promise.resolve()
+  /** the last Tab that found several choices: what it completed, and which choice it shows */
+  let lastTab: { base: LineEditor, after: LineEditor, pick: number } | undefined
   let done!: () => void
   const finished = new Promise<void>(resolve => { done = resolve })
 
@@ -621,7 +623,13 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
       case 'linefeed': dispatch({ type: 'edit', edit: { type: 'insert', text: '\n' } }); return
       case 'tab': {
         const teams = state.teams.filter(t => t.joined).map(t => t.name)
-        const r = complete(state.input, { people: mentionable(state).filter(p => p.peerId !== state.me.peerId), teams })
+        const people = mentionable(state).filter(p => p.peerId !== state.me.peerId)
+        // Tab again right after a Tab that found several: the next of them, whole
+        const again = lastTab !== undefined && lastTab.after.text === state.input.text && lastTab.after.cursor === state.input.cursor
+        const base = again ? lastTab!.base : { text: state.input.text, cursor: state.input.cursor }
+        const pick = again ? lastTab!.pick + 1 : undefined
+        const r = complete(base, { people, teams }, pick)
+        lastTab = r.choices.length > 1 ? { base, after: r.editor, pick: pick ?? -1 } : undefined
         dispatch({ type: 'input', text: r.editor.text, cursor: r.editor.cursor })
         dispatch({ type: 'notice', text: r.choices.length > 0 ? `${r.choices.length} match: ${r.choices.join(' · ')}` : '' })
         return

@@ -290,6 +290,18 @@ describe.skipIf(!netns)('the terminal UI', () => {
     await annUi.press('Enter')
     await bobUi.waitFor(/Ann Lee: ping @Bob Marsh the build/)
     await waitFor(async () => await bobUi.bells() > before, 5_000, 'a bell for the mention')
+    // several fit: Tab lists them, and Tab again goes through them whole
+    await annUi.type('x @')
+    await annUi.press('Tab')
+    await annUi.waitFor(/2 match: .*Bob Marsh \(…\w{6}\)/)
+    await annUi.press('Tab')
+    // (a capture drops the space after the name)
+    const whole = /^> x @(Bob Marsh|Mal\S+)\s*$/m
+    const one = whole.exec(await annUi.waitFor(whole))![1]
+    await annUi.press('Tab')
+    const other = whole.exec(await annUi.waitFor(one === 'Bob Marsh' ? /^> x @Mal\S+\s*$/m : /^> x @Bob Marsh\s*$/m))![1]
+    expect(other).not.toBe(one)
+    await annUi.press('C-u')
     // only the surname's start, typed by hand: still a mention
     await annUi.line('@marsh lunch?')
     await waitFor(async () => await bobUi.bells() > before + 1, 5_000, 'a bell for @marsh')

@@ -472,6 +472,11 @@ describe.skipIf(!netns)('the terminal UI', () => {
     await waitFor(async () => /-- Mal\{\|\}<U\+202E>yrogla was removed from the organisation by Ann Lee: their workstation can no longer read or post here/.test(flat(await bobUi.screen())), 15_000, 'the removal line in #general')
     await waitFor(async () => /You were removed from Acme by Ann Lee on .*can no longer read or post in Acme's teams/.test(flat(await malUi.screen())), 15_000, 'the removed chat says so')
     expect(await malUi.screen()).toMatch(/removed from Acme/)
+    // and again when the chat is opened later: not an empty chat that looks like a network problem
+    await malUi.kill()
+    const later = await TmuxSession.start(chat(mal))
+    extra.push(later)
+    await waitFor(async () => /You were removed from Acme by Ann Lee on .*can no longer read or post/.test(flat(await later.screen())), 15_000, 'the reopened chat says so')
     const doctor = await runCli(['doctor', '--data', mal.dataDir])
     expect(doctor.code).toBe(1)
     expect(flat(doctor.stdout)).toMatch(/this workstation was removed from Acme by Ann Lee on .*: it can no longer read or post there/)

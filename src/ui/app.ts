@@ -589,9 +589,10 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
     }
     if (state.overlay !== undefined) {
       // the overlay takes the scrolling keys while it is open
-      const h = Math.max(1, (overlay.height as number) - 3)
+      const h = Math.max(1, (overlay.height as number) - 2)
       if (full === 'up' || full === 'pageup' || full === 'down' || full === 'pagedown') {
-        dispatch({ type: 'overlay-scroll', lines: full === 'up' ? -1 : full === 'down' ? 1 : full === 'pageup' ? -h : h })
+        const { total } = overlayView(state, Math.max(10, (overlay.width as number) - 4), h)
+        dispatch({ type: 'overlay-scroll', lines: full === 'up' ? -1 : full === 'down' ? 1 : full === 'pageup' ? -(h - 1) : h - 1, max: Math.max(0, total - h) })
         return
       }
     }

@@ -124,7 +124,8 @@ export type Action =
   | { type: 'input-history', direction: -1 | 1 }
   | { type: 'submitted', text: string }
   | { type: 'overlay', title: string, lines: string[] }
-  | { type: 'overlay-scroll', lines: number }
+  /** scroll the overlay by `lines` (down is positive), to at most `max` lines down */
+  | { type: 'overlay-scroll', lines: number, max?: number }
   | { type: 'close-overlay' }
   | { type: 'confirm', question: string }
   | { type: 'confirmed' }
@@ -396,7 +397,7 @@ export function reduce (s: UiState, a: Action): UiState {
     case 'overlay':
       return { ...s, overlay: { title: a.title, lines: a.lines, scroll: 0 } }
     case 'overlay-scroll':
-      return s.overlay === undefined ? s : { ...s, overlay: { ...s.overlay, scroll: Math.max(0, Math.min(s.overlay.lines.length - 1, s.overlay.scroll + a.lines)) } }
+      return s.overlay === undefined ? s : { ...s, overlay: { ...s.overlay, scroll: Math.max(0, Math.min(a.max ?? Number.MAX_SAFE_INTEGER, s.overlay.scroll + a.lines)) } }
     case 'close-overlay': {
       const { overlay: _o, ...rest } = s
       return rest

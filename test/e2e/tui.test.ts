@@ -325,6 +325,10 @@ describe.skipIf(!netns)('the terminal UI', () => {
   it('keeps local output in an overlay, says what came in below while scrolled up, and End goes back', async () => {
     await bobUi.line('/help')
     await bobUi.waitFor(/help · Esc closes/)
+    // it scrolls by itself, to its last line
+    for (let i = 0; i < 3; i++) await bobUi.press('NPage')
+    await bobUi.waitFor(/Admins: \/invite/)
+    expect(await bobUi.screen()).not.toMatch(/for more/)
     await call(ann, 'send', { team: 'general', text: 'while the help was open' })
     await closeOverlay(bobUi)
     await bobUi.waitFor(/Ann Lee: while the help was open/)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { initialState, mentionsMe, reduce, whatHappened } from '../../../src/ui/state.js'
 import type { MessageView } from '../../../src/events.js'
 import type { MemberView } from '../../../src/node.js'
-import { conversationList, conversationView, memberList, removedView, statusLine } from '../../../src/ui/views.js'
+import { conversationList, conversationView, memberList, overlayView, removedView, statusLine } from '../../../src/ui/views.js'
 import type { UiState } from '../../../src/ui/state.js'
 
 let lamport = 0
@@ -217,6 +217,18 @@ describe('ui/state', () => {
     expect(mentionsMe(s, 'hi @Anne')).toBe(false)
     expect(mentionsMe(s, 'mail ann@example.com')).toBe(false)
     expect(mentionsMe(s, 'ask @bob')).toBe(false)
+  })
+
+  it('scrolls an overlay through all its wrapped lines, and closes it', () => {
+    let s = reduce(office(), { type: 'overlay', title: 'search', lines: Array.from({ length: 10 }, (_, i) => `result ${i} ${'word '.repeat(12)}`) })
+    const rows = overlayView(s, 30, 5)
+    expect(rows.total).toBeGreaterThan(20)
+    s = reduce(s, { type: 'overlay-scroll', lines: 1000, max: rows.total - 5 })
+    const end = overlayView(s, 30, 5)
+    expect(end.more).toBe(false)
+    expect(end.lines.join(' ')).toMatch(/word/)
+    expect(end.lines.some(l => l.startsWith('result 9'))).toBe(true)
+    expect(reduce(s, { type: 'close-overlay' }).overlay).toBeUndefined()
   })
 
   it('says what an organisation change did, and by whom', () => {

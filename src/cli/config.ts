@@ -24,10 +24,12 @@ export interface Config {
   autoDownloadPerAuthor?: number
   /** the virus scanner, e.g. `clamdscan --no-summary {}` */
   scanCommand?: string
+  /** how the chat notifies of a mention, a direct message or an urgent message while not in front */
+  notify?: 'desktop' | 'terminal' | 'both' | 'off'
 }
 
 const LISTS = new Set(['listen', 'peer'])
-const KEYS = new Set(['listen', 'peer', 'mdns', 'name', 'data', 'download-dir', 'auto-download', 'auto-download-per-author', 'max-file-size', 'scan-command'])
+const KEYS = new Set(['listen', 'peer', 'mdns', 'name', 'data', 'download-dir', 'auto-download', 'auto-download-per-author', 'max-file-size', 'scan-command', 'notify'])
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 }
 
 /** "25MB", "512 KiB", "1.5GB" or a plain number of bytes; undefined if it is none of those. */
@@ -74,6 +76,9 @@ export function parseConfig (text: string, file: string): Config {
       config.downloadDir = value
     } else if (key === 'scan-command') {
       config.scanCommand = value
+    } else if (key === 'notify') {
+      if (value !== 'desktop' && value !== 'terminal' && value !== 'both' && value !== 'off') fail(`"notify" is desktop, terminal, both or off, not ${JSON.stringify(value)}`)
+      config.notify = value as Config['notify']
     } else {
       config[key as 'name' | 'data'] = value
     }

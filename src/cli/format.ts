@@ -1,7 +1,7 @@
 /**
  * How the CLI prints things for people. JSON output is the API's own objects, unformatted.
  */
-import { printable } from '../ids.js'
+import { oneLine, sanitize } from '../ui/text.js'
 import { formatDateTime } from '../time-format.js'
 import type { MessageView, PeerView } from '../events.js'
 
@@ -20,9 +20,10 @@ export function shortId (peerId: string): string {
  * message is shown as `@Name` of the other person (from `names`, peer id to display name).
  */
 export function formatMessage (m: MessageView, names: ReadonlyMap<string, string> = new Map()): string {
-  const who = `${printable(m.authorName) || '?'} (${shortId(m.author)})`
-  const text = printable(m.text).split('\n').join('\n    ')
-  const where = m.direct !== undefined ? `@${printable(names.get(m.direct) ?? shortId(m.direct))}` : `#${m.team}`
+  // another person's text: no controls, bidi overrides and invisible characters shown (as in the chat)
+  const who = `${oneLine(m.authorName) || '?'} (${shortId(m.author)})`
+  const text = sanitize(m.text).split('\n').join('\n    ')
+  const where = m.direct !== undefined ? `@${oneLine(names.get(m.direct) ?? shortId(m.direct))}` : `#${m.team}`
   return `${formatTime(m.time)}  ${where}  ${who}: ${text}`
 }
 

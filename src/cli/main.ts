@@ -213,6 +213,7 @@ const commands: Record<string, Command> = {
       try {
         await runChat(await connectBackend(dataDir), {
           fullName: name ?? accountFullName(),
+          ...(config.notify !== undefined ? { notify: config.notify } : {}),
           // attached to a node another chat ran: when it stops, this chat may run it instead
           runNode: async () => {
             // the process that ran it may still be letting go of the data dir
@@ -631,7 +632,7 @@ const commands: Record<string, Command> = {
       const { verifyExport } = await import('../export/export-file.js')
       try {
         const summary = await verifyExport(await readFile(file, 'utf8'))
-        out(`ok: ${summary.records} records of #${summary.team}, exported by ${summary.exportedByName} (${summary.exportedBy}) at ${new Date(summary.exportedAt).toISOString()}`)
+        out(`ok: ${summary.records} records of #${summary.team}, exported by ${printable(summary.exportedByName)} (${summary.exportedBy}) at ${formatTime(summary.exportedAt)}`)
         return 0
       } catch (e) {
         if ((e as Error).name !== 'ExportVerificationError') throw e

@@ -12,8 +12,10 @@ import blessed from 'blessed'
 import { HELP, parseCommand, parseSetup, resolveMember } from './commands.js'
 import { complete } from './complete.js'
 import { editorView } from './line-editor.js'
-import type { Edit } from './line-editor.js'
+import type { Edit, LineEditor } from './line-editor.js'
 import { distinctName, findMentions } from './mentions.js'
+import { desktopNotify, messageNotice, NOTIFY_MODES, terminalSequences } from './notifier.js'
+import type { NotifyMode } from './notifier.js'
 import { conversationLabel, currentConversation, initialState, mentionable, reduce, whatHappened } from './state.js'
 import { charWidth, oneLine, wideCharPattern } from './text.js'
 import { conversationList, conversationView, memberList, overlayView, removedView, setupView, statusLine } from './views.js'
@@ -39,6 +41,8 @@ export interface ChatOptions {
   runNode?: () => Promise<ChatBackend>
   /** the user's full name from the OS account, to prefill the display name when joining */
   fullName?: string
+  /** how to notify of mentions, direct and urgent messages while the chat is not in front (default desktop) */
+  notify?: NotifyMode
 }
 
 /*
@@ -79,12 +83,19 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
   let pending: (() => Promise<void>) | undefined
   /** text shown on the terminal's normal screen, outside the chat, until a key is pressed */
   let outside = false
+  let notifyMode: NotifyMode = options.notify ?? 'desktop'
+  /** whether the terminal has the focus, from its focus reports (undefined: it never said) */
+  let focused: boolean | undefined
+  let notifyFailed = false
+  let orgChanges = Promise.resolve()
+  /** the last Tab that found several choices: what it completed, and which choice it shows */
+  let lastTab: { base: LineEditor, after: LineEditor, pick: number } | undefined
   let done!: () => void
   const finished = new Promise<void>(resolve => { done = resolve })
 
   const dispatch = (a: Action): void => {
     // scrolled up: keep the same lines in view when new ones come in below
-    const before = state.scroll > 0 && (a.type === 'message' || a.type === 'sent' || a.type === 'system') ? conversationView(state, mainWidth(), mainHeight()).total : undefined
+    const before = state.scroll > 0 && (a.type === 'message' || a.type === 'sent' || a.type === 'system' || a.type === 'happened') ? conversationView(state, mainWidth(), mainHeight()).total : undefined
     state = reduce(state, a)
     if (before !== undefined && state.scroll > 0) {
       const grown = conversationView(state, mainWidth(), mainHeight()).total - before
@@ -103,8 +114,8 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
 
   function layout (): void {
     const cols = screen.width as number
-    const showList = state.mode === 'chat' && (state.panes.list ?? cols >= LIST_PANE_MIN_COLUMNS)
-    const showMembers = state.mode === 'chat' && (state.panes.members ?? cols >= MEMBERS_PANE_MIN_COLUMNS)
+    const showList = state.mode !== 'setup' && (state.panes.list ?? cols >= LIST_PANE_MIN_COLUMNS)
+    const showMembers = state.mode !== 'setup' && (state.panes.members ?? cols >= MEMBERS_PANE_MIN_COLUMNS)
     const listWidth = cols >= MEMBERS_PANE_MIN_COLUMNS ? 22 : 18
     const membersWidth = cols >= 120 ? 30 : 26
     if (showList) left.show(); else left.hide()
@@ -162,7 +173,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
       const w = Math.max(10, (overlay.width as number) - 4)
       const h = Math.max(1, (overlay.height as number) - 2)
       const view = overlayView(state, w, h)
-      overlay.setLabel(` ${state.overlay.title} · Esc closes${view.more ? ' · Down/PgDn for more' : ''} `)
+      overlay.setLabel(` ${oneLine(state.overlay.title)} · Esc closes${view.more ? ' · Down/PgDn for more' : ''} `)
       overlay.setContent(view.lines.map(l => ` ${l}`).join('\n'))
       overlay.show()
       overlay.setFront()
@@ -178,11 +189,29 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
     if (state.bell > rang) {
       rang = state.bell
       screen.program.bell()
+      if (state.alert !== undefined) notify(state.alert)
     }
     screen.render()
     // the cursor stands where the next character goes
     screen.program.cup((screen.height as number) - 2, prompt.length + view.cursor)
     screen.program.showCursor()
+  }
+
+  /** A notification for a message that rang, unless the chat is in front (the bell is enough then). */
+  function notify (m: MessageView): void {
+    if (notifyMode === 'off' || focused === true) return
+    const n = messageNotice(m, conversationLabel(state, m.team, m.direct))
+    if (notifyMode === 'terminal' || notifyMode === 'both') screen.program.write(terminalSequences(n))
+    // no desktop session (a login over ssh, a console): nothing to show a desktop notification on
+    const desktop = ['DBUS_SESSION_BUS_ADDRESS', 'DISPLAY', 'WAYLAND_DISPLAY'].some(v => (process.env[v] ?? '') !== '')
+    if ((notifyMode === 'desktop' || notifyMode === 'both') && desktop) {
+      void desktopNotify(n).catch((err: Error) => {
+        // said once: without a notification service (no desktop session) every mention would repeat it
+        if (notifyFailed) return
+        notifyFailed = true
+        dispatch({ type: 'notice', text: `desktop notifications do not work here (${err.message.split('\n')[0]}): /notify terminal or /notify off` })
+      })
+    }
   }
 
   async function loadHistory (team: string, older: boolean): Promise<void> {
@@ -227,10 +256,12 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
         break
       }
       case 'org:changed': {
-        // say in the conversations what changed: compare the directory before and after
-        const before = state.members
-        const wasRemoved = state.mode === 'removed'
-        void refresh().then(() => {
+        // say in the conversations what changed: compare the directory before and after, one change
+        // at a time (two at once would both see the same newcomer as new)
+        orgChanges = orgChanges.then(async () => {
+          const before = state.members
+          const wasRemoved = state.mode === 'removed'
+          await refresh()
           dispatch({ type: 'happened', lines: whatHappened(before, state.members, e.data as OrgChangeView, state.me.peerId) })
           if (!wasRemoved && state.mode === 'removed') show('removed', removedView(state, 200).map(l => l.replace(/\u001b\[[\d;]*m/g, '')))
         }).catch(fail)
@@ -256,7 +287,8 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
       case 'file:quarantined': {
         const f = e.data as FileView & { message?: string }
         dispatch({ type: 'file-done', id: f.id })
-        dispatch({ type: 'system', text: e.event === 'file:quarantined' ? `${f.name} was quarantined: the virus scanner found ${f.reason ?? 'something'}` : `${f.name}: ${f.message ?? 'failed'}`, level: 'error' })
+        // said in the file's own conversation
+        dispatch({ type: 'happened', lines: [{ team: f.team, text: e.event === 'file:quarantined' ? `${f.name} (from ${f.authorName}) was quarantined: the virus scanner found ${f.reason ?? 'something'}; it is never opened or passed on` : `${f.name}: ${f.message ?? 'failed'}` }] })
         break
       }
       case 'join:waiting':
@@ -422,6 +454,17 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
             })])
         return
       }
+      case 'notify': {
+        if (cmd.mode === undefined) {
+          dispatch({ type: 'notice', text: `notifications: ${notifyMode} (/notify desktop|terminal|both|off)` })
+          return
+        }
+        if (!(NOTIFY_MODES as readonly string[]).includes(cmd.mode)) throw new Error('usage: /notify desktop|terminal|both|off')
+        notifyMode = cmd.mode as NotifyMode
+        notifyFailed = false
+        dispatch({ type: 'notice', text: `notifications: ${notifyMode}` })
+        return
+      }
       case 'unavailable':
         throw new Error(`${cmd.what} is not available in this version yet`)
       case 'error':
@@ -505,7 +548,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
   function quit (): void {
     clearTimeout(idleTimer)
     if (outside) screen.enter()
-    screen.program.write('\u001b[?2004l')
+    screen.program.write('\u001b[?2004l\u001b[?1004l')
     screen.destroy()
     backend.close()
     done()
@@ -558,9 +601,10 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
     }
     if (state.overlay !== undefined) {
       // the overlay takes the scrolling keys while it is open
-      const h = Math.max(1, (overlay.height as number) - 3)
+      const h = Math.max(1, (overlay.height as number) - 2)
       if (full === 'up' || full === 'pageup' || full === 'down' || full === 'pagedown') {
-        dispatch({ type: 'overlay-scroll', lines: full === 'up' ? -1 : full === 'down' ? 1 : full === 'pageup' ? -h : h })
+        const { total } = overlayView(state, Math.max(10, (overlay.width as number) - 4), h)
+        dispatch({ type: 'overlay-scroll', lines: full === 'up' ? -1 : full === 'down' ? 1 : full === 'pageup' ? -(h - 1) : h - 1, max: Math.max(0, total - h) })
         return
       }
     }
@@ -592,9 +636,15 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
       case 'linefeed': dispatch({ type: 'edit', edit: { type: 'insert', text: '\n' } }); return
       case 'tab': {
         const teams = state.teams.filter(t => t.joined).map(t => t.name)
-        const r = complete(state.input, { people: mentionable(state).filter(p => p.peerId !== state.me.peerId), teams })
+        const people = mentionable(state).filter(p => p.peerId !== state.me.peerId)
+        // Tab again right after a Tab that found several: the next of them, whole
+        const again = lastTab !== undefined && lastTab.after.text === state.input.text && lastTab.after.cursor === state.input.cursor
+        const base = again ? lastTab!.base : { text: state.input.text, cursor: state.input.cursor }
+        const pick = again ? lastTab!.pick + 1 : undefined
+        const r = complete(base, { people, teams }, pick)
+        lastTab = r.choices.length > 1 ? { base, after: r.editor, pick: pick ?? -1 } : undefined
         dispatch({ type: 'input', text: r.editor.text, cursor: r.editor.cursor })
-        if (r.choices.length > 0) dispatch({ type: 'notice', text: `${r.choices.length} match: ${r.choices.join(' · ')}` })
+        dispatch({ type: 'notice', text: r.choices.length > 0 ? `${r.choices.length} match: ${r.choices.join(' · ')}` : '' })
         return
       }
     }
@@ -626,7 +676,9 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
         continue
       }
       const start = rest.indexOf(PASTE_START)
-      const chunk = start === -1 ? rest : rest.slice(0, start)
+      let chunk = start === -1 ? rest : rest.slice(0, start)
+      // focus reports (ESC [ I, ESC [ O): whether to notify, not keys
+      chunk = chunk.replace(/\u001b\[([IO])/g, (_m, f: string) => { focused = f === 'I'; return '' })
       // Alt-Enter: a new line in the message
       const parts = chunk.split(/\u001b[\r\n]/)
       parts.forEach((p, i) => {
@@ -638,7 +690,8 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
       rest = rest.slice(start + PASTE_START.length)
     }
   })
-  screen.program.write('\u001b[?2004h')
+  // bracketed paste, and focus reports
+  screen.program.write('\u001b[?2004h\u001b[?1004h')
 
   screen.on('resize', () => { screen.realloc(); dispatch({ type: 'reset-panes' }) })
   function attach (b: ChatBackend): void {

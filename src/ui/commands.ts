@@ -14,6 +14,7 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'invite', teams: string[], out?: string }
   | { kind: 'teams' }
+  | { kind: 'notify', mode?: string }
   | { kind: 'team-create', team: string, members: string[] }
   | { kind: 'team-add', team: string, members: string[] }
   | { kind: 'team-remove', team: string, member: string }
@@ -44,6 +45,7 @@ export const HELP = [
   '/get ID               save a shared file to your download folder (/files lists them)',
   '/sync                 what this node holds and fetches',
   '/teams                the teams of the organisation, and which you are in',
+  '/notify desktop|terminal|both|off   how mentions, direct and urgent messages notify you while the chat is not in front',
   '/help  /quit',
   'Admins: /invite [TEAM...] [--out FILE] · /team create TEAM [NAME...] · /team add TEAM NAME... · /team remove TEAM NAME · /admin add NAME · /remove NAME (offboard)'
 ]
@@ -83,6 +85,8 @@ export function parseCommand (line: string): Command {
     }
     case 'teams':
       return { kind: 'teams' }
+    case 'notify':
+      return args[0] === undefined ? { kind: 'notify' } : { kind: 'notify', mode: args[0] }
     case 'team': {
       const [sub, team, ...names] = args
       if (sub === 'create' && team !== undefined) return { kind: 'team-create', team: team.replace(/^#/, ''), members: names }

@@ -7,7 +7,7 @@ import { distinctName } from './mentions.js'
 import type { Mentionable } from './mentions.js'
 
 /** Every command the chat knows, for completion (aliases are not offered). */
-export const COMMANDS = ['admin', 'files', 'file', 'get', 'help', 'invite', 'join', 'members', 'msg', 'next', 'quit', 'remove', 'search', 'status', 'sync', 'team', 'teams', 'urgent']
+export const COMMANDS = ['admin', 'files', 'file', 'get', 'help', 'invite', 'join', 'members', 'msg', 'notify', 'quit', 'remove', 'search', 'status', 'sync', 'team', 'teams', 'urgent']
 
 /** What can be completed. */
 export interface Completions {
@@ -34,8 +34,12 @@ function fitsName (name: string, token: string): boolean {
   return name.toLowerCase().startsWith(t) || name.toLowerCase().split(/[\s-]+/).some(w => w.startsWith(t))
 }
 
-/** Complete the word before the cursor. */
-export function complete (e: LineEditor, c: Completions): Completed {
+/**
+ * Complete the word before the cursor. When several fit, the common start is filled in and the
+ * choices listed; with `pick` (the number of Tabs pressed again since), the pick-th choice is put in
+ * whole, so repeated Tabs cycle through them.
+ */
+export function complete (e: LineEditor, c: Completions, pick?: number): Completed {
   const chars = [...e.text]
   const before = chars.slice(0, e.cursor).join('')
   const after = chars.slice(e.cursor).join('')
@@ -50,6 +54,7 @@ export function complete (e: LineEditor, c: Completions): Completed {
   const offer = (found: string[], token: string, render: (s: string) => string, display: (s: string) => string = s => s): Completed => {
     if (found.length === 1) return { editor: replace(render(found[0]!)), choices: [] }
     if (found.length === 0) return none
+    if (pick !== undefined) return { editor: replace(render(found[pick % found.length]!)), choices: found.map(display) }
     const prefix = commonPrefix(found)
     const editor = prefix.length > token.length ? replace(word.slice(0, word.length - token.length) + prefix) : e
     return { editor, choices: found.map(display) }
@@ -72,11 +77,12 @@ export function complete (e: LineEditor, c: Completions): Completed {
   const token = word.replace(/^@/, '')
   if (token === '' && !at) return none
   const found = c.people.filter(p => fitsName(p.name, token))
-  if (found.length === 1) {
-    const name = found[0]!.name
-    if (at) return { editor: replace(`@${name} `), choices: [] }
-    if (previous === '/msg' || previous === '/query') return { editor: replace(name.includes(' ') ? `${name}: ` : `${name} `), choices: [] }
-    return { editor: replace(bare ? `${name} ` : `${name}: `), choices: [] }
+  if (found.length === 1 || (found.length > 1 && pick !== undefined)) {
+    const name = found[(pick ?? 0) % found.length]!.name
+    const choices = found.length > 1 ? found.map(distinctName) : []
+    if (at) return { editor: replace(`@${name} `), choices }
+    if (previous === '/msg' || previous === '/query') return { editor: replace(name.includes(' ') ? `${name}: ` : `${name} `), choices }
+    return { editor: replace(bare ? `${name} ` : `${name}: `), choices }
   }
   if (found.length === 0) return none
   const names = [...new Set(found.map(p => p.name))]

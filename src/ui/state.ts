@@ -83,8 +83,10 @@ export interface UiState {
   panes: { list?: boolean, members?: boolean }
   /** file transfers under way, by file id */
   transfers: Record<string, FileProgress>
-  /** incremented whenever the UI should ring the terminal bell */
+  /** incremented whenever the UI should ring the terminal bell (and notify) */
   bell: number
+  /** the message that rang it last, for the desktop notification */
+  alert?: ChatMessage
   /** setup lines shown before there is an organisation */
   setupLines: string[]
 }
@@ -122,7 +124,8 @@ export type Action =
   | { type: 'input-history', direction: -1 | 1 }
   | { type: 'submitted', text: string }
   | { type: 'overlay', title: string, lines: string[] }
-  | { type: 'overlay-scroll', lines: number }
+  /** scroll the overlay by `lines` (down is positive), to at most `max` lines down */
+  | { type: 'overlay-scroll', lines: number, max?: number }
   | { type: 'close-overlay' }
   | { type: 'confirm', question: string }
   | { type: 'confirmed' }
@@ -338,9 +341,9 @@ export function reduce (s: UiState, a: Action): UiState {
       next = withConversation(next, m.team, x => ({ ...x, unread: visible ? x.unread : x.unread + 1, mentions: x.mentions + (mentioned && !visible ? 1 : 0) }))
       if (FOCUS.includes(s.myStatus.status)) {
         // focus: hold it for the digest; only an urgent mention still rings
-        return { ...next, held: [...next.held, m], bell: next.bell + (mentioned && m.urgent ? 1 : 0) }
+        return mentioned && m.urgent ? { ...next, held: [...next.held, m], bell: next.bell + 1, alert: m } : { ...next, held: [...next.held, m] }
       }
-      return mentioned ? { ...next, bell: next.bell + 1 } : next
+      return mentioned ? { ...next, bell: next.bell + 1, alert: m } : next
     }
     case 'sending': {
       const now = Date.now()
@@ -396,7 +399,7 @@ export function reduce (s: UiState, a: Action): UiState {
     case 'overlay':
       return { ...s, overlay: { title: a.title, lines: a.lines, scroll: 0 } }
     case 'overlay-scroll':
-      return s.overlay === undefined ? s : { ...s, overlay: { ...s.overlay, scroll: Math.max(0, Math.min(s.overlay.lines.length - 1, s.overlay.scroll + a.lines)) } }
+      return s.overlay === undefined ? s : { ...s, overlay: { ...s.overlay, scroll: Math.max(0, Math.min(a.max ?? Number.MAX_SAFE_INTEGER, s.overlay.scroll + a.lines)) } }
     case 'close-overlay': {
       const { overlay: _o, ...rest } = s
       return rest
@@ -445,8 +448,9 @@ export function reduce (s: UiState, a: Action): UiState {
       return { ...s, status: { ...rest, error: a.text } }
     }
     case 'notice': {
-      const { error: _e, ...rest } = s.status
-      return { ...s, status: { ...rest, notice: a.text } }
+      // an empty notice clears the one shown
+      const { error: _e, notice: _n, ...rest } = s.status
+      return { ...s, status: a.text === '' ? rest : { ...rest, notice: a.text } }
     }
     case 'system':
       return system(s, a.text, a.level ?? 'info')
@@ -479,7 +483,7 @@ export function reduce (s: UiState, a: Action): UiState {
       return { ...s, input: { ...input, ...(i === null ? {} : draft === undefined ? {} : { draft }), historyIndex: i, text, cursor: [...text].length } }
     }
     case 'submitted': {
-      const { error: _e, ...status } = s.status
+      const { error: _e, notice: _n, ...status } = s.status
       const history = a.text.trim() === '' || s.input.history.at(-1) === a.text ? s.input.history : [...s.input.history, a.text].slice(-200)
       return { ...s, status, input: { text: '', cursor: 0, history, historyIndex: null } }
     }
@@ -508,7 +512,8 @@ export function whatHappened (before: MemberView[], after: MemberView[], change:
   for (const m of after) {
     const was = old.get(m.peerId)
     if (was === undefined) {
-      out.push({ team: 'general', text: `${who(m)} joined the organisation${by(['addMember'])}` })
+      const admitted = by(['addMember'])
+      out.push({ team: 'general', text: `${who(m)} joined the organisation${admitted === '' ? '' : ` (let in${admitted})`}` })
       for (const t of m.teams.filter(t => t !== 'general')) out.push({ team: t, text: `${who(m)} ${m.peerId === me ? 'were' : 'was'} added to #${t}${by(['roster', 'addMember'])}` })
       continue
     }

@@ -169,11 +169,11 @@ export function statusLine (s: UiState): string {
 }
 
 /** The local-output overlay: its lines wrapped to `width`, from its scroll offset, `height` tall. */
-export function overlayView (s: UiState, width: number, height: number): { lines: string[], more: boolean } {
-  if (s.overlay === undefined) return { lines: [], more: false }
+export function overlayView (s: UiState, width: number, height: number): { lines: string[], more: boolean, total: number } {
+  if (s.overlay === undefined) return { lines: [], more: false, total: 0 }
   const all = s.overlay.lines.flatMap(l => wrap(sanitize(l), width, 2))
   const start = Math.min(s.overlay.scroll, Math.max(0, all.length - height))
-  return { lines: all.slice(start, start + height), more: start + height < all.length }
+  return { lines: all.slice(start, start + height), more: start + height < all.length, total: all.length }
 }
 
 /** [#####.....] 50% */

@@ -52,4 +52,14 @@ describe('ui/complete', () => {
     expect(complete({ text: 'ping @an about it', cursor: 8 }, c).editor).toEqual({ text: 'ping @Ann Lee  about it', cursor: 14 })
     expect(complete(editorOf('nothing to do '), c).editor.text).toBe('nothing to do ')
   })
+
+  it('cycles through the choices on repeated Tabs', () => {
+    expect(complete(editorOf('/join de'), c, 0).editor.text).toBe('/join design ')
+    expect(complete(editorOf('/join de'), c, 1).editor.text).toBe('/join dev ')
+    expect(complete(editorOf('/join de'), c, 2).editor.text).toBe('/join design ')
+    expect(complete(editorOf('ask @bo'), c, 0).editor.text).toBe('ask @Bob Marsh ')
+    const second = complete(editorOf('ask @bo'), c, 1)
+    expect(second.editor.text).toBe('ask @Bobby Tan ')
+    expect(second.choices).toHaveLength(2)
+  })
 })

@@ -355,7 +355,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
         const online = members.filter(m => (state.presence[m.peerId]?.status ?? 'offline') !== 'offline' || m.peerId === state.me.peerId)
         show(`members of ${c?.label ?? ''}`, [
           `${members.length} members, ${online.length} online:`,
-          ...members.map(m => `  ${m.name}${m.admin ? ' (admin)' : ''}  …${m.peerId.slice(-6)}  ${m.peerId === state.me.peerId ? 'you' : state.presence[m.peerId]?.status ?? 'offline'}`)
+          ...members.map(m => `  ${oneLine(m.name)}${m.admin ? ' (admin)' : ''}  …${m.peerId.slice(-6)}  ${m.peerId === state.me.peerId ? 'you' : state.presence[m.peerId]?.status ?? 'offline'}`)
         ])
         return
       }
@@ -366,7 +366,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
         const found = await backend.search(cmd.query, cmd.here ? team : undefined)
         show(`search: ${cmd.query}`, found.length === 0
           ? [`nothing found for "${cmd.query}"`]
-          : [`${found.length} found for "${cmd.query}", newest first:`, ...found.slice(0, 50).map(m => `${conversationLabel(state, m.team, m.direct)} ${formatDateTime(m.time)} ${m.authorName}: ${m.text}`)])
+          : [`${found.length} found for "${cmd.query}", newest first:`, ...found.slice(0, 50).map(m => `${conversationLabel(state, m.team, m.direct)} ${formatDateTime(m.time)} ${oneLine(m.authorName)}: ${oneLine(m.text)}`)])
         return
       }
       case 'sync': {
@@ -438,7 +438,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
           ? ['no files shared here yet']
           : [`${files.length} file(s), newest first (/get ID saves one):`, ...files.slice(0, 50).map((f) => {
               const st = f.state === 'partial' ? `${Math.floor(100 * f.held / Math.max(1, f.size))}%` : f.state
-              return `  ${f.id.slice(0, 8)}  ${f.name} (${formatBytes(f.size)}) from ${f.authorName || f.author.slice(-8)} · ${st}`
+              return `  ${f.id.slice(0, 8)}  ${oneLine(f.name)} (${formatBytes(f.size)}) from ${oneLine(f.authorName || f.author.slice(-8))} · ${st}`
             })])
         return
       }

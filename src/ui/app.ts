@@ -603,8 +603,9 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
       return
     }
     const editKey = EDIT_KEYS[full]
-    // End on an empty line: back to the newest message (on a line being typed, the end of the line)
-    if (full === 'end' && state.input.text === '' && state.scroll > 0) { dispatch({ type: 'bottom' }); return }
+    // End: back to the newest message, once the cursor is at the end of what is typed (a first End
+    // on a line being typed goes to its end)
+    if (full === 'end' && state.input.cursor >= [...state.input.text].length && state.scroll > 0) { dispatch({ type: 'bottom' }); return }
     if (editKey !== undefined) { dispatch({ type: 'edit', edit: editKey }); return }
     switch (full) {
       case 'C-n': dispatch({ type: 'next' }); switched(); return

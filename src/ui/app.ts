@@ -81,6 +81,8 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
   let idleTimer: NodeJS.Timeout | undefined
   /** what Enter does while a question is in the status line (Esc drops it) */
   let pending: (() => Promise<void>) | undefined
+  /** what Esc says instead of "cancelled" */
+  let declined: string | undefined
   /** text shown on the terminal's normal screen, outside the chat, until a key is pressed */
   let outside = false
   let notifyMode: NotifyMode = options.notify ?? 'desktop'
@@ -107,8 +109,9 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
   const show = (title: string, lines: string[]): void => { dispatch({ type: 'overlay', title, lines }) }
 
   /** Ask a yes/no question in the status line: Enter runs `yes`, Esc drops it. */
-  function ask (question: string, yes: () => Promise<void>): void {
+  function ask (question: string, yes: () => Promise<void>, no?: string): void {
     pending = yes
+    declined = no
     dispatch({ type: 'confirm', question: `${question} Enter: yes · Esc: no` })
   }
 
@@ -497,6 +500,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
     if (pending !== undefined) {
       const yes = pending
       pending = undefined
+      declined = undefined
       dispatch({ type: 'confirmed' })
       void yes().catch(fail)
       return
@@ -580,10 +584,13 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
     if (full === 'escape') {
       if (state.confirm !== undefined || pending !== undefined) {
         const wasJoin = state.mode === 'setup'
+        const no = declined
         pending = undefined
+        declined = undefined
         dispatch({ type: 'confirmed' })
         if (wasJoin) dispatch({ type: 'input', text: '' })
-        dispatch({ type: 'notice', text: 'cancelled' })
+        if (no !== undefined) dispatch({ type: 'error', text: no })
+        else dispatch({ type: 'notice', text: 'cancelled' })
       } else if (state.overlay !== undefined) dispatch({ type: 'close-overlay' })
       return
     }
@@ -698,7 +705,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
         attach(backend)
         await refresh()
         dispatch({ type: 'notice', text: 'the node runs in this chat now: it stops when you quit' })
-      })
+      }, 'no parley node: nothing can be sent or received; Ctrl-C quits')
     })
   }
   attach(backend)

@@ -81,6 +81,8 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
   let idleTimer: NodeJS.Timeout | undefined
   /** what Enter does while a question is in the status line (Esc drops it) */
   let pending: (() => Promise<void>) | undefined
+  /** what Esc says instead of "cancelled" */
+  let declined: string | undefined
   /** text shown on the terminal's normal screen, outside the chat, until a key is pressed */
   let outside = false
   let notifyMode: NotifyMode = options.notify ?? 'desktop'
@@ -107,8 +109,9 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
   const show = (title: string, lines: string[]): void => { dispatch({ type: 'overlay', title, lines }) }
 
   /** Ask a yes/no question in the status line: Enter runs `yes`, Esc drops it. */
-  function ask (question: string, yes: () => Promise<void>): void {
+  function ask (question: string, yes: () => Promise<void>, no?: string): void {
     pending = yes
+    declined = no
     dispatch({ type: 'confirm', question: `${question} Enter: yes · Esc: no` })
   }
 
@@ -367,7 +370,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
         const online = members.filter(m => (state.presence[m.peerId]?.status ?? 'offline') !== 'offline' || m.peerId === state.me.peerId)
         show(`members of ${c?.label ?? ''}`, [
           `${members.length} members, ${online.length} online:`,
-          ...members.map(m => `  ${m.name}${m.admin ? ' (admin)' : ''}  …${m.peerId.slice(-6)}  ${m.peerId === state.me.peerId ? 'you' : state.presence[m.peerId]?.status ?? 'offline'}`)
+          ...members.map(m => `  ${oneLine(m.name)}${m.admin ? ' (admin)' : ''}  …${m.peerId.slice(-6)}  ${m.peerId === state.me.peerId ? 'you' : state.presence[m.peerId]?.status ?? 'offline'}`)
         ])
         return
       }
@@ -378,7 +381,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
         const found = await backend.search(cmd.query, cmd.here ? team : undefined)
         show(`search: ${cmd.query}`, found.length === 0
           ? [`nothing found for "${cmd.query}"`]
-          : [`${found.length} found for "${cmd.query}", newest first:`, ...found.slice(0, 50).map(m => `${conversationLabel(state, m.team, m.direct)} ${formatDateTime(m.time)} ${m.authorName}: ${m.text}`)])
+          : [`${found.length} found for "${cmd.query}", newest first:`, ...found.slice(0, 50).map(m => `${conversationLabel(state, m.team, m.direct)} ${formatDateTime(m.time)} ${oneLine(m.authorName)}: ${oneLine(m.text)}`)])
         return
       }
       case 'sync': {
@@ -450,7 +453,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
           ? ['no files shared here yet']
           : [`${files.length} file(s), newest first (/get ID saves one):`, ...files.slice(0, 50).map((f) => {
               const st = f.state === 'partial' ? `${Math.floor(100 * f.held / Math.max(1, f.size))}%` : f.state
-              return `  ${f.id.slice(0, 8)}  ${f.name} (${formatBytes(f.size)}) from ${f.authorName || f.author.slice(-8)} · ${st}`
+              return `  ${f.id.slice(0, 8)}  ${oneLine(f.name)} (${formatBytes(f.size)}) from ${oneLine(f.authorName || f.author.slice(-8))} · ${st}`
             })])
         return
       }
@@ -509,6 +512,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
     if (pending !== undefined) {
       const yes = pending
       pending = undefined
+      declined = undefined
       dispatch({ type: 'confirmed' })
       void yes().catch(fail)
       return
@@ -592,10 +596,13 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
     if (full === 'escape') {
       if (state.confirm !== undefined || pending !== undefined) {
         const wasJoin = state.mode === 'setup'
+        const no = declined
         pending = undefined
+        declined = undefined
         dispatch({ type: 'confirmed' })
         if (wasJoin) dispatch({ type: 'input', text: '' })
-        dispatch({ type: 'notice', text: 'cancelled' })
+        if (no !== undefined) dispatch({ type: 'error', text: no })
+        else dispatch({ type: 'notice', text: 'cancelled' })
       } else if (state.overlay !== undefined) dispatch({ type: 'close-overlay' })
       return
     }
@@ -615,8 +622,9 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
       return
     }
     const editKey = EDIT_KEYS[full]
-    // End on an empty line: back to the newest message (on a line being typed, the end of the line)
-    if (full === 'end' && state.input.text === '' && state.scroll > 0) { dispatch({ type: 'bottom' }); return }
+    // End: back to the newest message, once the cursor is at the end of what is typed (a first End
+    // on a line being typed goes to its end)
+    if (full === 'end' && state.input.cursor >= [...state.input.text].length && state.scroll > 0) { dispatch({ type: 'bottom' }); return }
     if (editKey !== undefined) { dispatch({ type: 'edit', edit: editKey }); return }
     switch (full) {
       case 'C-n': dispatch({ type: 'next' }); switched(); return
@@ -709,7 +717,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
         attach(backend)
         await refresh()
         dispatch({ type: 'notice', text: 'the node runs in this chat now: it stops when you quit' })
-      })
+      }, 'no parley node: nothing can be sent or received; Ctrl-C quits')
     })
   }
   attach(backend)

@@ -81,8 +81,9 @@ export function edit (e: LineEditor, a: Edit): LineEditor {
 
 /** What the input line shows in `width` columns: the visible part and the cursor's column in it. */
 export function editorView (e: LineEditor, width: number): { text: string, cursor: number, left: boolean, right: boolean } {
-  // a newline of a multi-line message shows as ↵, on the same line
-  const cells = [...e.text].map(ch => ch === '\n' ? '↵' : ch)
+  // a newline of a multi-line message shows as ↵, on the same line; a control, bidi or invisible
+  // character (in a completed name, say) as �, so it can neither move nor reverse the line
+  const cells = [...e.text].map(ch => ch === '\n' ? '↵' : /[\u0000-\u001f\u007f-\u009f\p{Cf}\u2028\u2029]/u.test(ch) ? '\uFFFD' : ch)
   const at = Math.max(0, Math.min(e.cursor, cells.length))
   const w = (ch: string): number => charWidth(ch.codePointAt(0)!)
   const room = Math.max(2, width)

@@ -464,7 +464,8 @@ export function reduce (s: UiState, a: Action): UiState {
     }
     case 'paste': {
       // normalise line ends, drop a trailing newline (the paste of one whole line), never send
-      const text = a.text.replace(/\r\n?/g, '\n').replace(/\n+$/, '')
+      // and no control characters: a pasted escape sequence would colour or move the input line
+      const text = a.text.replace(/\r\n?/g, '\n').replace(/\n+$/, '').replace(/\t/g, ' ').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '\uFFFD')
       const e = edit(s.input, { type: 'insert', text })
       const lines = text.split('\n').length
       const next = { ...s, input: { ...s.input, text: e.text, cursor: e.cursor } }

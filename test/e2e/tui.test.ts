@@ -407,11 +407,12 @@ describe.skipIf(!netns)('the terminal UI', () => {
 
   it.skipIf(!bus)('notifies a mention, a direct message and an urgent one over D-Bus, not on do-not-disturb; or by OSC 777/9', async () => {
     const monitor = join(root, 'notify.monitor')
+    // the service and the monitor are up before the chat starts (each wait bounded: 10 s)
     const script = [
       '/usr/bin/python3 -m dbusmock --template notification_daemon >/dev/null 2>&1 &',
-      'sleep 1;',
+      'for i in $(seq 100); do dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications 2>/dev/null | grep -q true && break; sleep 0.1; done;',
       `dbus-monitor "interface=org.freedesktop.Notifications,member=Notify" > ${monitor} 2>/dev/null &`,
-      'sleep 0.5;',
+      `for i in $(seq 100); do [ -s ${monitor} ] && break; sleep 0.1; done;`,
       `exec ${chat(bob)}`
     ].join(' ')
     const ui = await TmuxSession.start(`dbus-run-session -- sh -c '${script}'`)

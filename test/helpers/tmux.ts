@@ -103,9 +103,11 @@ export class TmuxSession {
     return (raw.toString('latin1').replace(/\u001b\][^\u0007]*\u0007/g, '').match(/\u0007/g) ?? []).length
   }
 
-  /** Kill the session's tmux server (and so the program) and remove the raw capture. */
+  /** Kill the session's tmux server (and so the program) and remove the raw capture and its socket. */
   async kill (): Promise<void> {
     await this.tmux('kill-server').catch(() => {}) // already gone
     await rm(this.rawFile, { force: true })
+    // tmux leaves the socket file behind
+    await rm(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true })
   }
 }

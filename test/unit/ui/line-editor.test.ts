@@ -62,5 +62,7 @@ describe('ui/line-editor', () => {
     expect(v.text).toBe('‹文中文')
     expect(v.cursor).toBe(7)
     expect(editorView(editorOf('one\ntwo'), 20)).toMatchObject({ text: 'one↵two', cursor: 7 })
+    // a name with a right-to-left override, put in by Tab: shown harmlessly, the cursor where it was
+    expect(editorView(editorOf('@Mal\u202Eyrogla '), 20)).toMatchObject({ text: '@Mal\uFFFDyrogla ', cursor: 12 })
   })
 })

@@ -143,6 +143,7 @@ describe('ui/state', () => {
     s = reduce(s, { type: 'edit', edit: { type: 'end' } })
     s = reduce(s, { type: 'paste', text: '\nline two\r\nline three\n' })
     expect(s.input.text).toBe('hello world\nline two\nline three')
+    expect(reduce(office(), { type: 'paste', text: 'red \u001b[31mtext\u0007\tend' }).input.text).toBe('red \uFFFD[31mtext\uFFFD end')
     expect(s.status.notice).toMatch(/pasted 3 lines as one message/)
     // nothing was sent: no message line appeared
     expect(s.conversations[0]!.lines).toEqual([])

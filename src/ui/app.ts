@@ -233,6 +233,8 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
     const info = await backend.info()
     if (info.org === undefined) {
       dispatch({ type: 'connected', info, teams: [], members: [], presence: [] })
+      // the first screen too says whether colleagues' workstations are in reach (joining needs an admin's)
+      dispatch({ type: 'peers', count: (await backend.peers()).length })
       return
     }
     const told = new Set<string>()

@@ -356,7 +356,9 @@ export async function runStartup (ctx: BenchContext, config: StartupConfig): Pro
       ctx.log(`startup: ${config.hosts} daemons on ${config.hosts} hosts`)
       parley = await measureOffice(ctx, lab, 'daemon', h => ['--data', dirs.hosts[h - 1]!, '--listen', listen], env, config)
       ctx.log(`startup: ${config.hosts} bare libp2p nodes on the same hosts`)
-      bare = await measureOffice(ctx, lab, 'bare', () => ['--listen', listen, '--runner-netns', runnerNetns], env, config)
+      // a bare node ends itself after its lifetime (in case the runner dies): it must outlast the quiet periods
+      const bareLifetimeMs = 300_000 + config.quietMs.reduce((a, b) => a + b, 0) + config.quietMs.length * config.limits.connectMs
+      bare = await measureOffice(ctx, lab, 'bare', () => ['--listen', listen, '--runner-netns', runnerNetns, '--lifetime-ms', String(bareLifetimeMs)], env, config)
     } finally {
       await lab.destroy()
     }

@@ -46,6 +46,8 @@ export const DEFAULT_PORT = 7717
 export const LOG_DIR = 'log'
 /** Largest message read on the org sync and join streams. */
 const MAX_STREAM_MESSAGE = 4 * 1024 * 1024
+/** Largest org sync answer read from a peer outside the directory: the records of a small office. */
+const MAX_STRANGER_ORG_REPLY = 256 * 1024
 const STREAM_TIMEOUT_MS = 10_000
 const ORG_RESYNC_MS = 30_000
 /** The least time between two catch-up org syncs with one peer, asked for because this node is behind. */
@@ -1331,7 +1333,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     if (org === undefined || libp2p === undefined || this.state !== 'started') return
     try {
       const stream = await libp2p.dialProtocol(peer, ORG_SYNC_PROTOCOL, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
-      const pb = pbStream(stream, { maxDataLength: MAX_STREAM_MESSAGE })
+      // a peer outside the directory may be a member this node has not heard of yet, so it is asked
+      // too (records are signed: it can withhold, never forge); but each record costs a signature
+      // check, so what it may send back is bounded much lower than a member's answer
+      const limit = org.member(peer.toString()) !== undefined ? MAX_STREAM_MESSAGE : MAX_STRANGER_ORG_REPLY
+      const pb = pbStream(stream, { maxDataLength: limit })
       const heads = [...org.heads()].map(([signer, seq]) => ({ signer: new Uint8Array(peerIdFromString(signer).publicKey?.raw ?? new Uint8Array(0)), seq }))
       await pb.write({ org: new Uint8Array(Buffer.from(org.orgId, 'hex')), heads }, OrgHeads)
       const reply = await pb.read(OrgRecords, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })

@@ -14,7 +14,7 @@
 import { Level } from 'level'
 import type { AbstractSublevel, AbstractValueIterator } from 'abstract-level'
 import { DataDirLockedError } from '../errors.js'
-import { decodeStoredEntry, decodeStoredRecord } from '../net/codec.js'
+import { decodeStoredEntry, decodeStoredRecord, MAX_LAMPORT_LEAD } from '../net/codec.js'
 import { SearchIndex } from './search-index.js'
 import type { VerifiedEntry, VerifiedRecord } from '../net/codec.js'
 
@@ -58,6 +58,8 @@ const READ_CHUNK = 2_000
 const LOOKUP_PART = 500
 /** What an iterator of ids may read ahead: a whole READ_CHUNK of them (classic-level stops at 16 KiB, ~250 ids). */
 const ID_CHUNK_BYTES = READ_CHUNK * 80
+/** How many of a team's newest entries are looked at for clocks far above the others (see lamport()). */
+const LAMPORT_OUTLIER_WINDOW = 1_000
 /** Feed keys read at a time when a team's heads are first worked out. */
 const KEY_CHUNK = 10_000
 
@@ -79,10 +81,10 @@ export class EntryLog {
   private forks!: Sub<Uint8Array>
   private meta!: Sub<unknown>
   private records!: Sub<Uint8Array>
-  /** per team, the highest Lamport clock on disk when first asked */
+  /** per team, the highest plausible Lamport clock (see lamport()), once read from the store, kept current by appends */
   private readonly lamports = new Map<string, number>()
-  /** per team, the highest Lamport clock appended since the log was opened */
-  private readonly appendedLamports = new Map<string, number>()
+  /** per team, how many entries were stored since the log was opened: a read of the highest clock that raced one is redone */
+  private readonly lamportWrites = new Map<string, number>()
   private search!: SearchIndex
   /** team -> author -> contiguous feed head; filled on first use, then kept current by appends */
   private readonly heads = new Map<string, Map<string, FeedHead>>()
@@ -188,7 +190,14 @@ export class EntryLog {
       }
       await this.guardedWrite(async () => { await batch.write(writeOptions(options.durable)) })
       for (const v of added) {
-        if (v.entry.lamport > (this.appendedLamports.get(v.entry.team) ?? 0)) this.appendedLamports.set(v.entry.team, v.entry.lamport)
+        const team = v.entry.team
+        this.lamportWrites.set(team, (this.lamportWrites.get(team) ?? 0) + 1)
+        // a team whose highest clock was not read from the store yet is read when first asked
+        const highest = this.lamports.get(team)
+        if (highest === undefined) continue
+        if (v.entry.lamport > highest) this.lamports.set(team, v.entry.lamport)
+        // far below the highest: that one may be an outlier (see lamport()), to be seen again
+        else if (highest - v.entry.lamport > MAX_LAMPORT_LEAD) this.lamports.delete(team)
       }
       await this.advanceHeads(added)
       return outcomes
@@ -388,19 +397,33 @@ export class EntryLog {
   }
 
   /**
-   * The highest Lamport clock stored for a team (0 if none): the highest on disk when first asked
-   * (read once), or appended since the log was opened, whichever is higher.
+   * The highest plausible Lamport clock stored for a team (0 if none), read from the store when first
+   * asked (never from the first entry appended after a start) and kept current by appends. Entries far
+   * above all the others (more than MAX_LAMPORT_LEAD above the next lower clock among the newest
+   * LAMPORT_OUTLIER_WINDOW, as one taken in before such entries were refused at the edge) are left
+   * out: an honest clock is one more than one seen, so honest clocks have no such gap near the top.
+   * New entries are checked against this, and posts continue from it, so such an entry neither stops
+   * posting nor gets a node's posts refused by everyone.
    */
   async lamport (team: string): Promise<number> {
-    let stored = this.lamports.get(team)
-    if (stored === undefined) {
-      stored = 0
-      for await (const key of this.order.keys({ gt: `${team}:`, lt: `${team};`, reverse: true, limit: 1 })) {
-        stored = parseInt(key.split(':')[1] ?? '0', 16)
+    for (;;) {
+      const known = this.lamports.get(team)
+      if (known !== undefined) return known
+      // read again if an entry of the team was stored while this read
+      const writes = this.lamportWrites.get(team) ?? 0
+      const newest: number[] = []
+      for await (const key of this.order.keys({ gt: `${team}:`, lt: `${team};`, reverse: true, limit: LAMPORT_OUTLIER_WINDOW })) {
+        newest.push(parseInt(key.split(':')[1] ?? '0', 16))
       }
-      this.lamports.set(team, stored)
+      let highest = newest[0] ?? 0
+      for (let i = 1; i < newest.length; i++) {
+        if (newest[i - 1]! - newest[i]! > MAX_LAMPORT_LEAD) highest = newest[i]!
+      }
+      if ((this.lamportWrites.get(team) ?? 0) === writes) {
+        this.lamports.set(team, highest)
+        return highest
+      }
     }
-    return Math.max(stored, this.appendedLamports.get(team) ?? 0)
   }
 
   /** The last entry of an author's feed in a team, or undefined if the feed is empty here. */
@@ -558,7 +581,6 @@ export class EntryLog {
     }
     await batch.write(writeOptions(true))
     this.lamports.clear()
-    this.appendedLamports.clear()
     this.heads.clear()
     this.feedEnds.clear()
     return n

@@ -12,7 +12,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { DataDirLockedError, DiskFullError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, NotSyncedError } from './errors.js'
 import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from './ids.js'
-import { checkPlausible, createEntry, decodeBody, decodeEntry, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords } from './net/codec.js'
+import { checkPlausible, createEntry, lamportCeiling, decodeBody, decodeEntry, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords } from './net/codec.js'
 import { createParleyLibp2p } from './net/libp2p-node.js'
 import { PeerKeeper } from './net/peer-keeper.js'
 import { inboxTopic, JOIN_PROTOCOL, ORG_SYNC_PROTOCOL, orgTopic, presenceTopic, teamOfTopic, topicOfTeam } from './net/topics.js'
@@ -740,7 +740,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         seq,
         // clamped: an entry at the largest clock (stored before entries so far ahead were refused)
         // must not stop every later post
-        lamport: Math.min((await this.log.lamport(team)) + 1, Number.MAX_SAFE_INTEGER),
+        lamport: Math.min((await this.log.lamport(team, this.lamportCeiling(team))) + 1, Number.MAX_SAFE_INTEGER),
         // never before the previous entry's: a peer whose history expired relies on a feed's times not going back
         wallTime: Math.max(this.now(), head?.entry.wallTime ?? 0),
         epoch,
@@ -916,7 +916,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       }
       if (verdict !== 'ok') throw new NotMemberError(verdict)
       try {
-        checkPlausible(v.entry, await this.log.lamport(team), this.now())
+        checkPlausible(v.entry, await this.log.lamport(team, this.lamportCeiling(team)), this.now(), this.requireOrg().createdAt(team))
       } catch (err) {
         // dropped without blaming the relay, which may be further ahead than this node; history
         // sync brings it once this node holds enough of the team, or once its date has come
@@ -950,6 +950,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       void this.libp2p?.hangUp(from).catch(() => {}) // already gone is fine
       return false
     }
+  }
+
+  /** The highest Lamport clock `team` may have reached by now (see codec.lamportCeiling). */
+  private lamportCeiling (team: string): number {
+    return lamportCeiling(this.now(), this.requireOrg().createdAt(team))
   }
 
   /** Whether `peer` may relay entries of `team` (a direct conversation: the other person only). */

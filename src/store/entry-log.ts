@@ -14,7 +14,7 @@
 import { Level } from 'level'
 import type { AbstractSublevel, AbstractValueIterator } from 'abstract-level'
 import { DataDirLockedError } from '../errors.js'
-import { decodeStoredEntry, decodeStoredRecord, MAX_LAMPORT_LEAD } from '../net/codec.js'
+import { decodeStoredEntry, decodeStoredRecord } from '../net/codec.js'
 import { SearchIndex } from './search-index.js'
 import type { VerifiedEntry, VerifiedRecord } from '../net/codec.js'
 
@@ -58,8 +58,6 @@ const READ_CHUNK = 2_000
 const LOOKUP_PART = 500
 /** What an iterator of ids may read ahead: a whole READ_CHUNK of them (classic-level stops at 16 KiB, ~250 ids). */
 const ID_CHUNK_BYTES = READ_CHUNK * 80
-/** How many of a team's newest entries are looked at for clocks far above the others (see lamport()). */
-const LAMPORT_OUTLIER_WINDOW = 1_000
 /** Feed keys read at a time when a team's heads are first worked out. */
 const KEY_CHUNK = 10_000
 
@@ -81,7 +79,7 @@ export class EntryLog {
   private forks!: Sub<Uint8Array>
   private meta!: Sub<unknown>
   private records!: Sub<Uint8Array>
-  /** per team, the highest plausible Lamport clock (see lamport()), once read from the store, kept current by appends */
+  /** per team, the highest Lamport clock stored, once read from the store, kept current by appends */
   private readonly lamports = new Map<string, number>()
   /** per team, how many entries were stored since the log was opened: a read of the highest clock that raced one is redone */
   private readonly lamportWrites = new Map<string, number>()
@@ -194,10 +192,7 @@ export class EntryLog {
         this.lamportWrites.set(team, (this.lamportWrites.get(team) ?? 0) + 1)
         // a team whose highest clock was not read from the store yet is read when first asked
         const highest = this.lamports.get(team)
-        if (highest === undefined) continue
-        if (v.entry.lamport > highest) this.lamports.set(team, v.entry.lamport)
-        // far below the highest: that one may be an outlier (see lamport()), to be seen again
-        else if (highest - v.entry.lamport > MAX_LAMPORT_LEAD) this.lamports.delete(team)
+        if (highest !== undefined && v.entry.lamport > highest) this.lamports.set(team, v.entry.lamport)
       }
       await this.advanceHeads(added)
       return outcomes
@@ -397,32 +392,27 @@ export class EntryLog {
   }
 
   /**
-   * The highest plausible Lamport clock stored for a team (0 if none), read from the store when first
-   * asked (never from the first entry appended after a start) and kept current by appends. Entries far
-   * above all the others (more than MAX_LAMPORT_LEAD above the next lower clock among the newest
-   * LAMPORT_OUTLIER_WINDOW, as one taken in before such entries were refused at the edge) are left
-   * out: an honest clock is one more than one seen, so honest clocks have no such gap near the top.
-   * New entries are checked against this, and posts continue from it, so such an entry neither stops
-   * posting nor gets a node's posts refused by everyone.
+   * The highest Lamport clock stored for a team at or below `ceiling` (0 if none): read from the store
+   * when first asked (never taken from the first entry appended after a start) and kept current by
+   * appends. Entries above the ceiling (what the team's age allows, see codec.lamportCeiling: only
+   * entries taken in before such were refused at the edge) are left out, so that they neither stop
+   * posting nor get this node's posts refused by everyone else.
    */
-  async lamport (team: string): Promise<number> {
+  async lamport (team: string, ceiling = Number.MAX_SAFE_INTEGER): Promise<number> {
     for (;;) {
       const known = this.lamports.get(team)
-      if (known !== undefined) return known
+      if (known !== undefined && known <= ceiling) return known
       // read again if an entry of the team was stored while this read
       const writes = this.lamportWrites.get(team) ?? 0
-      const newest: number[] = []
-      for await (const key of this.order.keys({ gt: `${team}:`, lt: `${team};`, reverse: true, limit: LAMPORT_OUTLIER_WINDOW })) {
-        newest.push(parseInt(key.split(':')[1] ?? '0', 16))
+      let highest = 0
+      const below = ceiling >= Number.MAX_SAFE_INTEGER ? `${team};` : `${team}:${pad(ceiling + 1)}`
+      for await (const key of this.order.keys({ gt: `${team}:`, lt: below, reverse: true, limit: 1 })) {
+        highest = parseInt(key.split(':')[1] ?? '0', 16)
       }
-      let highest = newest[0] ?? 0
-      for (let i = 1; i < newest.length; i++) {
-        if (newest[i - 1]! - newest[i]! > MAX_LAMPORT_LEAD) highest = newest[i]!
-      }
-      if ((this.lamportWrites.get(team) ?? 0) === writes) {
-        this.lamports.set(team, highest)
-        return highest
-      }
+      if ((this.lamportWrites.get(team) ?? 0) !== writes) continue
+      // the highest of all is kept; one under a lower ceiling is worked out when asked
+      if (ceiling >= Number.MAX_SAFE_INTEGER) this.lamports.set(team, highest)
+      return highest
     }
   }
 

@@ -141,6 +141,23 @@ describe('insiders: a removed member, a member who relays for one', () => {
     expect((await admin.send('general', 'business as usual')).lamport).toBe(highest + 1)
   })
 
+  it('still takes an honest clock far ahead of what a node holds, when the team is old enough to have reached it', async () => {
+    // one clock for the office, ten days after the team was made
+    let now = Date.now()
+    const clock = (): number => now
+    const [admin, user] = await fx.office(2, 'Acme', () => ({ clock })) as [ParleyNode, ParleyNode]
+    const userDir = user.dataDir
+    await user.stop()
+    now += 10 * 86_400_000
+    // five million entries later (say, most of them since expired under retention): a clock the
+    // user's node is far behind, but that ten days allow
+    const later = await handMade(admin, 'general', 'five million entries later', { lamport: 5_000_000, wallTime: now })
+    await internals(admin).log.append(later)
+    const back = await fx.node({ dataDir: userDir, clock, peers: [admin.info().addresses[0]!] })
+    await waitFor(async () => internals(back).log.has(later.idHex), 10_000, 'the entry reaches the returning node')
+    expect((await back.send('general', 'and after it')).lamport).toBe(5_000_001)
+  })
+
   it('a node that stored an entry with the largest Lamport clock (before the fix) still posts, and its posts are taken', async () => {
     const [admin, alice, mallory] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
     await admin.send('general', 'first')

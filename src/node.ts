@@ -12,7 +12,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { DataDirLockedError, DiskFullError, InvalidArgumentError, InviteError, NotInOrgError, NotMemberError, NotStartedError, NotSyncedError } from './errors.js'
 import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from './ids.js'
-import { checkPlausible, createEntry, decodeBody, decodeEntry, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords } from './net/codec.js'
+import { checkPlausible, createEntry, lamportCeiling, decodeBody, decodeEntry, encodeBody, JoinRequest, JoinResponse, OrgHeads, OrgRecords } from './net/codec.js'
 import { createParleyLibp2p } from './net/libp2p-node.js'
 import type { KeeperStatus } from './net/peer-keeper.js'
 import { inboxTopic, JOIN_PROTOCOL, ORG_SYNC_PROTOCOL, orgTopic, presenceTopic, teamOfTopic, topicOfTeam } from './net/topics.js'
@@ -46,6 +46,8 @@ export const DEFAULT_PORT = 7717
 export const LOG_DIR = 'log'
 /** Largest message read on the org sync and join streams. */
 const MAX_STREAM_MESSAGE = 4 * 1024 * 1024
+/** Largest org sync answer read from a peer outside the directory: the records of a small office. */
+const MAX_STRANGER_ORG_REPLY = 256 * 1024
 const STREAM_TIMEOUT_MS = 10_000
 const ORG_RESYNC_MS = 30_000
 /** The least time between two catch-up org syncs with one peer, asked for because this node is behind. */
@@ -746,7 +748,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         seq,
         // clamped: an entry at the largest clock (stored before entries so far ahead were refused)
         // must not stop every later post
-        lamport: Math.min((await this.log.lamport(team)) + 1, Number.MAX_SAFE_INTEGER),
+        lamport: Math.min((await this.log.lamport(team, this.lamportCeiling(team))) + 1, Number.MAX_SAFE_INTEGER),
         // never before the previous entry's: a peer whose history expired relies on a feed's times not going back
         wallTime: Math.max(this.now(), head?.entry.wallTime ?? 0),
         epoch,
@@ -927,7 +929,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       }
       if (verdict !== 'ok') throw new NotMemberError(verdict)
       try {
-        checkPlausible(v.entry, await this.log.lamport(team), this.now())
+        checkPlausible(v.entry, await this.log.lamport(team, this.lamportCeiling(team)), this.now(), this.requireOrg().createdAt(team))
       } catch (err) {
         // dropped without blaming the relay, which may be further ahead than this node; history
         // sync brings it once this node holds enough of the team, or once its date has come
@@ -961,6 +963,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       void this.libp2p?.hangUp(from).catch(() => {}) // already gone is fine
       return false
     }
+  }
+
+  /** The highest Lamport clock `team` may have reached by now (see codec.lamportCeiling). */
+  private lamportCeiling (team: string): number {
+    return lamportCeiling(this.now(), this.requireOrg().createdAt(team))
   }
 
   /** Whether `peer` may relay entries of `team` (a direct conversation: the other person only). */
@@ -1344,7 +1351,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     if (org === undefined || libp2p === undefined || this.state !== 'started') return
     try {
       const stream = await libp2p.dialProtocol(peer, ORG_SYNC_PROTOCOL, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
-      const pb = pbStream(stream, { maxDataLength: MAX_STREAM_MESSAGE })
+      // a peer outside the directory may be a member this node has not heard of yet, so it is asked
+      // too (records are signed: it can withhold, never forge); but each record costs a signature
+      // check, so what it may send back is bounded much lower than a member's answer
+      const limit = org.member(peer.toString()) !== undefined ? MAX_STREAM_MESSAGE : MAX_STRANGER_ORG_REPLY
+      const pb = pbStream(stream, { maxDataLength: limit })
       const heads = [...org.heads()].map(([signer, seq]) => ({ signer: new Uint8Array(peerIdFromString(signer).publicKey?.raw ?? new Uint8Array(0)), seq }))
       await pb.write({ org: new Uint8Array(Buffer.from(org.orgId, 'hex')), heads }, OrgHeads)
       const reply = await pb.read(OrgRecords, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })

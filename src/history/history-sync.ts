@@ -18,7 +18,7 @@ import { pbStream } from '@libp2p/utils'
 import { equals } from 'uint8arrays/equals'
 import { BadSignatureError, GappedRangeError, InvalidEntryError, MessageTooLargeError, NotInOrgError, NotMemberError, OutOfTeamError, ProtocolError, RemovedAuthorError, UnknownEpochError } from '../errors.js'
 import { peerIdOfPublicKey } from '../ids.js'
-import { checkPlausible, decodeEntryStructure, HistoryAck, HistoryBatch, HistoryRequest, verifyEntrySignature } from '../net/codec.js'
+import { checkPlausible, decodeEntryStructure, lamportCeiling, HistoryAck, HistoryBatch, HistoryRequest, verifyEntrySignature } from '../net/codec.js'
 import { HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1 } from '../net/topics.js'
 import type { VerifiedEntry } from '../net/codec.js'
 import type { ParleyLibp2p } from '../net/libp2p-node.js'
@@ -317,8 +317,8 @@ export class HistorySync {
       runs.set(v.author, run)
     }
     const checked: CheckedBatch = { accepted: [], bases: new Map(), lasts: new Map(), floors: new Map() }
-    exchange.highest = Math.max(exchange.highest, await this.c.log.lamport(team))
     const now = this.c.now?.() ?? Date.now()
+    exchange.highest = Math.max(exchange.highest, await this.c.log.lamport(team, lamportCeiling(now, org.createdAt(team))))
     for (const [author, run] of runs) {
       const head = heads.get(author)
       checked.bases.set(author, head)
@@ -357,7 +357,7 @@ export class HistorySync {
         }
         if (verdict !== 'ok') throw new NotMemberError(`${from} sent an entry that is refused: ${verdict}`)
         try {
-          checkPlausible(v.entry, exchange.highest, now)
+          checkPlausible(v.entry, exchange.highest, now, org.createdAt(team))
         } catch (err) {
           // too far ahead for now: the author's run waits for a later exchange (this node then holds
           // more of the team, or the date has come); the server is not blamed

@@ -179,14 +179,28 @@ export const MAX_LAMPORT_LEAD = 1_000_000
 export const MAX_WALL_TIME_LEAD_MS = 24 * 60 * 60 * 1000
 
 /**
- * Refuse an entry whose clocks lead this node's by more than the bounds above: a Lamport clock more
- * than MAX_LAMPORT_LEAD above `highestLamport` (the highest this node holds in the team), or a wall
- * time more than MAX_WALL_TIME_LEAD_MS after `now`. Such an entry may become plausible later (more of
- * the team held, time passed), so callers refuse it for now rather than for ever. Throws ImplausibleEntryError.
+ * A team's Lamport clock grows by one per entry written: beyond MAX_LAMPORT_LEAD above what a node
+ * holds, it may still have grown by this much per millisecond since the team was made, so that a node
+ * far behind (a newcomer, or one whose missing entries expired under retention, which leaves gaps in
+ * the clocks) takes what its team really reached, while 2^53 - 1 stays out of reach for centuries.
  */
-export function checkPlausible (entry: Entry, highestLamport: number, now: number): void {
-  if (entry.lamport > highestLamport + MAX_LAMPORT_LEAD) {
-    throw new ImplausibleEntryError(`entry's Lamport clock ${entry.lamport} is more than ${MAX_LAMPORT_LEAD} ahead of the highest held in ${entry.team} (${highestLamport})`)
+export const MAX_LAMPORT_PER_MS = 1
+
+/** The highest Lamport clock a team made at `since` may have reached by `now`, whatever a node holds. */
+export function lamportCeiling (now: number, since: number): number {
+  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, now - since) * MAX_LAMPORT_PER_MS + MAX_LAMPORT_LEAD)
+}
+
+/**
+ * Refuse an entry whose clocks lead this node's by more than the bounds above: a Lamport clock more
+ * than MAX_LAMPORT_LEAD above both `highestLamport` (the highest this node holds in the team) and
+ * MAX_LAMPORT_PER_MS per millisecond since `since` (when the team was made), or a wall time more than
+ * MAX_WALL_TIME_LEAD_MS after `now`. Such an entry may become plausible later (more of the team held,
+ * time passed), so callers refuse it for now rather than for ever. Throws ImplausibleEntryError.
+ */
+export function checkPlausible (entry: Entry, highestLamport: number, now: number, since = now): void {
+  if (entry.lamport > Math.max(highestLamport + MAX_LAMPORT_LEAD, lamportCeiling(now, since))) {
+    throw new ImplausibleEntryError(`entry's Lamport clock ${entry.lamport} is more than ${MAX_LAMPORT_LEAD} ahead of the highest held in ${entry.team} (${highestLamport}) and of what the team's age allows`)
   }
   if (entry.wallTime > now + MAX_WALL_TIME_LEAD_MS) {
     throw new ImplausibleEntryError(`entry is dated ${new Date(entry.wallTime).toISOString()}, more than a day ahead of this node's clock`)

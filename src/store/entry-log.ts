@@ -79,10 +79,10 @@ export class EntryLog {
   private forks!: Sub<Uint8Array>
   private meta!: Sub<unknown>
   private records!: Sub<Uint8Array>
-  /** per team, the highest Lamport clock on disk when first asked */
+  /** per team, the highest Lamport clock stored, once read from the store, kept current by appends */
   private readonly lamports = new Map<string, number>()
-  /** per team, the highest Lamport clock appended since the log was opened */
-  private readonly appendedLamports = new Map<string, number>()
+  /** per team, how many entries were stored since the log was opened: a read of the highest clock that raced one is redone */
+  private readonly lamportWrites = new Map<string, number>()
   private search!: SearchIndex
   /** team -> author -> contiguous feed head; filled on first use, then kept current by appends */
   private readonly heads = new Map<string, Map<string, FeedHead>>()
@@ -188,7 +188,11 @@ export class EntryLog {
       }
       await this.guardedWrite(async () => { await batch.write(writeOptions(options.durable)) })
       for (const v of added) {
-        if (v.entry.lamport > (this.appendedLamports.get(v.entry.team) ?? 0)) this.appendedLamports.set(v.entry.team, v.entry.lamport)
+        const team = v.entry.team
+        this.lamportWrites.set(team, (this.lamportWrites.get(team) ?? 0) + 1)
+        // a team whose highest clock was not read from the store yet is read when first asked
+        const highest = this.lamports.get(team)
+        if (highest !== undefined && v.entry.lamport > highest) this.lamports.set(team, v.entry.lamport)
       }
       await this.advanceHeads(added)
       return outcomes
@@ -388,19 +392,28 @@ export class EntryLog {
   }
 
   /**
-   * The highest Lamport clock stored for a team (0 if none): the highest on disk when first asked
-   * (read once), or appended since the log was opened, whichever is higher.
+   * The highest Lamport clock stored for a team at or below `ceiling` (0 if none): read from the store
+   * when first asked (never taken from the first entry appended after a start) and kept current by
+   * appends. Entries above the ceiling (what the team's age allows, see codec.lamportCeiling: only
+   * entries taken in before such were refused at the edge) are left out, so that they neither stop
+   * posting nor get this node's posts refused by everyone else.
    */
-  async lamport (team: string): Promise<number> {
-    let stored = this.lamports.get(team)
-    if (stored === undefined) {
-      stored = 0
-      for await (const key of this.order.keys({ gt: `${team}:`, lt: `${team};`, reverse: true, limit: 1 })) {
-        stored = parseInt(key.split(':')[1] ?? '0', 16)
+  async lamport (team: string, ceiling = Number.MAX_SAFE_INTEGER): Promise<number> {
+    for (;;) {
+      const known = this.lamports.get(team)
+      if (known !== undefined && known <= ceiling) return known
+      // read again if an entry of the team was stored while this read
+      const writes = this.lamportWrites.get(team) ?? 0
+      let highest = 0
+      const below = ceiling >= Number.MAX_SAFE_INTEGER ? `${team};` : `${team}:${pad(ceiling + 1)}`
+      for await (const key of this.order.keys({ gt: `${team}:`, lt: below, reverse: true, limit: 1 })) {
+        highest = parseInt(key.split(':')[1] ?? '0', 16)
       }
-      this.lamports.set(team, stored)
+      if ((this.lamportWrites.get(team) ?? 0) !== writes) continue
+      // the highest of all is kept; one under a lower ceiling is worked out when asked
+      if (ceiling >= Number.MAX_SAFE_INTEGER) this.lamports.set(team, highest)
+      return highest
     }
-    return Math.max(stored, this.appendedLamports.get(team) ?? 0)
   }
 
   /** The last entry of an author's feed in a team, or undefined if the feed is empty here. */
@@ -558,7 +571,6 @@ export class EntryLog {
     }
     await batch.write(writeOptions(true))
     this.lamports.clear()
-    this.appendedLamports.clear()
     this.heads.clear()
     this.feedEnds.clear()
     return n

@@ -1,8 +1,11 @@
 /**
  * The data dir is the user's alone: the identity key, the log (with the plaintext words of the search
  * index) and the sealed files. Whatever existed before parley made it (a folder made 0755 by hand, a
- * restored copy), it is made owner-only when a node opens it: the folder and every folder under it
- * 0700, every file 0600. Symbolic links are left alone (chmod would follow them out of the dir).
+ * restored copy), it is made owner-only when a node opens it: the folder 0700, and everything of
+ * parley's in it (its files, and every folder and file under log/ and files/) 0700 / 0600. Anything
+ * else someone put there is left as it is, though nobody else can reach it through a 0700 folder: a
+ * data dir pointed at by mistake (a home directory) must not have all its files changed. Symbolic
+ * links are left alone (chmod would follow them out of the dir).
  */
 import { chmod, lstat, mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -19,10 +22,14 @@ export const PRIVATE_FILE_MODE = 0o600
  */
 export async function makePrivate (dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE })
-  await restrict(dir, true)
+  await restrict(dir, true, isParleys)
 }
 
-async function restrict (path: string, isDir: boolean): Promise<void> {
+/** What parley keeps at the top of a data dir (and the temporary names it writes them under). */
+const PARLEY_ENTRIES = ['identity.key', 'box.key', 'profile.json', 'control.sock', 'log', 'files']
+const isParleys = (name: string): boolean => PARLEY_ENTRIES.some(e => name === e || (name.startsWith(`${e}.`) && name.endsWith('.tmp')))
+
+async function restrict (path: string, isDir: boolean, only: (name: string) => boolean = () => true): Promise<void> {
   try {
     await chmod(path, isDir ? PRIVATE_DIR_MODE : PRIVATE_FILE_MODE)
   } catch (err) {
@@ -34,6 +41,7 @@ async function restrict (path: string, isDir: boolean): Promise<void> {
   }
   if (!isDir) return
   for (const name of await readdir(path)) {
+    if (!only(name)) continue
     const child = join(path, name)
     let info
     try {

@@ -400,6 +400,12 @@ export class Org {
     return this.folded.teams.get(team)?.current.members.has(peerId) === true && !this.folded.removed.has(peerId)
   }
 
+  /** When a team (or, for a direct conversation, the org) was made, by its admin's clock. */
+  createdAt (team: string): number {
+    const first = team.startsWith(DM_PREFIX) ? undefined : this.folded.teams.get(team)?.epochs.get(1)
+    return (first?.record ?? this.folded.applied.find(r => r.op === 'genesis'))?.record.wallTime ?? Date.now()
+  }
+
   /** A directory member, by peer id. */
   member (peerId: string): Member | undefined {
     return this.folded.members.get(peerId)

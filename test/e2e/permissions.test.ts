@@ -36,7 +36,8 @@ describe('a daemon\'s files and another local user', () => {
     const data = join(root, 'data')
     await mkdir(data, { mode: 0o755 })
     await chmod(data, 0o755)
-    await writeFile(join(data, 'left-before.txt'), 'x', { mode: 0o644 })
+    await mkdir(join(data, 'log'), { mode: 0o755 })
+    await chmod(join(data, 'log'), 0o755)
     // the daemon inherits this umask: released files get 0640, everything in the data dir stays private
     process.umask(0o027)
     const d = await Daemon.start(data, [...LOOPBACK, '--name', 'Dee'])

@@ -137,10 +137,40 @@ describe('insiders: a removed member, a member who relays for one', () => {
     expect(await internals(admin).log.has(poison.idHex)).toBe(false)
     expect(refusals.filter(r => r === 'ImplausibleEntryError').length).toBeGreaterThanOrEqual(2)
     expect(await internals(admin).log.lamport('general')).toBe(highest)
-    // the admin posts as before; so does Mallory's own node, which holds the poison
+    // the admin posts as before
     expect((await admin.send('general', 'business as usual')).lamport).toBe(highest + 1)
-    const own = await mallory.send('general', 'mine too')
-    expect(own.lamport).toBe(Number.MAX_SAFE_INTEGER)
+  })
+
+  it('still takes an honest clock far ahead of what a node holds, when the team is old enough to have reached it', async () => {
+    // one clock for the office, ten days after the team was made
+    let now = Date.now()
+    const clock = (): number => now
+    const [admin, user] = await fx.office(2, 'Acme', () => ({ clock })) as [ParleyNode, ParleyNode]
+    const userDir = user.dataDir
+    await user.stop()
+    now += 10 * 86_400_000
+    // five million entries later (say, most of them since expired under retention): a clock the
+    // user's node is far behind, but that ten days allow
+    const later = await handMade(admin, 'general', 'five million entries later', { lamport: 5_000_000, wallTime: now })
+    await internals(admin).log.append(later)
+    const back = await fx.node({ dataDir: userDir, clock, peers: [admin.info().addresses[0]!] })
+    await waitFor(async () => internals(back).log.has(later.idHex), 10_000, 'the entry reaches the returning node')
+    expect((await back.send('general', 'and after it')).lamport).toBe(5_000_001)
+  })
+
+  it('a node that stored an entry with the largest Lamport clock (before the fix) still posts, and its posts are taken', async () => {
+    const [admin, alice, mallory] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
+    await admin.send('general', 'first')
+    const poison = await handMade(mallory, 'general', 'the last word, for ever', { lamport: Number.MAX_SAFE_INTEGER })
+    // on alice's disk, as an older build would have stored it; she restarts
+    await internals(alice).log.append(poison)
+    const aliceDir = alice.dataDir
+    await alice.stop()
+    const back = await fx.node({ dataDir: aliceDir, peers: [admin.info().addresses[0]!] })
+    await waitFor(() => back.teamPeers('general').includes(admin.peerId), 10_000, 'back in general')
+    const sent = await back.send('general', 'ALL HANDS at 5pm')
+    expect(sent.lamport).toBeLessThan(1_000_000)
+    await waitFor(async () => internals(admin).log.has(sent.id), 10_000, 'her post reaches the admin')
   })
 
   it('refuses an entry dated more than a day ahead, by gossip and by history, and takes the author\'s earlier ones', async () => {
@@ -190,6 +220,7 @@ describe('insiders: a removed member, a member who relays for one', () => {
     const newcomer = await fx.node({ name: 'newcomer', peers: [dave.info().addresses[0]!] })
     await newcomer.join(token, 'newcomer')
     await waitFor(async () => (await newcomer.history('general')).messages.some(m => m.id === claim.idHex), 10_000, 'the newcomer catches up')
+    await waitFor(() => newcomer.listFiles().some(f => f.id === shared.id), 10_000, 'the newcomer knows the file')
     const got = await newcomer.getFile(shared.id, { outDir: await fx.tempDir() })
     expect(got.file.author).toBe(bob.peerId)
     expect(await readFile(got.path, 'utf8')).toBe('alice,IBAN DE11 genuine\n')

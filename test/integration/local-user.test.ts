@@ -39,6 +39,7 @@ describe('another local user and the download folder', () => {
     const src = await fx.tempDir()
     await writeFile(join(src, 'salaries.txt'), 'private')
     const sent = await a.sendFile('general', join(src, 'salaries.txt'))
+    await waitFor(() => b.listFiles().some(f => f.id === sent.id), 10_000, 'the manifest at b')
     const got = await b.getFile(sent.id, { outDir: await fx.tempDir() })
     expect((await stat(got.path)).mode & 0o777).toBe(0o640)
   })

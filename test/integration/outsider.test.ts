@@ -2,13 +2,13 @@
  * A curious or hostile node on the LAN that is no member (or a member sending oversized requests):
  * with real nodes in one process (loopback, static peers, no mDNS), built on parley's libp2p stack.
  */
-import { lpStream } from '@libp2p/utils'
+import { lpStream, pbStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../src/crypto/keys.js'
-import { createEntry, FileHave, FileOpen, HistoryBatch, HistoryRequest } from '../../src/net/codec.js'
+import { createEntry, createRecord, FileHave, FileOpen, HistoryBatch, HistoryRequest, OrgHeads, OrgRecords } from '../../src/net/codec.js'
 import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
-import { FILE_PROTOCOL, HISTORY_PROTOCOL, topicOfTeam } from '../../src/net/topics.js'
+import { FILE_PROTOCOL, HISTORY_PROTOCOL, ORG_SYNC_PROTOCOL, topicOfTeam } from '../../src/net/topics.js'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
 import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
 import type { ParleyNode } from '../../src/node.js'
@@ -89,6 +89,34 @@ describe('outsiders and oversized requests on the stream protocols', () => {
     // and it cannot come straight back
     await outsider.dial(ma).catch(() => {})
     await waitFor(() => outsider.getConnections().length === 0 && admin.peers().length === 0, 10_000, 'the redial refused')
+  })
+
+  it('an outsider asked for the org\'s records cannot make a node check thousands of signatures', async () => {
+    const [admin] = await fx.office(1) as [ParleyNode]
+    const orgId = new Uint8Array(Buffer.from(admin.info().org!.id, 'hex'))
+    const outsider = await stranger()
+    let asked = 0
+    // every node asks a peer that connects for the org's records; this one answers with a megabyte of
+    // forged ones (each would cost a signature check, and an event)
+    const forged = await createRecord(await generateIdentityKey(), { org: orgId, seq: 1, lamport: 1, wallTime: Date.now(), prev: new Uint8Array(0), invite: { id: new Uint8Array(32), expires: 0, teams: [] } })
+    await outsider.handle(ORG_SYNC_PROTOCOL, async (stream) => {
+      asked++
+      const pb = pbStream(stream, { maxDataLength: 1024 * 1024 })
+      await pb.read(OrgHeads)
+      const bad = new Uint8Array(forged.bytes)
+      bad[bad.length - 1]! ^= 1
+      await pb.write({ records: Array.from({ length: Math.ceil(1024 * 1024 / bad.length) }, () => bad) }, OrgRecords).catch(() => {})
+      await stream.close().catch(() => {})
+    })
+    const refused: string[] = []
+    admin.addEventListener('entry:rejected', (e) => { if (e.detail.from === outsider.peerId.toString()) refused.push(e.detail.reason) })
+    await outsider.dial(multiaddr(admin.info().addresses[0]))
+    await waitFor(() => asked > 0, 10_000, 'the node asks the outsider')
+    // once that exchange is over, the answer was refused whole, unread beyond its bound: not one
+    // record of it was checked (before, each was, and reported)
+    const syncing = (admin as unknown as { orgSyncing: Map<string, Promise<void>> }).orgSyncing
+    await waitFor(() => !syncing.has(outsider.peerId.toString()), 15_000, 'the exchange over')
+    expect(refused).toEqual([])
   })
 
   it('a non-member is read nothing on the history protocol', async () => {

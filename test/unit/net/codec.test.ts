@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
 import { BadSignatureError, ImplausibleEntryError, InvalidEntryError, MessageTooLargeError } from '../../../src/errors.js'
-import { checkPlausible, createEntry, decodeBody, decodeEntry, decodeEntryFields, decodeSignedEntry, encodeBody, Entry, MAX_BODY_BYTES, MAX_ENTRY_BYTES, MAX_LAMPORT_LEAD, MAX_TEXT_BYTES, MAX_WALL_TIME_LEAD_MS, SignedEntry } from '../../../src/net/codec.js'
+import { checkPlausible, createEntry, decodeBody, decodeEntry, decodeEntryFields, decodeSignedEntry, encodeBody, Entry, MAX_BODY_BYTES, MAX_ENTRY_BYTES, MAX_LAMPORT_LEAD, MAX_LAMPORT_PER_MS, MAX_TEXT_BYTES, MAX_WALL_TIME_LEAD_MS, SignedEntry } from '../../../src/net/codec.js'
 import type { EntryFields } from '../../../src/net/codec.js'
 
 const fields = (over: Partial<EntryFields> = {}): EntryFields => ({
@@ -99,6 +99,12 @@ describe('net/codec', () => {
     expect(() => { checkPlausible(entry(1, now + MAX_WALL_TIME_LEAD_MS + 1), 500, now) }).toThrow(ImplausibleEntryError)
     // the past is no bound: clocks differ, and history is old
     expect(() => { checkPlausible(entry(1, 0), 500, now) }).not.toThrow()
+    // a node holding nothing (a newcomer, or one whose gap expired) takes what a team a day old may reach
+    const dayOld = now - 86_400_000
+    expect(() => { checkPlausible(entry(86_400_000 * MAX_LAMPORT_PER_MS + MAX_LAMPORT_LEAD, now), 0, now, dayOld) }).not.toThrow()
+    expect(() => { checkPlausible(entry(86_400_000 * MAX_LAMPORT_PER_MS + MAX_LAMPORT_LEAD + 1, now), 0, now, dayOld) }).toThrow(ImplausibleEntryError)
+    // a century-old team is still nowhere near 2^53 - 1
+    expect(() => { checkPlausible(entry(Number.MAX_SAFE_INTEGER, now), 0, now, now - 100 * 365 * 86_400_000) }).toThrow(ImplausibleEntryError)
   })
 
   it('refuses text over the limit', () => {

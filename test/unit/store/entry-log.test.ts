@@ -70,6 +70,25 @@ describe('store/entry-log', () => {
     expect(await log.lamport('general')).toBe(700)
   })
 
+  it('gives the highest clock under a ceiling, leaving out entries above it (stored before such were refused)', async () => {
+    const a = await generateIdentityKey()
+    const b = await generateIdentityKey()
+    let prev: VerifiedEntry | undefined
+    for (let seq = 1; seq <= 5; seq++) {
+      prev = await entry(a, 'general', seq, seq * 10, `a${seq}`, prev)
+      await log.append(prev)
+    }
+    await log.append(await entry(b, 'general', 1, Number.MAX_SAFE_INTEGER, 'for ever last'))
+    await log.close()
+    log = await EntryLog.open(join(dir, 'log'))
+    expect(await log.lamport('general', 1_000_000)).toBe(50)
+    expect(await log.lamport('general', 50)).toBe(50)
+    expect(await log.lamport('general', 49)).toBe(40)
+    expect(await log.lamport('general')).toBe(Number.MAX_SAFE_INTEGER)
+    await log.append(await entry(a, 'general', 6, 51, 'next', prev))
+    expect(await log.lamport('general', 1_000_000)).toBe(51)
+  })
+
   it('ignores duplicates and keeps a fork apart as evidence', async () => {
     const a = await generateIdentityKey()
     const first = await entry(a, 'general', 1, 1, 'first')

@@ -20,6 +20,8 @@ interface Internals {
   libp2p: ParleyLibp2p
   historySync: HistorySync
   resync?: NodeJS.Timeout
+  /** org syncs under way, by peer */
+  orgSyncing: Map<string, Promise<void>>
   serveOrgSync: (stream: Stream, connection: Connection) => Promise<void>
 }
 /** White-box access, to stage what the network does at scale: lost gossip, slow peers. */
@@ -52,6 +54,9 @@ describe('catching up on the org', () => {
   it('a node that missed an admin record on gossip fetches it from the relaying peer at once', async () => {
     const [admin, user] = await fx.office(2) as [ParleyNode, ParleyNode]
     noPeriodicResync(user)
+    // the org sync a newcomer starts right after joining must be over: on a busy machine it could
+    // still be on its way and bring the record this test loses on gossip
+    await waitFor(() => internals(user).orgSyncing.size === 0, 10_000, 'the post-join org sync done')
     const missed = internals(admin).org.state.heads.get(admin.peerId)!.seq + 1
     const lost = loseOrgRecords(user, (signer, seq) => signer === admin.peerId && seq === missed)
     await admin.createTeam('first', [user.peerId])

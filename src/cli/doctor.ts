@@ -9,6 +9,7 @@ import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { ControlClient } from '../control/client.js'
+import { printable } from '../ids.js'
 import { DataDirLockedError, NodeNotRunningError } from '../errors.js'
 import { DEFAULT_PORT, LOG_DIR } from '../node.js'
 import { EntryLog } from '../store/entry-log.js'
@@ -154,7 +155,8 @@ export function aloneFinding (status: KeeperStatus, now = Date.now()): Finding {
     const lines = trying.slice(0, 5).map((t) => {
       const who = t.peerId ?? t.addresses[0] ?? 'a peer'
       const next = t.state === 'dialing' ? 'dialing now' : t.nextDialInMs !== undefined ? `next dial in ${Math.ceil(t.nextDialInMs / 1000)} s` : 'waiting to be seen again'
-      return `${who} at ${t.addresses.join(' ')}: ${t.failures} failed dial${t.failures === 1 ? '' : 's'}${t.lastError !== undefined ? ` (${t.lastError})` : ''}, ${next}`
+      // addresses and errors come from the network: shown, never interpreted by the terminal
+      return printable(`${who} at ${t.addresses.join(' ')}: ${t.failures} failed dial${t.failures === 1 ? '' : 's'}${t.lastError !== undefined ? ` (${t.lastError})` : ''}, ${next}`)
     })
     return {
       level: 'fail',

@@ -111,6 +111,10 @@ interface Target {
   peerId?: string
   /** a sighting may cut the pending backoff short once per backoff period, no more */
   cutAvailable: boolean
+  /** the address configured for a static peer: always dialed first */
+  configured?: Multiaddr
+  /** the address a dial of ours last reached the peer at: dialed first after `configured` */
+  worked?: Multiaddr
 }
 
 const DIAL_TIMEOUT_MS = 5_000
@@ -121,11 +125,22 @@ const DIAL_TIMEOUT_MS = 5_000
  * start per second, and one given up on is not dialed again for a while, however often it is seen.
  */
 const MAX_STRANGER_TARGETS = 64
+/** failed dials before a stranger is given up on (a colleague gets maxDiscoveredFailures) */
+const MAX_STRANGER_FAILURES = 6
+/** peers we reached by our own dial, remembered as not strangers: at most this many */
+const MAX_PROVEN = 1_024
 const STRANGER_DIALS_PER_SECOND = 10
 const STRANGER_FORGET_MS = 5 * 60_000
 const MAX_FORGOTTEN = 1_024
-/** Addresses kept per peer: the newest seen (a false answer cannot push out the real one alone). */
-const MAX_ADDRS_PER_TARGET = 8
+/**
+ * Addresses kept per peer besides the configured one and the one that worked: the first seen stay
+ * (a false answer cannot push out the real one), at most this many, and one sighting adds at most
+ * MAX_ADDRS_PER_SIGHTING. Each is dialed on its own with a short timeout, so an address that accepts
+ * TCP and then says nothing (a tarpit) costs one short wait, not the whole dial.
+ */
+const MAX_ADDRS_PER_TARGET = 6
+const MAX_ADDRS_PER_SIGHTING = 2
+const PER_ADDRESS_TIMEOUT_MS = 2_500
 /** After the host's addresses change, a connection that cannot open a stream in this time is dead. */
 const PROBE_TIMEOUT_MS = 2_000
 /** Any protocol the peer speaks: opening a stream is a round trip, which is the proof of life. */
@@ -154,6 +169,12 @@ function withPeerId (addrs: Multiaddr[], peerId: string): Multiaddr[] {
     out.set(full.toString(), full)
   }
   return [...out.values()]
+}
+
+/** /ip4 or /ip6, then /tcp (and nothing but an optional /p2p after): what parley nodes announce. */
+function isTcpOverIp (ma: Multiaddr): boolean {
+  const names = ma.getComponents().map(c => c.name).filter(n => n !== 'p2p')
+  return names.length === 2 && (names[0] === 'ip4' || names[0] === 'ip6') && names[1] === 'tcp'
 }
 
 /** The service, for libp2p's `services` map. */
@@ -225,7 +246,7 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
     for (const addr of this.staticPeers) {
       const ma = multiaddr(addr)
       const peerId = ma.getComponents().find(c => c.name === 'p2p')?.value
-      const target: Target = { key: peerId ?? addr, addrs: [ma], isStatic: true, failures: 0, dialing: false, peerId, cutAvailable: true }
+      const target: Target = { key: peerId ?? addr, addrs: [], isStatic: true, failures: 0, dialing: false, peerId, cutAvailable: true, configured: ma }
       this.targets.set(target.key, target)
     }
   }
@@ -271,7 +292,7 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
       ignoredSightings: this.ignoredSightings,
       targets: [...this.targets.values()].map((t) => ({
         peerId: t.peerId,
-        addresses: t.addrs.map(String),
+        addresses: [...new Set([t.configured, t.worked, ...t.addrs].filter((a): a is Multiaddr => a !== undefined).map(String))],
         isStatic: t.isStatic,
         state: this.isConnected(t.peerId) ? 'connected' : t.dialing ? 'dialing' : 'waiting',
         failures: t.failures,
@@ -347,7 +368,9 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
     if (!this.running || peerId === this.self) return
     // loopback addresses only make sense to a node that itself listens only on loopback (tests)
     const ownLan = this.components.addressManager.getAddresses().some(isReachableFromLan)
-    const addrs = withPeerId(multiaddrs.filter(ma => !ownLan || isReachableFromLan(ma)), peerId)
+    // parley announces only TCP over IP: anything else (a /dns4/ name, which could carry anything and
+    // would be looked up) is not dialed
+    const addrs = withPeerId(multiaddrs.filter(ma => isTcpOverIp(ma) && (!ownLan || isReachableFromLan(ma))), peerId).slice(0, MAX_ADDRS_PER_SIGHTING)
     if (addrs.length === 0) return
     const now = Date.now()
     this.seenAt.push(now)
@@ -364,8 +387,8 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
       target = { key: peerId, addrs, isStatic: false, failures: 0, dialing: false, peerId, cutAvailable: true }
       this.targets.set(peerId, target)
     } else {
-      // the newest first; an address seen before stays (a false answer does not push out the real one)
-      target.addrs = withPeerId([...addrs, ...target.addrs], peerId).slice(0, target.isStatic ? undefined : MAX_ADDRS_PER_TARGET)
+      // the first seen stay first: a false answer goes behind the real address, never in front of it
+      target.addrs = withPeerId([...target.addrs, ...addrs], peerId).slice(0, MAX_ADDRS_PER_TARGET)
     }
     target.lastSeenAt = now
     if (!this.dialable || target.dialing || this.isConnected(peerId)) return
@@ -378,6 +401,44 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
       // a pending backoff is cut short once; the next cut waits for the next backoff period
       target.cutAvailable = false
       this.schedule(target, delay)
+    }
+  }
+
+  /**
+   * Dial the peer's addresses one at a time, best first: the configured one, the one that worked
+   * last, then the others in the order first seen. One address alone gets the whole dial's time.
+   */
+  private async dialInTurn (target: Target): Promise<Connection> {
+    const peerId = target.peerId
+    const first = [target.configured, target.worked].filter((a): a is Multiaddr => a !== undefined)
+    const all = peerId === undefined ? [...first, ...target.addrs] : withPeerId([...first, ...target.addrs], peerId)
+    const unique = [...new Map(all.map(a => [a.toString(), a])).values()]
+    if (unique.length === 0) throw new Error('no address to dial')
+    const each = unique.length === 1 ? DIAL_TIMEOUT_MS : PER_ADDRESS_TIMEOUT_MS
+    let last: unknown
+    for (const addr of unique) {
+      // a timer of our own rather than AbortSignal.timeout: the same, and tests can move its clock
+      const timeout = new AbortController()
+      const timer = setTimeout(() => { timeout.abort(new Error(`no answer from ${addr.toString()} within ${each} ms`)) }, each)
+      try {
+        return await this.components.connectionManager.openConnection([addr], { signal: timeout.signal })
+      } catch (err) {
+        last = err
+        if (!this.dialable) break
+      } finally {
+        clearTimeout(timer)
+      }
+    }
+    throw last instanceof Error ? last : new Error(String(last))
+  }
+
+  private prove (peerId: string): void {
+    this.proven.delete(peerId)
+    this.proven.add(peerId)
+    this.forgotten.delete(peerId)
+    for (const p of this.proven) {
+      if (this.proven.size <= MAX_PROVEN) break
+      this.proven.delete(p)
     }
   }
 
@@ -422,8 +483,6 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
   private readonly onConnectionOpen = (evt: CustomEvent<Connection>): void => {
     this.aloneSince = undefined
     const remote = evt.detail.remotePeer.toString()
-    this.proven.add(remote)
-    this.forgotten.delete(remote)
     const target = this.targets.get(remote)
     if (target !== undefined) {
       target.failures = 0
@@ -491,10 +550,13 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
     target.dialing = true
     target.lastAttemptAt = startedAt
     try {
-      const connection = await this.components.connectionManager.openConnection(target.addrs, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+      const connection = await this.dialInTurn(target)
       target.failures = 0
       target.lastError = undefined
       const peerId = connection.remotePeer.toString()
+      // reached by our own dial at this address: no stranger, and the address to try first next time
+      target.worked = withPeerId([connection.remoteAddr], peerId)[0]
+      this.prove(peerId)
       if (target.peerId === undefined) {
         // a static peer given without /p2p/: from now on it is known by its id
         this.targets.delete(target.key)
@@ -509,7 +571,7 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
       target.failures++
       target.lastError = (err as Error).message
       if (target.isStatic && target.failures === 1) {
-        this.safeDispatchEvent('keeper:warning', { detail: `cannot reach static peer ${target.addrs.map(String).join(', ')}: ${target.lastError}; retrying` })
+        this.safeDispatchEvent('keeper:warning', { detail: `cannot reach static peer ${String(target.configured ?? target.addrs[0])}: ${target.lastError}; retrying` })
       }
       if ((target.lastSeenAt ?? 0) > startedAt && target.cutAvailable) {
         // seen again while this dial was failing (it may have been listening only just now): soon
@@ -517,7 +579,8 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
         this.schedule(target, this.minRedial)
         return
       }
-      if (!target.isStatic && target.failures >= this.maxFailures) {
+      const maxFailures = target.peerId !== undefined && this.isStranger(target.peerId) ? Math.min(this.maxFailures, MAX_STRANGER_FAILURES) : this.maxFailures
+      if (!target.isStatic && target.failures >= maxFailures) {
         // forgotten until it is seen again (its next mDNS answer or presence brings it back); a
         // stranger only after a while, so answers for peers that never answer cost little
         this.targets.delete(target.key)

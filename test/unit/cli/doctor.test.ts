@@ -29,4 +29,9 @@ describe('cli/doctor: connected to nobody', () => {
     expect(deaf.level).toBe('warn')
     expect(deaf.what).toMatch(/no mDNS answer arrived/)
   })
+
+  it('never passes a terminal control from the network through', () => {
+    const f = aloneFinding({ connected: 0, aloneSince: now - 60_000, sightingsLastMinute: 2, ignoredSightings: 0, targets: [{ peerId: 'p', addresses: ['/ip4/10.0.0.2/tcp/7717'], isStatic: false, state: 'waiting', failures: 1, lastError: 'bad \u001b]52;c;cHduZWQ=\u0007 end' }] }, now)
+    expect(f.what).not.toMatch(/\u001b|\u0007/)
+  })
 })

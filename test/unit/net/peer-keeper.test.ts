@@ -35,6 +35,8 @@ class FakeLibp2p {
   readonly dials: Array<{ at: number, addrs: string[] }> = []
   /** peers whose dials succeed; others are refused like a closed port */
   readonly reachable = new Set<string>()
+  /** addresses (IPv4) that accept a connection and then never answer */
+  readonly tarpits = new Set<string>()
   readonly known = new Map<string, PeerId>()
 
   constructor (readonly self: PeerId) {}
@@ -44,9 +46,14 @@ class FakeLibp2p {
       peerId: this.self,
       events: this.events,
       connectionManager: {
-        openConnection: async (addrs: Multiaddr[]) => {
+        openConnection: async (addrs: Multiaddr[], options?: { signal?: AbortSignal }) => {
           const peer = addrs[0]?.getComponents().find(c => c.name === 'p2p')?.value ?? ''
           this.dials.push({ at: Date.now(), addrs: addrs.map(String) })
+          const ip = addrs[0]?.getComponents().find(c => c.name === 'ip4')?.value ?? ''
+          if (this.tarpits.has(ip)) {
+            // accepts TCP and then says nothing: only the dial's own timeout ends it
+            await new Promise((_resolve, reject) => { options?.signal?.addEventListener('abort', () => { reject(new Error('The operation was aborted due to timeout')) }) })
+          }
           await new Promise(resolve => setTimeout(resolve, 5))
           if (!this.reachable.has(peer)) throw new Error('connect ECONNREFUSED')
           return this.connect(this.known.get(peer)!, 'outbound')
@@ -357,7 +364,62 @@ describe('net/peer-keeper', () => {
     fake.sight(other, '10.0.0.2')
     fake.sight(other, '10.0.0.99')
     const addrs = keeper.status().targets[0]?.addresses ?? []
-    expect(addrs.some(a => a.includes('/10.0.0.2/'))).toBe(true)
-    expect(addrs[0]).toContain('/10.0.0.99/')
+    // the one seen first stays first
+    expect(addrs[0]).toContain('/10.0.0.2/')
+    expect(addrs.some(a => a.includes('/10.0.0.99/'))).toBe(true)
+  })
+
+  it('reconnects a colleague although a false answer put a tarpit address beside its real one', async () => {
+    const [self, other] = await orderedPair()
+    const fake = new FakeLibp2p(self)
+    fake.reachable.add(other.toString())
+    fake.tarpits.add('10.0.0.66')
+    const keeper = make(fake, { isColleague: () => true })
+    keeper.start()
+    keeper.afterStart()
+    // it was never dialed by us, so nothing says which address works; the tarpit even comes first
+    fake.sight(other, '10.0.0.66')
+    fake.sight(other, '10.0.0.2')
+    await sleep(3_000)
+    expect(fake.connections.map(c => c.remotePeer.toString())).toEqual([other.toString()])
+    // after a drop, the address that worked is dialed first: no wait on the tarpit
+    fake.drop(fake.connections[0]!)
+    const before = fake.dials.length
+    await sleep(400)
+    expect(fake.connections).toHaveLength(1)
+    expect(fake.dials.length - before).toBe(1)
+  })
+
+  it('does not let answers for a peer grow its address list (a static one neither), nor keep names it would look up', async () => {
+    const [self, other] = await orderedPair()
+    const fake = new FakeLibp2p(self)
+    fake.known.set(other.toString(), other)
+    const keeper = make(fake, { staticPeers: [`/ip4/192.168.5.9/tcp/7717/p2p/${other.toString()}`], isColleague: () => true })
+    keeper.start()
+    for (let i = 0; i < 100; i++) {
+      fake.sightings.safeDispatchEvent('peer:sighted', { detail: { id: other, multiaddrs: Array.from({ length: 10 }, (_, j) => multiaddr(`/ip4/10.${i}.${j}.1/tcp/7717`)) } })
+    }
+    fake.sightings.safeDispatchEvent('peer:sighted', { detail: { id: other, multiaddrs: [multiaddr('/dns4/evil.example/tcp/7717')] } })
+    const addrs = keeper.status().targets[0]?.addresses ?? []
+    expect(addrs[0]).toContain('/192.168.5.9/')
+    expect(addrs.length).toBeLessThanOrEqual(7)
+    expect(addrs.some(a => a.includes('dns4'))).toBe(false)
+  })
+
+  it('a stranger that only connected to us (any identity can) stays a stranger: bounded when it leaves', async () => {
+    const self = await newPeerId()
+    const fake = new FakeLibp2p(self)
+    const keeper = make(fake)
+    keeper.start()
+    keeper.afterStart()
+    const ids = await Promise.all(Array.from({ length: 300 }, async () => newPeerId()))
+    for (const id of ids) {
+      fake.known.set(id.toString(), id)
+      fake.drop(fake.connect(id, 'inbound'))
+    }
+    await sleep(1_000)
+    // the peer store knows no addresses here; with them, each would be a stranger target within the caps
+    expect(keeper.status().targets.length).toBeLessThanOrEqual(64)
+    expect(fake.dials.length).toBeLessThanOrEqual(10)
   })
 })

@@ -365,7 +365,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       keeper: { staticPeers: this.init.peers ?? [], isColleague: (peerId) => this.org?.state.members.has(peerId) === true },
       // offboarding: a removed member's connections are refused both ways; so are, for a while,
       // those of a peer cut off for flooding
-      isPeerDenied: (peerId) => this.org?.state.removed.has(peerId) === true || this.bannedPeers.get(peerId) !== undefined
+      // (a ban never outlives the peer's admission: a member this node had not heard of yet is let in)
+      isPeerDenied: (peerId) => this.org?.state.removed.has(peerId) === true || (this.bannedPeers.get(peerId) !== undefined && this.org?.state.members.has(peerId) !== true)
     })
     libp2p.services.keeper.addEventListener('keeper:warning', (e) => { this.warn(e.detail) })
     try {
@@ -1333,7 +1334,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       const wait = (this.catchUpAt.get(key) ?? 0) + ORG_CATCH_UP_INTERVAL_MS - Date.now()
       await sleep(Math.max(0, wait), undefined, { signal: this.stopping.signal, ref: false })
       this.catchUps.delete(key)
-      this.catchUpAt.set(key, Date.now())
+      // one time per peer, kept only as long as it matters (strangers come and go)
+      const now = Date.now()
+      for (const [peer, at] of this.catchUpAt) if (now - at > ORG_CATCH_UP_INTERVAL_MS) this.catchUpAt.delete(peer)
+      this.catchUpAt.set(key, now)
       await this.orgSyncing.get(key)
       await this.syncOrg(peer)
     })().catch(() => {

@@ -364,7 +364,9 @@ export class HistorySync {
           this.skip(from, team, author, err as Error, exchange)
           break
         }
-        exchange.highest = Math.max(exchange.highest, v.entry.lamport)
+        // what counts as held for the next entry's bound never passes the team's age ceiling: else a
+        // run whose clocks each lead the one before by just under the bound would climb without end
+        exchange.highest = Math.max(exchange.highest, Math.min(v.entry.lamport, lamportCeiling(now, org.createdAt(team))))
         taken.push(v)
         prevSeq = v.entry.seq
         prevId = v.id

@@ -259,3 +259,25 @@ describe('insiders: a removed member, a member who relays for one', () => {
     expect(shown?.authorName).toBe('user2 (removed)')
   })
 })
+
+describe('insiders: a clock pushed ahead step by step', () => {
+  const fx = new Fixture()
+  afterEach(async () => { await fx.cleanup() })
+
+  it('a run whose clocks each lead the one before by just under the bound cannot climb past the team\'s age in one exchange', async () => {
+    const [admin, mallory] = await fx.office(2) as [ParleyNode, ParleyNode]
+    await admin.send('general', 'hello')
+    const base = await internals(admin).log.lamport('general')
+    const run: VerifiedEntry[] = []
+    for (let k = 1; k <= 40; k++) {
+      run.push(await handMade(mallory, 'general', `pinned at the bottom #${k}`, { lamport: base + k * 999_999 }))
+      await internals(mallory).log.append(run.at(-1)!)
+    }
+    await internals(admin).historySync.syncTeam(internals(mallory).libp2p.peerId, 'general')
+    // what is taken stays under the team's age ceiling plus one lead (the documented limit: such an
+    // entry shows last for a while); without the clamp, each step climbed on the one before: all 40
+    const held = await Promise.all(run.map(async v => internals(admin).log.has(v.idHex)))
+    expect(held.filter(Boolean).length).toBeLessThanOrEqual(2)
+    expect(held.at(-1)).toBe(false)
+  })
+})

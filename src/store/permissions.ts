@@ -4,8 +4,8 @@
  * restored copy), it is made owner-only when a node opens it: the folder 0700, and everything of
  * parley's in it (its files, and every folder and file under log/ and files/) 0700 / 0600. Anything
  * else someone put there is left as it is, though nobody else can reach it through a 0700 folder: a
- * data dir pointed at by mistake (a home directory) must not have all its files changed. Symbolic
- * links are left alone (chmod would follow them out of the dir).
+ * data dir pointed at by mistake (a home directory) must not have all its files changed. A symbolic
+ * link, or an entry owned by another user, among parley's own is refused (DataDirUnsafeError).
  */
 import { chmod, lstat, mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -50,7 +50,15 @@ async function restrict (path: string, isDir: boolean, only: (name: string) => b
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
       throw err
     }
-    if (info.isSymbolicLink()) continue
+    if (info.isSymbolicLink()) {
+      // one of parley's own names pointing elsewhere (the log, the sealed files, the private folder
+      // downloads are scanned in): whoever could plant it controls where they live. Refused, not
+      // followed; inside log/ and files/ parley makes no links, so none is expected there either
+      throw new DataDirUnsafeError(`${child} in the data dir is a symbolic link (to somewhere another user may control): remove it, or use another data dir`)
+    }
+    if (typeof process.getuid === 'function' && info.uid !== process.getuid()) {
+      throw new DataDirUnsafeError(`${child} in the data dir belongs to another user: remove it, or use another data dir`)
+    }
     await restrict(child, info.isDirectory())
   }
 }

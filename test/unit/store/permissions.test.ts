@@ -26,6 +26,19 @@ describe('store/permissions: the data dir is owner-only whatever existed before'
     for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true })
   })
 
+  it('refuses a data dir where one of parley\'s own folders is a link to somewhere else', async () => {
+    // another local user who could once write the data dir plants files -> a folder of theirs: the
+    // sealed files and the private folder downloads are scanned in would live there
+    const base = await mkdtemp(join(tmpdir(), 'parley-perm-'))
+    dirs.push(base)
+    const dataDir = join(base, 'data')
+    const theirs = join(base, 'theirs')
+    await mkdir(dataDir, { mode: 0o700 })
+    await mkdir(theirs, { mode: 0o777 })
+    await symlink(theirs, join(dataDir, 'files'))
+    await expect(createNode({ dataDir, name: 'ann', mdns: false })).rejects.toThrow(/symbolic link/)
+  })
+
   it('makes a pre-existing world-readable data dir, its log and everything in it private on open', async () => {
     // another local user's view: a folder made by hand (0755) before init, with a readable log
     process.umask(0o022)

@@ -23,10 +23,10 @@ export function socketPathOf (dataDir: string): string {
 }
 
 /** How the server answers one method: its params already checked against the schema in api.ts. */
-type Handler<M extends ControlMethod> = (params: ControlParams<M>, socket: Socket) => ControlResult<M> | Promise<ControlResult<M>>
+export type Handler<M extends ControlMethod> = (params: ControlParams<M>, socket: Socket) => ControlResult<M> | Promise<ControlResult<M>>
 
 /** A handler for every method of the API, each typed against its own entry. */
-type Handlers = { readonly [M in ControlMethod]: Handler<M> }
+export type Handlers = { readonly [M in ControlMethod]: Handler<M> }
 
 /** The control socket server of one node. */
 export class ControlServer {

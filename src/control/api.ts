@@ -148,9 +148,9 @@ export const field = {
   /** a flag that may be left out (no change); given, it is on only when it is `true` (so null is off) */
   optionalFlag: optionalFlagField,
 
-  /** a string required unless `other` is given (a file goes to a team unless it goes to a peer) */
+  /** a string required unless `other` is given, and then not read (a file goes to a team unless it goes to a peer) */
   stringUnless: (other: string): Field<string | undefined> => ({
-    parse: (value, key, params) => absent(params[other]) ? stringField.parse(value, key, params) : optionalStringField.parse(value, key, params)
+    parse: (value, key, params) => absent(params[other]) ? stringField.parse(value, key, params) : undefined
   }),
 
   /** one of a few strings, or left out; `message` says which when it is another */

@@ -207,7 +207,7 @@ async function measureCatchup (ctx: BenchContext, dir: string, config: CatchupCo
     if (daemonAddress === undefined) throw new Error(`the daemon for a listens on no loopback address: ${daemonA.ready.addresses.join(', ')}`)
     // what it holds, as `parley sync-status` shows it; this also reads its feed heads, which a node
     // that has been up for a while holds in memory (its periodic resync reads them every 30 s)
-    const served = (await call<Array<{ team: string, entries: number }>>(daemonA, 'sync-status')).find(s => s.team === TEAM)?.entries
+    const served = (await call(daemonA, 'sync-status')).find(s => s.team === TEAM)?.entries
     if (served !== config.messages) throw new Error(`the daemon for a holds ${served} entries in ${TEAM}, not ${config.messages}`)
 
     ctx.log('catchup: b starts again with a (a parley daemon) as its peer')

@@ -26,8 +26,7 @@ import { killAndWait, NetnsLab } from '../test/helpers/netns.js'
 import { figure } from './benchmark.js'
 import { BenchTimeoutError } from './errors.js'
 import type { Benchmark, BenchContext, BenchOutcome } from './benchmark.js'
-import type { FileView } from '../src/events.js'
-import type { NodeInfo } from '../src/node.js'
+import type { ControlMethod, ControlResult, ParamsArgs } from '../src/control/api.js'
 import type { ChildProcess } from 'node:child_process'
 
 const FILE_BYTES = 500 * 1000 * 1000
@@ -128,10 +127,10 @@ async function firstJsonLine (child: ChildProcess, event: string, limitMs: numbe
   })
 }
 
-async function request<T> (d: Daemon, method: string, params: Record<string, unknown> = {}): Promise<T> {
+async function request<M extends ControlMethod> (d: Daemon, method: M, ...params: ParamsArgs<M>): Promise<ControlResult<M>> {
   const c = await ControlClient.connect(d.dataDir)
   try {
-    return await c.request<T>(method, params)
+    return await c.request(method, ...params)
   } finally {
     c.close()
   }
@@ -144,8 +143,8 @@ async function fetchRate (d: Daemon, id: string, outDir: string): Promise<{ rate
   try {
     const complete = new Promise<number>((resolve) => {
       c.onEvent((e) => {
-        if (e.event === 'file:progress') peers = Math.max(peers, (e.data as { peers: number }).peers)
-        if (e.event === 'file:complete' && (e.data as FileView).id === id) resolve(performance.now())
+        if (e.event === 'file:progress') peers = Math.max(peers, e.data.peers)
+        if (e.event === 'file:complete' && e.data.id === id) resolve(performance.now())
       })
     })
     await c.request('subscribe', { events: ['file:complete', 'file:progress'] })
@@ -175,13 +174,13 @@ export const filesBenchmark: Benchmark & { limitMs: number } = {
     for (let i = 1; i <= 4; i++) daemons.push(await Daemon.start(join(ctx.workDir, `host${i}`), ['--name', `host${i}`, '--config', config], { lab, host: i }))
     const [h1, h2, h3, h4] = daemons as [Daemon, Daemon, Daemon, Daemon]
     ctx.log('files: setting up the org')
-    await request<NodeInfo>(h2, 'org.create', { name: 'Bench' })
+    await request(h2, 'org.create', { name: 'Bench' })
     for (const [i, d] of [h1, h3, h4].entries()) {
-      const { token } = await request<{ token: string }>(h2, 'invite', {})
-      await request<NodeInfo>(d, 'join', { token, name: `member${i}`, timeoutMs: 60_000 })
+      const { token } = await request(h2, 'invite', {})
+      await request(d, 'join', { token, name: `member${i}`, timeoutMs: 60_000 })
     }
     const deadline = Date.now() + 60_000
-    while ((await Promise.all(daemons.map(async d => request<unknown[]>(d, 'members', { team: 'general' })))).some(m => m.length !== 4)) {
+    while ((await Promise.all(daemons.map(async d => request(d, 'members', { team: 'general' })))).some(m => m.length !== 4)) {
       if (Date.now() > deadline) throw new BenchTimeoutError('not everyone in #general after 60 s')
       await new Promise(resolve => setTimeout(resolve, 500))
     }
@@ -193,9 +192,9 @@ export const filesBenchmark: Benchmark & { limitMs: number } = {
       for (let written = 0; written < FILE_BYTES; written += block.length) await fh.write(block, 0, Math.min(block.length, FILE_BYTES - written))
       await fh.close()
       const started = performance.now()
-      const sent = await request<FileView>(h2, 'file.send', { team: 'general', path })
+      const sent = await request(h2, 'file.send', { team: 'general', path })
       const sealMs = performance.now() - started
-      while ((await Promise.all([h1, h3, h4].map(async d => request<FileView[]>(d, 'file.list', {})))).some(l => !l.some(f => f.id === sent.id))) {
+      while ((await Promise.all([h1, h3, h4].map(async d => request(d, 'file.list', {})))).some(l => !l.some(f => f.id === sent.id))) {
         await new Promise(resolve => setTimeout(resolve, 200))
       }
       return { id: sent.id, sealMs }

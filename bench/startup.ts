@@ -282,7 +282,7 @@ async function measureHistoryRss (lab: NetnsLab, dataDir: string, messages: numb
     let searchMs: number
     try {
       let started = performance.now()
-      const page = await within(client.request<{ messages: unknown[] }>('history', { team: TEAM }), config.limits.historyLoadMs, 'the first page of history')
+      const page = await within(client.request('history', { team: TEAM }), config.limits.historyLoadMs, 'the first page of history')
       historyPageMs = round(performance.now() - started, 1)
       if (messages > 0 && page.messages.length === 0) throw new AgentFailedError(`the daemon's history of ${TEAM} is empty; setup stored ${messages} messages`)
       started = performance.now()

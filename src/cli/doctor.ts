@@ -14,9 +14,7 @@ import { DataDirLockedError, NodeNotRunningError } from '../errors.js'
 import { DEFAULT_PORT, LOG_DIR } from '../node.js'
 import { EntryLog } from '../store/entry-log.js'
 import { formatDateTime } from '../time-format.js'
-import type { PresenceView } from '../events.js'
 import type { KeeperStatus } from '../net/peer-keeper.js'
-import type { NodeInfo } from '../node.js'
 
 const exec = promisify(execFile)
 
@@ -107,7 +105,7 @@ async function checkNode (dataDir: string): Promise<{ running: boolean, findings
     throw err
   }
   try {
-    const info = await client.request<NodeInfo>('info')
+    const info = await client.request('info')
     const findings: Finding[] = [{ level: 'ok', what: `node ${info.name} (${info.peerId}) is running, listening on ${info.addresses.join(' ') || 'nothing'}` }]
     if (info.org === undefined) {
       findings.push({ level: 'warn', what: 'this node is in no organisation yet', advice: 'create one (parley org create NAME) or join with an invite (parley join TOKEN --name NAME)' })
@@ -118,8 +116,8 @@ async function checkNode (dataDir: string): Promise<{ running: boolean, findings
       findings.push({ level: 'fail', what: `this workstation was removed from ${info.org.name} by ${by} on ${formatDateTime(info.removed.at)}: it can no longer read or post there, and colleagues' nodes refuse its connections`, advice: 'if this is a mistake, ask an admin for a new invite and join with it from a new data dir (parley --data NEW_DIR); the network checks below do not matter for this' })
       return { running: true, findings }
     }
-    const peers = await client.request<unknown[]>('peers')
-    const connectivity = await client.request<KeeperStatus>('connectivity')
+    const peers = await client.request('peers')
+    const connectivity = await client.request('connectivity')
     if (peers.length > 0) {
       findings.push({ level: 'ok', what: `connected to ${peers.length} peer${peers.length === 1 ? '' : 's'} in ${info.org.name}` })
     } else {
@@ -128,7 +126,7 @@ async function checkNode (dataDir: string): Promise<{ running: boolean, findings
     if (connectivity.ignoredSightings > 0) {
       findings.push({ level: 'warn', what: `${connectivity.ignoredSightings} mDNS answers named more unknown peers than this node dials at once`, advice: 'something on the LAN may be announcing parley peers that do not exist; colleagues are still dialed' })
     }
-    const presence = await client.request<PresenceView[]>('presence')
+    const presence = await client.request('presence')
     for (const p of presence) {
       if (p.clockSkew !== undefined && Math.abs(p.clockSkew) > CLOCK_TOLERANCE_MS) {
         findings.push({ level: 'warn', what: `your clock and ${p.peerId}'s differ by ${Math.round(Math.abs(p.clockSkew) / 1000)} s`, advice: 'turn on time synchronisation (e.g. timedatectl set-ntp true) on the machine that is off; message order does not depend on clocks, displayed times do' })

@@ -14,10 +14,11 @@ import { parseScanCommand } from '../files/scanner.js'
 import { formatBytes } from '../files/file-service.js'
 import { loadConfig } from './config.js'
 import type { Config } from './config.js'
+import type { ControlParams } from '../control/api.js'
 import { loadOrCreateIdentity } from '../store/identity-file.js'
 import { formatMessage, formatPeer, formatTime, shortId } from './format.js'
-import type { FileProgress, FileView, MessageView, PeerView } from '../events.js'
-import type { HistoryResult, MemberView, NodeInfo, ParleyInit, ParleyNode, SyncStatus, TeamView } from '../node.js'
+import type { FileProgress } from '../events.js'
+import type { MemberView, ParleyInit, ParleyNode } from '../node.js'
 import type { ParseArgsConfig } from 'node:util'
 
 /** Exit codes: 0 ok, 1 operational failure, 2 bad usage. */
@@ -74,7 +75,7 @@ async function withClient<T> (dataDir: string, fn: (client: ControlClient) => Pr
 
 /** Display names by peer id, to call direct conversations after the other person. */
 async function memberNames (client: ControlClient): Promise<Map<string, string>> {
-  const members = await client.request<MemberView[]>('members', {}).catch(() => [] as MemberView[]) // not in an org yet: no names
+  const members = await client.request('members', {}).catch(() => [] as MemberView[]) // not in an org yet: no names
   return new Map(members.map(m => [m.peerId, m.name]))
 }
 
@@ -94,6 +95,8 @@ function fileErrorSentence (e: NodeJS.ErrnoException): string | undefined {
   }
 }
 
+function teamOption (values: ParsedArgs['values'], required: true): string
+function teamOption (values: ParsedArgs['values'], required: boolean): string | undefined
 function teamOption (values: ParsedArgs['values'], required: boolean): string | undefined {
   const team = values.team
   if (team === undefined) {
@@ -243,7 +246,7 @@ const commands: Record<string, Command> = {
     run: async ({ dataDir, values, positionals }) => {
       const name = positionals.join(' ').trim()
       if (name === '') throw new UsageError('give the organisation a name')
-      const info = await withClient(dataDir, async c => c.request<NodeInfo>('org.create', { name }))
+      const info = await withClient(dataDir, async c => c.request('org.create', { name }))
       out(values.json === true ? JSON.stringify(info) : `created ${info.org?.name} (${info.org?.id.slice(0, 16)}); you are its admin, in #general`)
       return 0
     }
@@ -256,7 +259,7 @@ const commands: Record<string, Command> = {
       const teams = ((values.team as string[] | undefined) ?? []).map(checkTeamName)
       const params: Record<string, unknown> = { teams }
       if (typeof values.expires === 'string') params.expires = values.expires
-      const r = await withClient(dataDir, async c => c.request<{ token: string, expires: number }>('invite', params))
+      const r = await withClient(dataDir, async c => c.request('invite', params))
       if (typeof values.out === 'string') {
         const { writeFile } = await import('node:fs/promises')
         // owner-only and never over another file: the token is as good as a key until used
@@ -291,7 +294,7 @@ const commands: Record<string, Command> = {
       const info = await viaNodeOrClient(dataDir, values, config, async (c) => {
         c.onEvent((e) => { if (e.event === 'join:waiting') sayWaiting() })
         await c.request('subscribe', { events: ['join:waiting'] })
-        return c.request<NodeInfo>('join', { token, name, timeoutMs: timeout })
+        return c.request('join', { token, name, timeoutMs: timeout })
       }, async (node) => {
         node.addEventListener('join:waiting', sayWaiting)
         try {
@@ -311,7 +314,7 @@ const commands: Record<string, Command> = {
     options: { json: { type: 'boolean' } },
     run: async ({ dataDir, values, positionals }) => {
       const peer = checkPeerId(positionals[0])
-      printMembers(await withClient(dataDir, async c => c.request<MemberView[]>('admin.add-admin', { peer })), values.json === true)
+      printMembers(await withClient(dataDir, async c => c.request('admin.add-admin', { peer })), values.json === true)
       return 0
     }
   },
@@ -321,7 +324,7 @@ const commands: Record<string, Command> = {
     options: { json: { type: 'boolean' } },
     run: async ({ dataDir, values, positionals }) => {
       const peer = checkPeerId(positionals[0])
-      printMembers(await withClient(dataDir, async c => c.request<MemberView[]>('admin.remove', { peer })), values.json === true)
+      printMembers(await withClient(dataDir, async c => c.request('admin.remove', { peer })), values.json === true)
       return 0
     }
   },
@@ -343,7 +346,7 @@ const commands: Record<string, Command> = {
     run: async ({ dataDir, values, positionals }) => {
       const [team, ...members] = positionals
       if (members.length === 0) throw new UsageError('name at least one member to add')
-      printMembers(await withClient(dataDir, async c => c.request<MemberView[]>('team.add', { team: checkTeamName(team), members: members.map(checkPeerId) })), values.json === true)
+      printMembers(await withClient(dataDir, async c => c.request('team.add', { team: checkTeamName(team), members: members.map(checkPeerId) })), values.json === true)
       return 0
     }
   },
@@ -353,7 +356,7 @@ const commands: Record<string, Command> = {
     options: { json: { type: 'boolean' } },
     run: async ({ dataDir, values, positionals }) => {
       const [team, member] = positionals
-      printMembers(await withClient(dataDir, async c => c.request<MemberView[]>('team.remove', { team: checkTeamName(team), member: checkPeerId(member) })), values.json === true)
+      printMembers(await withClient(dataDir, async c => c.request('team.remove', { team: checkTeamName(team), member: checkPeerId(member) })), values.json === true)
       return 0
     }
   },
@@ -366,7 +369,7 @@ const commands: Record<string, Command> = {
       if (team === undefined || period === undefined || positionals.length !== 2) throw new UsageError('give a team and a number of days (or "forever")')
       const days = period === 'forever' ? 0 : /^\d+$/.test(period) ? Number(period) : NaN
       if (!Number.isSafeInteger(days)) throw new UsageError(`"${period}" is not a number of days or "forever"`)
-      const t = await withClient(dataDir, async c => c.request<TeamView>('team.retention', { team: checkTeamName(team), days }))
+      const t = await withClient(dataDir, async c => c.request('team.retention', { team: checkTeamName(team), days }))
       out(values.json === true ? JSON.stringify(t) : `#${t.name}: ${t.retentionDays === 0 ? 'messages are kept for ever' : `messages older than ${t.retentionDays} days are deleted on every node`}${t.hold ? ' (on hold: nothing is deleted until it is lifted)' : ''}`)
       return 0
     }
@@ -379,7 +382,7 @@ const commands: Record<string, Command> = {
       const [team, state] = positionals
       if (team === undefined || (state !== 'on' && state !== 'off') || positionals.length !== 2) throw new UsageError('give a team and on or off')
       const reason = typeof values.reason === 'string' ? values.reason : ''
-      const t = await withClient(dataDir, async c => c.request<TeamView>('team.retention', { team: checkTeamName(team), hold: state === 'on', reason }))
+      const t = await withClient(dataDir, async c => c.request('team.retention', { team: checkTeamName(team), hold: state === 'on', reason }))
       out(values.json === true ? JSON.stringify(t) : `#${t.name}: ${t.hold ? 'on hold, nothing is deleted' : 'hold lifted'}`)
       return 0
     }
@@ -389,7 +392,7 @@ const commands: Record<string, Command> = {
     usage: 'parley team list [--json]',
     options: { json: { type: 'boolean' } },
     run: async ({ dataDir, values }) => {
-      const teams = await withClient(dataDir, async c => c.request<TeamView[]>('teams'))
+      const teams = await withClient(dataDir, async c => c.request('teams'))
       if (values.json === true) out(JSON.stringify(teams))
       else {
         for (const t of teams) {
@@ -407,7 +410,7 @@ const commands: Record<string, Command> = {
     options: { team: { type: 'string' }, json: { type: 'boolean' } },
     run: async ({ dataDir, values }) => {
       const team = teamOption(values, false)
-      printMembers(await withClient(dataDir, async c => c.request<MemberView[]>('members', team === undefined ? {} : { team })), values.json === true)
+      printMembers(await withClient(dataDir, async c => c.request('members', team === undefined ? {} : { team })), values.json === true)
       return 0
     }
   },
@@ -442,7 +445,7 @@ const commands: Record<string, Command> = {
       const team = teamOption(values, true)
       const text = positionals.join(' ')
       if (text.trim() === '') throw new UsageError('nothing to send: give the text after the options')
-      const sent = await withClient(dataDir, async c => c.request<MessageView>('send', { team, text }))
+      const sent = await withClient(dataDir, async c => c.request('send', { team, text }))
       out(values.json === true ? JSON.stringify(sent) : sent.id)
       return 0
     }
@@ -458,7 +461,7 @@ const commands: Record<string, Command> = {
       const team = to === undefined ? teamOption(values, true) : undefined
       const caption = typeof values.caption === 'string' ? values.caption : ''
       const name = typeof values.name === 'string' ? values.name : undefined
-      const file = await withClient(dataDir, async c => c.request<FileView>('file.send', { path, caption, ...(name !== undefined ? { name } : {}), ...(to !== undefined ? { peer: to } : { team }) }))
+      const file = await withClient(dataDir, async c => c.request('file.send', { path, caption, ...(name !== undefined ? { name } : {}), ...(to !== undefined ? { peer: to } : { team }) }))
       out(values.json === true ? JSON.stringify(file) : `${file.id}  ${file.name}  ${formatBytes(file.size)}`)
       return 0
     }
@@ -477,7 +480,7 @@ const commands: Record<string, Command> = {
         let lastLine = 0
         client.onEvent((e) => {
           if (e.event !== 'file:progress') return
-          const p = e.data as FileProgress
+          const p = e.data
           if (!p.id.startsWith(id)) return
           const now = Date.now()
           if (!tty && now - lastLine < 2_000 && p.bytes < p.size) return
@@ -485,7 +488,7 @@ const commands: Record<string, Command> = {
           process.stderr.write(`${tty ? '\r\x1b[K' : ''}${progressLine(p)}${tty ? '' : '\n'}`)
         })
         await client.request('subscribe', { events: ['file:progress'] })
-        const got = await client.request<{ file: FileView, path: string }>('file.get', { id, out: outDir })
+        const got = await client.request('file.get', { id, out: outDir })
         if (tty) process.stderr.write('\r\x1b[K')
         out(values.json === true ? JSON.stringify(got) : got.path)
         return 0
@@ -500,7 +503,7 @@ const commands: Record<string, Command> = {
     options: { team: { type: 'string' }, json: { type: 'boolean' } },
     run: async ({ dataDir, values }) => {
       const team = teamOption(values, false)
-      const files = await withClient(dataDir, async c => c.request<FileView[]>('file.list', team === undefined ? {} : { team }))
+      const files = await withClient(dataDir, async c => c.request('file.list', team === undefined ? {} : { team }))
       if (values.json === true) {
         out(JSON.stringify(files))
         return 0
@@ -534,7 +537,7 @@ const commands: Record<string, Command> = {
       const names = await memberNames(client)
       client.onEvent((e) => {
         if (e.event !== 'message:added') return
-        out(values.json === true ? JSON.stringify(e.data) : formatMessage(e.data as MessageView, names))
+        out(values.json === true ? JSON.stringify(e.data) : formatMessage(e.data, names))
       })
       await client.request('subscribe', team === undefined ? { events: ['message:added'] } : { team, events: ['message:added'] })
       err(`parley tail: following ${team === undefined ? 'all teams' : `#${team}`} (Ctrl-C to stop)`)
@@ -552,9 +555,9 @@ const commands: Record<string, Command> = {
         limit = Number(values.limit)
         if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit must be a whole number from 1 to 10000')
       }
-      const params: Record<string, unknown> = { team, limit }
+      const params: ControlParams<'history'> = { team, limit }
       if (typeof values.before === 'string') params.before = values.before
-      const [page, names] = await withClient(dataDir, async c => Promise.all([c.request<HistoryResult>('history', params), memberNames(c)]))
+      const [page, names] = await withClient(dataDir, async c => Promise.all([c.request('history', params), memberNames(c)]))
       if (values.json === true) {
         for (const m of page.messages) out(JSON.stringify(m))
       } else {
@@ -571,7 +574,7 @@ const commands: Record<string, Command> = {
     run: async ({ dataDir, values, positionals }) => {
       const query = positionals.join(' ').trim()
       if (query === '') throw new UsageError('give some words to search for')
-      const params: Record<string, unknown> = { query }
+      const params: ControlParams<'search'> = { query }
       const team = teamOption(values, false)
       if (team !== undefined) params.team = team
       if (typeof values.from === 'string') params.from = values.from
@@ -585,7 +588,7 @@ const commands: Record<string, Command> = {
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be a whole number from 1 to 1000')
         params.limit = limit
       }
-      const [found, names] = await withClient(dataDir, async c => Promise.all([c.request<MessageView[]>('search', params), memberNames(c)]))
+      const [found, names] = await withClient(dataDir, async c => Promise.all([c.request('search', params), memberNames(c)]))
       if (values.json === true) for (const m of found) out(JSON.stringify(m))
       else if (found.length === 0) err('no messages found')
       else for (const m of found) out(formatMessage(m, names))
@@ -600,7 +603,7 @@ const commands: Record<string, Command> = {
       const team = teamOption(values, true)
       const format = typeof values.format === 'string' ? values.format : 'jsonl'
       if (format !== 'jsonl' && format !== 'csv') throw new UsageError('--format is jsonl or csv')
-      const params: Record<string, unknown> = { team, format }
+      const params: ControlParams<'export'> = { team, format }
       for (const key of ['since', 'until'] as const) {
         const v = values[key]
         if (typeof v !== 'string') continue
@@ -608,7 +611,7 @@ const commands: Record<string, Command> = {
         if (Number.isNaN(t)) throw new UsageError(`--${key} takes a date like 2026-11-01 or 2026-11-01T09:00, not ${JSON.stringify(v)}`)
         params[key] = t
       }
-      const lines = await withClient(dataDir, async c => c.request<string[]>('export', params))
+      const lines = await withClient(dataDir, async c => c.request('export', params))
       const text = lines.join('\n') + '\n'
       if (typeof values.out === 'string') {
         const { writeFile } = await import('node:fs/promises')
@@ -648,7 +651,7 @@ const commands: Record<string, Command> = {
     run: async ({ dataDir, positionals }) => {
       const file = positionals[0]
       if (file === undefined) throw new UsageError('give the file to write the backup to')
-      const r = await withClient(dataDir, async c => c.request<{ rows: number }>('backup', { path: resolve(file) }))
+      const r = await withClient(dataDir, async c => c.request('backup', { path: resolve(file) }))
       out(`wrote ${file} (${r.rows} records); keep it as safe as a password: it holds this identity's private key`)
       return 0
     }
@@ -722,7 +725,7 @@ const commands: Record<string, Command> = {
     usage: 'parley sync-status [--json]',
     options: { json: { type: 'boolean' } },
     run: async ({ dataDir, values }) => {
-      const status = await withClient(dataDir, async c => c.request<SyncStatus[]>('sync-status'))
+      const status = await withClient(dataDir, async c => c.request('sync-status'))
       if (values.json === true) {
         out(JSON.stringify(status))
         return 0
@@ -741,7 +744,7 @@ const commands: Record<string, Command> = {
     usage: 'parley peers [--json]',
     options: { json: { type: 'boolean' } },
     run: async ({ dataDir, values }) => {
-      const peers = await withClient(dataDir, async c => c.request<PeerView[]>('peers'))
+      const peers = await withClient(dataDir, async c => c.request('peers'))
       if (values.json === true) out(JSON.stringify(peers))
       else if (peers.length === 0) err('no peers connected')
       else for (const p of peers) out(formatPeer(p))
@@ -753,7 +756,7 @@ const commands: Record<string, Command> = {
     usage: 'parley info [--json]',
     options: { json: { type: 'boolean' } },
     run: async ({ dataDir, values }) => {
-      const info = await withClient(dataDir, async c => c.request<NodeInfo>('info'))
+      const info = await withClient(dataDir, async c => c.request('info'))
       if (values.json === true) out(JSON.stringify(info))
       else out(`${info.name} ${info.peerId}\ndata: ${info.dataDir}\nteams: ${info.teams.join(', ')}\n${info.addresses.join('\n')}`)
       return 0

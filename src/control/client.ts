@@ -5,6 +5,7 @@ import { connect } from 'node:net'
 import { errorClasses, NodeNotRunningError, ProtocolError } from '../errors.js'
 import { LineSplitter, MAX_RESPONSE_BYTES } from './protocol.js'
 import { socketPathOf } from './server.js'
+import type { ControlMethod, ControlResult, ParamsArgs, TypedControlEvent } from './api.js'
 import type { ControlEvent, ControlResponse } from './protocol.js'
 import type { Socket } from 'node:net'
 
@@ -26,7 +27,7 @@ export class ControlClient {
   private readonly socket: Socket
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
-  private readonly eventListeners = new Set<(event: ControlEvent) => void>()
+  private readonly eventListeners = new Set<(event: TypedControlEvent) => void>()
   private closedError?: Error
   private closeListeners = new Set<() => void>()
 
@@ -65,17 +66,31 @@ export class ControlClient {
     return new ControlClient(socket)
   }
 
-  /** Call a method and wait for its result; a server-side error is rethrown with its class. */
-  async request<T = unknown> (method: string, params?: Record<string, unknown>): Promise<T> {
+  /**
+   * Call a method and wait for its result; a server-side error is rethrown with its class.
+   * Params may be left out for a method whose params are all optional.
+   */
+  async request<M extends ControlMethod> (method: M, ...params: ParamsArgs<M>): Promise<ControlResult<M>> {
+    const [p] = params
+    // the server answers M with M's result (src/control/api.ts); the JSON is not checked again here
+    return this.requestRaw(method, p) as Promise<ControlResult<M>>
+  }
+
+  /**
+   * Call any method with any params, unchecked. For tests that send what the typed `request` will
+   * not compile (an unknown method, a param of the wrong type) to see the server refuse it, and for
+   * plain-JavaScript bots; everything else uses `request`.
+   */
+  async requestRaw (method: string, params?: Record<string, unknown>): Promise<unknown> {
     if (this.closedError !== undefined) throw this.closedError
     const id = this.nextId++
     const result = new Promise<unknown>((resolve, reject) => { this.pending.set(id, { resolve, reject }) })
     this.socket.write(JSON.stringify(params === undefined ? { id, method } : { id, method, params }) + '\n')
-    return result as Promise<T>
+    return result
   }
 
-  /** Receive the events of a subscription. */
-  onEvent (listener: (event: ControlEvent) => void): void {
+  /** Receive the events of a subscription; narrowing on `event.event` types `event.data`. */
+  onEvent (listener: (event: TypedControlEvent) => void): void {
     this.eventListeners.add(listener)
   }
 
@@ -100,7 +115,9 @@ export class ControlClient {
       return
     }
     if ('event' in message) {
-      for (const listener of this.eventListeners) listener(message)
+      // the node sends only the events of api.ts, each with its own payload
+      const event = message as TypedControlEvent
+      for (const listener of this.eventListeners) listener(event)
       return
     }
     const pending = typeof message.id === 'number' ? this.pending.get(message.id) : undefined

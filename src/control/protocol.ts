@@ -6,6 +6,7 @@
  *   event     {"event": "message:added", "data": {...}}   (only after a "subscribe" request)
  *
  * The API version is reported by "info"; new fields and methods may be added within a version.
+ * Which methods there are, what they take and answer, and what each event carries: api.ts.
  */
 import { ProtocolError } from '../errors.js'
 

@@ -4,9 +4,11 @@
 import { chmod, unlink } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { InvalidArgumentError, InviteError, ProtocolError, UnknownMethodError } from '../errors.js'
+import { InvalidArgumentError, InviteError, ProtocolError } from '../errors.js'
+import { controlMethod, parseParams } from './api.js'
 import { EVENT_NAMES } from '../events.js'
 import { CONTROL_API_VERSION, LineSplitter, parseRequest, SOCKET_FILE } from './protocol.js'
+import type { ControlMethod, ControlParams, ControlResult } from './api.js'
 import type { ControlEvent, ControlResponse } from './protocol.js'
 import type { EventName } from '../events.js'
 import type { ParleyNode } from '../node.js'
@@ -20,34 +22,11 @@ export function socketPathOf (dataDir: string): string {
   return join(dataDir, SOCKET_FILE)
 }
 
-type Handler = (params: Record<string, unknown>, socket: Socket) => unknown
+/** How the server answers one method: its params already checked against the schema in api.ts. */
+export type Handler<M extends ControlMethod> = (params: ControlParams<M>, socket: Socket) => ControlResult<M> | Promise<ControlResult<M>>
 
-function optionalString (params: Record<string, unknown>, key: string): string | undefined {
-  const value = params[key]
-  if (value === undefined || value === null) return undefined
-  if (typeof value !== 'string') throw new InvalidArgumentError(`"${key}" must be a string`)
-  return value
-}
-
-function requiredString (params: Record<string, unknown>, key: string): string {
-  const value = optionalString(params, key)
-  if (value === undefined) throw new InvalidArgumentError(`"${key}" is required`)
-  return value
-}
-
-function optionalStrings (params: Record<string, unknown>, key: string): string[] | undefined {
-  const value = params[key]
-  if (value === undefined || value === null) return undefined
-  if (!Array.isArray(value) || !value.every(v => typeof v === 'string')) throw new InvalidArgumentError(`"${key}" must be a list of strings`)
-  return value
-}
-
-function optionalInteger (params: Record<string, unknown>, key: string): number | undefined {
-  const value = params[key]
-  if (value === undefined || value === null) return undefined
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new InvalidArgumentError(`"${key}" must be a whole number`)
-  return value
-}
+/** A handler for every method of the API, each typed against its own entry. */
+export type Handlers = { readonly [M in ControlMethod]: Handler<M> }
 
 /** The control socket server of one node. */
 export class ControlServer {
@@ -56,91 +35,65 @@ export class ControlServer {
   private server?: Server
   private readonly sockets = new Set<Socket>()
   private readonly cleanups = new Map<Socket, Array<() => void>>()
-  private readonly handlers: Record<string, Handler>
+  private readonly handlers: Handlers
 
   constructor (node: ParleyNode) {
     this.node = node
     this.path = socketPathOf(node.dataDir)
     this.handlers = {
       info: () => ({ ...node.info(), api: CONTROL_API_VERSION }),
-      send: async (p) => node.send(requiredString(p, 'team'), requiredString(p, 'text'), { urgent: p.urgent === true }),
-      'send.direct': async (p) => node.sendDirect(requiredString(p, 'peer'), requiredString(p, 'text'), { urgent: p.urgent === true }),
+      send: async (p) => node.send(p.team, p.text, { urgent: p.urgent === true }),
+      'send.direct': async (p) => node.sendDirect(p.peer, p.text, { urgent: p.urgent === true }),
       directs: async () => node.directs(),
-      backup: async (p) => node.backup(requiredString(p, 'path')),
-      export: async (p) => {
-        const format = optionalString(p, 'format') ?? 'jsonl'
-        if (format !== 'jsonl' && format !== 'csv') throw new InvalidArgumentError('format is jsonl or csv')
-        const since = optionalInteger(p, 'since')
-        const until = optionalInteger(p, 'until')
-        return node.exportTeam(requiredString(p, 'team'), { format, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) })
-      },
-      search: async (p) => {
-        const since = optionalInteger(p, 'since')
-        const limit = optionalInteger(p, 'limit')
-        const team = optionalString(p, 'team')
-        const from = optionalString(p, 'from')
-        return node.search(requiredString(p, 'query'), { ...(team !== undefined ? { team } : {}), ...(from !== undefined ? { from } : {}), ...(since !== undefined ? { since } : {}), ...(limit !== undefined ? { limit } : {}) })
-      },
+      backup: async (p) => node.backup(p.path),
+      export: async ({ team, format, ...range }) => node.exportTeam(team, { format: format ?? 'jsonl', ...range }),
+      search: async ({ query, ...options }) => node.search(query, options),
       presence: () => node.presence(),
-      'presence.set': async (p) => node.setPresence(requiredString(p, 'status'), optionalString(p, 'text') ?? ''),
-      history: async (p) => {
-        const before = optionalString(p, 'before')
-        const limit = optionalInteger(p, 'limit')
-        return node.history(requiredString(p, 'team'), { ...(limit !== undefined ? { limit } : {}), ...(before !== undefined ? { before } : {}) })
-      },
+      'presence.set': async (p) => node.setPresence(p.status, p.text ?? ''),
+      history: async ({ team, ...options }) => node.history(team, options),
       peers: () => node.peers(),
       connectivity: () => node.connectivity(),
       teams: () => node.teams(),
-      members: (p) => node.members(optionalString(p, 'team')),
+      members: (p) => node.members(p.team),
       'sync-status': async () => node.syncStatus(),
-      'org.create': async (p) => node.createOrg(requiredString(p, 'name')),
-      invite: async (p) => {
-        const expires = optionalString(p, 'expires')
-        return node.invite({ teams: optionalStrings(p, 'teams') ?? [], ...(expires !== undefined ? { expires } : {}) })
-      },
+      'org.create': async (p) => node.createOrg(p.name),
+      invite: async ({ teams, ...options }) => node.invite({ teams: teams ?? [], ...options }),
       join: async (p) => {
-        const timeoutMs = optionalInteger(p, 'timeoutMs') ?? 600_000
+        const timeoutMs = p.timeoutMs ?? 600_000
         try {
-          return await node.join(requiredString(p, 'token'), requiredString(p, 'name'), { signal: AbortSignal.timeout(timeoutMs) })
+          return await node.join(p.token, p.name, { signal: AbortSignal.timeout(timeoutMs) })
         } catch (e) {
           if ((e as Error).name === 'TimeoutError') throw new InviteError(`no admin of the organisation answered within ${Math.round(timeoutMs / 1000)} s; try again when one is online`)
           throw e
         }
       },
-      'admin.add-admin': async (p) => { await node.addAdmin(requiredString(p, 'peer')); return node.members() },
-      'admin.remove': async (p) => { await node.removeMember(requiredString(p, 'peer')); return node.members() },
-      'team.create': async (p) => { await node.createTeam(requiredString(p, 'team'), optionalStrings(p, 'members') ?? []); return node.teams() },
-      'team.add': async (p) => { await node.addToTeam(requiredString(p, 'team'), optionalStrings(p, 'members') ?? []); return node.members(requiredString(p, 'team')) },
-      'team.remove': async (p) => { await node.removeFromTeam(requiredString(p, 'team'), requiredString(p, 'member')); return node.members(requiredString(p, 'team')) },
-      'file.send': async (p) => {
-        const name = optionalString(p, 'name')
-        const options = { caption: optionalString(p, 'caption') ?? '', ...(name !== undefined ? { name } : {}) }
-        const peer = optionalString(p, 'peer')
-        return peer !== undefined
-          ? node.sendFileDirect(peer, requiredString(p, 'path'), options)
-          : node.sendFile(requiredString(p, 'team'), requiredString(p, 'path'), options)
+      'admin.add-admin': async (p) => { await node.addAdmin(p.peer); return node.members() },
+      'admin.remove': async (p) => { await node.removeMember(p.peer); return node.members() },
+      'team.create': async (p) => { await node.createTeam(p.team, p.members ?? []); return node.teams() },
+      'team.add': async (p) => { await node.addToTeam(p.team, p.members ?? []); return node.members(p.team) },
+      'team.remove': async (p) => { await node.removeFromTeam(p.team, p.member); return node.members(p.team) },
+      'file.send': async ({ peer, team, path, caption, name }) => {
+        const options = { caption: caption ?? '', ...(name !== undefined ? { name } : {}) }
+        if (peer !== undefined) return node.sendFileDirect(peer, path, options)
+        // the schema requires a team whenever no peer is given
+        if (team === undefined) throw new InvalidArgumentError('"team" is required')
+        return node.sendFile(team, path, options)
       },
       'file.get': async (p, socket) => {
         // the client going away (Ctrl-C) cancels the release; the fetch itself carries on in the background
         const gone = new AbortController()
         const onClose = (): void => { gone.abort(new InvalidArgumentError('the client went away')) }
         socket.once('close', onClose)
-        const out = optionalString(p, 'out')
         try {
-          return await node.getFile(requiredString(p, 'id'), { signal: gone.signal, ...(out !== undefined ? { outDir: out } : {}) })
+          return await node.getFile(p.id, { signal: gone.signal, ...(p.out !== undefined ? { outDir: p.out } : {}) })
         } finally {
           // a chat asks for many files over one connection
           socket.off('close', onClose)
         }
       },
-      'file.list': (p) => node.listFiles(optionalString(p, 'team')),
-      'team.retention': async (p) => {
-        const days = optionalInteger(p, 'days')
-        const hold = p.hold === undefined ? undefined : p.hold === true
-        const reason = optionalString(p, 'reason')
-        return node.setRetention(requiredString(p, 'team'), { ...(days !== undefined ? { days } : {}), ...(hold !== undefined ? { hold } : {}), ...(reason !== undefined ? { reason } : {}) })
-      },
-      'file.info': (p) => node.fileInfo(requiredString(p, 'id')),
+      'file.list': (p) => node.listFiles(p.team),
+      'team.retention': async ({ team, ...change }) => node.setRetention(team, change),
+      'file.info': (p) => node.fileInfo(p.id),
       subscribe: (p, socket) => this.subscribe(p, socket)
     }
   }
@@ -200,9 +153,7 @@ export class ControlServer {
     try {
       const request = parseRequest(line)
       id = request.id
-      const handler = this.handlers[request.method]
-      if (handler === undefined) throw new UnknownMethodError(`unknown method ${JSON.stringify(request.method)}`)
-      const result = await handler(request.params ?? {}, socket)
+      const result = await this.dispatch(request.method, request.params ?? {}, socket)
       this.write(socket, { id: request.id, result: result ?? null })
     } catch (err) {
       const e = err instanceof Error ? err : new ProtocolError(String(err))
@@ -210,16 +161,20 @@ export class ControlServer {
     }
   }
 
-  private subscribe (params: Record<string, unknown>, socket: Socket): { events: EventName[] } {
-    const team = optionalString(params, 'team')
-    const asked = params.events
-    let events: EventName[] = [...EVENT_NAMES]
-    if (asked !== undefined) {
-      if (!Array.isArray(asked) || !asked.every((e): e is EventName => (EVENT_NAMES as readonly unknown[]).includes(e))) {
-        throw new InvalidArgumentError(`"events" must be a list of: ${EVENT_NAMES.join(', ')}`)
-      }
-      events = asked
-    }
+  /** Check the params of `method` against the schema and run its handler. */
+  private async dispatch (method: string, raw: Record<string, unknown>, socket: Socket): Promise<unknown> {
+    const m = controlMethod(method)
+    return this.run(m, parseParams(m, raw), socket)
+  }
+
+  private async run<M extends ControlMethod> (method: M, params: ControlParams<M>, socket: Socket): Promise<ControlResult<M>> {
+    const handler: Handler<M> = this.handlers[method]
+    return handler(params, socket)
+  }
+
+  private subscribe (params: ControlParams<'subscribe'>, socket: Socket): ControlResult<'subscribe'> {
+    const team = params.team
+    const events: EventName[] = params.events ?? [...EVENT_NAMES]
     const list = this.cleanups.get(socket) ?? []
     for (const name of events) {
       const listener = (evt: CustomEvent<unknown>): void => {

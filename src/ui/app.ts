@@ -7,7 +7,6 @@ import { homedir } from 'node:os'
 import { basename, resolve } from 'node:path'
 import { formatBytes } from '../files/file-service.js'
 import { formatDateTime } from '../time-format.js'
-import type { FileProgress, FileView } from '../events.js'
 import blessed from 'blessed'
 import { HELP, parseCommand, parseSetup, resolveMember } from './commands.js'
 import { complete } from './complete.js'
@@ -22,8 +21,8 @@ import { conversationList, conversationView, memberList, overlayView, removedVie
 import type { ChatBackend } from './backend.js'
 import type { Command } from './commands.js'
 import type { Action, UiState } from './state.js'
-import type { MessageView, OrgChangeView, PresenceView } from '../events.js'
-import type { ControlEvent } from '../control/protocol.js'
+import type { MessageView } from '../events.js'
+import type { TypedControlEvent } from '../control/api.js'
 
 const PAGE = 100
 /** After this long without a key, an available user shows as away. */
@@ -249,25 +248,26 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
     for (const c of state.conversations) if (!c.loaded) await loadHistory(c.team, false)
   }
 
-  function onEvent (e: ControlEvent): void {
+  function onEvent (e: TypedControlEvent): void {
     switch (e.event) {
       case 'message:added':
-        dispatch({ type: 'message', m: e.data as MessageView })
+        dispatch({ type: 'message', m: e.data })
         break
       case 'presence:changed': {
-        const p = e.data as PresenceView
+        const p = e.data
         for (const told of presenceTold) told.add(p.peerId)
         dispatch({ type: 'presence', p })
         break
       }
       case 'org:changed': {
+        const change = e.data
         // say in the conversations what changed: compare the directory before and after, one change
         // at a time (two at once would both see the same newcomer as new)
         orgChanges = orgChanges.then(async () => {
           const before = state.members
           const wasRemoved = state.mode === 'removed'
           await refresh()
-          dispatch({ type: 'happened', lines: whatHappened(before, state.members, e.data as OrgChangeView, state.me.peerId) })
+          dispatch({ type: 'happened', lines: whatHappened(before, state.members, change, state.me.peerId) })
           if (!wasRemoved && state.mode === 'removed') show('removed', removedView(state, 200).map(l => l.replace(/\u001b\[[\d;]*m/g, '')))
         }).catch(fail)
         break
@@ -280,20 +280,20 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
         dispatch({ type: 'synced', at: Date.now() })
         break
       case 'node:warning':
-        dispatch({ type: 'notice', text: (e.data as { message: string }).message })
+        dispatch({ type: 'notice', text: e.data.message })
         break
       case 'file:progress':
-        dispatch({ type: 'file-progress', p: e.data as FileProgress })
+        dispatch({ type: 'file-progress', p: e.data })
         break
       case 'file:complete':
-        dispatch({ type: 'file-done', id: (e.data as FileView).id })
+        dispatch({ type: 'file-done', id: e.data.id })
         break
       case 'file:failed':
       case 'file:quarantined': {
-        const f = e.data as FileView & { message?: string }
+        const f = e.data
         dispatch({ type: 'file-done', id: f.id })
         // said in the file's own conversation
-        dispatch({ type: 'happened', lines: [{ team: f.team, text: e.event === 'file:quarantined' ? `${f.name} (from ${f.authorName}) was quarantined: the virus scanner found ${f.reason ?? 'something'}; it is never opened or passed on` : `${f.name}: ${f.message ?? 'failed'}` }] })
+        dispatch({ type: 'happened', lines: [{ team: f.team, text: e.event === 'file:quarantined' ? `${f.name} (from ${f.authorName}) was quarantined: the virus scanner found ${f.reason ?? 'something'}; it is never opened or passed on` : `${f.name}: ${e.data.message}` }] })
         break
       }
       case 'join:waiting':
@@ -435,14 +435,14 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
         if (team === undefined) throw new Error('no conversation to share the file in')
         const path = resolve(cmd.path.replace(/^~(?=$|\/)/, homedir()))
         dispatch({ type: 'notice', text: `sealing ${basename(path)}…` })
-        const f = await backend.call<FileView>('file.send', { team, path, caption: cmd.caption })
+        const f = await backend.call('file.send', { team, path, caption: cmd.caption })
         dispatch({ type: 'notice', text: `shared ${f.name} (${formatBytes(f.size)})` })
         return
       }
       case 'file-get': {
         dispatch({ type: 'notice', text: `fetching ${cmd.id}…` })
         try {
-          const got = await backend.call<{ file: FileView, path: string }>('file.get', { id: cmd.id })
+          const got = await backend.call('file.get', { id: cmd.id })
           dispatch({ type: 'notice', text: `saved ${got.file.name} to ${got.path}` })
         } finally {
           dispatch({ type: 'file-done', id: cmd.id })
@@ -450,7 +450,7 @@ export async function runChat (firstBackend: ChatBackend, options: ChatOptions =
         return
       }
       case 'files': {
-        const files = await backend.call<FileView[]>('file.list', team === undefined ? {} : { team })
+        const files = await backend.call('file.list', team === undefined ? {} : { team })
         show(`files in ${c?.label ?? ''}`, files.length === 0
           ? ['no files shared here yet']
           : [`${files.length} file(s), newest first (/get ID saves one):`, ...files.slice(0, 50).map((f) => {

@@ -3,7 +3,7 @@
  * API bots use, so the UI works the same attached to a daemon or to a node it started itself.
  */
 import { ControlClient } from '../control/client.js'
-import type { ControlEvent } from '../control/protocol.js'
+import type { ControlMethod, ControlResult, ParamsArgs, TypedControlEvent } from '../control/api.js'
 import type { MessageView, PeerView, PresenceView } from '../events.js'
 import type { HistoryResult, MemberView, NodeInfo, SyncStatus, TeamView } from '../node.js'
 import type { DirectView } from './state.js'
@@ -25,8 +25,9 @@ export interface ChatBackend {
   join: (token: string, name: string) => Promise<NodeInfo>
   invite: (teams: string[]) => Promise<{ token: string, expires: number }>
   search: (query: string, team?: string) => Promise<MessageView[]>
-  call: <T>(method: string, params?: Record<string, unknown>) => Promise<T>
-  onEvent: (listener: (event: ControlEvent) => void) => void
+  /** any other method of the control API, typed by its entry in src/control/api.ts */
+  call: <M extends ControlMethod>(method: M, ...params: ParamsArgs<M>) => Promise<ControlResult<M>>
+  onEvent: (listener: (event: TypedControlEvent) => void) => void
   onClose: (listener: () => void) => void
   close: () => void
 }
@@ -35,22 +36,22 @@ export interface ChatBackend {
 export async function connectBackend (dataDir: string): Promise<ChatBackend> {
   const c = await ControlClient.connect(dataDir)
   const backend: ChatBackend = {
-    info: async () => c.request<NodeInfo>('info'),
-    history: async (team, o) => c.request<HistoryResult>('history', o.before === undefined ? { team, limit: o.limit } : { team, limit: o.limit, before: o.before }),
-    send: async (team, text, urgent) => c.request<MessageView>('send', { team, text, urgent: urgent === true }),
-    sendDirect: async (peer, text) => c.request<MessageView>('send.direct', { peer, text }),
-    directs: async () => c.request<DirectView[]>('directs'),
-    members: async (team) => c.request<MemberView[]>('members', team === undefined ? {} : { team }),
-    teams: async () => c.request<TeamView[]>('teams'),
-    peers: async () => c.request<PeerView[]>('peers'),
-    presence: async () => c.request<PresenceView[]>('presence'),
-    setPresence: async (status, text) => c.request<PresenceView>('presence.set', { status, text }),
-    syncStatus: async () => c.request<SyncStatus[]>('sync-status'),
-    createOrg: async (name) => c.request<NodeInfo>('org.create', { name }),
-    join: async (token, name) => c.request<NodeInfo>('join', { token, name }),
-    invite: async (teams) => c.request<{ token: string, expires: number }>('invite', { teams }),
-    search: async (query, team) => c.request<MessageView[]>('search', team === undefined ? { query } : { query, team }),
-    call: async <T>(method: string, params?: Record<string, unknown>) => c.request<T>(method, params),
+    info: async () => c.request('info'),
+    history: async (team, o) => c.request('history', o.before === undefined ? { team, limit: o.limit } : { team, limit: o.limit, before: o.before }),
+    send: async (team, text, urgent) => c.request('send', { team, text, urgent: urgent === true }),
+    sendDirect: async (peer, text) => c.request('send.direct', { peer, text }),
+    directs: async () => c.request('directs'),
+    members: async (team) => c.request('members', team === undefined ? {} : { team }),
+    teams: async () => c.request('teams'),
+    peers: async () => c.request('peers'),
+    presence: async () => c.request('presence'),
+    setPresence: async (status, text) => c.request('presence.set', { status, text }),
+    syncStatus: async () => c.request('sync-status'),
+    createOrg: async (name) => c.request('org.create', { name }),
+    join: async (token, name) => c.request('join', { token, name }),
+    invite: async (teams) => c.request('invite', { teams }),
+    search: async (query, team) => c.request('search', team === undefined ? { query } : { query, team }),
+    call: async (method, ...params) => c.request(method, ...params),
     onEvent: (listener) => { c.onEvent(listener) },
     onClose: (listener) => { c.onClose(listener) },
     close: () => { c.close() }

@@ -12,8 +12,6 @@ import { call, Daemon } from '../helpers/daemon.js'
 import { killAndWait, REPO_ROOT } from '../helpers/netns.js'
 import { waitFor } from '../helpers/nodes.js'
 import type { ChildProcess } from 'node:child_process'
-import type { MessageView } from '../../src/events.js'
-import type { HistoryResult, MemberView } from '../../src/node.js'
 
 const LOOPBACK = ['--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0']
 
@@ -28,7 +26,7 @@ describe('the example bot', () => {
     admin = await Daemon.start(join(root, 'admin'), [...LOOPBACK, '--name', 'Ann'])
     await call(admin, 'org.create', { name: 'Acme' })
     botNode = await Daemon.start(join(root, 'bot'), [...LOOPBACK, '--name', 'Help Bot', '--peer', admin.ready.addresses[0]!])
-    const { token } = await call<{ token: string }>(admin, 'invite', {})
+    const { token } = await call(admin, 'invite', {})
     await call(botNode, 'join', { token, name: 'Help Bot' })
     bot = spawn(process.execPath, [join(REPO_ROOT, 'examples/help-bot.mjs'), '--data', botNode.dataDir], { stdio: ['ignore', 'ignore', 'pipe'] })
     await new Promise<void>((resolve, reject) => {
@@ -44,21 +42,21 @@ describe('the example bot', () => {
   })
 
   it('answers !help in the team, and !summary in a direct message', async () => {
-    await waitFor(async () => (await call<MemberView[]>(admin, 'members', { team: 'general' })).length === 2, 10_000, 'bot in general')
+    await waitFor(async () => (await call(admin, 'members', { team: 'general' })).length === 2, 10_000, 'bot in general')
     await call(admin, 'send', { team: 'general', text: 'good morning' })
     await call(admin, 'send', { team: 'general', text: '!help' })
-    await waitFor(async () => (await call<HistoryResult>(admin, 'history', { team: 'general' })).messages.some(m => m.authorName === 'Help Bot' && m.text.includes('!summary')), 10_000, 'the bot\'s help')
-    const dm = await call<MessageView>(admin, 'send.direct', { peer: botNode.ready.peerId, text: '!summary' })
-    await waitFor(async () => (await call<HistoryResult>(admin, 'history', { team: dm.team })).messages.some(m => m.authorName === 'Help Bot' && /Last 24 hours in #.*Ann \d+/.test(m.text)), 10_000, 'the summary, directly')
+    await waitFor(async () => (await call(admin, 'history', { team: 'general' })).messages.some(m => m.authorName === 'Help Bot' && m.text.includes('!summary')), 10_000, 'the bot\'s help')
+    const dm = await call(admin, 'send.direct', { peer: botNode.ready.peerId, text: '!summary' })
+    await waitFor(async () => (await call(admin, 'history', { team: dm.team })).messages.some(m => m.authorName === 'Help Bot' && /Last 24 hours in #.*Ann \d+/.test(m.text)), 10_000, 'the summary, directly')
   })
 
   it('is removed like any member', async () => {
     await call(admin, 'admin.remove', { peer: botNode.ready.peerId })
-    await waitFor(async () => (await call<unknown[]>(botNode, 'peers')).length === 0, 10_000, 'bot cut off')
+    await waitFor(async () => (await call(botNode, 'peers')).length === 0, 10_000, 'bot cut off')
     await call(admin, 'send', { team: 'general', text: '!help' })
     await new Promise(resolve => setTimeout(resolve, 1000))
     // its earlier answer stays, under the directory's name marked as removed; no new one
-    const answers = (await call<HistoryResult>(admin, 'history', { team: 'general' })).messages.filter(m => m.author === botNode.ready.peerId)
+    const answers = (await call(admin, 'history', { team: 'general' })).messages.filter(m => m.author === botNode.ready.peerId)
     expect(answers).toHaveLength(1)
     expect(answers[0]!.authorName).toBe('Help Bot (removed)')
   })

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ControlClient } from '../../src/control/client.js'
 import { Daemon } from '../helpers/daemon.js'
 import type { MessageView } from '../../src/events.js'
-import type { HistoryResult } from '../../src/node.js'
 
 const LOOPBACK = ['--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0']
 const ROUNDS = 10
@@ -33,7 +32,7 @@ describe('crash safety', () => {
       if (round === 0) await client.request('org.create', { name: 'Crash' })
       // the log opens, with every entry acknowledged so far, in order; an entry stored just before
       // the kill but never acknowledged may be there too, which is fine
-      const history = await client.request<HistoryResult>('history', { team: 'general', limit: 10_000 })
+      const history = await client.request('history', { team: 'general', limit: 10_000 })
       const stored = history.messages.map(m => m.id)
       expect(acked.map(m => m.id).filter(id => !stored.includes(id))).toEqual([])
       // sequence numbers never repeat or skip across the crashes
@@ -42,7 +41,7 @@ describe('crash safety', () => {
       const killer = setTimeout(() => { void d.stop('SIGKILL') }, killAfter)
       try {
         // bounded loop: it ends when the kill cuts the connection
-        for (let i = 0; i < 10_000; i++) acked.push(await client.request<MessageView>('send', { team: 'general', text: `round ${round} message ${i}` }))
+        for (let i = 0; i < 10_000; i++) acked.push(await client.request('send', { team: 'general', text: `round ${round} message ${i}` }))
       } catch {
         // the node died mid-request: that one was never acknowledged
       } finally {
@@ -56,7 +55,7 @@ describe('crash safety', () => {
     const last = await Daemon.start(data, LOOPBACK)
     running.push(last)
     const client = await ControlClient.connect(data)
-    const final = await client.request<HistoryResult>('history', { team: 'general', limit: 10_000 })
+    const final = await client.request('history', { team: 'general', limit: 10_000 })
     client.close()
     const stored = new Set(final.messages.map(m => m.id))
     for (const m of acked) expect(stored.has(m.id)).toBe(true)

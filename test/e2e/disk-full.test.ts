@@ -12,8 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ControlClient } from '../../src/control/client.js'
 import { call, Daemon } from '../helpers/daemon.js'
 import { Fixture, waitFor } from '../helpers/nodes.js'
-import type { MessageView } from '../../src/events.js'
-import type { HistoryResult } from '../../src/node.js'
 
 const exec = promisify(execFile)
 const LOOPBACK = ['--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0']
@@ -65,7 +63,7 @@ describe.skipIf(!mountable)('a full disk', () => {
       const text = 'x'.repeat(8000)
       for (let i = 0; i < 2000 && failure === undefined; i++) {
         try {
-          acked.push((await client.request<MessageView>('send', { team: 'general', text: `${i} ${text}` })).id)
+          acked.push((await client.request('send', { team: 'general', text: `${i} ${text}` })).id)
         } catch (err) {
           failure = err as Error
         }
@@ -78,12 +76,12 @@ describe.skipIf(!mountable)('a full disk', () => {
     expect(acked.length).toBeGreaterThan(0)
     // free space: the node carries on without a restart
     await rm(join(mnt, 'filler'))
-    const after = await call<MessageView>(d, 'send', { team: 'general', text: 'space again' })
+    const after = await call(d, 'send', { team: 'general', text: 'space again' })
     expect(after.seq).toBe(acked.length + 1)
     // and after a restart the log opens with everything acknowledged
     expect(await d.stop('SIGTERM')).toBe(0)
     d = await Daemon.start(data, LOOPBACK)
-    const stored = (await call<HistoryResult>(d, 'history', { team: 'general', limit: 10_000 })).messages.map(m => m.id)
+    const stored = (await call(d, 'history', { team: 'general', limit: 10_000 })).messages.map(m => m.id)
     expect(acked.filter(id => !stored.includes(id))).toEqual([])
     expect(stored).toContain(after.id)
   })

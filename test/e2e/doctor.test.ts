@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, Daemon } from '../helpers/daemon.js'
 import { NetnsLab, PARLEY_BIN, requireNetns } from '../helpers/netns.js'
 import { waitFor } from '../helpers/nodes.js'
-import type { PeerView } from '../../src/events.js'
 
 const exec = promisify(execFile)
 const netns = await requireNetns('the doctor end-to-end tests')
@@ -60,8 +59,8 @@ describe.skipIf(!netns)('parley doctor', () => {
     const b = await Daemon.start(join(root, 'b'), ['--name', 'B'], { lab, host: 2 })
     daemons.push(a, b)
     await call(a, 'org.create', { name: 'Acme' })
-    await call(b, 'join', { token: (await call<{ token: string }>(a, 'invite', {})).token, name: 'B' })
-    await waitFor(async () => (await call<PeerView[]>(a, 'peers')).length === 1, 10_000, 'connected')
+    await call(b, 'join', { token: (await call(a, 'invite', {})).token, name: 'B' })
+    await waitFor(async () => (await call(a, 'peers')).length === 1, 10_000, 'connected')
     const r = await doctor(1, a.dataDir)
     expect(r.code).toBe(0)
     expect(r.out).toMatch(/✓ node A \(.*\) is running/)
@@ -74,7 +73,7 @@ describe.skipIf(!netns)('parley doctor', () => {
     // TCP between the two hosts is dropped; multicast (mDNS) still crosses the switch
     await lab.partition([1], [2])
     try {
-      await waitFor(async () => (await call<PeerView[]>(a, 'peers')).length === 0, 60_000, 'the connection to b drops')
+      await waitFor(async () => (await call(a, 'peers')).length === 0, 60_000, 'the connection to b drops')
       await waitFor(async () => /connected to nobody for \d+ s although \d+ mDNS answers? arrived/.test((await doctor(1, a.dataDir)).out), 60_000, 'doctor names the symptom')
       const r = await doctor(1, a.dataDir)
       expect(r.code).toBe(1)
@@ -83,6 +82,6 @@ describe.skipIf(!netns)('parley doctor', () => {
     } finally {
       await lab.heal([1], [2])
     }
-    await waitFor(async () => (await call<PeerView[]>(a, 'peers')).length === 1, 30_000, 'connected again once TCP passes')
+    await waitFor(async () => (await call(a, 'peers')).length === 1, 30_000, 'connected again once TCP passes')
   }, 150_000)
 })

@@ -10,14 +10,12 @@ import { ControlClient } from '../../src/control/client.js'
 import { call, Daemon } from '../helpers/daemon.js'
 import { NetnsLab, requireNetns } from '../helpers/netns.js'
 import { waitFor } from '../helpers/nodes.js'
-import type { MessageView } from '../../src/events.js'
-import type { HistoryResult, MemberView, SyncStatus } from '../../src/node.js'
 
 const netns = await requireNetns('the history end-to-end tests')
 
 
 async function ids (d: Daemon): Promise<string[]> {
-  return (await call<HistoryResult>(d, 'history', { team: 'general', limit: 10_000 })).messages.map(m => m.id)
+  return (await call(d, 'history', { team: 'general', limit: 10_000 })).messages.map(m => m.id)
 }
 
 /** Send `count` messages from `d` over one control connection, waiting for each to be stored. */
@@ -25,7 +23,7 @@ async function sendMany (d: Daemon, count: number, label: string): Promise<strin
   const c = await ControlClient.connect(d.dataDir)
   try {
     const sent: string[] = []
-    for (let i = 0; i < count; i++) sent.push((await c.request<MessageView>('send', { team: 'general', text: `${label} ${i}` })).id)
+    for (let i = 0; i < count; i++) sent.push((await c.request('send', { team: 'general', text: `${label} ${i}` })).id)
     return sent
   } finally {
     c.close()
@@ -43,10 +41,10 @@ describe.skipIf(!netns)('history across a LAN', () => {
     for (let i = 1; i <= 5; i++) nodes.push(await Daemon.start(join(root, `n${i}`), ['--name', `n${i}`], { lab, host: i }))
     await call(nodes[0]!, 'org.create', { name: 'Acme' })
     for (const d of nodes.slice(1)) {
-      const { token } = await call<{ token: string }>(nodes[0]!, 'invite', {})
-      await call(d, 'join', { token, name: d.dataDir.split('/').at(-1) })
+      const { token } = await call(nodes[0]!, 'invite', {})
+      await call(d, 'join', { token, name: d.dataDir.split('/').at(-1) ?? 'member' })
     }
-    await waitFor(async () => (await Promise.all(nodes.map(async d => call<MemberView[]>(d, 'members', { team: 'general' })))).every(m => m.length === 5), 20_000, 'office of five')
+    await waitFor(async () => (await Promise.all(nodes.map(async d => call(d, 'members', { team: 'general' })))).every(m => m.length === 5), 20_000, 'office of five')
   })
 
   afterAll(async () => {
@@ -67,7 +65,7 @@ describe.skipIf(!netns)('history across a LAN', () => {
     await waitFor(async () => (await ids(back)).length === 1000, 30_000, 'catch-up of 1,000')
     console.info(`history: 1,000 missed messages caught up ${Date.now() - started} ms after restart`)
     expect(await ids(back)).toEqual(reference)
-    const status = await call<SyncStatus[]>(back, 'sync-status')
+    const status = await call(back, 'sync-status')
     expect(status.find(s => s.team === 'general')?.entries).toBe(1000)
   })
 

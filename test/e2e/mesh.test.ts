@@ -12,14 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, Daemon } from '../helpers/daemon.js'
 import { NetnsLab, requireNetns } from '../helpers/netns.js'
 import { waitFor } from '../helpers/nodes.js'
-import type { PeerView } from '../../src/events.js'
 
 const netns = await requireNetns('the full-mesh test')
 // PARLEY_MESH_SIZE: a larger office, by hand (the suite runs 10)
 const SIZE = Number(process.env.PARLEY_MESH_SIZE ?? 10)
 
 async function peerCounts (office: Daemon[]): Promise<number[]> {
-  return Promise.all(office.map(async d => new Set((await call<PeerView[]>(d, 'peers')).map(p => p.peerId)).size))
+  return Promise.all(office.map(async d => new Set((await call(d, 'peers')).map(p => p.peerId)).size))
 }
 
 describe.skipIf(!netns)(`${SIZE} workstations started together`, () => {
@@ -49,7 +48,7 @@ describe.skipIf(!netns)(`${SIZE} workstations started together`, () => {
     expect(await peerCounts(office)).toEqual(Array.from({ length: SIZE }, () => SIZE - 1))
     // one connection per pair, not two
     for (const d of office) {
-      const peers = await call<PeerView[]>(d, 'peers')
+      const peers = await call(d, 'peers')
       expect(peers.every(p => p.addresses.length === 1), `${d.ready.name}: ${JSON.stringify(peers)}`).toBe(true)
     }
   }, 180_000)

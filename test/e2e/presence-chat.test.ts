@@ -12,7 +12,6 @@ import { call, Daemon } from '../helpers/daemon.js'
 import { NetnsLab, PARLEY_BIN, requireNetns } from '../helpers/netns.js'
 import { waitFor } from '../helpers/nodes.js'
 import { TmuxSession } from '../helpers/tmux.js'
-import type { MemberView } from '../../src/node.js'
 
 const netns = await requireNetns('the chat presence tests')
 /** long enough for a busy machine, well short of the 15 s presence round */
@@ -26,7 +25,7 @@ describe.skipIf(!netns)('presence in the chat', () => {
   let cy: Daemon
   let ui: TmuxSession
 
-  const onlineIn = async (d: Daemon, name: string): Promise<boolean | undefined> => (await call<MemberView[]>(d, 'members', {})).find(m => m.name === name)?.online
+  const onlineIn = async (d: Daemon, name: string): Promise<boolean | undefined> => (await call(d, 'members', {})).find(m => m.name === name)?.online
 
   beforeAll(async () => {
     lab = await NetnsLab.create(3)
@@ -34,7 +33,7 @@ describe.skipIf(!netns)('presence in the chat', () => {
     ann = await Daemon.start(join(root, 'ann'), ['--name', 'Ann Lee'], { lab, host: 1 })
     bob = await Daemon.start(join(root, 'bob'), ['--name', 'Bob Marsh'], { lab, host: 2 })
     await call(ann, 'org.create', { name: 'Acme' })
-    await call(bob, 'join', { token: (await call<{ token: string }>(ann, 'invite', {})).token, name: 'Bob Marsh' })
+    await call(bob, 'join', { token: (await call(ann, 'invite', {})).token, name: 'Bob Marsh' })
     ui = await TmuxSession.start(`${process.execPath} ${PARLEY_BIN} chat --data ${ann.dataDir}`)
     await ui.waitFor(/● Bob Marsh/, 15_000)
   })
@@ -48,11 +47,11 @@ describe.skipIf(!netns)('presence in the chat', () => {
 
   it('shows a newcomer as available as soon as they have joined, as `parley members` does', async () => {
     cy = await Daemon.start(join(root, 'cy'), ['--name', 'Cy Ortiz'], { lab, host: 3 })
-    await call(cy, 'join', { token: (await call<{ token: string }>(ann, 'invite', {})).token, name: 'Cy Ortiz' })
+    await call(cy, 'join', { token: (await call(ann, 'invite', {})).token, name: 'Cy Ortiz' })
     await ui.waitFor(/● Cy Ortiz/, PROMPTLY_MS)
     expect(await onlineIn(ann, 'Cy Ortiz')).toBe(true)
     // and the newcomer sees the office as it is
-    await waitFor(async () => (await call<Array<{ peerId: string, status: string }>>(cy, 'presence')).filter(p => p.status === 'available').length === 3, PROMPTLY_MS, 'the newcomer sees everyone available')
+    await waitFor(async () => (await call(cy, 'presence')).filter(p => p.status === 'available').length === 3, PROMPTLY_MS, 'the newcomer sees everyone available')
   })
 
   it('follows a status change and a restart', async () => {

@@ -13,19 +13,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, Daemon } from '../helpers/daemon.js'
 import { NetnsLab, requireNetns } from '../helpers/netns.js'
 import { waitFor } from '../helpers/nodes.js'
-import type { MessageView, PeerView } from '../../src/events.js'
-import type { HistoryResult, MemberView } from '../../src/node.js'
 
 const netns = await requireNetns('the reconnect tests')
 
 const SIZE = 4
 
 async function peerIds (d: Daemon): Promise<string[]> {
-  return (await call<PeerView[]>(d, 'peers')).map(p => p.peerId)
+  return (await call(d, 'peers')).map(p => p.peerId)
 }
 
 async function ids (d: Daemon): Promise<string[]> {
-  return (await call<HistoryResult>(d, 'history', { team: 'general', limit: 10_000 })).messages.map(m => m.id)
+  return (await call(d, 'history', { team: 'general', limit: 10_000 })).messages.map(m => m.id)
 }
 
 describe.skipIf(!netns)('a workstation restarted into a quiet office', () => {
@@ -42,8 +40,8 @@ describe.skipIf(!netns)('a workstation restarted into a quiet office', () => {
       office.push(await Daemon.start(dirs[i - 1]!, ['--name', `n${i}`], { lab, host: i }))
     }
     await call(office[0]!, 'org.create', { name: 'Acme' })
-    for (const d of office.slice(1)) await call(d, 'join', { token: (await call<{ token: string }>(office[0]!, 'invite', {})).token, name: `member ${d.ready.name}` })
-    await waitFor(async () => (await Promise.all(office.map(async d => call<MemberView[]>(d, 'members', { team: 'general' })))).every(m => m.length === SIZE), 30_000, 'office set up')
+    for (const d of office.slice(1)) await call(d, 'join', { token: (await call(office[0]!, 'invite', {})).token, name: `member ${d.ready.name}` })
+    await waitFor(async () => (await Promise.all(office.map(async d => call(d, 'members', { team: 'general' })))).every(m => m.length === SIZE), 30_000, 'office set up')
   }, 90_000)
 
   afterAll(async () => {
@@ -61,7 +59,7 @@ describe.skipIf(!netns)('a workstation restarted into a quiet office', () => {
       // colleagues notice it is gone, and chat while it is away
       await waitFor(async () => !(await peerIds(office[0]!)).includes(leaver.ready.peerId), 20_000, 'the office notices the stop')
       const missed: string[] = []
-      for (let i = 0; i < 10; i++) missed.push((await call<MessageView>(office[i % 2]!, 'send', { team: 'general', text: `while away ${quietMs} ${i}` })).id)
+      for (let i = 0; i < 10; i++) missed.push((await call(office[i % 2]!, 'send', { team: 'general', text: `while away ${quietMs} ${i}` })).id)
       // then the office is quiet: no new peer, no message, every redial of the stopped node failed
       await sleep(quietMs)
       const again = await Daemon.start(dirs[host - 1]!, [], { lab, host })

@@ -9,8 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, Daemon } from '../helpers/daemon.js'
 import { NetnsLab, requireNetns } from '../helpers/netns.js'
 import { waitFor } from '../helpers/nodes.js'
-import type { MessageView, PeerView } from '../../src/events.js'
-import type { HistoryResult, MemberView } from '../../src/node.js'
 
 const netns = await requireNetns('the two-subnet tests')
 
@@ -39,13 +37,13 @@ describe.skipIf(!netns)('an office on two routed subnets', () => {
     const b2 = await Daemon.start(join(root, 'b2'), ['--name', 'b2'], { lab, host: 4 })
     nodes.push(b1, b2)
     await call(a1, 'org.create', { name: 'Two Floors' })
-    for (const d of [a2, b1, b2]) await call(d, 'join', { token: (await call<{ token: string }>(a1, 'invite', {})).token, name: d.dataDir.split('/').at(-1) })
-    await waitFor(async () => (await Promise.all(nodes.map(async d => call<MemberView[]>(d, 'members')))).every(m => m.length === 4), 30_000, 'everyone in the directory')
+    for (const d of [a2, b1, b2]) await call(d, 'join', { token: (await call(a1, 'invite', {})).token, name: d.dataDir.split('/').at(-1) ?? 'member' })
+    await waitFor(async () => (await Promise.all(nodes.map(async d => call(d, 'members')))).every(m => m.length === 4), 30_000, 'everyone in the directory')
     // b2 reaches a-side nodes though nothing told it their addresses but its peers
-    await waitFor(async () => (await call<PeerView[]>(b2, 'peers')).some(p => p.peerId === a2.ready.peerId), 45_000, 'b2 connected to a2 across the router')
-    const peerAddrs = (await call<PeerView[]>(b2, 'peers')).flatMap(p => p.addresses)
+    await waitFor(async () => (await call(b2, 'peers')).some(p => p.peerId === a2.ready.peerId), 45_000, 'b2 connected to a2 across the router')
+    const peerAddrs = (await call(b2, 'peers')).flatMap(p => p.addresses)
     expect(peerAddrs.some(a => a.startsWith('/ip4/10.77.'))).toBe(true)
-    const sent = await call<MessageView>(b2, 'send', { team: 'general', text: 'hello from the second floor' })
-    await waitFor(async () => (await call<HistoryResult>(a2, 'history', { team: 'general' })).messages.some(m => m.id === sent.id), 15_000, 'delivery across the router')
+    const sent = await call(b2, 'send', { team: 'general', text: 'hello from the second floor' })
+    await waitFor(async () => (await call(a2, 'history', { team: 'general' })).messages.some(m => m.id === sent.id), 15_000, 'delivery across the router')
   })
 })

@@ -13,7 +13,6 @@ import { TmuxSession } from '../helpers/tmux.js'
 import { waitFor } from '../helpers/nodes.js'
 import { displayWidth } from '../../src/ui/text.js'
 import { accountFullName } from '../../src/cli/account.js'
-import type { MemberView } from '../../src/node.js'
 
 const netns = await requireNetns('the terminal UI end-to-end tests')
 
@@ -57,13 +56,13 @@ describe.skipIf(!netns)('the terminal UI', () => {
     // a member whose name is hostile: tag syntax and a right-to-left override are valid in a name
     mal = await Daemon.start(join(root, 'mal'), ['--name', 'Mal{|}\u202Eyrogla', '--config', join(root, 'bob.conf')], { lab, host: 3 })
     await call(ann, 'org.create', { name: 'Acme' })
-    const { token } = await call<{ token: string }>(ann, 'invite', {})
+    const { token } = await call(ann, 'invite', {})
     await call(bob, 'join', { token, name: 'Bob Marsh' })
-    const second = await call<{ token: string }>(ann, 'invite', {})
+    const second = await call(ann, 'invite', {})
     await call(mal, 'join', { token: second.token, name: 'Mal{|}\u202Eyrogla' })
     await call(ann, 'team.create', { team: 'dev', members: [bob.ready.peerId] })
-    await waitFor(async () => (await call<MemberView[]>(bob, 'members', { team: 'dev' })).length === 2, 15_000, 'bob in dev')
-    await waitFor(async () => (await call<MemberView[]>(bob, 'members', {})).length === 3, 15_000, 'bob knows mal')
+    await waitFor(async () => (await call(bob, 'members', { team: 'dev' })).length === 2, 15_000, 'bob in dev')
+    await waitFor(async () => (await call(bob, 'members', {})).length === 3, 15_000, 'bob knows mal')
     annUi = await TmuxSession.start(chat(ann))
     bobUi = await TmuxSession.start(chat(bob))
     await annUi.waitFor(/#general/)

@@ -7,6 +7,7 @@ import { promisify } from 'node:util'
 import { ControlClient } from '../../src/control/client.js'
 import { killAndWait, PARLEY_BIN } from './netns.js'
 import type { NetnsLab } from './netns.js'
+import type { ControlMethod, ControlResult, ParamsArgs } from '../../src/control/api.js'
 import type { ChildProcess } from 'node:child_process'
 
 const execFileP = promisify(execFile)
@@ -77,10 +78,10 @@ export class Daemon {
 }
 
 /** One request over a fresh control connection (daemons restart during tests). */
-export async function call<T> (d: Daemon, method: string, params?: Record<string, unknown>): Promise<T> {
+export async function call<M extends ControlMethod> (d: Daemon, method: M, ...params: ParamsArgs<M>): Promise<ControlResult<M>> {
   const c = await ControlClient.connect(d.dataDir)
   try {
-    return await c.request<T>(method, params)
+    return await c.request(method, ...params)
   } finally {
     c.close()
   }

@@ -200,7 +200,7 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
   private addressTimer?: NodeJS.Timeout
   private readonly seenAt: number[] = []
   private readonly isColleague: (peerId: string) => boolean
-  /** peers this node has been connected to in this process */
+  /** peers this node reached by its own dial in this process (an inbound connection proves nothing) */
   private readonly proven = new Set<string>()
   /** strangers given up on, until when */
   private readonly forgotten = new Map<string, number>()

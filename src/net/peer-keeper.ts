@@ -145,8 +145,6 @@ const PER_ADDRESS_TIMEOUT_MS = 2_500
 const PROBE_TIMEOUT_MS = 2_000
 /** Any protocol the peer speaks: opening a stream is a round trip, which is the proof of life. */
 const PROBE_PROTOCOL = '/ipfs/ping/1.0.0'
-/** A second connection to a peer is looked at this long after it opened (its streams open first). */
-const DUPLICATE_SETTLE_MS = 500
 
 /** Every address of this host's interfaces, loopback aside. */
 function interfaceAddresses (): string[] {
@@ -208,8 +206,8 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
   private readonly strangerDials: number[] = []
   /** sightings ignored because too many strangers are targets already */
   private ignoredSightings = 0
-  /** peers with two connections, looked at once the newer one has settled */
-  private readonly duplicateTimers = new Map<string, NodeJS.Timeout>()
+  /** peers whose duplicate connections are being looked at now */
+  private readonly resolving = new Set<string>()
   private aloneSince?: number
   /** listening (from start) */
   private running = false
@@ -275,8 +273,6 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
     this.components.events.removeEventListener('connection:open', this.onConnectionOpen)
     for (const target of this.targets.values()) clearTimeout(target.timer)
     this.targets.clear()
-    for (const timer of this.duplicateTimers.values()) clearTimeout(timer)
-    this.duplicateTimers.clear()
   }
 
   /** What the keeper is doing, for diagnostics. */
@@ -493,38 +489,42 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
       target.dueAt = undefined
     }
     if (this.openConnections(evt.detail.remotePeer).length < 2) return
-    // a moment for the new connection's streams to open, then one look at all of them
-    clearTimeout(this.duplicateTimers.get(remote))
-    const timer = setTimeout(() => {
-      this.duplicateTimers.delete(remote)
-      void this.resolveDuplicates(evt.detail.remotePeer)
-    }, DUPLICATE_SETTLE_MS)
-    timer.unref()
-    this.duplicateTimers.set(remote, timer)
+    // at once: the sooner a duplicate goes, the less likely gossipsub has put a stream on it
+    void this.resolveDuplicates(evt.detail.remotePeer, evt.detail)
   }
 
   /**
    * Two connections to one peer: both sides dialed at once (then either will do, and the lower
-   * side closes all but the oldest), or the peer came back over a new connection while the old
-   * one is dead (it moved to a new address, or woke up). A dead connection cannot simply be
-   * dropped: gossipsub keeps one outbound stream per peer, which may live on it, and does not open
-   * another on the connection that stays. So when any of them no longer answers, every connection
-   * to that peer is closed, and it is redialed afresh.
+   * side closes the others), or the peer came back over a new connection while the old one is dead
+   * (it moved to a new address, or woke up). A dead connection cannot simply be dropped: gossipsub
+   * keeps one outbound stream per peer, which may live on it, and does not open another on the
+   * connection that stays. So the older ones are probed (a round trip on a LAN); when any of them no
+   * longer answers, every connection to that peer is closed, and it is redialed afresh. Otherwise
+   * the one kept is the one gossipsub's streams are on (the oldest if none or several are).
    */
-  private async resolveDuplicates (peer: PeerId): Promise<void> {
+  private async resolveDuplicates (peer: PeerId, fresh: Connection): Promise<void> {
     if (!this.running) return
-    const open = this.openConnections(peer)
-    if (open.length < 2) return
-    const alive = await Promise.all(open.map(async c => this.answers(c)))
-    if (alive.includes(false)) {
-      for (const c of open) c.abort(new Error('a connection to this peer stopped answering; reconnecting afresh'))
-      return
-    }
-    if (this.self > peer.toString()) return
-    open.sort((a, b) => a.timeline.open - b.timeline.open)
-    for (const extra of open.slice(1)) {
-      // closing is best effort: if it fails the peer just keeps two connections
-      void extra.close().catch(() => {})
+    const key = peer.toString()
+    if (this.resolving.has(key)) return
+    this.resolving.add(key)
+    try {
+      const older = this.openConnections(peer).filter(c => c !== fresh)
+      if (older.length === 0) return
+      const alive = await Promise.all(older.map(async c => this.answers(c)))
+      const open = this.openConnections(peer)
+      if (alive.includes(false)) {
+        for (const c of open) c.abort(new Error('a connection to this peer stopped answering; reconnecting afresh'))
+        return
+      }
+      if (this.self > key || open.length < 2) return
+      const pubsubStreams = (c: Connection): number => c.streams.filter(s => s.protocol?.startsWith('/meshsub/') === true || s.protocol?.startsWith('/floodsub/') === true).length
+      open.sort((a, b) => (pubsubStreams(b) - pubsubStreams(a)) || (a.timeline.open - b.timeline.open))
+      for (const extra of open.slice(1)) {
+        // closing is best effort: if it fails the peer just keeps two connections
+        void extra.close().catch(() => {})
+      }
+    } finally {
+      this.resolving.delete(key)
     }
   }
 

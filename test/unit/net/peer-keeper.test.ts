@@ -75,6 +75,7 @@ class FakeLibp2p {
       status: 'open',
       direction,
       timeline: { open: Date.now() },
+      streams: [] as Array<{ protocol?: string }>,
       close: async () => { this.drop(connection); await Promise.resolve() },
       abort: () => { this.drop(connection) },
       newStream: async (_protocol: string, options: { signal: AbortSignal }) => {
@@ -232,6 +233,19 @@ describe('net/peer-keeper', () => {
     other.connect(low, 'inbound')
     await sleep(600)
     expect(other.connections).toHaveLength(2)
+  })
+
+  it('keeps the connection gossipsub\'s streams are on, even when it is the newer one', async () => {
+    const [low, high] = await orderedPair()
+    const fake = new FakeLibp2p(low)
+    make(fake).start()
+    fake.connect(high, 'outbound')
+    await sleep(2)
+    const newer = fake.connect(high, 'inbound')
+    // its streams opened first on the newer one (identify raced): closing it would cut gossip off
+    ;(newer as unknown as { streams: Array<{ protocol: string }> }).streams.push({ protocol: '/meshsub/1.2.0' })
+    await sleep(50)
+    expect(fake.connections).toEqual([newer])
   })
 
   it('when a peer comes back over a new connection while the old one is dead, closes both and redials afresh', async () => {

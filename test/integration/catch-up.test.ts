@@ -6,7 +6,7 @@
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
-import { decodeRecord } from '../../src/net/codec.js'
+import { decodeRecord } from '../../src/model/index.js'
 import { orgTopic } from '../../src/net/topics.js'
 import { Fixture, waitFor } from '../helpers/nodes.js'
 import type { HistorySync } from '../../src/history/history-sync.js'

@@ -7,7 +7,7 @@ import { pbStream } from '@libp2p/utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../src/crypto/keys.js'
 import { InviteError, NotAdminError, NotMemberError } from '../../src/errors.js'
-import { createEntry, createPresence, createRecord, decodeEntry, InviteToken, JoinRequest } from '../../src/net/codec.js'
+import { createEntry, createPresence, createRecord, decodeEntry, InviteToken, JoinRequest } from '../../src/model/index.js'
 import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
 import { JOIN_PROTOCOL, orgTopic, presenceTopic, topicOfTeam } from '../../src/net/topics.js'
 import { decodeInviteToken } from '../../src/teams/org.js'
@@ -172,7 +172,7 @@ describe('trust: org, team keys, offboarding', () => {
     expect(verdicts[0]).toBe(TopicValidatorResult.Ignore)
     expect(rejected).toEqual([])
     // forged sender: the admin's key as author, another key's signature
-    const { Entry, SignedEntry } = await import('../../src/net/codec.js')
+    const { Entry, SignedEntry } = await import('../../src/model/index.js')
     const signed = SignedEntry.decode(original!.bytes)
     const inner = Entry.decode(signed.entry)
     const forged = SignedEntry.encode({ entry: Entry.encode({ ...inner, seq: 2, prev: new Uint8Array(original!.id), lamport: inner.lamport + 1 }), signature: signed.signature })

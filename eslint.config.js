@@ -14,5 +14,15 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
     }
+  },
+  // the CLI is a shell over the public API (src/index.ts) and the typed control API, nothing else
+  // (the chat's own shell, src/ui/, is loaded by a dynamic import only when `parley chat` runs)
+  {
+    files: ['src/cli/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(?!index\\.js$|control/)', message: 'src/cli/ imports only src/index.ts and src/control/' }] }] }
+  },
+  {
+    files: ['src/cli/commands/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./\\.\\./(?!index\\.js$|control/)', message: 'src/cli/ imports only src/index.ts and src/control/' }] }] }
   }
 )

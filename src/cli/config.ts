@@ -3,9 +3,9 @@
  * the command line win over it. A bad line is refused with its file and line number.
  */
 import { readFile } from 'node:fs/promises'
-import { homedir } from 'node:os'
-import { join } from 'node:path'
-import { InvalidArgumentError } from '../errors.js'
+import { defaultConfigPath, InvalidArgumentError } from '../index.js'
+
+export { defaultConfigPath }
 
 /** What the config file may set. */
 export interface Config {
@@ -39,13 +39,6 @@ export function parseSize (text: string): number | undefined {
   if (m === null || unit === undefined) return undefined
   const bytes = Math.floor(Number(m[1]) * unit)
   return Number.isSafeInteger(bytes) ? bytes : undefined
-}
-
-/** Where the config file lives: $PARLEY_CONFIG, else $XDG_CONFIG_HOME/parley/config, else ~/.config/parley/config. */
-export function defaultConfigPath (env: NodeJS.ProcessEnv = process.env): string {
-  if (env.PARLEY_CONFIG !== undefined && env.PARLEY_CONFIG !== '') return env.PARLEY_CONFIG
-  const base = env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : join(homedir(), '.config')
-  return join(base, 'parley', 'config')
 }
 
 /** Parse config text; `file` names it in errors. */

@@ -6,15 +6,9 @@ import { execFile } from 'node:child_process'
 import { stat } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { networkInterfaces } from 'node:os'
-import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { ControlClient } from '../control/client.js'
-import { printable } from '../ids.js'
-import { DataDirLockedError, NodeNotRunningError } from '../errors.js'
-import { DEFAULT_PORT, LOG_DIR } from '../node.js'
-import { EntryLog } from '../store/entry-log.js'
-import { formatDateTime } from '../time-format.js'
-import type { KeeperStatus } from '../net/peer-keeper.js'
+import { checkStoreOpens, ControlClient, DataDirLockedError, DEFAULT_PORT, formatDateTime, identityKeyPath, NodeNotRunningError, printable } from '../index.js'
+import type { KeeperStatus } from '../index.js'
 
 const exec = promisify(execFile)
 
@@ -39,15 +33,14 @@ async function checkDataDir (dataDir: string, running: boolean): Promise<Finding
     return out
   }
   try {
-    const key = await stat(join(dataDir, 'identity.key'))
-    if ((key.mode & 0o077) !== 0) out.push({ level: 'fail', what: 'the identity key can be read by others', advice: `chmod 600 ${join(dataDir, 'identity.key')}` })
+    const key = await stat(identityKeyPath(dataDir))
+    if ((key.mode & 0o077) !== 0) out.push({ level: 'fail', what: 'the identity key can be read by others', advice: `chmod 600 ${identityKeyPath(dataDir)}` })
   } catch {
     // no identity yet: reported by the node check
   }
   if (!running) {
     try {
-      const log = await EntryLog.open(join(dataDir, LOG_DIR))
-      await log.close()
+      await checkStoreOpens(dataDir)
       out.push({ level: 'ok', what: 'the log opens' })
     } catch (err) {
       out.push(err instanceof DataDirLockedError

@@ -1,9 +1,8 @@
 /**
  * How the CLI prints things for people. JSON output is the API's own objects, unformatted.
  */
-import { oneLine, sanitize } from '../ui/text.js'
-import { formatDateTime } from '../time-format.js'
-import type { MessageView, PeerView } from '../events.js'
+import { formatDateTime, oneLine, sanitize } from '../index.js'
+import type { MessageView, PeerView } from '../index.js'
 
 /** A moment, in the one format of the chat and the CLI (the user's locale). */
 export function formatTime (ms: number): string {
@@ -27,6 +26,7 @@ export function formatMessage (m: MessageView, names: ReadonlyMap<string, string
   return `${formatTime(m.time)}  ${where}  ${who}: ${text}`
 }
 
+/** A peer as its id and addresses. */
 export function formatPeer (p: PeerView): string {
   return `${p.peerId}  ${p.addresses.join(' ')}`
 }

@@ -8,9 +8,10 @@ import { decodeIdentityKey, encodePrivateKey, generateIdentityKey } from '../cry
 import type { BoxKeyPair } from '../crypto/box.js'
 import { CorruptIdentityError } from '../errors.js'
 import { checkDisplayName } from '../ids.js'
+import { IDENTITY_KEY_FILE } from '../paths.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 
-export const IDENTITY_KEY_FILE = 'identity.key'
+export { IDENTITY_KEY_FILE }
 export const PROFILE_FILE = 'profile.json'
 export const BOX_KEY_FILE = 'box.key'
 

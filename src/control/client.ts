@@ -5,9 +5,12 @@ import { connect } from 'node:net'
 import { errorClasses, NodeNotRunningError, ProtocolError } from '../errors.js'
 import { LineSplitter, MAX_RESPONSE_BYTES } from './protocol.js'
 import { socketPathOf } from './server.js'
+import { parleyLogger } from '../log.js'
 import type { ControlMethod, ControlResult, ParamsArgs, TypedControlEvent } from './api.js'
 import type { ControlEvent, ControlResponse } from './protocol.js'
 import type { Socket } from 'node:net'
+
+const log = parleyLogger('control:client')
 
 interface Pending {
   resolve: (value: unknown) => void
@@ -51,6 +54,7 @@ export class ControlClient {
   /** Connect to the node serving `dataDir`. Throws NodeNotRunningError if there is none. */
   static async connect (dataDir: string): Promise<ControlClient> {
     const path = socketPathOf(dataDir)
+    log('connecting to %s', path)
     const socket = connect(path)
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve)

@@ -7,12 +7,15 @@ import { InvalidArgumentError, InviteError, ProtocolError } from '../errors.js'
 import { controlMethod, parseParams } from './api.js'
 import { EVENT_NAMES } from '../events.js'
 import { CONTROL_API_VERSION, LineSplitter, parseRequest } from './protocol.js'
+import { parleyLogger } from '../log.js'
 import { socketPath } from '../paths.js'
 import type { ControlMethod, ControlParams, ControlResult } from './api.js'
 import type { ControlEvent, ControlResponse } from './protocol.js'
 import type { EventName } from '../events.js'
 import type { ParleyNode } from '../node.js'
 import type { Server, Socket } from 'node:net'
+
+const log = parleyLogger('control')
 
 /** Unix socket paths are limited to about 108 bytes by the kernel. */
 const MAX_SOCKET_PATH = 100
@@ -111,6 +114,7 @@ export class ControlServer {
     })
     await chmod(this.path, 0o600)
     this.server = server
+    log('listening on %s', this.path)
   }
 
   /** Close every connection and the socket. Safe to call twice. */
@@ -121,10 +125,12 @@ export class ControlServer {
     for (const socket of this.sockets) socket.destroy()
     await new Promise<void>(resolve => { server.close(() => { resolve() }) })
     await unlink(this.path).catch(() => {}) // already gone is fine
+    log('stopped listening on %s', this.path)
   }
 
   private serve (socket: Socket): void {
     this.sockets.add(socket)
+    log('client connected (%d open)', this.sockets.size)
     const lines = new LineSplitter()
     socket.on('data', (chunk: Buffer) => {
       let received: string[]
@@ -143,6 +149,7 @@ export class ControlServer {
     socket.on('error', () => {}) // a client that vanishes mid-write is not our error
     socket.on('close', () => {
       this.sockets.delete(socket)
+      log('client gone (%d open)', this.sockets.size)
       for (const cleanup of this.cleanups.get(socket) ?? []) cleanup()
       this.cleanups.delete(socket)
     })
@@ -153,10 +160,12 @@ export class ControlServer {
     try {
       const request = parseRequest(line)
       id = request.id
+      log.trace('request %s %s', request.id, request.method)
       const result = await this.dispatch(request.method, request.params ?? {}, socket)
       this.write(socket, { id: request.id, result: result ?? null })
     } catch (err) {
       const e = err instanceof Error ? err : new ProtocolError(String(err))
+      log('request %s failed: %s: %s', id, e.name, e.message)
       this.write(socket, { id, error: { name: e.name, message: e.message } })
     }
   }

@@ -5,6 +5,9 @@
  */
 import { execFile } from 'node:child_process'
 import { ScanFailedError } from '../errors.js'
+import { parleyLogger } from '../log.js'
+
+const log = parleyLogger('files:scanner')
 
 const SCAN_TIMEOUT_MS = 10 * 60_000
 const MAX_OUTPUT = 1024 * 1024
@@ -28,6 +31,7 @@ export async function scanFile (command: string[], path: string): Promise<ScanVe
   const [program, ...rest] = command
   if (program === undefined) throw new ScanFailedError('the scan command is empty')
   const args = rest.includes('{}') ? rest.map(a => a === '{}' ? path : a) : [...rest, path]
+  log('scanning %s with %s', path, program)
   return new Promise((resolve, reject) => {
     execFile(program, args, { timeout: SCAN_TIMEOUT_MS, maxBuffer: MAX_OUTPUT }, (err, stdout, stderr) => {
       if (err === null) {

@@ -1,0 +1,31 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { EntryLog } from '../../../src/store/entry-log.js'
+import { checkStoreOpens } from '../../../src/store/data-dir.js'
+import { storePath } from '../../../src/paths.js'
+
+describe('store/data-dir: the store for shells that run no node', () => {
+  let root: string
+  beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'parley-data-dir-')) })
+  afterAll(async () => { await rm(root, { recursive: true, force: true }) })
+
+  it('opens the log and lets go of it again', async () => {
+    const dataDir = join(root, 'free')
+    await checkStoreOpens(dataDir)
+    // closed again: the next opener gets it
+    const log = await EntryLog.open(storePath(dataDir))
+    await log.close()
+  })
+
+  it('says DataDirLockedError while another opener holds the log', async () => {
+    const dataDir = join(root, 'held')
+    const log = await EntryLog.open(storePath(dataDir))
+    try {
+      await expect(checkStoreOpens(dataDir)).rejects.toMatchObject({ name: 'DataDirLockedError' })
+    } finally {
+      await log.close()
+    }
+  })
+})

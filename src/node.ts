@@ -4,38 +4,34 @@
  * files, retention, search, presence, export) with the narrow components each needs, starts and
  * stops them in order, and re-emits nothing itself: services dispatch its typed events.
  */
-import { homedir, userInfo } from 'node:os'
+import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
+import { composeRunning } from './compose.js'
 import { CoreBus, emit, OrgRef, warn } from './context.js'
 import { DataDirLockedError, InvalidArgumentError, NotStartedError } from './errors.js'
 import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from './ids.js'
 import { createParleyLibp2p } from './net/libp2p-node.js'
 import { topicOfTeam } from './net/topics.js'
 import { StrangerGate } from './net/stranger-gate.js'
-import { TopicRouter } from './net/topic-router.js'
-import { HistorySync } from './history/history-sync.js'
+import type { HistorySync } from './history/history-sync.js'
 import { exportTeam } from './export/team-export.js'
 import { writeBackup } from './store/backup.js'
 import { EntryLog } from './store/entry-log.js'
 import { makePrivate } from './store/permissions.js'
 import { RestoreGate } from './store/restore-gate.js'
 import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
-import { Join } from './teams/join.js'
 import { Org, parseDuration } from './teams/org.js'
-import { OrgService } from './teams/org-service.js'
-import { OrgSync } from './teams/org-sync.js'
-import { PeerSessions } from './teams/peer-sessions.js'
-import { DEFAULT_AUTO_DOWNLOAD_BYTES, DEFAULT_MAX_FILE_BYTES, FileService } from './files/file-service.js'
-import { MessageService } from './messages/message-service.js'
 import { Reader } from './messages/reader.js'
 import { Views } from './messages/views.js'
 import { Retention } from './retention/retention.js'
 import { SearchIndexer } from './search/indexer.js'
 import { searchMessages } from './search/search-query.js'
 import { PresenceService } from './presence/presence-service.js'
-import type { FileConfig, FileView } from './files/file-service.js'
+import type { Running } from './compose.js'
+import type { NodeInfo, ParleyInit } from './node-types.js'
+import type { FileView } from './files/file-service.js'
 import type { MessageView, ParleyEvents, PeerView, PresenceView } from './events.js'
 import type { ExportOptions } from './export/team-export.js'
 import type { HistoryResult } from './messages/reader.js'
@@ -50,41 +46,12 @@ import type { VerifiedRecord } from './model/index.js'
 export type { HistoryResult } from './messages/reader.js'
 export type { MemberView, TeamView } from './messages/views.js'
 export type { SyncStatus } from './teams/peer-sessions.js'
+export type { NodeInfo, ParleyInit } from './node-types.js'
 
 /** The default TCP port; if it is taken, a free one is used instead. */
 export const DEFAULT_PORT = 7717
 /** Where the log lives inside the data dir. */
 export const LOG_DIR = 'log'
-
-export interface ParleyInit {
-  dataDir: string
-  /** display name used when the identity is created; ignored afterwards */
-  name?: string
-  /** multiaddrs to listen on; default all IPv4 interfaces on DEFAULT_PORT */
-  listen?: string[]
-  /** multiaddrs of peers to keep connected whatever mDNS finds */
-  peers?: string[]
-  /** discover peers by mDNS on the LAN (default true) */
-  mdns?: boolean
-  /** mDNS query pace: while finding peers, once settled, and how long without a new peer settles it */
-  mdnsPace?: { intervalMs?: number, settledIntervalMs?: number, settleMs?: number }
-  /** the clock, in ms since the epoch (tests move it to see retention work); default Date.now */
-  clock?: () => number
-  /** file sharing: download folder, sizes, virus scanner */
-  files?: Partial<FileConfig>
-}
-
-/** Node info for shells. */
-export interface NodeInfo {
-  peerId: string
-  name: string
-  dataDir: string
-  addresses: string[]
-  org?: { id: string, name: string, admin: boolean }
-  teams: string[]
-  /** this node was removed from the organisation (offboarded): by whom and when; it can no longer read or post */
-  removed?: { by: string, byName: string, at: number }
-}
 
 /** Open the data dir (creating identity and log on first use) and build a node; call start() next. */
 export async function createNode (init: ParleyInit): Promise<ParleyNode> {
@@ -119,19 +86,6 @@ function defaultDisplayName (): string {
     // no passwd entry (some containers): fall back to the environment
     return process.env.USER ?? process.env.USERNAME ?? 'parley-user'
   }
-}
-
-/** The services that exist while the node runs (they need its libp2p node). */
-interface Running {
-  libp2p: ParleyLibp2p
-  orgSync: OrgSync
-  orgService: OrgService
-  join: Join
-  topics: TopicRouter
-  history: HistorySync
-  sessions: PeerSessions
-  messages: MessageService
-  files: FileService
 }
 
 /** One parley node. Events: see ParleyEvents. */
@@ -227,7 +181,25 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       libp2p = await this.startLibp2p(['/ip4/0.0.0.0/tcp/0'])
     }
     this.state = 'started'
-    this.run = this.compose(libp2p)
+    this.run = composeRunning({
+      selfId: this.peerId,
+      orgs: this.orgs,
+      events: this,
+      bus: this.bus,
+      self: this,
+      key: this.identity.key,
+      me: this.me(),
+      dataDir: this.dataDir,
+      init: this.init,
+      log: this.log,
+      views: this.views,
+      restore: this.restore,
+      strangers: this.strangers,
+      indexer: this.indexer,
+      presence: this.presenceService,
+      retention: this.retention,
+      orgForWriting: () => this.orgForWriting()
+    }, libp2p)
     const { orgSync, orgService, join, topics, history, sessions, messages, files } = this.run
     libp2p.services.pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     await orgSync.start()
@@ -243,83 +215,6 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     await this.indexer.start()
     await this.presenceService.start()
     sessions.start()
-  }
-
-  /** Build the services that need the running libp2p node, each with the components it needs. */
-  private compose (libp2p: ParleyLibp2p): Running {
-    const base = { selfId: this.peerId, orgs: this.orgs, events: this, bus: this.bus }
-    const now = (): number => this.init.clock?.() ?? Date.now()
-    const pubsub = libp2p.services.pubsub
-    const orgSync = new OrgSync({ ...base, libp2p })
-    const files: { current?: FileService } = {}
-    const retention = this.retention
-    const history = new HistorySync({
-      libp2p,
-      log: this.log,
-      org: () => this.orgs.current,
-      orgSyncedWith: async (peer) => { if (!orgSync.isSynced(peer.toString())) await orgSync.sync(peer) },
-      catchUpOrg: async (peer) => orgSync.catchUp(peer),
-      now,
-      expired: (team, wallTime) => retention.expired(team, wallTime)
-    }, {
-      onStored: (entries) => {
-        this.indexer.addAfterSync(entries)
-        // building views decrypts; skip it when nobody listens (a large catch-up)
-        if (this.listenerCount('message:added') === 0) return
-        for (const v of entries) emit(this, 'message:added', this.views.message(v))
-      },
-      onRefused: (from, team, e) => { emit(this, 'entry:rejected', { from, team, reason: e.name, message: e.message }) },
-      onFork: (v, existingId) => { emit(this, 'entry:forked', { team: v.entry.team, author: v.author, seq: v.entry.seq, existingId, forkId: v.idHex }) },
-      onSynced: (team, peer, received) => { emit(this, 'history:synced', { team, peer, received }) }
-    })
-    const messages = new MessageService({
-      ...base,
-      key: this.identity.key,
-      self: this,
-      dataDir: this.dataDir,
-      log: this.log,
-      pubsub,
-      libp2p,
-      history,
-      restore: this.restore,
-      indexer: this.indexer,
-      views: this.views,
-      now
-    })
-    files.current = new FileService({
-      libp2p,
-      org: () => this.orgs.current,
-      peerId: this.peerId,
-      dir: join(this.dataDir, 'files'),
-      config: fileConfig(this.init.files),
-      post: async (team, body) => (await messages.post(team, body)).id
-    }, {
-      onAdded: (f) => { emit(this, 'file:added', f) },
-      onProgress: (p) => { emit(this, 'file:progress', p) },
-      onComplete: (f) => { emit(this, 'file:complete', f) },
-      onFailed: (f, e) => { emit(this, 'file:failed', { ...f, error: e.name, message: e.message }) },
-      onQuarantined: (f) => { emit(this, 'file:quarantined', f) },
-      onWarning: (m) => { warn(this, m) }
-    })
-    const fileService = files.current
-    return {
-      libp2p,
-      orgSync,
-      orgService: new OrgService({ ...base, pubsub, libp2p }),
-      join: new Join({ ...base, libp2p, log: this.log, me: this.me(), orgForWriting: () => this.orgForWriting() }),
-      topics: new TopicRouter({ ...base, pubsub, libp2p, log: this.log, orgSync, presence: this.presenceService, strangers: this.strangers, now }),
-      history,
-      sessions: new PeerSessions({
-        ...base,
-        libp2p,
-        orgSync,
-        history,
-        log: this.log,
-        peers: { connected: () => { fileService.kick() }, gone: (peer) => { this.presenceService.peerGone(peer) } }
-      }),
-      messages,
-      files: fileService
-    }
   }
 
   private me (): { key: Identity['key'], box: Identity['box'], peerId: string } {
@@ -391,18 +286,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
 
   /** What this node is and where it listens. */
   info (): NodeInfo {
-    const org = this.orgs.current
-    const info: NodeInfo = {
-      peerId: this.peerId,
-      name: this.name,
-      dataDir: this.dataDir,
-      addresses: this.run?.libp2p.getMultiaddrs().map(String) ?? [],
-      teams: org?.myTeams() ?? []
-    }
-    if (org !== undefined) info.org = { id: org.orgId, name: org.name, admin: org.isAdmin() }
-    const removal = org?.state.removed.get(this.peerId)
-    if (removal !== undefined) info.removed = { by: removal.by, byName: org?.state.members.get(removal.by)?.name ?? org?.state.removed.get(removal.by)?.name ?? '', at: removal.at }
-    return info
+    return this.views.info(this.name, this.dataDir, this.run?.libp2p.getMultiaddrs().map(String) ?? [])
   }
 
   // ---- organisation ----
@@ -576,14 +460,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
 
   /** The peers connected now. */
   peers (): PeerView[] {
-    const { libp2p } = this.requireStarted()
-    const byPeer = new Map<string, string[]>()
-    for (const c of libp2p.getConnections()) {
-      const list = byPeer.get(c.remotePeer.toString()) ?? []
-      list.push(c.remoteAddr.toString())
-      byPeer.set(c.remotePeer.toString(), list)
-    }
-    return [...byPeer].map(([peerId, addresses]) => ({ peerId, addresses })).sort((a, b) => a.peerId.localeCompare(b.peerId))
+    return this.requireStarted().sessions.peers()
   }
 
   /** What the peer keeper sees and tries: sightings, dial targets, their errors (for `parley doctor`). */
@@ -655,17 +532,5 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
    */
   async exportTeam (team: string, options: ExportOptions = {}): Promise<string[]> {
     return exportTeam({ selfId: this.peerId, self: this, key: this.identity.key, orgs: this.orgs, log: this.log, retention: this.retention, views: this.views }, team, options)
-  }
-}
-
-/** File settings with the defaults filled in. */
-function fileConfig (given: Partial<FileConfig> = {}): FileConfig {
-  return {
-    downloadDir: given.downloadDir ?? process.env.XDG_DOWNLOAD_DIR ?? join(homedir(), 'Downloads'),
-    autoDownloadBytes: given.autoDownloadBytes ?? DEFAULT_AUTO_DOWNLOAD_BYTES,
-    maxFileBytes: given.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
-    ...(given.autoDownloadPerAuthorBytes === undefined ? {} : { autoDownloadPerAuthorBytes: given.autoDownloadPerAuthorBytes }),
-    ...(given.releaseMode === undefined ? {} : { releaseMode: given.releaseMode }),
-    ...(given.scanCommand === undefined ? {} : { scanCommand: given.scanCommand })
   }
 }

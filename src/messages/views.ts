@@ -10,6 +10,7 @@ import { sanitizeFileName } from '../files/names.js'
 import { DM_PREFIX } from '../teams/org.js'
 import type { OrgView } from '../context.js'
 import type { MessageView } from '../events.js'
+import type { NodeInfo } from '../node-types.js'
 import type { Body, VerifiedEntry } from '../model/index.js'
 
 /** A team as listed by `teams()`. */
@@ -88,6 +89,16 @@ export class Views {
       epoch,
       ...(direct !== undefined ? { direct } : {})
     }
+  }
+
+  /** What this node is and where it listens. */
+  info (name: string, dataDir: string, addresses: string[]): NodeInfo {
+    const org = this.c.orgs.current
+    const info: NodeInfo = { peerId: this.c.selfId, name, dataDir, addresses, teams: org?.myTeams() ?? [] }
+    if (org !== undefined) info.org = { id: org.orgId, name: org.name, admin: org.isAdmin() }
+    const removal = org?.state.removed.get(this.c.selfId)
+    if (removal !== undefined) info.removed = { by: removal.by, byName: org?.state.members.get(removal.by)?.name ?? org?.state.removed.get(removal.by)?.name ?? '', at: removal.at }
+    return info
   }
 
   /** Who wrote an entry, by the directory (see Org.authorLabel). */

@@ -5,6 +5,7 @@
 import { repeatingTask } from '@libp2p/utils'
 import { emit } from '../context.js'
 import type { OrgView, PublicEvents } from '../context.js'
+import type { PeerView } from '../events.js'
 import type { HistorySync } from '../history/history-sync.js'
 import type { EntryLog } from '../store/entry-log.js'
 import type { OrgSync } from './org-sync.js'
@@ -104,6 +105,17 @@ export class PeerSessions implements Startable {
     const shared = org.myTeams().filter(t => org.state.teams.get(t)?.current.members.has(peer.toString()) === true)
     if (options.directs !== false && org.member(peer.toString()) !== undefined && peer.toString() !== this.c.selfId) shared.push(org.directTeam(peer.toString()))
     await Promise.all(shared.map(async t => this.c.history.syncTeam(peer, t)))
+  }
+
+  /** The peers connected now, with the addresses of their connections. */
+  peers (): PeerView[] {
+    const byPeer = new Map<string, string[]>()
+    for (const c of this.c.libp2p.getConnections()) {
+      const list = byPeer.get(c.remotePeer.toString()) ?? []
+      list.push(c.remoteAddr.toString())
+      byPeer.set(c.remotePeer.toString(), list)
+    }
+    return [...byPeer].map(([peerId, addresses]) => ({ peerId, addresses })).sort((a, b) => a.peerId.localeCompare(b.peerId))
   }
 
   /** Per team this node is in: what it holds and what it is fetching. */

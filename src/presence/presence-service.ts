@@ -7,6 +7,7 @@
  * connected to can be dialled.
  */
 import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { repeatingTask } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidArgumentError, NotMemberError } from '../errors.js'
 import { createPresence, decodePresence, PRESENCE_STATUSES } from '../model/index.js'
@@ -19,6 +20,7 @@ import type { EntryLog } from '../store/entry-log.js'
 import type { GossipSub, Message } from '@libp2p/gossipsub'
 import type { Ed25519PrivateKey, Libp2p, PeerId, Startable } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import type { RepeatingTask } from '@libp2p/utils'
 import type { PresenceView } from '../events.js'
 
 /** How often a node repeats its presence, and after how long without it a member counts as offline. */
@@ -64,7 +66,11 @@ export class PresenceService implements Startable {
   /** signed announcements of peers not in the directory yet, by peer id */
   private readonly pending = new Map<string, { p: Announcement, at: number }>()
   private mine: { status: PresenceStatus, text: string, since: number } = { status: 'available', text: '', since: Date.now() }
-  private timer?: NodeJS.Timeout
+  /** members not heard from for a while count as offline; and this node's presence is repeated */
+  private readonly round: RepeatingTask = repeatingTask(() => {
+    for (const peerId of this.heard.keys()) this.report(peerId)
+    void this.announce()
+  }, PRESENCE_INTERVAL_MS)
   private announceSoon?: NodeJS.Timeout
   private running = false
 
@@ -77,18 +83,13 @@ export class PresenceService implements Startable {
     const saved = await this.c.log.getMeta<{ status: PresenceStatus, text: string }>('presence')
     if (saved !== undefined && (PRESENCE_STATUSES as readonly string[]).includes(saved.status)) this.mine = { ...saved, since: Date.now() }
     this.running = true
-    this.timer = setInterval(() => {
-      // members not heard from for a while count as offline
-      for (const peerId of this.heard.keys()) this.report(peerId)
-      void this.announce()
-    }, PRESENCE_INTERVAL_MS)
-    this.timer.unref()
+    this.round.start()
     void this.announce()
   }
 
   stop (): void {
     this.running = false
-    clearInterval(this.timer)
+    this.round.stop()
     clearTimeout(this.announceSoon)
   }
 

@@ -28,12 +28,16 @@ export interface ChatOptions {
   notify?: NotifyMode
 }
 
+/** What the chat needs of its screen (ChatScreen; a stub in tests). */
+export type ChatTerminal = Pick<ChatScreen, 'outside' | 'mainWidth' | 'mainHeight' | 'overlaySize' | 'listHidden' | 'membersHidden' |
+  'draw' | 'flush' | 'bell' | 'write' | 'realloc' | 'showOutside' | 'backInside' | 'destroy'>
+
 /** The state of one chat, and what changes it. */
 export class Chat {
   state: UiState = initialState({ colour: process.env.NO_COLOR === undefined || process.env.NO_COLOR === '' })
   /** the node this chat talks to (another one after it ran a node of its own) */
   backend: ChatBackend
-  readonly screen: ChatScreen
+  readonly screen: ChatTerminal
   readonly options: ChatOptions
   readonly alerts: Alerts
   /** the node's events, and loading what the state shows from the node */
@@ -50,7 +54,7 @@ export class Chat {
   /** what Esc says instead of "cancelled" */
   private declined: string | undefined
 
-  constructor (backend: ChatBackend, screen: ChatScreen, options: ChatOptions) {
+  constructor (backend: ChatBackend, screen: ChatTerminal, options: ChatOptions = {}) {
     this.backend = backend
     this.screen = screen
     this.options = options

@@ -34,12 +34,13 @@ export class TerminalInput {
     let rest = data
     while (rest !== '') {
       if (this.pasting !== undefined) {
-        const end = rest.indexOf(PASTE_END)
-        if (end === -1) { this.pasting += rest; return }
-        const text = this.pasting + rest.slice(0, end)
+        // the end marker may be split between two reads: look for it from just before this one
+        const buffered = this.pasting + rest
+        const end = buffered.indexOf(PASTE_END, Math.max(0, this.pasting.length - PASTE_END.length + 1))
+        if (end === -1) { this.pasting = buffered; return }
         this.pasting = undefined
-        rest = rest.slice(end + PASTE_END.length)
-        this.handlers.paste(text)
+        rest = buffered.slice(end + PASTE_END.length)
+        this.handlers.paste(buffered.slice(0, end))
         continue
       }
       const start = rest.indexOf(PASTE_START)

@@ -21,6 +21,17 @@ describe('ui/terminal-input', () => {
     expect(got).toEqual(['keys:ab', 'paste:line one\rline two', 'keys:cd'])
   })
 
+  it('finds the end of a paste split between two reads', () => {
+    const { input, got } = recorder()
+    input.push('\u001b[200~big paste\u001b[20')
+    input.push('1~after')
+    expect(got).toEqual(['paste:big paste', 'keys:after'])
+    got.length = 0
+    input.push('\u001b[200~x\u001b')
+    input.push('[201~')
+    expect(got).toEqual(['paste:x'])
+  })
+
   it('finds Alt-Enter and focus reports among the keys, never inside a paste', () => {
     const { input, got } = recorder()
     input.push('x\u001b\ry\u001b[Iz\u001b[O\u001b\n')

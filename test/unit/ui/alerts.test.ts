@@ -10,7 +10,7 @@ function alerts (env: NodeJS.ProcessEnv, fail?: Error): { a: Alerts, written: st
   const a = new Alerts({
     write: (s) => written.push(s),
     notice: (t) => notices.push(t),
-    desktop: async (n) => { shown.push(n); if (fail !== undefined) throw fail },
+    desktop: (n) => { shown.push(n); return fail !== undefined ? Promise.reject(fail) : Promise.resolve() },
     env
   })
   return { a, written, shown, notices }

@@ -2,9 +2,10 @@
  * Shared fixtures of the ui unit tests: messages, an office (Ann and Bob in #general and #dev), a
  * stub screen and a stub backend with every answer scripted and every call recorded.
  */
+import { Chat } from '../../../src/ui/chat.js'
 import { initialState, reduce } from '../../../src/ui/state.js'
 import type { ChatBackend } from '../../../src/ui/backend.js'
-import type { ChatTerminal } from '../../../src/ui/chat.js'
+import type { ChatOptions, ChatTerminal } from '../../../src/ui/chat.js'
 import type { UiState } from '../../../src/ui/state.js'
 import type { ControlMethod, MemberView, MessageView, NodeInfo, TeamView, TypedControlEvent } from '../../../src/index.js'
 
@@ -85,23 +86,23 @@ export function stubBackend (over: Partial<ChatBackend> = {}): StubBackend {
     return f(...args)
   }
   const base: ChatBackend = {
-    info: async () => ({ ...INFO, api: 1 }),
-    history: async () => ({ messages: [] }),
-    send: async (team, text, urgent) => msg({ team, text, urgent: urgent === true, author: 'peer-ann', authorName: 'Ann', local: true, recipients: 1 }),
-    sendDirect: async (peer, text) => msg({ team: 'dm-bob', direct: peer, text, author: 'peer-ann', authorName: 'Ann', local: true }),
-    directs: async () => [],
-    members: async () => MEMBERS,
-    teams: async () => TEAMS,
-    peers: async () => [{ peerId: 'peer-bob', addresses: [] }],
-    presence: async () => [],
-    setPresence: async (status, text) => ({ peerId: 'peer-ann', status: status as 'available', text, since: Date.now() }),
-    syncStatus: async () => [],
-    createOrg: async () => ({ ...INFO }),
-    join: async () => ({ ...INFO }),
-    invite: async () => ({ token: 'TOKEN', expires: Date.now() + 60_000 }),
-    search: async () => [],
-    // every other method: an empty answer of no particular shape, unless `over` gives one
-    call: (async () => { throw new Error('not scripted') }) as ChatBackend['call'],
+    info: () => Promise.resolve({ ...INFO, api: 1 }),
+    history: () => Promise.resolve({ messages: [] }),
+    send: (team, text, urgent) => Promise.resolve(msg({ team, text, urgent: urgent === true, author: 'peer-ann', authorName: 'Ann', local: true, recipients: 1 })),
+    sendDirect: (peer, text) => Promise.resolve(msg({ team: 'dm-bob', direct: peer, text, author: 'peer-ann', authorName: 'Ann', local: true })),
+    directs: () => Promise.resolve([]),
+    members: () => Promise.resolve(MEMBERS),
+    teams: () => Promise.resolve(TEAMS),
+    peers: () => Promise.resolve([{ peerId: 'peer-bob', addresses: [] }]),
+    presence: () => Promise.resolve([]),
+    setPresence: (status, text) => Promise.resolve({ peerId: 'peer-ann', status: status as 'available', text, since: Date.now() }),
+    syncStatus: () => Promise.resolve([]),
+    createOrg: () => Promise.resolve({ ...INFO }),
+    join: () => Promise.resolve({ ...INFO }),
+    invite: () => Promise.resolve({ token: 'TOKEN', expires: Date.now() + 60_000 }),
+    search: () => Promise.resolve([]),
+    // every other method: refused, unless `over` scripts it
+    call: () => Promise.reject(new Error('not scripted')),
     onEvent: () => {},
     onClose: () => {},
     close: () => {}
@@ -138,7 +139,33 @@ export function stubBackend (over: Partial<ChatBackend> = {}): StubBackend {
   return b
 }
 
+/** Wait until `done()` holds (what a command started may wait on the disk), at most `ms`. */
+export async function waitUntil (done: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!done()) {
+    if (Date.now() > end) throw new Error('timed out')
+    await new Promise(resolve => setTimeout(resolve, 5))
+  }
+}
+
 /** Wait for the promises a handler started (`void p.then(...)`) to settle. */
 export async function settle (): Promise<void> {
   for (let i = 0; i < 10; i++) await new Promise(resolve => setImmediate(resolve))
+}
+
+/** A chat on a stub screen and backend, after its first load from the node. */
+export async function startChat (over: Partial<ChatBackend> = {}, options: ChatOptions = {}): Promise<{ chat: Chat, backend: StubBackend, screen: StubScreen }> {
+  const backend = stubBackend(over)
+  const screen = stubScreen()
+  const chat = new Chat(backend, screen, options)
+  chat.node.attach(backend)
+  await chat.node.start()
+  return { chat, backend, screen }
+}
+
+/** Type `line` into the chat's input and press Enter; wait for what it started. */
+export async function typeLine (chat: Chat, line: string): Promise<void> {
+  chat.dispatch({ type: 'input', text: line })
+  chat.submit()
+  await settle()
 }

@@ -51,7 +51,7 @@ describe('ui/state/timeline', () => {
   })
 
   it('shows a send at once, then as sent, synced or failed', () => {
-    let s = reduceTimeline({ ...office(), scroll: 5 }, { type: 'sending', team: 'general', tempId: 't1', text: 'yo', urgent: false })
+    const s = reduceTimeline({ ...office(), scroll: 5 }, { type: 'sending', team: 'general', tempId: 't1', text: 'yo', urgent: false })
     expect(s.scroll).toBe(0)
     expect(s.conversations[0]!.lines[0]).toMatchObject({ m: { id: 't1', state: 'sending', author: 'peer-ann' } })
     // the node's event for the message is dropped while it is being sent

@@ -14,9 +14,9 @@
 import { Level } from 'level'
 import type { AbstractSublevel, AbstractValueIterator } from 'abstract-level'
 import { DataDirLockedError } from '../errors.js'
-import { decodeStoredEntry, decodeStoredRecord } from '../net/codec.js'
+import { decodeStoredEntry, decodeStoredRecord } from '../model/index.js'
 import { SearchIndex } from './search-index.js'
-import type { VerifiedEntry, VerifiedRecord } from '../net/codec.js'
+import type { VerifiedEntry, VerifiedRecord } from '../model/index.js'
 
 /** The store layout this build writes; an older one is migrated on open, a newer one refused. */
 export const STORE_FORMAT = 1

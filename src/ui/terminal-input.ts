@@ -3,6 +3,7 @@
  * (blessed would turn each pasted newline into a Return, a series of sends), Alt-Enter (blessed would
  * see Esc then Return) and focus reports (ESC [ I, ESC [ O).
  */
+import { StringDecoder } from 'node:string_decoder'
 
 const PASTE_START = '\u001b[200~'
 const PASTE_END = '\u001b[201~'
@@ -67,7 +68,9 @@ export function interceptTerminalInput (stdin: NodeJS.ReadStream, write: (sequen
   const keyListeners = stdin.listeners('data') as Array<(data: Buffer | string) => void>
   for (const l of keyListeners) stdin.removeListener('data', l)
   const input = new TerminalInput({ ...handlers, keys: (text) => { for (const l of keyListeners) l(Buffer.from(text)) } })
-  stdin.on('data', (data: Buffer | string) => { input.push(typeof data === 'string' ? data : data.toString('utf8')) })
+  // a character may be split between two reads (a long paste of non-ASCII text): decode across them
+  const decoder = new StringDecoder('utf8')
+  stdin.on('data', (data: Buffer | string) => { input.push(typeof data === 'string' ? data : decoder.write(data)) })
   // bracketed paste, and focus reports
   write('\u001b[?2004h\u001b[?1004h')
 }

@@ -52,5 +52,11 @@ describe('ui/terminal-input', () => {
     expect(parsed).toEqual(['k'])
     expect(pastes).toEqual(['p'])
     expect(written).toEqual(['\u001b[?2004h\u001b[?1004h'])
+    // a character split between two reads arrives whole
+    const e = Buffer.from('\u001b[200~é\u001b[201~')
+    const at = e.indexOf(0xc3) + 1
+    stdin.emit('data', e.subarray(0, at))
+    stdin.emit('data', e.subarray(at))
+    expect(pastes).toEqual(['p', 'é'])
   })
 })

@@ -31,6 +31,7 @@ import type { PublicEvents } from '../context.js'
 import type { FileProgress, FileState, FileView } from '../events.js'
 import type { FileManifest } from '../model/index.js'
 import type { Org } from '../teams/org.js'
+import type { FileConfig } from './file-config.js'
 import type { FileSource } from './file-protocol.js'
 import type { KnownFile } from './file-store.js'
 import type { TransferHost } from './transfer.js'
@@ -38,6 +39,8 @@ import type { Libp2p, PeerId, Startable } from '@libp2p/interface'
 
 export { formatBytes } from '../format.js'
 export { DEFAULT_AUTO_DOWNLOAD_PER_AUTHOR_BYTES } from './auto-download-quota.js'
+export { DEFAULT_AUTO_DOWNLOAD_BYTES, DEFAULT_MAX_FILE_BYTES } from './file-config.js'
+export type { FileConfig } from './file-config.js'
 export type { FileProgress, FileState, FileView }
 
 /** How often a transfer that lacks chunks looks for peers again. */
@@ -45,27 +48,6 @@ const RETRY_MS = 5_000
 const MAX_INBOUND_STREAMS = 64
 
 const log = parleyLogger('files')
-
-export interface FileConfig {
-  /** where `get` puts files when no folder is given */
-  downloadDir: string
-  /** files up to this size are fetched as soon as their manifest arrives */
-  autoDownloadBytes: number
-  /** larger files are neither sent nor fetched */
-  maxFileBytes: number
-  /** argv of the virus scanner ("{}" is the file); unset: no scan */
-  scanCommand?: string[]
-  /** the permission bits of a released file (default: what the process's umask gives) */
-  releaseMode?: number
-  /**
-   * bytes of files shared by one person that are fetched by themselves in 24 hours (default
-   * DEFAULT_AUTO_DOWNLOAD_PER_AUTHOR_BYTES); past it, their files wait for `get`
-   */
-  autoDownloadPerAuthorBytes?: number
-}
-
-export const DEFAULT_AUTO_DOWNLOAD_BYTES = 25 * 1000 * 1000
-export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
 
 /** What a node learns about a manifest when it reads the entry that carries it. */
 export interface ManifestNotice {

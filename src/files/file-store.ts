@@ -4,7 +4,7 @@
  */
 import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { FileNotFoundError, InvalidArgumentError } from '../errors.js'
+import { DamagedCopyError, FileNotFoundError, InvalidArgumentError } from '../errors.js'
 import { ChunkSet, chunkMatches, sealedSpan, TAG_BYTES } from './chunks.js'
 import { sanitizeFileName } from './names.js'
 import type { FileState, FileView } from '../events.js'
@@ -46,10 +46,12 @@ export class FileStore {
     this.dir = dir
   }
 
-  /** Read every record in the folder; returns the names of those that could not be read, with why. */
+  /** Read every record in the folder (and clear what an interrupted send left); returns the records that could not be read, with why. */
   async load (): Promise<Array<{ name: string, error: Error }>> {
     const skipped: Array<{ name: string, error: Error }> = []
     for (const name of await readdir(this.dir)) {
+      // a send interrupted while sealing leaves its unnamed sealed copy: nobody will ever name it
+      if (name.endsWith('.sealed.part')) await rm(join(this.dir, name), { force: true })
       if (!name.endsWith('.json')) continue
       try {
         const stored = JSON.parse(await readFile(join(this.dir, name), 'utf8')) as StoredFile
@@ -202,7 +204,9 @@ export class FileStore {
           read: async (index) => {
             const span = sealedSpan(k.manifest, index)
             const data = Buffer.allocUnsafe(span.length)
-            await file.read(data, 0, span.length, span.offset)
+            const { bytesRead } = await file.read(data, 0, span.length, span.offset)
+            // a copy cut short on this disk: never send the rest of the buffer (old memory) instead
+            if (bytesRead !== span.length) throw new DamagedCopyError(`chunk ${index} of ${k.stored.manifest.id.slice(0, 8)} is cut short on this disk`)
             return data
           },
           close: async () => { await file.close() }

@@ -35,10 +35,12 @@ describe('files/file-store', () => {
     k.stored.authorName = 'Bob Builder'
     await Promise.all([first, s.save(k)])
     await writeFile(join(s.dir, 'broken.json'), '{ not json')
+    await writeFile(join(s.dir, '0123.sealed.part'), 'a send that was interrupted')
 
     const again = new FileStore(s.dir)
     const skipped = await again.load()
     expect(skipped.map(x => x.name)).toEqual(['broken.json'])
+    expect(await readdir(s.dir)).not.toContain('0123.sealed.part')
     const back = again.get(fixture.id)!
     expect(back.stored).toEqual(k.stored)
     expect(back.manifest).toEqual(fixture.manifest)
@@ -105,6 +107,23 @@ describe('files/file-store', () => {
       const back = new FileStore(s.dir)
       await back.load()
       expect(back.get(fixture.id)?.stored.state).toBe(mark)
+    }
+  })
+
+  it('serves a chunk only whole: a sealed copy cut short on disk sends no stale memory', async () => {
+    const s = await store()
+    const fixture = sealedFixture(3 * 1024, 1024)
+    const k = known(fixture, { state: 'complete' })
+    s.add(k)
+    await writeFile(s.sealedPath(fixture.id), Buffer.concat(fixture.sealed).subarray(0, 2 * (1024 + 16) + 100))
+    const served = s.served(k)
+    expect((await served.held()).complete).toBe(true)
+    const chunks = await served.openChunks()
+    try {
+      expect(Buffer.from(await chunks.read(1)).equals(fixture.sealed[1]!)).toBe(true)
+      await expect(chunks.read(2)).rejects.toMatchObject({ name: 'DamagedCopyError' })
+    } finally {
+      await chunks.close()
     }
   })
 })

@@ -4,7 +4,7 @@
  */
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { emit, warn } from './context.js'
+import { emit } from './context.js'
 import { HistorySync } from './history/history-sync.js'
 import { DEFAULT_AUTO_DOWNLOAD_BYTES, DEFAULT_MAX_FILE_BYTES, FileService } from './files/file-service.js'
 import { MessageService } from './messages/message-service.js'
@@ -106,21 +106,7 @@ export function composeRunning (s: Shared, libp2p: ParleyLibp2p): Running {
     views: s.views,
     now
   })
-  files.current = new FileService({
-    libp2p,
-    org: () => s.orgs.current,
-    peerId: s.selfId,
-    dir: join(s.dataDir, 'files'),
-    config: fileConfig(s.init.files),
-    post: async (team, body) => (await messages.post(team, body)).id
-  }, {
-    onAdded: (f) => { emit(s.events, 'file:added', f) },
-    onProgress: (p) => { emit(s.events, 'file:progress', p) },
-    onComplete: (f) => { emit(s.events, 'file:complete', f) },
-    onFailed: (f, e) => { emit(s.events, 'file:failed', { ...f, error: e.name, message: e.message }) },
-    onQuarantined: (f) => { emit(s.events, 'file:quarantined', f) },
-    onWarning: (m) => { warn(s.events, m) }
-  })
+  files.current = new FileService({ libp2p, orgs: s.orgs, selfId: s.selfId, events: s.events, messages }, { dir: join(s.dataDir, 'files'), ...fileConfig(s.init.files) })
   const fileService = files.current
   return {
     libp2p,

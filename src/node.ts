@@ -121,7 +121,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.views = new Views({ selfId: this.peerId, orgs: this.orgs })
     this.restore = new RestoreGate(log)
     const now = (): number => this.init.clock?.() ?? Date.now()
-    this.retention = new Retention({ orgs: this.orgs, events: this, log, views: this.views, files: { forget: async (id) => this.run?.files.forget(id) }, now })
+    this.retention = new Retention({ orgs: this.orgs, events: this, log, views: this.views, files: { forget: async (id, entryId) => this.run?.files.forget(id, entryId) }, now })
     this.reader = new Reader({ selfId: this.peerId, orgs: this.orgs, log, retention: this.retention, views: this.views })
     this.indexer = new SearchIndexer({
       log,

@@ -345,7 +345,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.resync = setInterval(() => { this.syncWithAll() }, ORG_RESYNC_MS)
     this.resync.unref()
     this.teamsBefore = new Set(this.org?.myTeams())
-    this.restored = await this.log.getMeta<{ at: number, confirmed: string[] }>('restored')
+    this.restored = await this.log.meta('restored').get()
     await this.indexer.start()
     await this.presenceService.start()
     if (this.org?.isAdmin() === true) this.mendRostersSoon()
@@ -840,7 +840,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       await Promise.race([history.syncTeam(peer, team), new Promise(resolve => setTimeout(resolve, RESTORE_SYNC_WAIT_MS))])
       if (history.lastSynced.get(team) !== before) {
         restored.confirmed.push(team)
-        await this.log.putMeta('restored', restored)
+        await this.log.meta('restored').put(restored)
         return
       }
     }

@@ -78,7 +78,7 @@ export class PresenceService {
 
   /** Take up the presence saved by the last run, and announce it now and every interval. */
   async start (): Promise<void> {
-    const saved = await this.c.log.getMeta<{ status: PresenceStatus, text: string }>('presence')
+    const saved = await this.c.log.meta('presence').get()
     if (saved !== undefined && (PRESENCE_STATUSES as readonly string[]).includes(saved.status)) this.mine = { ...saved, since: Date.now() }
     this.running = true
     this.timer = setInterval(() => {
@@ -103,7 +103,7 @@ export class PresenceService {
     }
     if (text.length > MAX_TEXT) throw new InvalidArgumentError(`a status text is at most ${MAX_TEXT} characters`)
     this.mine = { status: status as PresenceStatus, text, since: Date.now() }
-    await this.c.log.putMeta('presence', { status, text })
+    await this.c.log.meta('presence').put({ status: status as PresenceStatus, text })
     await this.announce()
     const view = this.own()
     this.events.onChanged(view)

@@ -83,7 +83,7 @@ export async function restoreBackup (path: string, dataDir: string, openLog: () 
     })())
     if (!ended) throw new InvalidArgumentError(`${path} is cut short: restore from a complete backup`)
     // until it hears from peers, the node must not post: it may have written more after this backup
-    await log.putMeta('restored', { at: Date.now(), confirmed: [] })
+    await log.meta('restored').put({ at: Date.now(), confirmed: [] })
     return { peerId: header.peerId, rows }
   } finally {
     await log.close()

@@ -66,7 +66,7 @@ export class Org {
 
   /** The org this node belongs to, from its log, or undefined if it has none yet. */
   static async load (log: EntryLog, me: OrgIdentity): Promise<Org | undefined> {
-    const orgId = await log.getMeta<string>('org')
+    const orgId = await log.meta('org').get()
     if (orgId === undefined) return undefined
     return new Org(orgId, log, me, await log.allRecords())
   }
@@ -78,7 +78,7 @@ export class Org {
     await log.putRecords([genesis])
     const org = new Org(orgId, log, me, [genesis])
     await org.createTeam('general', [])
-    await log.putMeta('org', orgId)
+    await log.meta('org').put(orgId)
     return org
   }
 
@@ -92,7 +92,7 @@ export class Org {
     const org = new Org(orgId, log, me, records)
     if (!org.state.members.has(me.peerId)) throw new InviteError('the admin did not add this node to the org')
     await log.putRecords(records)
-    await log.putMeta('org', orgId)
+    await log.meta('org').put(orgId)
     return org
   }
 

@@ -2,8 +2,7 @@
  * ParleyNode: the identity, the log, the organisation and the network of one workstation,
  * behind one typed API.
  */
-import { homedir, userInfo } from 'node:os'
-import { join } from 'node:path'
+import { userInfo } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -21,6 +20,7 @@ import { buildExport, EXPORT_DOMAIN } from './export/export-file.js'
 import { signForDomain } from './crypto/keys.js'
 import { writeBackup } from './store/backup.js'
 import { EntryLog } from './store/entry-log.js'
+import { defaultDownloadDir, filesDirOf, logDirOf } from './paths.js'
 import { makePrivate } from './store/permissions.js'
 import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
 import { decodeInviteToken, DM_PREFIX, Org, parseDuration } from './teams/org.js'
@@ -43,7 +43,7 @@ import type { Connection, PeerId, Stream } from '@libp2p/interface'
 /** The default TCP port; if it is taken, a free one is used instead. */
 export const DEFAULT_PORT = 7717
 /** Where the log lives inside the data dir. */
-export const LOG_DIR = 'log'
+export { LOG_DIR } from './paths.js'
 /** Largest message read on the org sync and join streams. */
 const MAX_STREAM_MESSAGE = 4 * 1024 * 1024
 /** Largest org sync answer read from a peer outside the directory: the records of a small office. */
@@ -163,7 +163,7 @@ export async function createNode (init: ParleyInit): Promise<ParleyNode> {
   const identity = await loadOrCreateIdentity(init.dataDir, init.name ?? defaultDisplayName())
   let log: EntryLog
   try {
-    log = await EntryLog.open(join(init.dataDir, LOG_DIR))
+    log = await EntryLog.open(logDirOf(init.dataDir))
   } catch (err) {
     if (err instanceof DataDirLockedError) {
       throw new DataDirLockedError(`another parley process is using the data dir ${init.dataDir}`, { cause: err })
@@ -326,7 +326,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       libp2p,
       org: () => this.org,
       peerId: this.peerId,
-      dir: join(this.dataDir, 'files'),
+      dir: filesDirOf(this.dataDir),
       config: fileConfig(this.init.files),
       post: async (team, body) => (await this.post(team, body)).id
     }, {
@@ -1486,7 +1486,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
 /** File settings with the defaults filled in. */
 function fileConfig (given: Partial<FileConfig> = {}): FileConfig {
   return {
-    downloadDir: given.downloadDir ?? process.env.XDG_DOWNLOAD_DIR ?? join(homedir(), 'Downloads'),
+    downloadDir: given.downloadDir ?? defaultDownloadDir(),
     autoDownloadBytes: given.autoDownloadBytes ?? DEFAULT_AUTO_DOWNLOAD_BYTES,
     maxFileBytes: given.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     ...(given.autoDownloadPerAuthorBytes === undefined ? {} : { autoDownloadPerAuthorBytes: given.autoDownloadPerAuthorBytes }),

@@ -4,10 +4,10 @@
  * they use. Setup is timed apart from what a benchmark measures.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createEntry, encodeBody } from '../src/net/codec.js'
+import { createEntry, encodeBody } from '../src/model/index.js'
 import { orderKey } from '../src/store/entry-log.js'
 import { BenchTimeoutError } from './errors.js'
-import type { VerifiedEntry } from '../src/net/codec.js'
+import type { VerifiedEntry } from '../src/model/index.js'
 import type { ParleyNode } from '../src/node.js'
 import type { EntryLog } from '../src/store/entry-log.js'
 import type { Identity } from '../src/store/identity-file.js'

@@ -8,7 +8,7 @@
  */
 import { writer } from 'protons-runtime'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { FileChunk } from '../net/codec.js'
+import { FileChunk } from '../model/index.js'
 
 /** Wire type 2 (length-delimited) of field 2, `data`. */
 const DATA_TAG = (2 << 3) | 2

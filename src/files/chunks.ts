@@ -5,9 +5,9 @@
  * serve chunks without reading them, and a receiver checks each one before writing it.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes, webcrypto } from 'node:crypto'
-import { MAX_FILE_CHUNKS, MIN_CHUNK_SIZE } from '../net/codec.js'
+import { MAX_FILE_CHUNKS, MIN_CHUNK_SIZE } from '../model/index.js'
 import { CorruptFileError } from '../errors.js'
-import type { FileManifest } from '../net/codec.js'
+import type { FileManifest } from '../model/index.js'
 
 export const TAG_BYTES = 16
 const DEFAULT_CHUNK_SIZE = 1024 * 1024

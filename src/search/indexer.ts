@@ -13,7 +13,7 @@
  */
 import { orderKey } from '../store/entry-log.js'
 import { sanitizeFileName } from '../files/names.js'
-import type { Body, VerifiedEntry } from '../net/codec.js'
+import type { Body, VerifiedEntry } from '../model/index.js'
 import type { EntryLog } from '../store/entry-log.js'
 
 /** The layout of the search index; a different one found on start is rebuilt. */

@@ -2,10 +2,10 @@
  * Reading entries from the log's tables: by id, by feed, by display order, a page at a time, and
  * the feed slots a batch would take.
  */
-import { decodeStoredEntry } from '../net/codec.js'
+import { decodeStoredEntry } from '../model/index.js'
 import { BYTES, feedKey } from './layout.js'
 import type { AbstractValueIterator } from 'abstract-level'
-import type { VerifiedEntry } from '../net/codec.js'
+import type { VerifiedEntry } from '../model/index.js'
 import type { Db, Tables } from './layout.js'
 
 /** Entries read from LevelDB at a time when whole feeds or spans are read. */

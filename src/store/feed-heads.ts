@@ -4,7 +4,7 @@
  * by appends; and the floors below which a feed expired.
  */
 import { feedKey } from './layout.js'
-import type { VerifiedEntry } from '../net/codec.js'
+import type { VerifiedEntry } from '../model/index.js'
 import type { Tables } from './layout.js'
 import type { FeedHead } from './meta-store.js'
 

@@ -3,7 +3,7 @@
  * kept current by appends.
  */
 import { pad } from './layout.js'
-import type { VerifiedEntry } from '../net/codec.js'
+import type { VerifiedEntry } from '../model/index.js'
 import type { Tables } from './layout.js'
 
 /** The highest clocks of the teams asked about so far. */

@@ -13,7 +13,7 @@
  */
 import type { Level } from 'level'
 import type { AbstractSublevel } from 'abstract-level'
-import type { VerifiedEntry } from '../net/codec.js'
+import type { VerifiedEntry } from '../model/index.js'
 
 export type Db = Level<string, string>
 export type Sub<V> = AbstractSublevel<Db, string | Buffer | Uint8Array, string, V>

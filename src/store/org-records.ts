@@ -2,9 +2,9 @@
  * The org's signed records in the log (sublevel `r`, keyed by id). Org logs are small: one record
  * per admin action.
  */
-import { decodeStoredRecord } from '../net/codec.js'
+import { decodeStoredRecord } from '../model/index.js'
 import { writeOptions } from './layout.js'
-import type { VerifiedRecord } from '../net/codec.js'
+import type { VerifiedRecord } from '../model/index.js'
 import type { Tables } from './layout.js'
 
 /** Store org records durably (verified by the caller); a record already stored is rewritten as it was. */

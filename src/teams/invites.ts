@@ -4,7 +4,7 @@
  */
 import { contentId, randomSecret } from '../crypto/keys.js'
 import { InvalidArgumentError, InviteError } from '../errors.js'
-import { InviteToken } from '../net/codec.js'
+import { InviteToken } from '../model/index.js'
 import type { InviteState, OrgState } from './org-state.js'
 
 const INVITE_PREFIX = 'parley1:'

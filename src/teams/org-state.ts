@@ -16,7 +16,7 @@
  */
 import { contentId } from '../crypto/keys.js'
 import { peerIdOfPublicKey } from '../ids.js'
-import type { VerifiedRecord } from '../net/codec.js'
+import type { VerifiedRecord } from '../model/index.js'
 
 export interface Member {
   peerId: string

@@ -3,7 +3,7 @@
  * one of its own (the two written apart, the other ordered first everywhere, this one refused).
  */
 import { peerIdOfPublicKey } from '../ids.js'
-import type { VerifiedRecord } from '../net/codec.js'
+import type { VerifiedRecord } from '../model/index.js'
 import type { AdminContext } from './admin-actions.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')

@@ -5,9 +5,9 @@
 import { generateTeamKey, open, seal, teamKeyCheck } from '../crypto/box.js'
 import { NotMemberError } from '../errors.js'
 import { peerIdOfPublicKey } from '../ids.js'
-import { EpochKeys } from '../net/codec.js'
+import { EpochKeys } from '../model/index.js'
 import type { BoxKeyPair } from '../crypto/box.js'
-import type { RecordFields } from '../net/codec.js'
+import type { RecordFields } from '../model/index.js'
 import type { OrgState } from './org-state.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')

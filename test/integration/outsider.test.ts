@@ -6,7 +6,7 @@ import { lpStream, pbStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../src/crypto/keys.js'
-import { createEntry, createRecord, FileHave, FileOpen, HistoryBatch, HistoryRequest, OrgHeads, OrgRecords } from '../../src/net/codec.js'
+import { createEntry, createRecord, FileHave, FileOpen, HistoryBatch, HistoryRequest, OrgHeads, OrgRecords } from '../../src/model/index.js'
 import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
 import { FILE_PROTOCOL, HISTORY_PROTOCOL, ORG_SYNC_PROTOCOL, topicOfTeam } from '../../src/net/topics.js'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
@@ -114,7 +114,7 @@ describe('outsiders and oversized requests on the stream protocols', () => {
     await waitFor(() => asked > 0, 10_000, 'the node asks the outsider')
     // once that exchange is over, the answer was refused whole, unread beyond its bound: not one
     // record of it was checked (before, each was, and reported)
-    const syncing = (admin as unknown as { orgSyncing: Map<string, Promise<void>> }).orgSyncing
+    const syncing = (admin as unknown as { run: { orgSync: { syncing: Map<string, Promise<void>> } } }).run.orgSync.syncing
     await waitFor(() => !syncing.has(outsider.peerId.toString()), 15_000, 'the exchange over')
     expect(refused).toEqual([])
   })

@@ -1,6 +1,6 @@
 import { pbStream } from '@libp2p/utils'
 import { afterEach, describe, expect, it } from 'vitest'
-import { HistoryBatch, HistoryRequest } from '../../src/net/codec.js'
+import { HistoryBatch, HistoryRequest } from '../../src/model/index.js'
 import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
 import { HISTORY_PROTOCOL } from '../../src/net/topics.js'
 import { loadOrCreateIdentity } from '../../src/store/identity-file.js'

@@ -7,7 +7,7 @@ import { pbStream } from '@libp2p/utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../src/crypto/keys.js'
 import { InviteError, NotAdminError, NotMemberError } from '../../src/errors.js'
-import { createEntry, createPresence, createRecord, decodeEntry, InviteToken, JoinRequest } from '../../src/net/codec.js'
+import { createEntry, createPresence, createRecord, decodeEntry, InviteToken, JoinRequest } from '../../src/model/index.js'
 import { createParleyLibp2p } from '../../src/net/libp2p-node.js'
 import { JOIN_PROTOCOL, orgTopic, presenceTopic, topicOfTeam } from '../../src/net/topics.js'
 import { decodeInviteToken } from '../../src/teams/org.js'
@@ -18,6 +18,7 @@ import type { ParleyNode } from '../../src/node.js'
 import type { EntryLog } from '../../src/store/entry-log.js'
 import type { Org } from '../../src/teams/org.js'
 import type { Message } from '@libp2p/gossipsub'
+import type { CoreBus } from '../../src/context.js'
 import type { Connection, Stream } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 
@@ -172,7 +173,7 @@ describe('trust: org, team keys, offboarding', () => {
     expect(verdicts[0]).toBe(TopicValidatorResult.Ignore)
     expect(rejected).toEqual([])
     // forged sender: the admin's key as author, another key's signature
-    const { Entry, SignedEntry } = await import('../../src/net/codec.js')
+    const { Entry, SignedEntry } = await import('../../src/model/index.js')
     const signed = SignedEntry.decode(original!.bytes)
     const inner = Entry.decode(signed.entry)
     const forged = SignedEntry.encode({ entry: Entry.encode({ ...inner, seq: 2, prev: new Uint8Array(original!.id), lamport: inner.lamport + 1 }), signature: signed.signature })
@@ -342,16 +343,18 @@ describe('trust: a lost answer to a join', () => {
     // the joiner knows the second admin (connected), and the first by the token's address
     type ServeJoin = (stream: Stream, connection: Connection) => Promise<void>
     const asked = { first: 0, second: 0 }
-    const firstNode = first as unknown as { serveJoin: ServeJoin }
-    const serveAtFirst = firstNode.serveJoin.bind(first)
-    firstNode.serveJoin = async (stream, connection) => { asked.first++; await serveAtFirst(stream, connection) }
+    type JoinInternals = { run: { join: { serve: ServeJoin } }, bus: CoreBus }
+    const firstNode = (first as unknown as JoinInternals).run.join
+    const serveAtFirst = firstNode.serve.bind(firstNode)
+    firstNode.serve = async (stream, connection) => { asked.first++; await serveAtFirst(stream, connection) }
     // the second admin admits the joiner the first time, and the answer is lost
-    const secondNode = second as unknown as { serveJoin: ServeJoin, afterOwnRecords: (records: unknown[]) => void }
-    const serveAtSecond = secondNode.serveJoin.bind(second)
-    secondNode.serveJoin = async (stream, connection) => {
+    const secondInternals = second as unknown as JoinInternals
+    const secondNode = secondInternals.run.join
+    const serveAtSecond = secondNode.serve.bind(secondNode)
+    secondNode.serve = async (stream, connection) => {
       if (++asked.second > 1) return serveAtSecond(stream, connection)
       const request = await pbStream(stream).read(JoinRequest)
-      secondNode.afterOwnRecords(await internals(second).org.admit(connection.remotePeer.toString(), request.secret, request.name, request.boxKey))
+      secondInternals.bus.emit('org:written', { records: await internals(second).org.admit(connection.remotePeer.toString(), request.secret, request.name, request.boxKey) })
       stream.abort(new Error('the answer is lost'))
     }
     const joiner = await fx.node({ peers: [second.info().addresses[0]!] })

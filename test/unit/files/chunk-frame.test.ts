@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { describe, expect, it } from 'vitest'
 import { chunkFrame, parseChunkFrame } from '../../../src/files/chunk-frame.js'
-import { FileChunk } from '../../../src/net/codec.js'
+import { FileChunk } from '../../../src/model/index.js'
 
 /** The bytes of a frame cut into pieces of `size`, as a stream might deliver them. */
 function pieces (list: Uint8ArrayList, size: number): Uint8ArrayList {

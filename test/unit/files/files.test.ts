@@ -7,8 +7,8 @@ import { numberedName, placeUnique, sanitizeFileName } from '../../../src/files/
 import { parseScanCommand, scanFile } from '../../../src/files/scanner.js'
 import { FileService } from '../../../src/files/file-service.js'
 import type { FileServiceComponents } from '../../../src/files/file-service.js'
-import { checkManifest, decodeBody, encodeBody, MAX_FILE_CHUNKS } from '../../../src/net/codec.js'
-import type { FileManifest } from '../../../src/net/codec.js'
+import { checkManifest, decodeBody, encodeBody, MAX_FILE_CHUNKS } from '../../../src/model/index.js'
+import type { FileManifest } from '../../../src/model/index.js'
 
 describe('file names from the network', () => {
   it.each([

@@ -4,9 +4,9 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
 import { DataDirLockedError } from '../../../src/errors.js'
-import { createEntry, encodeBody } from '../../../src/net/codec.js'
+import { createEntry, encodeBody } from '../../../src/model/index.js'
 import { EntryLog, orderKey } from '../../../src/store/entry-log.js'
-import type { VerifiedEntry } from '../../../src/net/codec.js'
+import type { VerifiedEntry } from '../../../src/model/index.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 
 async function entry (key: Ed25519PrivateKey, team: string, seq: number, lamport: number, text: string, prev?: VerifiedEntry): Promise<VerifiedEntry> {

@@ -4,10 +4,10 @@ import { join } from 'node:path'
 import { Level } from 'level'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
-import { createEntry, encodeBody } from '../../../src/net/codec.js'
+import { createEntry, encodeBody } from '../../../src/model/index.js'
 import { EntryLog } from '../../../src/store/entry-log.js'
 import { feedKey, isRebuiltKey, orderKey, pad } from '../../../src/store/layout.js'
-import type { VerifiedEntry } from '../../../src/net/codec.js'
+import type { VerifiedEntry } from '../../../src/model/index.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 
 async function entry (key: Ed25519PrivateKey, team: string, seq: number, lamport: number): Promise<VerifiedEntry> {

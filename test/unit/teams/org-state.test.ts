@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { generateBoxKeyPair } from '../../../src/crypto/box.js'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
-import { createRecord } from '../../../src/net/codec.js'
+import { createRecord } from '../../../src/model/index.js'
 import { peerIdOfPublicKey } from '../../../src/ids.js'
 import { foldOrg, isTeamMember, orgIdOf } from '../../../src/teams/org-state.js'
-import type { RecordFields, VerifiedRecord } from '../../../src/net/codec.js'
+import type { RecordFields, VerifiedRecord } from '../../../src/model/index.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 
 type Op = Omit<RecordFields, 'org' | 'seq' | 'lamport' | 'wallTime' | 'prev'>

@@ -3,7 +3,7 @@ import { decrypt, encrypt, generateBoxKeyPair, sharedKey } from '../../../src/cr
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
 import { InvalidArgumentError, InviteError } from '../../../src/errors.js'
 import { peerIdOfPublicKey } from '../../../src/ids.js'
-import { createRecord } from '../../../src/net/codec.js'
+import { createRecord } from '../../../src/model/index.js'
 import { DM_PREFIX, directTeamOf } from '../../../src/teams/direct.js'
 import { decodeInviteToken, encodeInviteToken, inviteIdOf, newInviteSecret, parseDuration } from '../../../src/teams/invites.js'
 import { foldOrg, orgIdOf } from '../../../src/teams/org-state.js'

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
 import { BadSignatureError, ImplausibleEntryError, InvalidEntryError, MessageTooLargeError } from '../../../src/errors.js'
-import { checkPlausible, createEntry, decodeBody, decodeEntry, decodeEntryFields, decodeSignedEntry, encodeBody, Entry, MAX_BODY_BYTES, MAX_ENTRY_BYTES, MAX_LAMPORT_LEAD, MAX_LAMPORT_PER_MS, MAX_TEXT_BYTES, MAX_WALL_TIME_LEAD_MS, SignedEntry } from '../../../src/net/codec.js'
-import type { EntryFields } from '../../../src/net/codec.js'
+import { checkPlausible, createEntry, decodeBody, decodeEntry, decodeEntryFields, decodeSignedEntry, encodeBody, Entry, MAX_BODY_BYTES, MAX_ENTRY_BYTES, MAX_LAMPORT_LEAD, MAX_LAMPORT_PER_MS, MAX_TEXT_BYTES, MAX_WALL_TIME_LEAD_MS, SignedEntry } from '../../../src/model/index.js'
+import type { EntryFields } from '../../../src/model/index.js'
 
 const fields = (over: Partial<EntryFields> = {}): EntryFields => ({
   team: 'general',
@@ -21,7 +21,7 @@ function tamper (bytes: Uint8Array, change: (e: Entry) => Entry): Uint8Array {
   return SignedEntry.encode({ entry: Entry.encode(change(Entry.decode(signed.entry))), signature: signed.signature })
 }
 
-describe('net/codec', () => {
+describe('model', () => {
   it('round-trips a signed entry and derives the author and content id', async () => {
     const key = await generateIdentityKey()
     const made = await createEntry(key, fields())

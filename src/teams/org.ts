@@ -5,12 +5,11 @@
  */
 import { decrypt, encrypt } from '../crypto/box.js'
 import { InviteError, NotAdminError, NotMemberError, RecordRefusedError } from '../errors.js'
-import { peerIdOfPublicKey } from '../ids.js'
 import { createRecord, decodeRecord } from '../model/index.js'
 import * as actions from './admin-actions.js'
 import { DirectKeys, DM_PREFIX, directPeerOf, directTeamOf } from './direct.js'
 import { entryVerdict, historyVerdict, mayRead } from './entry-rules.js'
-import { foldOrg, orgIdOf } from './org-state.js'
+import { foldOrg, knownSigners, orgIdOf } from './org-state.js'
 import { mendRosters } from './roster-mend.js'
 import { bodyContext, sealRoster, TeamKeyring } from './team-keys.js'
 import type { AdminContext, RecordChange } from './admin-actions.js'
@@ -138,18 +137,13 @@ export class Org {
         errors.push(err as Error)
       }
     }
-    const known = new Set([...this.folded.members.keys(), ...this.folded.removed.keys()])
-    for (const r of [...this.records.values(), ...fresh]) {
-      if (r.record.addMember !== undefined) known.add(peerIdOfPublicKey(r.record.addMember.member))
-    }
+    const known = knownSigners(this.folded, [...this.records.values(), ...fresh])
     const kept = fresh.filter(r => known.has(r.signer))
     const unknownSigners = fresh.length - kept.length
-    fresh.length = 0
-    fresh.push(...kept)
-    if (fresh.length === 0) return { applied: [], refused: [], removed: [], errors, unknownSigners }
+    if (kept.length === 0) return { applied: [], refused: [], removed: [], errors, unknownSigners }
     // store even records the rules refuse now: a missing predecessor may still arrive
-    await this.log.putRecords(fresh)
-    for (const r of fresh) this.records.set(r.idHex, r)
+    await this.log.putRecords(kept)
+    for (const r of kept) this.records.set(r.idHex, r)
     return { ...this.refold(), errors, unknownSigners }
   }
 

@@ -2,9 +2,8 @@
  * The composition of a running node: the services that need its libp2p node, each built with the
  * narrow components it needs (see ParleyNode for those that live as long as the node).
  */
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 import { emit } from './context.js'
+import { defaultDownloadDir, filesDirOf } from './paths.js'
 import { HistorySync } from './history/history-sync.js'
 import { DEFAULT_AUTO_DOWNLOAD_BYTES, DEFAULT_MAX_FILE_BYTES, FileService } from './files/file-service.js'
 import { MessageService } from './messages/message-service.js'
@@ -106,7 +105,7 @@ export function composeRunning (s: Shared, libp2p: ParleyLibp2p): Running {
     views: s.views,
     now
   })
-  files.current = new FileService({ libp2p, orgs: s.orgs, selfId: s.selfId, events: s.events, messages }, { dir: join(s.dataDir, 'files'), ...fileConfig(s.init.files) })
+  files.current = new FileService({ libp2p, orgs: s.orgs, selfId: s.selfId, events: s.events, messages }, { dir: filesDirOf(s.dataDir), ...fileConfig(s.init.files) })
   const fileService = files.current
   return {
     libp2p,
@@ -132,7 +131,7 @@ export function composeRunning (s: Shared, libp2p: ParleyLibp2p): Running {
 /** File settings with the defaults filled in. */
 function fileConfig (given: Partial<FileConfig> = {}): FileConfig {
   return {
-    downloadDir: given.downloadDir ?? process.env.XDG_DOWNLOAD_DIR ?? join(homedir(), 'Downloads'),
+    downloadDir: given.downloadDir ?? defaultDownloadDir(),
     autoDownloadBytes: given.autoDownloadBytes ?? DEFAULT_AUTO_DOWNLOAD_BYTES,
     maxFileBytes: given.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     ...(given.autoDownloadPerAuthorBytes === undefined ? {} : { autoDownloadPerAuthorBytes: given.autoDownloadPerAuthorBytes }),

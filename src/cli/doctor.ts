@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { promisify } from 'node:util'
-import { checkStoreOpens, ControlClient, DataDirLockedError, DEFAULT_PORT, formatDateTime, identityKeyPath, NodeNotRunningError, printable } from '../index.js'
+import { checkStoreOpens, ControlClient, DataDirLockedError, DEFAULT_PORT, formatDateTime, identityKeyPathOf, NodeNotRunningError, printable } from '../index.js'
 import type { KeeperStatus } from '../index.js'
 
 const exec = promisify(execFile)
@@ -33,8 +33,8 @@ async function checkDataDir (dataDir: string, running: boolean): Promise<Finding
     return out
   }
   try {
-    const key = await stat(identityKeyPath(dataDir))
-    if ((key.mode & 0o077) !== 0) out.push({ level: 'fail', what: 'the identity key can be read by others', advice: `chmod 600 ${identityKeyPath(dataDir)}` })
+    const key = await stat(identityKeyPathOf(dataDir))
+    if ((key.mode & 0o077) !== 0) out.push({ level: 'fail', what: 'the identity key can be read by others', advice: `chmod 600 ${identityKeyPathOf(dataDir)}` })
   } catch {
     // no identity yet: reported by the node check
   }

@@ -4,18 +4,13 @@
  */
 import { execFile } from 'node:child_process'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { homedir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname } from 'node:path'
 import { promisify } from 'node:util'
+import { UNIT_NAME, unitPath } from '../index.js'
+
+export { UNIT_NAME, unitPath }
 
 const exec = promisify(execFile)
-export const UNIT_NAME = 'parley.service'
-
-/** Where the user unit lives: $XDG_CONFIG_HOME/systemd/user/parley.service. */
-export function unitPath (env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : join(homedir(), '.config')
-  return join(base, 'systemd', 'user', UNIT_NAME)
-}
 
 /** The unit file for a data dir. Paths are quoted for systemd. */
 export function unitFile (nodePath: string, parleyBin: string, dataDir: string): string {

@@ -8,7 +8,7 @@ import { controlMethod, parseParams } from './api.js'
 import { EVENT_NAMES } from '../events.js'
 import { CONTROL_API_VERSION, LineSplitter, parseRequest } from './protocol.js'
 import { parleyLogger } from '../log.js'
-import { socketPath } from '../paths.js'
+import { socketPathOf } from '../paths.js'
 import type { ControlMethod, ControlParams, ControlResult } from './api.js'
 import type { ControlEvent, ControlResponse } from './protocol.js'
 import type { EventName } from '../events.js'
@@ -20,10 +20,7 @@ const log = parleyLogger('control')
 /** Unix socket paths are limited to about 108 bytes by the kernel. */
 const MAX_SOCKET_PATH = 100
 
-/** The control socket path of a data dir. */
-export function socketPathOf (dataDir: string): string {
-  return socketPath(dataDir)
-}
+export { socketPathOf } from '../paths.js'
 
 /** How the server answers one method: its params already checked against the schema in api.ts. */
 export type Handler<M extends ControlMethod> = (params: ControlParams<M>, socket: Socket) => ControlResult<M> | Promise<ControlResult<M>>

@@ -3,7 +3,7 @@
  * themselves.
  */
 import { parleyLogger } from '../log.js'
-import { storePath } from '../paths.js'
+import { logDirOf } from '../paths.js'
 import { restoreBackup } from './backup.js'
 import { EntryLog } from './entry-log.js'
 
@@ -12,12 +12,12 @@ const log = parleyLogger('store')
 /** Open the data dir's log and close it again: throws DataDirLockedError if another process holds it, or why it does not open. */
 export async function checkStoreOpens (dataDir: string): Promise<void> {
   log('checking that the log of %s opens', dataDir)
-  const entries = await EntryLog.open(storePath(dataDir))
+  const entries = await EntryLog.open(logDirOf(dataDir))
   await entries.close()
 }
 
 /** Restore a backup file into a new, empty data dir; returns the peer id restored and the rows written. */
 export async function restoreBackupInto (file: string, dataDir: string): Promise<{ peerId: string, rows: number }> {
   log('restoring %s into %s', file, dataDir)
-  return restoreBackup(file, dataDir, async () => EntryLog.open(storePath(dataDir)))
+  return restoreBackup(file, dataDir, async () => EntryLog.open(logDirOf(dataDir)))
 }

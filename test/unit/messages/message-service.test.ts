@@ -154,7 +154,7 @@ describe('messages/message-service', () => {
 
   it('a restored node posts only once a peer has sent it the team, and remembers that', async () => {
     const [admin, bob] = await office.found('admin', 'bob') as [Person, Person]
-    await admin.log.putMeta('restored', { at: Date.now(), confirmed: [] })
+    await admin.log.meta('restored').put({ at: Date.now(), confirmed: [] })
     const alone = harness(admin)
     await alone.restore.load()
     await expect(alone.messages.send('general', 'hi')).rejects.toThrow(NotSyncedError)
@@ -164,7 +164,7 @@ describe('messages/message-service', () => {
     await h.messages.send('general', 'hi')
     expect(h.synced).toEqual([{ peer: bob.me.peerId, team: 'general' }])
     expect(h.restore.mustConfirm('general')).toBe(false)
-    expect(await admin.log.getMeta('restored')).toMatchObject({ confirmed: ['general'] })
+    expect(await admin.log.meta('restored').get()).toMatchObject({ confirmed: ['general'] })
     await h.messages.stop()
   })
 

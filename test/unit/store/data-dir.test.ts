@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EntryLog } from '../../../src/store/entry-log.js'
 import { checkStoreOpens } from '../../../src/store/data-dir.js'
-import { storePath } from '../../../src/paths.js'
+import { logDirOf } from '../../../src/paths.js'
 
 describe('store/data-dir: the store for shells that run no node', () => {
   let root: string
@@ -15,13 +15,13 @@ describe('store/data-dir: the store for shells that run no node', () => {
     const dataDir = join(root, 'free')
     await checkStoreOpens(dataDir)
     // closed again: the next opener gets it
-    const log = await EntryLog.open(storePath(dataDir))
+    const log = await EntryLog.open(logDirOf(dataDir))
     await log.close()
   })
 
   it('says DataDirLockedError while another opener holds the log', async () => {
     const dataDir = join(root, 'held')
-    const log = await EntryLog.open(storePath(dataDir))
+    const log = await EntryLog.open(logDirOf(dataDir))
     try {
       await expect(checkStoreOpens(dataDir)).rejects.toMatchObject({ name: 'DataDirLockedError' })
     } finally {

@@ -2,9 +2,10 @@
  * The composition of a running node: the services that need its libp2p node, each built with the
  * narrow components it needs (see ParleyNode for those that live as long as the node).
  */
-import { emit } from './context.js'
+import { emit, warn } from './context.js'
 import { defaultDownloadDir, filesDirOf } from './paths.js'
 import { HistorySync } from './history/history-sync.js'
+import { createParleyLibp2p } from './net/libp2p-node.js'
 import { DEFAULT_AUTO_DOWNLOAD_BYTES, DEFAULT_MAX_FILE_BYTES, FileService } from './files/file-service.js'
 import { MessageService } from './messages/message-service.js'
 import { TopicRouter } from './net/topic-router.js'
@@ -138,4 +139,80 @@ function fileConfig (given: Partial<FileConfig> = {}): FileConfig {
     ...(given.releaseMode === undefined ? {} : { releaseMode: given.releaseMode }),
     ...(given.scanCommand === undefined ? {} : { scanCommand: given.scanCommand })
   }
+}
+
+/** Start the services in order: protocols first, then what follows the org, then peers. */
+export async function startRunning (run: Running, s: Pick<Shared, 'selfId' | 'orgs' | 'bus' | 'retention' | 'restore' | 'indexer'>): Promise<void> {
+  followOrg(run, s)
+  await run.orgSync.start()
+  await run.join.start()
+  await run.history.start()
+  await run.files.start()
+  run.orgService.start()
+  run.messages.start()
+  run.topics.start()
+  s.retention.start()
+  await s.restore.load()
+  await s.indexer.start()
+  await run.presence.start()
+  run.sessions.start()
+}
+
+/** The org changed: follow it (subscriptions, retention, presence, what is searchable here) while `run` runs. */
+function followOrg (run: Running, s: Pick<Shared, 'selfId' | 'orgs' | 'bus' | 'retention' | 'indexer'>): void {
+  let teamsBefore = new Set(s.orgs.current?.myTeams())
+  s.bus.addEventListener('org:updated', ({ detail: { change } }) => {
+    const org = s.orgs.current
+    if (org === undefined) return
+    if (change.applied.some(r => r.op === 'retention')) s.retention.soon()
+    run.topics.update()
+    // presence held for someone just admitted counts now, and they hear ours at once
+    run.presence.orgChanged(change.applied.some(r => r.op === 'addMember' || r.op === 'genesis'))
+    // a team this node left is no longer searchable here
+    const now = new Set(org.state.removed.has(s.selfId) ? [] : org.myTeams())
+    for (const team of teamsBefore) if (!now.has(team)) s.indexer.dropTeam(team)
+    teamsBefore = now
+  })
+}
+
+/** Stop the services, peers first, libp2p last but the writes it may have started. */
+export async function stopRunning (run: Running, s: Pick<Shared, 'retention'>): Promise<void> {
+  run.sessions.stop()
+  await s.retention.stop()
+  run.presence.stop()
+  run.orgService.stop()
+  await run.files.stop()
+  run.topics.stop()
+  await run.orgSync.stop()
+  await run.join.stop()
+  await run.libp2p.stop()
+  await run.messages.stop()
+}
+
+/** Build and start this node's libp2p: only members are colleagues; removed and banned peers are refused. */
+export async function startLibp2p (s: Pick<Shared, 'key' | 'orgs' | 'strangers' | 'events'> & { init: Pick<ParleyInit, 'mdns' | 'mdnsPace' | 'peers'> }, listen: string[]): Promise<ParleyLibp2p> {
+  const libp2p = await createParleyLibp2p({
+    privateKey: s.key,
+    listen,
+    mdns: s.init.mdns ?? true,
+    mdnsPace: s.init.mdnsPace,
+    // colleagues are dialed however many strangers mDNS announces (see peer-keeper.ts)
+    keeper: { staticPeers: s.init.peers ?? [], isColleague: (peerId) => s.orgs.current?.state.members.has(peerId) === true },
+    // offboarding: a removed member's connections are refused both ways; so are, for a while,
+    // those of a peer cut off for flooding
+    // (a ban never outlives the peer's admission: a member this node had not heard of yet is let in)
+    isPeerDenied: (peerId) => s.orgs.current?.state.removed.has(peerId) === true || (s.strangers.isBanned(peerId) && s.orgs.current?.state.members.has(peerId) !== true)
+  })
+  libp2p.services.keeper.addEventListener('keeper:warning', (e) => { warn(s.events, e.detail) })
+  try {
+    await libp2p.start()
+  } catch (err) {
+    try {
+      await libp2p.stop()
+    } catch {
+      // the start error is the one worth reporting
+    }
+    throw err
+  }
+  return libp2p
 }

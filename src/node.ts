@@ -4,14 +4,12 @@
  * files, retention, search, presence, export) with the narrow components each needs, starts and
  * stops them in order, and re-emits nothing itself: services dispatch its typed events.
  */
-import { userInfo } from 'node:os'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
-import { composeRunning } from './compose.js'
+import { composeRunning, startLibp2p, startRunning, stopRunning } from './compose.js'
 import { CoreBus, emit, OrgRef, warn } from './context.js'
 import { DataDirLockedError, InvalidArgumentError, NotStartedError } from './errors.js'
 import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from './ids.js'
-import { createParleyLibp2p } from './net/libp2p-node.js'
 import { topicOfTeam } from './net/topics.js'
 import { StrangerGate } from './net/stranger-gate.js'
 import type { HistorySync } from './history/history-sync.js'
@@ -21,7 +19,7 @@ import { EntryLog } from './store/entry-log.js'
 import { logDirOf } from './paths.js'
 import { makePrivate } from './store/permissions.js'
 import { RestoreGate } from './store/restore-gate.js'
-import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
+import { defaultDisplayName, loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
 import { Org, parseDuration } from './teams/org.js'
 import { Reader } from './messages/reader.js'
 import { Views } from './messages/views.js'
@@ -78,15 +76,6 @@ export async function createNode (init: ParleyInit): Promise<ParleyNode> {
   }
 }
 
-function defaultDisplayName (): string {
-  try {
-    return userInfo().username
-  } catch {
-    // no passwd entry (some containers): fall back to the environment
-    return process.env.USER ?? process.env.USERNAME ?? 'parley-user'
-  }
-}
-
 /** One parley node. Events: see ParleyEvents. */
 export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   readonly peerId: string
@@ -105,7 +94,6 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private readonly reader: Reader
   private run?: Running
   private state: 'new' | 'started' | 'stopped' = 'new'
-  private teamsBefore = new Set<string>()
   /** aborted by stop(): ends the indexer's waits */
   private readonly stopping = new AbortController()
 
@@ -135,7 +123,6 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       warn: (m) => { warn(this, m) },
       stopping: this.stopping.signal
     })
-    this.bus.addEventListener('org:updated', (evt) => { this.orgUpdated(evt.detail.change) })
   }
 
   /** White-box access for tests that stage what the network does: the org this node is in. */
@@ -186,22 +173,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       retention: this.retention,
       orgForWriting: () => this.orgForWriting()
     }, libp2p)
-    const run = this.run
-    const { orgSync, orgService, join, topics, history, sessions, messages, files } = run
-    libp2p.services.pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
-    await orgSync.start()
-    await join.start()
-    await history.start()
-    await files.start()
-    orgService.start()
-    messages.start()
-    topics.start()
-    this.retention.start()
-    this.teamsBefore = new Set(this.orgs.current?.myTeams())
-    await this.restore.load()
-    await this.indexer.start()
-    await run.presence.start()
-    sessions.start()
+    await startRunning(this.run, { selfId: this.peerId, orgs: this.orgs, bus: this.bus, retention: this.retention, restore: this.restore, indexer: this.indexer })
   }
 
   private me (): { key: Identity['key'], box: Identity['box'], peerId: string } {
@@ -209,30 +181,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   }
 
   private async startLibp2p (listen: string[]): Promise<ParleyLibp2p> {
-    const libp2p = await createParleyLibp2p({
-      privateKey: this.identity.key,
-      listen,
-      mdns: this.init.mdns ?? true,
-      mdnsPace: this.init.mdnsPace,
-      // colleagues are dialed however many strangers mDNS announces (see peer-keeper.ts)
-      keeper: { staticPeers: this.init.peers ?? [], isColleague: (peerId) => this.orgs.current?.state.members.has(peerId) === true },
-      // offboarding: a removed member's connections are refused both ways; so are, for a while,
-      // those of a peer cut off for flooding
-      // (a ban never outlives the peer's admission: a member this node had not heard of yet is let in)
-      isPeerDenied: (peerId) => this.orgs.current?.state.removed.has(peerId) === true || (this.strangers.isBanned(peerId) && this.orgs.current?.state.members.has(peerId) !== true)
-    })
-    libp2p.services.keeper.addEventListener('keeper:warning', (e) => { warn(this, e.detail) })
-    try {
-      await libp2p.start()
-    } catch (err) {
-      try {
-        await libp2p.stop()
-      } catch {
-        // the start error is the one worth reporting
-      }
-      throw err
-    }
-    return libp2p
+    return startLibp2p({ key: this.identity.key, orgs: this.orgs, strangers: this.strangers, events: this, init: this.init }, listen)
   }
 
   /** Stop networking and close the log. Safe to call twice. */
@@ -241,19 +190,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const run = this.state === 'started' ? this.run : undefined
     this.state = 'stopped'
     this.stopping.abort()
-    if (run !== undefined) {
-      run.sessions.stop()
-      await this.retention.stop()
-      run.presence.stop()
-      run.orgService.stop()
-      await run.files.stop()
-      run.topics.stop()
-      await run.orgSync.stop()
-      await run.join.stop()
-      run.libp2p.services.pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
-      await run.libp2p.stop()
-      await run.messages.stop()
-    }
+    if (run !== undefined) await stopRunning(run, { retention: this.retention })
     // what history sync stored and the index has not taken in is left for the next start
     await this.indexer.stop()
     await this.log.close()
@@ -348,7 +285,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
    */
   async setRetention (team: string, change: { days?: number, hold?: boolean, reason?: string }): Promise<TeamView> {
     const org = this.orgForWriting()
-    // applying the record starts a retention pass (see orgUpdated): wait for it
+    // applying the record starts a retention pass (see followOrg in compose.ts): wait for it
     this.written(await org.setRetention(team, change))
     await this.retention.settled()
     return this.teams().find(t => t.name === team)!
@@ -379,21 +316,6 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.bus.emit('org:written', { records })
   }
 
-  /** The org changed: follow it here (subscriptions, retention, presence, what is searchable). */
-  private orgUpdated (change: { applied: VerifiedRecord[] }): void {
-    const org = this.orgs.current
-    const run = this.run
-    if (org === undefined || run === undefined || this.state !== 'started') return
-    if (change.applied.some(r => r.op === 'retention')) this.retention.soon()
-    run.topics.update()
-    // presence held for someone just admitted counts now, and they hear ours at once
-    run.presence.orgChanged(change.applied.some(r => r.op === 'addMember' || r.op === 'genesis'))
-    // a team this node left is no longer searchable here
-    const now = new Set(org.state.removed.has(this.peerId) ? [] : org.myTeams())
-    for (const team of this.teamsBefore) if (!now.has(team)) this.indexer.dropTeam(team)
-    this.teamsBefore = now
-  }
-
   // ---- presence ----
 
   /** Set this node's presence (kept across restarts) and tell the org. */
@@ -404,11 +326,6 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   /** Everyone's presence, this node's included; members not heard from are offline. */
   presence (): PresenceView[] {
     return this.requireStarted().presence.all()
-  }
-
-  /** A peer that starts listening for presence hears ours at once, not at the next round. */
-  private readonly onSubscriptionChange = (evt: CustomEvent<{ subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
-    this.run?.presence.subscriptionsChanged(evt.detail.subscriptions)
   }
 
   // ---- messages ----

@@ -48,7 +48,7 @@ export interface PresenceComponents {
   log: Pick<EntryLog, 'meta'>
   orgs: OrgView
   libp2p: Pick<Libp2p, 'getPeers' | 'getMultiaddrs'>
-  pubsub: Pick<GossipSub, 'publish'>
+  pubsub: Pick<GossipSub, 'publish' | 'addEventListener' | 'removeEventListener'>
   /** told of the addresses a member this node is not connected to announced */
   keeper: { learn: (peerId: string, addresses: Multiaddr[]) => void }
   /** `presence:changed` when a member's effective presence changes (this node's own too), `entry:rejected` for a refused announcement */
@@ -84,12 +84,14 @@ export class PresenceService implements Startable {
     if (saved !== undefined && (PRESENCE_STATUSES as readonly string[]).includes(saved.status)) this.mine = { ...saved, since: Date.now() }
     this.running = true
     this.round.start()
+    this.c.pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     void this.announce()
   }
 
   stop (): void {
     this.running = false
     this.round.stop()
+    this.c.pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
     clearTimeout(this.announceSoon)
   }
 
@@ -118,6 +120,10 @@ export class PresenceService implements Startable {
   peerGone (peerId: string): void {
     this.goneAt.set(peerId, Date.now())
     this.report(peerId)
+  }
+
+  private readonly onSubscriptionChange = (evt: CustomEvent<{ subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
+    this.subscriptionsChanged(evt.detail.subscriptions)
   }
 
   /** A peer that starts listening for presence hears ours at once, not at the next round. */

@@ -1,6 +1,7 @@
 /**
  * The node's identity on disk: its Ed25519 key (owner-only) and its display name beside it.
  */
+import { userInfo } from 'node:os'
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { generateBoxKeyPair } from '../crypto/box.js'
 import { decodeIdentityKey, encodePrivateKey, generateIdentityKey } from '../crypto/keys.js'
@@ -102,4 +103,14 @@ async function loadOrCreateBoxKey (path: string): Promise<BoxKeyPair> {
   }
   await chmod(path, 0o600)
   return { privateKey: new Uint8Array(bytes.subarray(0, 32)), publicKey: new Uint8Array(bytes.subarray(32)) }
+}
+
+/** The name a new identity gets when none is given: the user's login name. */
+export function defaultDisplayName (): string {
+  try {
+    return userInfo().username
+  } catch {
+    // no passwd entry (some containers): fall back to the environment
+    return process.env.USER ?? process.env.USERNAME ?? 'parley-user'
+  }
 }

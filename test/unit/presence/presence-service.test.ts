@@ -9,20 +9,21 @@ import type { Person } from '../../helpers/office.js'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-function presence (p: Person | Awaited<ReturnType<Office['stranger']>>, connected: PeerId[] = []): { service: PresenceService, published: string[], learned: Array<{ peerId: string, addresses: string[] }> } {
+function presence (p: Person | Awaited<ReturnType<Office['stranger']>>, connected: PeerId[] = []): { service: PresenceService, published: string[], learned: Array<{ peerId: string, addresses: string[] }>, pubsub: EventTarget } {
   const published: string[] = []
   const learned: Array<{ peerId: string, addresses: string[] }> = []
+  const pubsub = Object.assign(new EventTarget(), { publish: async (topic: string) => { published.push(topic); return { recipients: [] } } })
   const service = new PresenceService({
     selfId: p.me.peerId,
     key: p.me.key,
     log: p.log,
     orgs: p.orgs,
     libp2p: { getPeers: () => connected, getMultiaddrs: () => [] },
-    pubsub: { publish: async (topic: string) => { published.push(topic); return { recipients: [] } } },
+    pubsub,
     keeper: { learn: (peerId: string, addresses: Multiaddr[]) => { learned.push({ peerId, addresses: addresses.map(String) }) } },
     events: p.events
   })
-  return { service, published, learned }
+  return { service, published, learned, pubsub }
 }
 
 async function announcement (p: Person | Awaited<ReturnType<Office['stranger']>>, orgId: string, status = 'busy', text = 'in a meeting', time = Date.now()): Promise<{ data: Uint8Array }> {
@@ -94,6 +95,21 @@ describe('presence/presence-service', () => {
     expect(service.all().find(p => p.peerId === newcomer.me.peerId)).toMatchObject({ status: 'away', text: 'lunch' })
     service.stop()
     await newcomer.log.close()
+  })
+
+  it('a peer that starts listening for presence hears ours at once, once for several', async () => {
+    const [admin] = await office.found('admin') as [Person]
+    const { service, published, pubsub } = presence(admin)
+    await service.start()
+    await new Promise(resolve => setTimeout(resolve, 50))
+    const before = published.length
+    const subscribed = { subscriptions: [{ topic: presenceTopic(admin.org.orgId), subscribe: true }] }
+    pubsub.dispatchEvent(new CustomEvent('subscription-change', { detail: subscribed }))
+    pubsub.dispatchEvent(new CustomEvent('subscription-change', { detail: subscribed }))
+    pubsub.dispatchEvent(new CustomEvent('subscription-change', { detail: { subscriptions: [{ topic: 'other', subscribe: true }] } }))
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect(published.length - before).toBe(1)
+    service.stop()
   })
 
   it('a removed node announces nothing', async () => {

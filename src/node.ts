@@ -300,27 +300,34 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     await libp2p.handle(ORG_SYNC_PROTOCOL, (stream, connection) => { void this.serveOrgSync(stream, connection) })
     await libp2p.handle(JOIN_PROTOCOL, (stream, connection) => { void this.serveJoin(stream, connection) })
     this.historySync = new HistorySync({
-      libp2p,
+      registrar: libp2p,
+      dialer: libp2p,
       log: this.log,
       org: () => this.org,
-      orgSyncedWith: async (peer) => { if (!this.orgSynced.has(peer.toString())) await this.syncOrg(peer) },
-      catchUpOrg: async (peer) => this.catchUpOrg(peer),
+      orgSync: {
+        syncedWith: async (peer) => { if (!this.orgSynced.has(peer.toString())) await this.syncOrg(peer) },
+        catchUp: async (peer) => this.catchUpOrg(peer)
+      },
       now: () => this.now(),
       expired: (team, wallTime) => {
         const cutoff = this.retentionCutoff(team)
         return cutoff !== undefined && wallTime < cutoff
       }
-    }, {
-      onStored: (entries) => {
+    })
+    this.historySync.addEventListener('history:stored', ({ detail: { entries } }) => {
+      try {
         this.indexer.addAfterSync(entries)
         // building views decrypts; skip it when nobody listens (a large catch-up)
         if (this.listenerCount('message:added') === 0) return
         for (const v of entries) this.safeDispatch('message:added', this.toView(v))
-      },
-      onRefused: (from, team, e) => { this.safeDispatch('entry:rejected', { from, team, reason: e.name, message: e.message }) },
-      onFork: (v, existingId) => { this.safeDispatch('entry:forked', { team: v.entry.team, author: v.author, seq: v.entry.seq, existingId, forkId: v.idHex }) },
-      onSynced: (team, peer, received) => { this.safeDispatch('history:synced', { team, peer, received }) }
+      } catch (err) {
+        // the entries are stored: the index and the views follow at the next start
+        this.warn(`taking in synced history failed: ${(err as Error).message}`)
+      }
     })
+    this.historySync.addEventListener('history:refused', ({ detail: { from, team, error: e } }) => { this.safeDispatch('entry:rejected', { from, team, reason: e.name, message: e.message }) })
+    this.historySync.addEventListener('history:forked', ({ detail: { entry: v, existingId } }) => { this.safeDispatch('entry:forked', { team: v.entry.team, author: v.author, seq: v.entry.seq, existingId, forkId: v.idHex }) })
+    this.historySync.addEventListener('history:synced', ({ detail: { team, from: peer, received } }) => { this.safeDispatch('history:synced', { team, peer, received }) })
     await this.historySync.start()
     this.files = new FileService({
       libp2p,
@@ -399,6 +406,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       this.libp2p.services.pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
       this.libp2p.removeEventListener('peer:connect', this.onPeerConnect)
       this.libp2p.removeEventListener('peer:disconnect', this.onPeerDisconnect)
+      await this.historySync?.stop()
       await this.libp2p.stop()
     }
     await this.sending.catch(() => {})
@@ -1301,7 +1309,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
         team,
         entries: await this.log.count(team),
         authors: [...heads].map(([author, h]) => ({ author, name: org.member(author)?.name ?? '', seq: h.seq })).sort((a, b) => a.name.localeCompare(b.name)),
-        fetching: [...this.historySync?.fetching.values() ?? []].filter(f => f.team === team).map(f => ({ peer: f.peer, started: f.started, received: f.received }))
+        fetching: (this.historySync?.fetchingOf(team) ?? []).map(f => ({ peer: f.peer, started: f.started, received: f.received }))
       }
       const last = this.historySync?.lastSynced.get(team)
       if (last !== undefined) status.lastSynced = last

@@ -85,9 +85,14 @@ export interface FetchStatus {
   received: number
 }
 
+export interface HistorySyncInit {
+  /** the pauses before asking again a peer that cut an exchange off before any answer */
+  unansweredRetriesMs?: number[]
+}
+
 /** The service, built from its components. */
-export function historySync (): (components: HistorySyncComponents) => HistorySync {
-  return (components) => new HistorySync(components)
+export function historySync (init: HistorySyncInit = {}): (components: HistorySyncComponents) => HistorySync {
+  return (components) => new HistorySync(components, init)
 }
 
 /** The history sync service of one node. */
@@ -104,10 +109,12 @@ export class HistorySync extends TypedEventEmitter<HistorySyncEvents> implements
   readonly lastSynced = new Map<string, number>()
   /** ends the pauses before a retry */
   private stopping = new AbortController()
+  private readonly retriesMs: number[]
 
-  constructor (components: HistorySyncComponents) {
+  constructor (components: HistorySyncComponents, init: HistorySyncInit = {}) {
     super()
     this.c = components
+    this.retriesMs = init.unansweredRetriesMs ?? UNANSWERED_RETRIES_MS
   }
 
   async start (): Promise<void> {
@@ -150,7 +157,7 @@ export class HistorySync extends TypedEventEmitter<HistorySyncEvents> implements
         const { received, unanswered } = await this.fetch(peer, team)
         total += received
         if (this.again.has(key)) continue
-        const pause = UNANSWERED_RETRIES_MS[retries++]
+        const pause = this.retriesMs[retries++]
         if (!unanswered || pause === undefined || this.stopping.signal.aborted) break
         // the peer is learning of this node (see serve): asked again once it may have
         try {

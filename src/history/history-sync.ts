@@ -9,18 +9,18 @@
  * it (an org catch-up) in the background; a requester refused that way asks again a little later.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { logger } from '@libp2p/logger'
 import { TypedEventEmitter } from 'main-event'
 import { BadSignatureError, GappedRangeError, InvalidEntryError, MessageTooLargeError, NotMemberError, OutOfTeamError, UnknownEpochError } from '../errors.js'
 import { HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1 } from '../net/topics.js'
 import { checkBatch } from './check-batch.js'
 import { REQUEST_TIMEOUT_MS, requestHistory, serveHistory } from './protocol.js'
+import { parleyLogger } from '../log.js'
 import type { CheckedBatch, CheckContext, Exchange, HistoryOrgView } from './check-batch.js'
 import type { VerifiedEntry } from '../model/index.js'
 import type { EntryLog, FeedHead } from '../store/entry-log.js'
 import type { Connection, Libp2p, PeerId, Startable, Stream } from '@libp2p/interface'
 
-const log = logger('parley:history')
+const log = parleyLogger('history')
 
 /** Checked batches that may wait for the ones before them to be stored. */
 const STORES_AHEAD = 2

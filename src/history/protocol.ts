@@ -11,16 +11,16 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
-import { logger } from '@libp2p/logger'
 import { NotInOrgError, NotMemberError, ProtocolError } from '../errors.js'
 import { peerIdOfPublicKey } from '../ids.js'
 import { HistoryAck, HistoryBatch, HistoryRequest } from '../model/index.js'
 import { HISTORY_PROTOCOL } from '../net/topics.js'
+import { parleyLogger } from '../log.js'
 import type { HistoryOrgView } from './check-batch.js'
 import type { EntryLog, FeedHead } from '../store/entry-log.js'
 import type { Stream } from '@libp2p/interface'
 
-const log = logger('parley:history')
+const log = parleyLogger('history')
 
 /** Entries per batch, and bytes per batch, whichever comes first. */
 export const BATCH_ENTRIES = 4_000

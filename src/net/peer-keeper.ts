@@ -16,7 +16,6 @@
  * short. When this host's own addresses change, connections that no longer answer are closed.
  */
 import { multiaddr } from '@multiformats/multiaddr'
-import { logger } from '@libp2p/logger'
 import { TypedEventEmitter } from 'main-event'
 import { AddressWatcher } from './keeper/address-watcher.js'
 import { interfaceAddresses, isTcpOverIp, MAX_ADDRS_PER_SIGHTING, MAX_ADDRS_PER_TARGET, withPeerId } from './keeper/addresses.js'
@@ -24,6 +23,7 @@ import { DuplicateResolver } from './keeper/duplicates.js'
 import { MAX_STRANGER_FAILURES, MAX_STRANGER_TARGETS, STRANGER_DIALS_PER_SECOND, StrangerBounds } from './keeper/strangers.js'
 import { dialInTurn } from './keeper/targets.js'
 import { isReachableFromLan } from './reachability.js'
+import { parleyLogger } from '../log.js'
 import type { KeeperStatus, PeerKeeperComponents, PeerKeeperEvents, PeerKeeperInit, SightingEvents } from './keeper/types.js'
 import type { Target } from './keeper/targets.js'
 import type { Connection, PeerId, PeerInfo, Startable } from '@libp2p/interface'
@@ -32,7 +32,7 @@ import type { TypedEventTarget } from 'main-event'
 
 export type { KeeperStatus, KeeperTargetStatus, PeerKeeperComponents, PeerKeeperEvents, PeerKeeperInit, SightingEvents } from './keeper/types.js'
 
-const log = logger('parley:keeper')
+const log = parleyLogger('keeper')
 const SIGHTING_WINDOW_MS = 60_000
 /** sightings kept for the status (a bounded ring of times) */
 const MAX_SIGHTINGS_KEPT = 1_000

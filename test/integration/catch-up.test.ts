@@ -15,21 +15,23 @@ import type { ParleyNode } from '../../src/node.js'
 import type { Org } from '../../src/teams/org.js'
 import type { Connection, Stream } from '@libp2p/interface'
 
+interface OrgSyncInternals {
+  /** org syncs under way, by peer */
+  syncing: Map<string, Promise<void>>
+  serve: (stream: Stream, connection: Connection) => Promise<void>
+}
 interface Internals {
   org: Org
   libp2p: ParleyLibp2p
   historySync: HistorySync
-  resync?: NodeJS.Timeout
-  /** org syncs under way, by peer */
-  orgSyncing: Map<string, Promise<void>>
-  serveOrgSync: (stream: Stream, connection: Connection) => Promise<void>
+  run: { orgSync: OrgSyncInternals, sessions: { resync: { stop: () => void } } }
 }
 /** White-box access, to stage what the network does at scale: lost gossip, slow peers. */
 const internals = (n: ParleyNode): Internals => n as unknown as Internals
 
 /** Switch off the periodic org resync, so only the catch-up under test can bring what is missing. */
 function noPeriodicResync (n: ParleyNode): void {
-  clearInterval(internals(n).resync)
+  internals(n).run.sessions.resync.stop()
 }
 
 /** Lose, on the way to `n`, the org records on gossip that `lose` picks (as a busy network would). */
@@ -56,7 +58,7 @@ describe('catching up on the org', () => {
     noPeriodicResync(user)
     // the org sync a newcomer starts right after joining must be over: on a busy machine it could
     // still be on its way and bring the record this test loses on gossip
-    await waitFor(() => internals(user).orgSyncing.size === 0, 10_000, 'the post-join org sync done')
+    await waitFor(() => internals(user).run.orgSync.syncing.size === 0, 10_000, 'the post-join org sync done')
     const missed = internals(admin).org.state.heads.get(admin.peerId)!.seq + 1
     const lost = loseOrgRecords(user, (signer, seq) => signer === admin.peerId && seq === missed)
     await admin.createTeam('first', [user.peerId])
@@ -102,8 +104,9 @@ describe('catching up on the org', () => {
     const released = new Promise<void>((resolve) => { release = resolve })
     const fallback = setTimeout(release, 3_000)
     const adminInternals = internals(admin)
-    const serveOrgSync = adminInternals.serveOrgSync.bind(admin)
-    adminInternals.serveOrgSync = async (stream, connection) => {
+    const orgSync = adminInternals.run.orgSync
+    const serveOrgSync = orgSync.serve.bind(orgSync)
+    orgSync.serve = async (stream, connection) => {
       await released
       await serveOrgSync(stream, connection)
     }

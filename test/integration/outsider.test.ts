@@ -114,7 +114,7 @@ describe('outsiders and oversized requests on the stream protocols', () => {
     await waitFor(() => asked > 0, 10_000, 'the node asks the outsider')
     // once that exchange is over, the answer was refused whole, unread beyond its bound: not one
     // record of it was checked (before, each was, and reported)
-    const syncing = (admin as unknown as { orgSyncing: Map<string, Promise<void>> }).orgSyncing
+    const syncing = (admin as unknown as { run: { orgSync: { syncing: Map<string, Promise<void>> } } }).run.orgSync.syncing
     await waitFor(() => !syncing.has(outsider.peerId.toString()), 15_000, 'the exchange over')
     expect(refused).toEqual([])
   })

@@ -18,6 +18,7 @@ import type { ParleyNode } from '../../src/node.js'
 import type { EntryLog } from '../../src/store/entry-log.js'
 import type { Org } from '../../src/teams/org.js'
 import type { Message } from '@libp2p/gossipsub'
+import type { CoreBus } from '../../src/context.js'
 import type { Connection, Stream } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 
@@ -342,16 +343,18 @@ describe('trust: a lost answer to a join', () => {
     // the joiner knows the second admin (connected), and the first by the token's address
     type ServeJoin = (stream: Stream, connection: Connection) => Promise<void>
     const asked = { first: 0, second: 0 }
-    const firstNode = first as unknown as { serveJoin: ServeJoin }
-    const serveAtFirst = firstNode.serveJoin.bind(first)
-    firstNode.serveJoin = async (stream, connection) => { asked.first++; await serveAtFirst(stream, connection) }
+    type JoinInternals = { run: { join: { serve: ServeJoin } }, bus: CoreBus }
+    const firstNode = (first as unknown as JoinInternals).run.join
+    const serveAtFirst = firstNode.serve.bind(firstNode)
+    firstNode.serve = async (stream, connection) => { asked.first++; await serveAtFirst(stream, connection) }
     // the second admin admits the joiner the first time, and the answer is lost
-    const secondNode = second as unknown as { serveJoin: ServeJoin, afterOwnRecords: (records: unknown[]) => void }
-    const serveAtSecond = secondNode.serveJoin.bind(second)
-    secondNode.serveJoin = async (stream, connection) => {
+    const secondInternals = second as unknown as JoinInternals
+    const secondNode = secondInternals.run.join
+    const serveAtSecond = secondNode.serve.bind(secondNode)
+    secondNode.serve = async (stream, connection) => {
       if (++asked.second > 1) return serveAtSecond(stream, connection)
       const request = await pbStream(stream).read(JoinRequest)
-      secondNode.afterOwnRecords(await internals(second).org.admit(connection.remotePeer.toString(), request.secret, request.name, request.boxKey))
+      secondInternals.bus.emit('org:written', { records: await internals(second).org.admit(connection.remotePeer.toString(), request.secret, request.name, request.boxKey) })
       stream.abort(new Error('the answer is lost'))
     }
     const joiner = await fx.node({ peers: [second.info().addresses[0]!] })

@@ -7,11 +7,11 @@
  * answers, every connection to that peer is closed, and it is redialed afresh. Otherwise the one
  * kept is the one gossipsub's streams are on (the oldest if none or several are).
  */
-import { logger } from '@libp2p/logger'
 import { answers } from './probe.js'
+import { parleyLogger } from '../../log.js'
 import type { Connection, PeerId } from '@libp2p/interface'
 
-const log = logger('parley:keeper')
+const log = parleyLogger('keeper')
 
 export interface DuplicateResolverInit {
   /** this node's peer id, as a string: the lower side of a pair closes the extras */

@@ -1,0 +1,161 @@
+/**
+ * The composition of a running node: the services that need its libp2p node, each built with the
+ * narrow components it needs (see ParleyNode for those that live as long as the node).
+ */
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { emit, warn } from './context.js'
+import { HistorySync } from './history/history-sync.js'
+import { DEFAULT_AUTO_DOWNLOAD_BYTES, DEFAULT_MAX_FILE_BYTES, FileService } from './files/file-service.js'
+import { MessageService } from './messages/message-service.js'
+import { TopicRouter } from './net/topic-router.js'
+import { Join } from './teams/join.js'
+import { OrgService } from './teams/org-service.js'
+import { OrgSync } from './teams/org-sync.js'
+import { PeerSessions } from './teams/peer-sessions.js'
+import type { CoreBus, OrgRef } from './context.js'
+import type { ParleyEvents } from './events.js'
+import type { FileConfig } from './files/file-service.js'
+import type { Views } from './messages/views.js'
+import type { ParleyLibp2p } from './net/libp2p-node.js'
+import type { StrangerGate } from './net/stranger-gate.js'
+import type { ParleyInit } from './node.js'
+import type { PresenceService } from './presence/presence-service.js'
+import type { Retention } from './retention/retention.js'
+import type { SearchIndexer } from './search/indexer.js'
+import type { EntryLog } from './store/entry-log.js'
+import type { RestoreGate } from './store/restore-gate.js'
+import type { Org, OrgIdentity } from './teams/org.js'
+import type { Ed25519PrivateKey } from '@libp2p/interface'
+import type { TypedEventEmitter } from 'main-event'
+
+/** The services that exist while the node runs (they need its libp2p node). */
+export interface Running {
+  libp2p: ParleyLibp2p
+  orgSync: OrgSync
+  orgService: OrgService
+  join: Join
+  topics: TopicRouter
+  history: HistorySync
+  sessions: PeerSessions
+  messages: MessageService
+  files: FileService
+}
+
+/** What lives as long as the node, which the running services are built over. */
+export interface Shared {
+  selfId: string
+  orgs: OrgRef
+  events: TypedEventEmitter<ParleyEvents>
+  bus: CoreBus
+  self: { readonly name: string }
+  key: Ed25519PrivateKey
+  me: OrgIdentity
+  dataDir: string
+  init: Pick<ParleyInit, 'clock' | 'files'>
+  log: EntryLog
+  views: Views
+  restore: RestoreGate
+  strangers: StrangerGate
+  indexer: SearchIndexer
+  presence: PresenceService
+  retention: Retention
+  /** the org for an admin action (see RestoreGate.checkAdmin) */
+  orgForWriting: () => Org
+}
+
+/** Build the services that need the running libp2p node, each with the components it needs. */
+export function composeRunning (s: Shared, libp2p: ParleyLibp2p): Running {
+  const base = { selfId: s.selfId, orgs: s.orgs, events: s.events, bus: s.bus }
+  const now = (): number => s.init.clock?.() ?? Date.now()
+  const pubsub = libp2p.services.pubsub
+  const orgSync = new OrgSync({ ...base, libp2p })
+  const files: { current?: FileService } = {}
+  const retention = s.retention
+  const history = new HistorySync({
+    registrar: libp2p,
+    dialer: libp2p,
+    log: s.log,
+    org: () => s.orgs.current,
+    orgSync: {
+      syncedWith: async (peer) => { if (!orgSync.isSynced(peer.toString())) await orgSync.sync(peer) },
+      catchUp: async (peer) => orgSync.catchUp(peer)
+    },
+    now,
+    expired: (team, wallTime) => retention.expired(team, wallTime)
+  })
+  history.addEventListener('history:stored', ({ detail: { entries } }) => {
+    try {
+      s.indexer.addAfterSync(entries)
+      // building views decrypts; skip it when nobody listens (a large catch-up)
+      if (s.events.listenerCount('message:added') === 0) return
+      for (const v of entries) emit(s.events, 'message:added', s.views.message(v))
+    } catch (err) {
+      // the entries are stored: the index and the views follow at the next start
+      warn(s.events, `taking in synced history failed: ${(err as Error).message}`)
+    }
+  })
+  history.addEventListener('history:refused', ({ detail: { from, team, error: e } }) => { emit(s.events, 'entry:rejected', { from, team, reason: e.name, message: e.message }) })
+  history.addEventListener('history:forked', ({ detail: { entry: v, existingId } }) => { emit(s.events, 'entry:forked', { team: v.entry.team, author: v.author, seq: v.entry.seq, existingId, forkId: v.idHex }) })
+  history.addEventListener('history:synced', ({ detail: { team, from: peer, received } }) => { emit(s.events, 'history:synced', { team, peer, received }) })
+  const messages = new MessageService({
+    ...base,
+    key: s.key,
+    self: s.self,
+    dataDir: s.dataDir,
+    log: s.log,
+    pubsub,
+    libp2p,
+    history,
+    restore: s.restore,
+    indexer: s.indexer,
+    views: s.views,
+    now
+  })
+  files.current = new FileService({
+    libp2p,
+    org: () => s.orgs.current,
+    peerId: s.selfId,
+    dir: join(s.dataDir, 'files'),
+    config: fileConfig(s.init.files),
+    post: async (team, body) => (await messages.post(team, body)).id
+  }, {
+    onAdded: (f) => { emit(s.events, 'file:added', f) },
+    onProgress: (p) => { emit(s.events, 'file:progress', p) },
+    onComplete: (f) => { emit(s.events, 'file:complete', f) },
+    onFailed: (f, e) => { emit(s.events, 'file:failed', { ...f, error: e.name, message: e.message }) },
+    onQuarantined: (f) => { emit(s.events, 'file:quarantined', f) },
+    onWarning: (m) => { warn(s.events, m) }
+  })
+  const fileService = files.current
+  return {
+    libp2p,
+    orgSync,
+    orgService: new OrgService({ ...base, pubsub, libp2p }),
+    join: new Join({ ...base, libp2p, log: s.log, me: s.me, orgForWriting: s.orgForWriting }),
+    topics: new TopicRouter({ ...base, pubsub, libp2p, log: s.log, orgSync, presence: s.presence, strangers: s.strangers, now }),
+    history,
+    sessions: new PeerSessions({
+      ...base,
+      libp2p,
+      orgSync,
+      history,
+      log: s.log,
+      peers: { connected: () => { fileService.kick() }, gone: (peer) => { s.presence.peerGone(peer) } }
+    }),
+    messages,
+    files: fileService
+  }
+}
+
+/** File settings with the defaults filled in. */
+function fileConfig (given: Partial<FileConfig> = {}): FileConfig {
+  return {
+    downloadDir: given.downloadDir ?? process.env.XDG_DOWNLOAD_DIR ?? join(homedir(), 'Downloads'),
+    autoDownloadBytes: given.autoDownloadBytes ?? DEFAULT_AUTO_DOWNLOAD_BYTES,
+    maxFileBytes: given.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    ...(given.autoDownloadPerAuthorBytes === undefined ? {} : { autoDownloadPerAuthorBytes: given.autoDownloadPerAuthorBytes }),
+    ...(given.releaseMode === undefined ? {} : { releaseMode: given.releaseMode }),
+    ...(given.scanCommand === undefined ? {} : { scanCommand: given.scanCommand })
+  }
+}

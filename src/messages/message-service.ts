@@ -1,0 +1,206 @@
+/**
+ * The message service: posts this node's entries (stored durably, then published), accepts the
+ * entries peers relay; direct conversations included.
+ */
+import { Queue } from '@libp2p/utils'
+import { emit, warn } from '../context.js'
+import { DiskFullError, InvalidArgumentError, NotMemberError, NotSyncedError } from '../errors.js'
+import { checkTeamName } from '../ids.js'
+import { createEntry, encodeBody, lamportCeiling } from '../model/index.js'
+import { inboxTopic, topicOfTeam } from '../net/topics.js'
+import { waitAtMost } from '../wait.js'
+import type { CoreBus, CoreEvents, OrgView, PublicEvents } from '../context.js'
+import type { MessageView } from '../events.js'
+import type { HistorySync } from '../history/history-sync.js'
+import type { Body, VerifiedEntry } from '../model/index.js'
+import type { SearchIndexer } from '../search/indexer.js'
+import type { EntryLog } from '../store/entry-log.js'
+import type { RestoreGate } from '../store/restore-gate.js'
+import type { Views } from './views.js'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Ed25519PrivateKey, Libp2p, PeerId, Startable } from '@libp2p/interface'
+
+/** How long a first post waits for history sync to confirm this node's own feed head. */
+export const OWN_HEAD_WAIT_MS = 5_000
+/** How long a restored node waits for each peer's sync before its first post in a team. */
+export const RESTORE_SYNC_WAIT_MS = 10_000
+
+/** The fields of a body this node posts; its name and the urgent flag are filled in. */
+export type PostFields = Omit<Body, 'authorName' | 'urgent'> & { urgent?: boolean }
+
+export interface MessageServiceComponents {
+  selfId: string
+  key: Ed25519PrivateKey
+  /** this node's display name now (the directory's, once in an org) */
+  self: { readonly name: string }
+  dataDir: string
+  orgs: OrgView
+  log: Pick<EntryLog, 'feedHead' | 'lamport' | 'append' | 'contiguousHeads'>
+  pubsub: Pick<GossipSub, 'publish' | 'getSubscribers'>
+  libp2p: Pick<Libp2p, 'getPeers'>
+  history: Pick<HistorySync, 'syncedTeams' | 'syncTeam' | 'lastSynced'>
+  restore: Pick<RestoreGate, 'mustConfirm' | 'confirmed'>
+  indexer: Pick<SearchIndexer, 'add'>
+  views: Pick<Views, 'message'>
+  now: () => number
+  events: PublicEvents
+  bus: CoreBus
+}
+
+export class MessageService implements Startable {
+  private readonly c: MessageServiceComponents
+  /** own appends run one at a time so sequence numbers never repeat */
+  private readonly appends = new Queue<VerifiedEntry>({ concurrency: 1 })
+
+  constructor (components: MessageServiceComponents) {
+    this.c = components
+  }
+
+  start (): void {
+    this.c.bus.addEventListener('entry:relayed', this.onRelayed)
+  }
+
+  async stop (): Promise<void> {
+    this.c.bus.removeEventListener('entry:relayed', this.onRelayed)
+    await this.appends.onIdle()
+  }
+
+  /**
+   * Write a message to a team. It is encrypted under the team's current key and stored durably
+   * before this resolves, so a message reported as sent survives a crash; then it is published.
+   */
+  async send (team: string, text: string, options: { urgent?: boolean } = {}): Promise<MessageView> {
+    if (typeof text !== 'string' || text.trim().length === 0) {
+      throw new InvalidArgumentError('a message needs some text')
+    }
+    return this.post(team, { text, urgent: options.urgent === true })
+  }
+
+  /** Send a direct message: only this node and `peerId` can read it; no admin is involved. */
+  async sendDirect (peerId: string, text: string, options: { urgent?: boolean } = {}): Promise<MessageView> {
+    return this.send(this.directTeam(peerId), text, options)
+  }
+
+  /** The direct conversation with a directory member (NotMemberError for anyone else). */
+  directTeam (peerId: string): string {
+    const org = this.c.orgs.require()
+    if (peerId === this.c.selfId || org.member(peerId) === undefined) throw new NotMemberError(`${peerId} is not in the directory`)
+    return org.directTeam(peerId)
+  }
+
+  /** Write any body (a message, a file's manifest, a quarantine flag) to a team: stored durably, then published. */
+  async post (team: string, fields: PostFields): Promise<MessageView> {
+    checkTeamName(team)
+    const org = this.c.orgs.require()
+    const plaintext = encodeBody({ ...fields, authorName: this.c.self.name })
+    await this.confirmOwnHead(team)
+    const entry = await this.appends.add(async () => {
+      const head = await this.c.log.feedHead(team, this.c.selfId)
+      const seq = (head?.entry.seq ?? 0) + 1
+      const { epoch, body } = org.encryptBody(team, seq, plaintext)
+      const now = this.c.now()
+      const v = await createEntry(this.c.key, {
+        team,
+        seq,
+        // clamped: an entry at the largest clock (stored before entries so far ahead were refused)
+        // must not stop every later post
+        lamport: Math.min((await this.c.log.lamport(team, lamportCeiling(now, org.createdAt(team)))) + 1, Number.MAX_SAFE_INTEGER),
+        // never before the previous entry's: a peer whose history expired relies on a feed's times not going back
+        wallTime: Math.max(now, head?.entry.wallTime ?? 0),
+        epoch,
+        prev: head === undefined ? new Uint8Array(0) : new Uint8Array(head.id),
+        body: new Uint8Array(body)
+      })
+      try {
+        await this.c.log.append(v, { durable: true })
+      } catch (err) {
+        throw diskError(err, this.c.dataDir)
+      }
+      return v
+    })
+    this.c.indexer.add([entry])
+    const view = this.c.views.message(entry)
+    emit(this.c.events, 'message:added', view)
+    try {
+      const peer = org.directPeer(team)
+      const topic = peer === undefined ? topicOfTeam(org.orgId, team) : inboxTopic(org.orgId, peer)
+      const result = await this.c.pubsub.publish(topic, entry.bytes)
+      return { ...view, recipients: result.recipients.length }
+    } catch (err) {
+      // the entry is stored; peers that miss it now get it from history sync
+      warn(this.c.events, `message ${view.id.slice(0, 12)} stored but not published: ${(err as Error).message}`)
+      return { ...view, recipients: 0 }
+    }
+  }
+
+  /**
+   * Before the first post in a team since start, fetch the team from the peers at hand: a node
+   * restored from an old backup learns its own feed's head from them and never reuses a sequence
+   * number. Bounded: with nobody reachable, posting goes ahead.
+   */
+  private async confirmOwnHead (team: string): Promise<void> {
+    const history = this.c.history
+    if (this.c.restore.mustConfirm(team)) {
+      await this.confirmAfterRestore(team)
+      return
+    }
+    if (history.syncedTeams.has(team)) return
+    const org = this.c.orgs.require()
+    const direct = org.directPeer(team)
+    const peers = direct === undefined
+      ? this.c.pubsub.getSubscribers(topicOfTeam(org.orgId, team))
+      : this.c.libp2p.getPeers().filter(p => p.toString() === direct)
+    if (peers.length === 0) return
+    await waitAtMost(Promise.all(peers.map(async p => history.syncTeam(p, team))), OWN_HEAD_WAIT_MS)
+  }
+
+  /**
+   * A node restored from a backup may have written more after the backup was made. It posts in a
+   * team only once a peer has sent it that team (its own later entries included), never guessing.
+   */
+  private async confirmAfterRestore (team: string): Promise<void> {
+    const history = this.c.history
+    const org = this.c.orgs.require()
+    const direct = org.directPeer(team)
+    const peers = this.c.libp2p.getPeers().filter(p => direct === undefined ? org.state.teams.get(team)?.current.members.has(p.toString()) === true : p.toString() === direct)
+    for (const peer of peers) {
+      const before = history.lastSynced.get(team)
+      await waitAtMost(history.syncTeam(peer, team), RESTORE_SYNC_WAIT_MS)
+      if (history.lastSynced.get(team) !== before) {
+        await this.c.restore.confirmed(team)
+        return
+      }
+    }
+    throw new NotSyncedError(`this node was restored from a backup: it posts in ${team} once a colleague's node has sent it what it wrote since (so it never reuses a sequence number); none is reachable yet`)
+  }
+
+  private readonly onRelayed = (evt: CoreEvents['entry:relayed']): void => {
+    void this.accept(evt.detail.v, evt.detail.from)
+  }
+
+  /** Store an entry a peer relayed (checked by the topic router); a gap before it is fetched from that peer. */
+  async accept (v: VerifiedEntry, from: PeerId): Promise<void> {
+    try {
+      const outcome = await this.c.log.append(v)
+      if (outcome.status === 'added') {
+        this.c.indexer.add([v])
+        emit(this.c.events, 'message:added', this.c.views.message(v))
+        const head = (await this.c.log.contiguousHeads(v.entry.team)).get(v.author)
+        if ((head?.seq ?? 0) < v.entry.seq) void this.c.history.syncTeam(from, v.entry.team)
+      } else if (outcome.status === 'fork') {
+        emit(this.c.events, 'entry:forked', { team: v.entry.team, author: v.author, seq: v.entry.seq, existingId: outcome.existingId, forkId: v.idHex })
+      }
+    } catch (err) {
+      warn(this.c.events, `could not store entry ${v.idHex.slice(0, 12)}: ${(err as Error).message}`)
+    }
+  }
+}
+
+/** A write error that means the disk is full becomes DiskFullError; others pass through. */
+export function diskError (err: unknown, dataDir: string): Error {
+  const text = `${(err as Error).message} ${String((err as { cause?: Error }).cause?.message ?? '')}`
+  if (/ENOSPC|No space left/i.test(text)) {
+    return new DiskFullError(`the disk holding ${dataDir} is full: the message was not sent; free some space and send it again (everything sent before is safe)`, { cause: err })
+  }
+  return err as Error
+}

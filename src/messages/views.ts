@@ -1,0 +1,144 @@
+/**
+ * Views: entries, teams and the directory as shells see them, decrypted once and named by the
+ * directory, never by what an entry says of itself.
+ */
+import { InvalidArgumentError } from '../errors.js'
+import { checkTeamName } from '../ids.js'
+import { decodeBody } from '../model/index.js'
+import { fileIdBound } from '../files/chunks.js'
+import { sanitizeFileName } from '../files/names.js'
+import { DM_PREFIX } from '../teams/org.js'
+import type { OrgView } from '../context.js'
+import type { MessageView } from '../events.js'
+import type { NodeInfo } from '../node-types.js'
+import type { Body, VerifiedEntry } from '../model/index.js'
+
+/** A team as listed by `teams()`. */
+export interface TeamView {
+  name: string
+  epoch: number
+  members: number
+  /** whether this node is in it */
+  joined: boolean
+  /** days its messages are kept; 0 for ever */
+  retentionDays: number
+  /** a hold suspends deletion */
+  hold: boolean
+  holdReason?: string
+}
+
+/** A directory member as listed by `members()`. */
+export interface MemberView {
+  peerId: string
+  name: string
+  admin: boolean
+  online: boolean
+  teams: string[]
+}
+
+export interface ViewsComponents {
+  selfId: string
+  orgs: OrgView
+}
+
+export class Views {
+  private readonly c: ViewsComponents
+
+  constructor (components: ViewsComponents) {
+    this.c = components
+  }
+
+  /** The decrypted body of an entry, or undefined when this node cannot read it. */
+  bodyOf (v: VerifiedEntry): Body | undefined {
+    const { team, epoch, seq } = v.entry
+    const plain = this.c.orgs.current?.decryptBody(team, epoch, v.author, seq, v.entry.body)
+    if (plain === undefined) return undefined
+    try {
+      return decodeBody(plain)
+    } catch {
+      // decrypted but malformed: shown as unreadable rather than dropped
+      return undefined
+    }
+  }
+
+  /** An entry as shells see it; pass `decoded` when the body is already decrypted. */
+  message (v: VerifiedEntry, decoded = this.bodyOf(v)): MessageView {
+    const { team, epoch, seq } = v.entry
+    const org = this.c.orgs.current
+    const body: Body = decoded ?? { text: '', authorName: '', urgent: false }
+    const readable = decoded !== undefined
+    // a manifest under an id that is not its own is not shown as a file (FileService refuses it too)
+    const file = body.file === undefined || !fileIdBound(v.author, team, body.file) ? {} : { file: { id: Buffer.from(body.file.id).toString('hex'), name: sanitizeFileName(body.file.name), size: body.file.size, type: body.file.type, sha256: Buffer.from(body.file.sha256).toString('hex') } }
+    const flag = body.flag === undefined ? {} : { flag: { file: Buffer.from(body.flag.file).toString('hex'), reason: body.flag.reason.slice(0, 200) } }
+    const direct = team.startsWith(DM_PREFIX) ? org?.directPeer(team) : undefined
+    return {
+      ...file,
+      ...flag,
+      id: v.idHex,
+      team,
+      author: v.author,
+      // the directory's name, never the one written inside the entry (an author can put any there)
+      authorName: this.authorLabel(v.author),
+      seq,
+      lamport: v.entry.lamport,
+      time: v.entry.wallTime,
+      text: body.text,
+      urgent: body.urgent,
+      local: v.author === this.c.selfId,
+      readable,
+      epoch,
+      ...(direct !== undefined ? { direct } : {})
+    }
+  }
+
+  /** What this node is and where it listens. */
+  info (name: string, dataDir: string, addresses: string[]): NodeInfo {
+    const org = this.c.orgs.current
+    const info: NodeInfo = { peerId: this.c.selfId, name, dataDir, addresses, teams: org?.myTeams() ?? [] }
+    if (org !== undefined) info.org = { id: org.orgId, name: org.name, admin: org.isAdmin() }
+    const removal = org?.state.removed.get(this.c.selfId)
+    if (removal !== undefined) info.removed = { by: removal.by, byName: org?.state.members.get(removal.by)?.name ?? org?.state.removed.get(removal.by)?.name ?? '', at: removal.at }
+    return info
+  }
+
+  /** Who wrote an entry, by the directory (see Org.authorLabel). */
+  authorLabel (author: string): string {
+    return this.c.orgs.current?.authorLabel(author) ?? `…${author.slice(-8)} (unknown)`
+  }
+
+  /** The org's teams, by name. */
+  teams (): TeamView[] {
+    const org = this.c.orgs.require()
+    return [...org.state.teams.values()].map(t => {
+      const r = org.state.retention.get(t.name)
+      return {
+        name: t.name,
+        epoch: t.current.epoch,
+        members: t.current.members.size,
+        joined: t.current.members.has(this.c.selfId),
+        retentionDays: r?.days ?? 0,
+        hold: r?.hold ?? false,
+        ...(r?.hold === true && r.reason !== '' ? { holdReason: r.reason } : {})
+      }
+    })
+      .sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  /** The directory, or one team's members; `online` holds the connected peers. */
+  members (online: Set<string>, team?: string): MemberView[] {
+    const org = this.c.orgs.require()
+    let ids = [...org.state.members.keys()]
+    if (team !== undefined) {
+      const t = org.state.teams.get(checkTeamName(team))
+      if (t === undefined) throw new InvalidArgumentError(`there is no team ${team}`)
+      ids = [...t.current.members]
+    }
+    return ids.map(id => org.member(id)).filter(m => m !== undefined).map(m => ({
+      peerId: m.peerId,
+      name: m.name,
+      admin: m.admin,
+      online: m.peerId === this.c.selfId || online.has(m.peerId),
+      teams: [...org.state.teams.values()].filter(t => t.current.members.has(m.peerId)).map(t => t.name).sort()
+    })).sort((a, b) => a.name.localeCompare(b.name))
+  }
+}

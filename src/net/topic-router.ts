@@ -1,0 +1,180 @@
+/**
+ * The topic router: subscribes to the org's topics and those of this node's teams, and runs the
+ * validator of each (entries, org records, presence) before gossipsub relays anything.
+ */
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { emit, warn } from '../context.js'
+import { InvalidArgumentError, NotMemberError } from '../errors.js'
+import { checkPlausible, decodeEntry, lamportCeiling } from '../model/index.js'
+import { waitAtMost } from '../wait.js'
+import { parleyLogger } from '../log.js'
+import { STRANGER_BAN_S, STRANGER_GOSSIP_PER_MINUTE } from './stranger-gate.js'
+import { inboxTopic, orgTopic, presenceTopic, teamOfTopic, topicOfTeam } from './topics.js'
+import type { StrangerGate } from './stranger-gate.js'
+import type { CoreBus, OrgView, PublicEvents } from '../context.js'
+import type { VerifiedEntry } from '../model/index.js'
+import type { EntryLog } from '../store/entry-log.js'
+import type { OrgSync } from '../teams/org-sync.js'
+import type { GossipSub, Message } from '@libp2p/gossipsub'
+import type { Libp2p, PeerId, Startable } from '@libp2p/interface'
+
+/** How long an entry from a peer waits for the first org sync with that peer. */
+export const ORG_SYNC_WAIT_MS = 2_000
+
+const log = parleyLogger('topics')
+
+export interface TopicRouterComponents {
+  selfId: string
+  orgs: OrgView
+  pubsub: Pick<GossipSub, 'subscribe' | 'unsubscribe' | 'topicValidators' | 'addEventListener' | 'removeEventListener'>
+  libp2p: Pick<Libp2p, 'hangUp'>
+  log: Pick<EntryLog, 'has' | 'lamport'>
+  orgSync: Pick<OrgSync, 'sync' | 'isSynced' | 'catchUp'>
+  presence: { validate: (from: PeerId, msg: Message) => Promise<TopicValidatorResult> }
+  strangers: StrangerGate
+  now: () => number
+  events: PublicEvents
+  bus: CoreBus
+}
+
+export class TopicRouter implements Startable {
+  private readonly c: TopicRouterComponents
+  private readonly subscribed = new Set<string>()
+  /** entries the topic validator checked, with the peer that relayed them, for the message handler */
+  private readonly validated = new WeakMap<Message, { v: VerifiedEntry, from: PeerId }>()
+
+  constructor (components: TopicRouterComponents) {
+    this.c = components
+  }
+
+  start (): void {
+    this.c.pubsub.addEventListener('message', this.onGossip)
+    this.update()
+  }
+
+  stop (): void {
+    this.c.pubsub.removeEventListener('message', this.onGossip)
+  }
+
+  /** The topics subscribed to now. */
+  topics (): string[] {
+    return [...this.subscribed]
+  }
+
+  /** Subscribe to the org topic and the topics of the teams this node is in; leave the others. */
+  update (): void {
+    const org = this.c.orgs.current
+    if (org === undefined) return
+    const removed = org.state.removed.has(this.c.selfId)
+    const inbox = inboxTopic(org.orgId, this.c.selfId)
+    const wanted = new Set(removed ? [] : [orgTopic(org.orgId), presenceTopic(org.orgId), inbox, ...org.myTeams().map(t => topicOfTeam(org.orgId, t))])
+    const pubsub = this.c.pubsub
+    for (const topic of wanted) {
+      if (this.subscribed.has(topic)) continue
+      const team = teamOfTopic(org.orgId, topic)
+      pubsub.topicValidators.set(topic, team !== undefined
+        ? async (from, msg) => this.validateEntry(from, team, msg)
+        : topic === inbox
+          ? async (from, msg) => this.validateEntry(from, undefined, msg)
+          : topic === presenceTopic(org.orgId)
+            ? async (from, msg) => this.c.presence.validate(from, msg)
+            : async (from, msg) => this.validateRecord(from, msg))
+      pubsub.subscribe(topic)
+      this.subscribed.add(topic)
+    }
+    for (const topic of [...this.subscribed]) {
+      if (wanted.has(topic)) continue
+      pubsub.unsubscribe(topic)
+      pubsub.topicValidators.delete(topic)
+      this.subscribed.delete(topic)
+    }
+  }
+
+  /** Check an entry from a team topic, or (team undefined) a direct message from this node's inbox. */
+  async validateEntry (from: PeerId, topicTeam: string | undefined, msg: Pick<Message, 'data'>): Promise<TopicValidatorResult> {
+    let team = topicTeam ?? 'inbox'
+    if (!this.mayGossip(from)) return TopicValidatorResult.Reject
+    try {
+      const v = await decodeEntry(msg.data)
+      // a direct message must be of the conversation between its author and this node
+      team = topicTeam ?? this.c.orgs.require().directTeam(v.author)
+      if (v.entry.team !== team) {
+        throw new InvalidArgumentError(`entry for ${v.entry.team} sent on the topic of ${team}`)
+      }
+      // the very bytes of an entry held here (history sync brought it first, or a peer relays it
+      // late) are no fault of the relaying peer: drop the copy without lowering that peer's score.
+      // The id is the hash of the signed bytes, so this is never a forgery or a fork.
+      if (await this.c.log.has(v.idHex)) return TopicValidatorResult.Ignore
+      // a node that was away learns of removals from this peer's org view before accepting its traffic
+      if (!this.c.orgSync.isSynced(from.toString())) await waitAtMost(this.c.orgSync.sync(from), ORG_SYNC_WAIT_MS)
+      const org = this.c.orgs.require()
+      // only a current member may relay a team's traffic: a non-member (a removed member behind a
+      // fresh libp2p identity, an outsider) relaying a genuine entry would otherwise be asked for the
+      // history before it, and could serve whatever it likes. The libp2p peer id is the member's
+      // identity key, proven by the Noise handshake, so this is a check of the member key itself.
+      if (!org.mayRead(team, from.toString())) {
+        throw new NotMemberError(`entry relayed by ${from.toString()}, who is not a member of ${team}`)
+      }
+      const verdict = org.entryVerdict(team, v.entry.epoch, v.author)
+      if (verdict === 'unknown-epoch') {
+        // we are behind on rosters: ask the relaying peer, and let history sync bring the entry later
+        void this.c.orgSync.sync(from)
+        return TopicValidatorResult.Ignore
+      }
+      if (verdict !== 'ok') throw new NotMemberError(verdict)
+      try {
+        const now = this.c.now()
+        checkPlausible(v.entry, await this.c.log.lamport(team, lamportCeiling(now, org.createdAt(team))), now, org.createdAt(team))
+      } catch (err) {
+        // dropped without blaming the relay, which may be further ahead than this node; history
+        // sync brings it once this node holds enough of the team, or once its date has come
+        emit(this.c.events, 'entry:rejected', { from: from.toString(), team, reason: (err as Error).name, message: (err as Error).message })
+        return TopicValidatorResult.Ignore
+      }
+      this.validated.set(msg as Message, { v, from })
+      return TopicValidatorResult.Accept
+    } catch (err) {
+      const e = err as Error
+      emit(this.c.events, 'entry:rejected', { from: from.toString(), team, reason: e.name, message: e.message })
+      return TopicValidatorResult.Reject
+    }
+  }
+
+  /** Check org records from the org topic, folding those that hold into the org. */
+  async validateRecord (from: PeerId, msg: Pick<Message, 'data'>): Promise<TopicValidatorResult> {
+    const org = this.c.orgs.current
+    if (org === undefined) return TopicValidatorResult.Ignore
+    const change = await org.ingest([msg.data])
+    for (const e of change.errors) {
+      emit(this.c.events, 'entry:rejected', { from: from.toString(), team: '', reason: e.name, message: e.message })
+    }
+    this.c.bus.emit('org:ingested', { change, from: from.toString() })
+    // a record after one this node missed (or by an admin added by one it missed) waits for that
+    // one: fetch it from the peer that relayed this, now rather than at the next periodic resync
+    if (change.refused.some(r => r.gap === true) || change.unknownSigners > 0) void this.c.orgSync.catchUp(from)
+    if (change.errors.length > 0) return TopicValidatorResult.Reject
+    // a signer unknown here may be an admin added by a record we have not seen yet: drop, do not punish
+    return change.unknownSigners > 0 ? TopicValidatorResult.Ignore : TopicValidatorResult.Accept
+  }
+
+  /**
+   * Count gossip from a peer outside the directory; one that sends more than
+   * STRANGER_GOSSIP_PER_MINUTE is disconnected and refused for STRANGER_BAN_S. Members are not counted.
+   */
+  private mayGossip (from: PeerId): boolean {
+    const peer = from.toString()
+    if (this.c.orgs.current?.member(peer) !== undefined) return true
+    const verdict = this.c.strangers.consume(peer)
+    if (verdict === 'banned-now') {
+      warn(this.c.events, `${peer}, who is not a member, sent more than ${STRANGER_GOSSIP_PER_MINUTE} team messages in a minute: disconnected, and refused for ${STRANGER_BAN_S / 60} minutes`)
+      this.c.libp2p.hangUp(from).catch((err: Error) => { log('hang up %s: %s', peer, err.message) }) // already gone is fine
+    }
+    return verdict === 'ok'
+  }
+
+  private readonly onGossip = (evt: CustomEvent<Message>): void => {
+    const validated = this.validated.get(evt.detail)
+    if (validated === undefined) return
+    this.c.bus.emit('entry:relayed', validated)
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The restore gate: a node restored from a backup may have written more after the backup was made,
+ * so it posts in a team only once a peer has sent it that team, and acts as an admin only once a
+ * peer has sent it the org's latest records. What it has confirmed is kept across restarts.
+ */
+import { NotSyncedError } from '../errors.js'
+import type { EntryLog } from './entry-log.js'
+
+export interface Restored {
+  /** when the backup was restored, ms since the epoch */
+  at: number
+  /** the teams whose feeds peers have confirmed since */
+  confirmed: string[]
+}
+
+export class RestoreGate {
+  private readonly log: Pick<EntryLog, 'getMeta' | 'putMeta'>
+  private restored?: Restored
+
+  constructor (log: Pick<EntryLog, 'getMeta' | 'putMeta'>) {
+    this.log = log
+  }
+
+  async load (): Promise<void> {
+    this.restored = await this.log.getMeta<Restored>('restored')
+  }
+
+  /** Whether a post in `team` must wait for a peer to confirm this node's feed. */
+  mustConfirm (team: string): boolean {
+    return this.restored !== undefined && !this.restored.confirmed.includes(team)
+  }
+
+  /** A peer sent `team`: posting in it is safe from now on. */
+  async confirmed (team: string): Promise<void> {
+    if (this.restored === undefined || this.restored.confirmed.includes(team)) return
+    this.restored.confirmed.push(team)
+    await this.log.putMeta('restored', this.restored)
+  }
+
+  /** Throws NotSyncedError while a restored node has not heard the org's latest records from a peer. */
+  checkAdmin (orgSyncedOnce: boolean): void {
+    if (this.restored !== undefined && !orgSyncedOnce) {
+      throw new NotSyncedError('this node was restored from a backup: admin actions wait until a colleague\'s node has sent it the organisation\'s latest records')
+    }
+  }
+}

@@ -91,7 +91,7 @@ export function composeRunning (s: Shared, libp2p: ParleyLibp2p): Running {
       if (s.events.listenerCount('message:added') === 0) return
       for (const v of entries) emit(s.events, 'message:added', s.views.message(v))
     } catch (err) {
-      // the entries are stored: the index and the views follow at the next start
+      // the entries are stored (the index takes them in at the next start); only their events are lost
       warn(s.events, `taking in synced history failed: ${(err as Error).message}`)
     }
   })

@@ -32,7 +32,7 @@ export interface Person {
 /** Events of `type` seen on `target` from now on. */
 export function collect<K extends keyof ParleyEvents> (target: TypedEventEmitter<ParleyEvents>, type: K): Array<ParleyEvents[K]['detail']> {
   const seen: Array<ParleyEvents[K]['detail']> = []
-  target.addEventListener(type, (e) => { seen.push((e as CustomEvent).detail) })
+  target.addEventListener(type, (e) => { seen.push((e as CustomEvent<ParleyEvents[K]['detail']>).detail) })
   return seen
 }
 
@@ -91,7 +91,7 @@ export class Office {
 }
 
 /** A stream pair, and a connection-like object for each side naming the other. */
-export async function pipe (dialer: PeerId, listener: PeerId): Promise<{ outbound: Stream, inbound: Stream, inboundConnection: { remotePeer: PeerId } }> {
+export async function pipe (dialer: PeerId, _listener: PeerId): Promise<{ outbound: Stream, inbound: Stream, inboundConnection: { remotePeer: PeerId } }> {
   const [outbound, inbound] = await streamPair()
   return { outbound, inbound, inboundConnection: { remotePeer: dialer } }
 }

@@ -26,7 +26,7 @@ function router (p: Person, options: { synced?: boolean } = {}): { router: Topic
     selfId: p.me.peerId,
     orgs: p.orgs,
     pubsub: pubsub as never,
-    libp2p: { hangUp: async (peer: PeerId) => { hungUp.push(peer.toString()) } } as never,
+    libp2p: { hangUp: async (peer: PeerId) => { hungUp.push(peer.toString()) } },
     log: p.log,
     orgSync: { sync: async (peer: PeerId) => { syncs.push(peer.toString()) }, isSynced: () => options.synced ?? true, catchUp: async (peer: PeerId) => { syncs.push(`catch-up ${peer.toString()}`) } },
     presence: { validate: async () => TopicValidatorResult.Accept },

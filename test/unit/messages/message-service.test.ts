@@ -1,0 +1,161 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { InvalidArgumentError, NotMemberError, NotSyncedError } from '../../../src/errors.js'
+import { MessageService } from '../../../src/messages/message-service.js'
+import { Views } from '../../../src/messages/views.js'
+import { createEntry, encodeBody } from '../../../src/model/index.js'
+import { inboxTopic, topicOfTeam } from '../../../src/net/topics.js'
+import { RestoreGate } from '../../../src/store/restore-gate.js'
+import { collect, Office } from '../../helpers/office.js'
+import type { VerifiedEntry } from '../../../src/model/index.js'
+import type { Person } from '../../helpers/office.js'
+import type { PeerId } from '@libp2p/interface'
+
+interface Harness {
+  messages: MessageService
+  published: Array<{ topic: string, bytes: Uint8Array }>
+  indexed: VerifiedEntry[]
+  synced: Array<{ peer: string, team: string }>
+  restore: RestoreGate
+}
+
+function harness (p: Person, options: { publish?: 'fail', peers?: PeerId[], syncBrings?: boolean } = {}): Harness {
+  const published: Harness['published'] = []
+  const indexed: VerifiedEntry[] = []
+  const synced: Harness['synced'] = []
+  const lastSynced = new Map<string, number>()
+  const restore = new RestoreGate(p.log)
+  const messages = new MessageService({
+    selfId: p.me.peerId,
+    key: p.me.key,
+    self: { name: p.name },
+    dataDir: '/nowhere',
+    orgs: p.orgs,
+    log: p.log,
+    pubsub: {
+      publish: async (topic: string, bytes: Uint8Array) => {
+        if (options.publish === 'fail') throw new Error('no peers subscribed')
+        published.push({ topic, bytes })
+        return { recipients: [] }
+      },
+      getSubscribers: () => options.peers ?? []
+    },
+    libp2p: { getPeers: () => options.peers ?? [] },
+    history: {
+      syncedTeams: new Set<string>(),
+      lastSynced,
+      syncTeam: async (peer: PeerId, team: string) => {
+        synced.push({ peer: peer.toString(), team })
+        if (options.syncBrings === true) lastSynced.set(team, Date.now())
+        return 0
+      }
+    },
+    restore,
+    indexer: { add: (vs: VerifiedEntry[]) => { indexed.push(...vs) } },
+    views: new Views({ selfId: p.me.peerId, orgs: p.orgs }),
+    now: () => Date.now(),
+    events: p.events,
+    bus: p.bus
+  })
+  messages.start()
+  return { messages, published, indexed, synced, restore }
+}
+
+describe('messages/message-service', () => {
+  const office = new Office()
+  afterEach(async () => { await office.cleanup() })
+
+  it('stores a post durably, indexes it, tells the shells and publishes it on the team topic', async () => {
+    const [admin] = await office.found('admin') as [Person]
+    const added = collect(admin.events, 'message:added')
+    const h = harness(admin)
+    const view = await h.messages.send('general', 'hello')
+    expect(view).toMatchObject({ team: 'general', text: 'hello', seq: 1, local: true, readable: true, recipients: 0 })
+    expect(await admin.log.get(view.id)).toBeDefined()
+    expect(h.indexed.map(v => v.idHex)).toEqual([view.id])
+    expect(added.map(m => m.id)).toEqual([view.id])
+    expect(h.published.map(p => p.topic)).toEqual([topicOfTeam(admin.org.orgId, 'general')])
+    await h.messages.stop()
+  })
+
+  it('never repeats a sequence number, however many posts are in flight', async () => {
+    const [admin] = await office.found('admin') as [Person]
+    const h = harness(admin)
+    const views = await Promise.all(Array.from({ length: 20 }, async (_, i) => h.messages.send('general', `m${i}`)))
+    expect(views.map(v => v.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+    const head = await admin.log.feedHead('general', admin.me.peerId)
+    expect(head?.entry.seq).toBe(20)
+    // lamport clocks grow too
+    expect(new Set(views.map(v => v.lamport)).size).toBe(20)
+    await h.messages.stop()
+  })
+
+  it('a direct message goes to the other person\'s inbox topic; only directory members can be written to', async () => {
+    const [admin, bob] = await office.found('admin', 'bob') as [Person, Person]
+    const h = harness(admin)
+    const view = await h.messages.sendDirect(bob.me.peerId, 'psst')
+    expect(view.direct).toBe(bob.me.peerId)
+    expect(h.published.map(p => p.topic)).toEqual([inboxTopic(admin.org.orgId, bob.me.peerId)])
+    await expect(h.messages.sendDirect(admin.me.peerId, 'me')).rejects.toThrow(NotMemberError)
+    const stranger = await office.stranger('x')
+    await expect(h.messages.sendDirect(stranger.me.peerId, 'hi')).rejects.toThrow(NotMemberError)
+    await stranger.log.close()
+    await h.messages.stop()
+  })
+
+  it('refuses empty text, and a team this node is not in', async () => {
+    const [admin, bob] = await office.found('admin', 'bob') as [Person, Person]
+    await admin.org.createTeam('ops', [])
+    await office.spread()
+    const h = harness(bob)
+    await expect(h.messages.send('general', '   ')).rejects.toThrow(InvalidArgumentError)
+    await expect(h.messages.send('ops', 'let me in')).rejects.toThrow()
+    expect(await bob.log.feedHead('ops', bob.me.peerId)).toBeUndefined()
+    await h.messages.stop()
+  })
+
+  it('a post that cannot be published now is still stored, and says so', async () => {
+    const [admin] = await office.found('admin') as [Person]
+    const warnings = collect(admin.events, 'node:warning')
+    const h = harness(admin, { publish: 'fail' })
+    const view = await h.messages.send('general', 'later')
+    expect(view.recipients).toBe(0)
+    expect(await admin.log.get(view.id)).toBeDefined()
+    expect(warnings[0]?.message).toMatch(/stored but not published/)
+    await h.messages.stop()
+  })
+
+  it('a restored node posts only once a peer has sent it the team, and remembers that', async () => {
+    const [admin, bob] = await office.found('admin', 'bob') as [Person, Person]
+    await admin.log.putMeta('restored', { at: Date.now(), confirmed: [] })
+    const alone = harness(admin)
+    await alone.restore.load()
+    await expect(alone.messages.send('general', 'hi')).rejects.toThrow(NotSyncedError)
+    await alone.messages.stop()
+    const h = harness(admin, { peers: [bob.peer], syncBrings: true })
+    await h.restore.load()
+    await h.messages.send('general', 'hi')
+    expect(h.synced).toEqual([{ peer: bob.me.peerId, team: 'general' }])
+    expect(h.restore.mustConfirm('general')).toBe(false)
+    expect(await admin.log.getMeta('restored')).toMatchObject({ confirmed: ['general'] })
+    await h.messages.stop()
+  })
+
+  it('stores an entry a peer relayed; a gap before it is fetched from that peer, and a fork reported', async () => {
+    const [admin, bob] = await office.found('admin', 'bob') as [Person, Person]
+    const added = collect(bob.events, 'message:added')
+    const forks = collect(bob.events, 'entry:forked')
+    const h = harness(bob)
+    const make = async (seq: number, text: string): Promise<VerifiedEntry> => {
+      const { epoch, body } = admin.org.encryptBody('general', seq, encodeBody({ text, authorName: 'admin' }))
+      return createEntry(admin.me.key, { team: 'general', seq, lamport: seq, wallTime: Date.now(), epoch, prev: seq === 1 ? new Uint8Array(0) : new Uint8Array(32), body: new Uint8Array(body) })
+    }
+    const second = await make(2, 'second')
+    await h.messages.accept(second, admin.peer)
+    expect(added.map(m => m.text)).toEqual(['second'])
+    expect(h.synced).toEqual([{ peer: admin.me.peerId, team: 'general' }])
+    const rival = await make(2, 'rival second')
+    await h.messages.accept(rival, admin.peer)
+    expect(forks.map(f => f.forkId)).toEqual([rival.idHex])
+    await h.messages.stop()
+  })
+})

@@ -18,8 +18,8 @@ class Network {
   dials = 0
   registrar (self: Person): HistorySyncComponents['registrar'] {
     return {
-      handle: async (_protocols: string | string[], handler: Handler) => { this.handlers.set(self.id, handler); await Promise.resolve() },
-      unhandle: async () => { this.handlers.delete(self.id); await Promise.resolve() }
+      handle: async (_protocols: string | string[], handler: Handler) => { this.handlers.set(self.id, handler) },
+      unhandle: async () => { this.handlers.delete(self.id) }
     }
   }
 
@@ -94,7 +94,7 @@ describe('history/history-sync', () => {
     const [alice, bob] = [await person(), await person()]
     const order: string[] = []
     await node(alice, [alice, bob])
-    const b = await node(bob, [alice, bob], { syncedWith: async () => { order.push(`org sync (${net.dials} dials)`); await Promise.resolve() } })
+    const b = await node(bob, [alice, bob], { syncedWith: async () => { order.push(`org sync (${net.dials} dials)`) } })
     await b.sync.syncTeam(alice.peerId, 'general')
     expect(order).toEqual(['org sync (0 dials)'])
     expect(net.dials).toBe(1)
@@ -173,7 +173,7 @@ describe('history/history-sync', () => {
     const [alice, bob] = [await person(), await person()]
     const a = await node(alice, [alice, bob])
     let caughtUp = 0
-    const b = await node(bob, [alice, bob], { catchUp: async () => { caughtUp++; b.org.epochs.add(2); await Promise.resolve() } })
+    const b = await node(bob, [alice, bob], { catchUp: async () => { caughtUp++; b.org.epochs.add(2) } })
     await a.log.appendMany(await feed(alice, 'general', 2, undefined, { epoch: 2 }))
     expect(await b.sync.syncTeam(alice.peerId, 'general')).toBe(2)
     expect(caughtUp).toBe(1)

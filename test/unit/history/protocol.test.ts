@@ -14,7 +14,6 @@ async function fetchAll (stream: Stream, heads: Map<string, FeedHead> = new Map(
   const got: Array<{ author: string, seq: number }> = []
   let batches = 0
   await requestHistory(stream, 'server', { orgId: ORG_ID, team, heads }, async (entries) => {
-    await Promise.resolve()
     batches++
     for (const bytes of entries) {
       const v = decodeEntryStructure(bytes)
@@ -105,7 +104,7 @@ describe('history/protocol', () => {
     const { stub, view } = orgStub({ members: new Set([requester.id]), readers: new Set() })
     let learned = 0
     const [outbound, inbound] = await streamPair({ protocol: HISTORY_PROTOCOL })
-    const served = serveHistory(inbound, requester.id, { log: server.log, org: () => view, learn: async () => { learned++; await Promise.resolve() } })
+    const served = serveHistory(inbound, requester.id, { log: server.log, org: () => view, learn: async () => { learned++ } })
     await expect(fetchAll(outbound)).rejects.toHaveProperty('name', 'NotMemberError')
     expect(await served).toBe('not-member')
     // it learned from the requester before refusing it

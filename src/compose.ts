@@ -13,6 +13,7 @@ import { Join } from './teams/join.js'
 import { OrgService } from './teams/org-service.js'
 import { OrgSync } from './teams/org-sync.js'
 import { PeerSessions } from './teams/peer-sessions.js'
+import { PresenceService } from './presence/presence-service.js'
 import type { CoreBus, OrgRef } from './context.js'
 import type { ParleyEvents } from './events.js'
 import type { FileConfig } from './files/file-service.js'
@@ -20,7 +21,6 @@ import type { Views } from './messages/views.js'
 import type { ParleyLibp2p } from './net/libp2p-node.js'
 import type { StrangerGate } from './net/stranger-gate.js'
 import type { ParleyInit } from './node.js'
-import type { PresenceService } from './presence/presence-service.js'
 import type { Retention } from './retention/retention.js'
 import type { SearchIndexer } from './search/indexer.js'
 import type { EntryLog } from './store/entry-log.js'
@@ -40,6 +40,7 @@ export interface Running {
   sessions: PeerSessions
   messages: MessageService
   files: FileService
+  presence: PresenceService
 }
 
 /** What lives as long as the node, which the running services are built over. */
@@ -58,7 +59,6 @@ export interface Shared {
   restore: RestoreGate
   strangers: StrangerGate
   indexer: SearchIndexer
-  presence: PresenceService
   retention: Retention
   /** the org for an admin action (see RestoreGate.checkAdmin) */
   orgForWriting: () => Org
@@ -70,6 +70,7 @@ export function composeRunning (s: Shared, libp2p: ParleyLibp2p): Running {
   const now = (): number => s.init.clock?.() ?? Date.now()
   const pubsub = libp2p.services.pubsub
   const orgSync = new OrgSync({ ...base, libp2p })
+  const presence = new PresenceService({ ...base, key: s.key, log: s.log, libp2p, pubsub, keeper: libp2p.services.keeper })
   const files: { current?: FileService } = {}
   const retention = s.retention
   const history = new HistorySync({
@@ -133,7 +134,7 @@ export function composeRunning (s: Shared, libp2p: ParleyLibp2p): Running {
     orgSync,
     orgService: new OrgService({ ...base, pubsub, libp2p }),
     join: new Join({ ...base, libp2p, log: s.log, me: s.me, orgForWriting: s.orgForWriting }),
-    topics: new TopicRouter({ ...base, pubsub, libp2p, log: s.log, orgSync, presence: s.presence, strangers: s.strangers, now }),
+    topics: new TopicRouter({ ...base, pubsub, libp2p, log: s.log, orgSync, presence, strangers: s.strangers, now }),
     history,
     sessions: new PeerSessions({
       ...base,
@@ -141,10 +142,11 @@ export function composeRunning (s: Shared, libp2p: ParleyLibp2p): Running {
       orgSync,
       history,
       log: s.log,
-      peers: { connected: () => { fileService.kick() }, gone: (peer) => { s.presence.peerGone(peer) } }
+      peers: { connected: () => { fileService.kick() }, gone: (peer) => { presence.peerGone(peer) } }
     }),
     messages,
-    files: fileService
+    files: fileService,
+    presence
   }
 }
 

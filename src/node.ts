@@ -28,7 +28,6 @@ import { Views } from './messages/views.js'
 import { Retention } from './retention/retention.js'
 import { SearchIndexer } from './search/indexer.js'
 import { searchMessages } from './search/search-query.js'
-import { PresenceService } from './presence/presence-service.js'
 import type { Running } from './compose.js'
 import type { NodeInfo, ParleyInit } from './node-types.js'
 import type { FileView } from './files/file-service.js'
@@ -102,7 +101,6 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private readonly restore: RestoreGate
   private readonly strangers = new StrangerGate()
   private readonly indexer: SearchIndexer
-  private readonly presenceService: PresenceService
   private readonly retention: Retention
   private readonly reader: Reader
   private run?: Running
@@ -136,17 +134,6 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       whenSyncIdle: async () => this.run?.history.whenIdle(),
       warn: (m) => { warn(this, m) },
       stopping: this.stopping.signal
-    })
-    this.presenceService = new PresenceService({
-      peerId: this.peerId,
-      key: identity.key,
-      log,
-      org: () => this.orgs.current,
-      libp2p: () => this.state === 'started' ? this.run?.libp2p : undefined,
-      learn: (peerId, addrs) => { if (this.state === 'started') this.run?.libp2p.services.keeper.learn(peerId, addrs) }
-    }, {
-      onChanged: (view) => { emit(this, 'presence:changed', view) },
-      onRejected: (from, e) => { emit(this, 'entry:rejected', { from, team: '', reason: e.name, message: e.message }) }
     })
     this.bus.addEventListener('org:updated', (evt) => { this.orgUpdated(evt.detail.change) })
   }
@@ -196,11 +183,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       restore: this.restore,
       strangers: this.strangers,
       indexer: this.indexer,
-      presence: this.presenceService,
       retention: this.retention,
       orgForWriting: () => this.orgForWriting()
     }, libp2p)
-    const { orgSync, orgService, join, topics, history, sessions, messages, files } = this.run
+    const run = this.run
+    const { orgSync, orgService, join, topics, history, sessions, messages, files } = run
     libp2p.services.pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     await orgSync.start()
     await join.start()
@@ -213,7 +200,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.teamsBefore = new Set(this.orgs.current?.myTeams())
     await this.restore.load()
     await this.indexer.start()
-    await this.presenceService.start()
+    await run.presence.start()
     sessions.start()
   }
 
@@ -257,7 +244,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     if (run !== undefined) {
       run.sessions.stop()
       await this.retention.stop()
-      this.presenceService.stop()
+      run.presence.stop()
       run.orgService.stop()
       await run.files.stop()
       run.topics.stop()
@@ -401,7 +388,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     if (change.applied.some(r => r.op === 'retention')) this.retention.soon()
     run.topics.update()
     // presence held for someone just admitted counts now, and they hear ours at once
-    this.presenceService.orgChanged(change.applied.some(r => r.op === 'addMember' || r.op === 'genesis'))
+    run.presence.orgChanged(change.applied.some(r => r.op === 'addMember' || r.op === 'genesis'))
     // a team this node left is no longer searchable here
     const now = new Set(org.state.removed.has(this.peerId) ? [] : org.myTeams())
     for (const team of this.teamsBefore) if (!now.has(team)) this.indexer.dropTeam(team)
@@ -412,17 +399,17 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
 
   /** Set this node's presence (kept across restarts) and tell the org. */
   async setPresence (status: string, text = ''): Promise<PresenceView> {
-    return this.presenceService.set(status, text)
+    return this.requireStarted().presence.set(status, text)
   }
 
   /** Everyone's presence, this node's included; members not heard from are offline. */
   presence (): PresenceView[] {
-    return this.presenceService.all()
+    return this.requireStarted().presence.all()
   }
 
   /** A peer that starts listening for presence hears ours at once, not at the next round. */
   private readonly onSubscriptionChange = (evt: CustomEvent<{ subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
-    this.presenceService.subscriptionsChanged(evt.detail.subscriptions)
+    this.run?.presence.subscriptionsChanged(evt.detail.subscriptions)
   }
 
   // ---- messages ----

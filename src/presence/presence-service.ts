@@ -7,18 +7,21 @@
  * connected to can be dialled.
  */
 import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { repeatingTask } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidArgumentError, NotMemberError } from '../errors.js'
 import { createPresence, decodePresence, PRESENCE_STATUSES } from '../model/index.js'
 import { presenceTopic } from '../net/topics.js'
-import type { PresenceView } from '../events.js'
+import { emit } from '../context.js'
+import { parleyLogger } from '../log.js'
+import type { OrgView, PublicEvents } from '../context.js'
 import type { PresenceStatus } from '../model/index.js'
-import type { ParleyLibp2p } from '../net/libp2p-node.js'
 import type { EntryLog } from '../store/entry-log.js'
-import type { Org } from '../teams/org.js'
-import type { Message } from '@libp2p/gossipsub'
-import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface'
+import type { GossipSub, Message } from '@libp2p/gossipsub'
+import type { Ed25519PrivateKey, Libp2p, PeerId, Startable } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import type { RepeatingTask } from '@libp2p/utils'
+import type { PresenceView } from '../events.js'
 
 /** How often a node repeats its presence, and after how long without it a member counts as offline. */
 const PRESENCE_INTERVAL_MS = 15_000
@@ -37,27 +40,23 @@ const PENDING_MS = 60_000
 
 type Announcement = Awaited<ReturnType<typeof decodePresence>>
 
+const log = parleyLogger('presence')
+
 export interface PresenceComponents {
-  peerId: string
+  selfId: string
   key: Ed25519PrivateKey
-  log: EntryLog
-  org: () => Org | undefined
-  /** the started libp2p node, or undefined before start and after stop */
-  libp2p: () => ParleyLibp2p | undefined
-  /** a member this node is not connected to announced these addresses */
-  learn: (peerId: string, addresses: Multiaddr[]) => void
+  log: Pick<EntryLog, 'getMeta' | 'putMeta'>
+  orgs: OrgView
+  libp2p: Pick<Libp2p, 'getPeers' | 'getMultiaddrs'>
+  pubsub: Pick<GossipSub, 'publish'>
+  /** told of the addresses a member this node is not connected to announced */
+  keeper: { learn: (peerId: string, addresses: Multiaddr[]) => void }
+  /** `presence:changed` when a member's effective presence changes (this node's own too), `entry:rejected` for a refused announcement */
+  events: PublicEvents
 }
 
-export interface PresenceEvents {
-  /** a member's effective presence changed (this node's own too) */
-  onChanged: (view: PresenceView) => void
-  /** a presence announcement refused, with the error that says why */
-  onRejected: (from: string, error: Error) => void
-}
-
-export class PresenceService {
+export class PresenceService implements Startable {
   private readonly c: PresenceComponents
-  private readonly events: PresenceEvents
   /** last announcement heard from each member, and when */
   private readonly heard = new Map<string, PresenceView & { time: number, heardAt: number }>()
   /** when each peer's last connection closed */
@@ -67,13 +66,16 @@ export class PresenceService {
   /** signed announcements of peers not in the directory yet, by peer id */
   private readonly pending = new Map<string, { p: Announcement, at: number }>()
   private mine: { status: PresenceStatus, text: string, since: number } = { status: 'available', text: '', since: Date.now() }
-  private timer?: NodeJS.Timeout
+  /** members not heard from for a while count as offline; and this node's presence is repeated */
+  private readonly round: RepeatingTask = repeatingTask(() => {
+    for (const peerId of this.heard.keys()) this.report(peerId)
+    void this.announce()
+  }, PRESENCE_INTERVAL_MS)
   private announceSoon?: NodeJS.Timeout
   private running = false
 
-  constructor (components: PresenceComponents, events: PresenceEvents) {
+  constructor (components: PresenceComponents) {
     this.c = components
-    this.events = events
   }
 
   /** Take up the presence saved by the last run, and announce it now and every interval. */
@@ -81,18 +83,13 @@ export class PresenceService {
     const saved = await this.c.log.getMeta<{ status: PresenceStatus, text: string }>('presence')
     if (saved !== undefined && (PRESENCE_STATUSES as readonly string[]).includes(saved.status)) this.mine = { ...saved, since: Date.now() }
     this.running = true
-    this.timer = setInterval(() => {
-      // members not heard from for a while count as offline
-      for (const peerId of this.heard.keys()) this.report(peerId)
-      void this.announce()
-    }, PRESENCE_INTERVAL_MS)
-    this.timer.unref()
+    this.round.start()
     void this.announce()
   }
 
   stop (): void {
     this.running = false
-    clearInterval(this.timer)
+    this.round.stop()
     clearTimeout(this.announceSoon)
   }
 
@@ -106,13 +103,13 @@ export class PresenceService {
     await this.c.log.putMeta('presence', { status, text })
     await this.announce()
     const view = this.own()
-    this.events.onChanged(view)
+    emit(this.c.events, 'presence:changed', view)
     return view
   }
 
   /** Everyone's presence, this node's included; members not heard from are offline. */
   all (): PresenceView[] {
-    const org = this.c.org()
+    const org = this.c.orgs.current
     if (org === undefined) return [this.own()]
     return [...org.state.members.keys()].map(peerId => this.of(peerId))
   }
@@ -125,7 +122,7 @@ export class PresenceService {
 
   /** A peer that starts listening for presence hears ours at once, not at the next round. */
   subscriptionsChanged (subscriptions: Array<{ topic: string, subscribe: boolean }>): void {
-    const org = this.c.org()
+    const org = this.c.orgs.current
     if (org === undefined || this.announceSoon !== undefined) return
     if (!subscriptions.some(s => s.subscribe && s.topic === presenceTopic(org.orgId))) return
     this.announceShortly()
@@ -145,7 +142,7 @@ export class PresenceService {
   async validate (from: PeerId, msg: Message): Promise<TopicValidatorResult> {
     try {
       const p = await decodePresence(msg.data)
-      const org = this.c.org()
+      const org = this.c.orgs.current
       if (org === undefined || Buffer.from(p.org).toString('hex') !== org.orgId) throw new NotMemberError(`presence of ${p.peerId} for another org`)
       if (org.state.removed.has(p.peerId)) throw new NotMemberError(`presence of ${p.peerId}, who was removed from the org`)
       // someone joining now: the records admitting them may not have reached this node yet, so their
@@ -156,7 +153,7 @@ export class PresenceService {
       }
       return this.accept(p) ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore
     } catch (err) {
-      this.events.onRejected(from.toString(), err as Error)
+      emit(this.c.events, 'entry:rejected', { from: from.toString(), team: '', reason: (err as Error).name, message: (err as Error).message })
       return TopicValidatorResult.Reject
     }
   }
@@ -167,7 +164,7 @@ export class PresenceService {
    * round.
    */
   orgChanged (admitted: boolean): void {
-    const org = this.c.org()
+    const org = this.c.orgs.current
     if (org === undefined) return
     const now = Date.now()
     for (const [peerId, { p, at }] of this.pending) {
@@ -201,8 +198,8 @@ export class PresenceService {
     this.heard.set(p.peerId, { peerId: p.peerId, status: p.status as PresenceStatus, text: p.text, since: p.since, time: p.time, heardAt: now, clockSkew: p.time - now })
     this.report(p.peerId)
     // a member we are not connected to: its addresses came with its presence
-    const libp2p = this.c.libp2p()
-    if (p.peerId !== this.c.peerId && libp2p !== undefined && !libp2p.getPeers().some(peer => peer.toString() === p.peerId)) {
+    const libp2p = this.c.libp2p
+    if (p.peerId !== this.c.selfId && this.running && !libp2p.getPeers().some(peer => peer.toString() === p.peerId)) {
       const addrs = p.addresses.flatMap((a) => {
         try {
           return [multiaddr(a)]
@@ -210,18 +207,18 @@ export class PresenceService {
           return [] // a damaged address; the others may do
         }
       })
-      this.c.learn(p.peerId, addrs)
+      this.c.keeper.learn(p.peerId, addrs)
     }
     return true
   }
 
   private own (): PresenceView {
-    return { peerId: this.c.peerId, ...this.mine }
+    return { peerId: this.c.selfId, ...this.mine }
   }
 
   /** A member's presence: their last announcement, unless it is old or their connection closed since. */
   private of (peerId: string): PresenceView {
-    if (peerId === this.c.peerId) return this.own()
+    if (peerId === this.c.selfId) return this.own()
     const heard = this.heard.get(peerId)
     const gone = this.goneAt.get(peerId)
     if (heard === undefined || Date.now() - heard.heardAt > PRESENCE_EXPIRY_MS || (gone !== undefined && gone >= heard.heardAt)) {
@@ -236,20 +233,20 @@ export class PresenceService {
     const key = `${view.status}\0${view.text}`
     if (this.reported.get(peerId) === key) return
     this.reported.set(peerId, key)
-    this.events.onChanged(view)
+    emit(this.c.events, 'presence:changed', view)
   }
 
   private async announce (): Promise<void> {
-    const org = this.c.org()
-    const libp2p = this.c.libp2p()
-    if (org === undefined || libp2p === undefined || !this.running || org.state.removed.has(this.c.peerId)) return
+    const org = this.c.orgs.current
+    if (org === undefined || !this.running || org.state.removed.has(this.c.selfId)) return
     try {
       // each announcement is new bytes (gossip drops repeats), stamped with when it was made
-      const addresses = libp2p.getMultiaddrs().map(String).slice(0, MAX_ADDRESSES)
+      const addresses = this.c.libp2p.getMultiaddrs().map(String).slice(0, MAX_ADDRESSES)
       const bytes = await createPresence(this.c.key, { org: new Uint8Array(Buffer.from(org.orgId, 'hex')), status: this.mine.status, text: this.mine.text, since: this.mine.since, time: Date.now(), addresses })
-      await libp2p.services.pubsub.publish(presenceTopic(org.orgId), bytes)
-    } catch {
+      await this.c.pubsub.publish(presenceTopic(org.orgId), bytes)
+    } catch (err) {
       // nobody to tell right now; the next announcement or their next sync will do
+      log('presence not announced now: %s', (err as Error).message)
     }
   }
 }

@@ -2,12 +2,14 @@
  * Retention: what is past each team's retention period is hidden at once and deleted from the store
  * (search postings and shared files with it), one pass at a time, hourly and on every change.
  */
+import { repeatingTask } from '@libp2p/utils'
 import { searchItem } from '../search/indexer.js'
 import { warn } from '../context.js'
 import type { OrgView, PublicEvents } from '../context.js'
 import type { Body, VerifiedEntry } from '../model/index.js'
 import type { EntryLog } from '../store/entry-log.js'
 import type { Startable } from '@libp2p/interface'
+import type { RepeatingTask } from '@libp2p/utils'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 /** How far past the horizon an entry's successor must be before it is deleted: clocks differ, and a peer checks against its own. */
@@ -28,24 +30,24 @@ export interface RetentionComponents {
 
 export class Retention implements Startable {
   private readonly c: RetentionComponents
-  private timer?: NodeJS.Timeout
+  private readonly task: RepeatingTask
   private running = false
   private pass: Promise<unknown> = Promise.resolve()
 
   constructor (components: RetentionComponents) {
     this.c = components
+    this.task = repeatingTask(() => { this.soon() }, RETENTION_EVERY_MS)
   }
 
   start (): void {
     this.running = true
-    this.timer = setInterval(() => { this.soon() }, RETENTION_EVERY_MS)
-    this.timer.unref()
+    this.task.start()
     this.soon()
   }
 
   async stop (): Promise<void> {
     this.running = false
-    clearInterval(this.timer)
+    this.task.stop()
     await this.pass
   }
 

@@ -4,29 +4,27 @@
  */
 import { ControlClient } from '../control/client.js'
 import type { ControlMethod, ControlResult, ParamsArgs, TypedControlEvent } from '../control/api.js'
-import type { MessageView, PeerView, PresenceView } from '../events.js'
-import type { HistoryResult, MemberView, NodeInfo, SyncStatus, TeamView } from '../node.js'
-import type { DirectView } from './state.js'
 
-/** The node, as the UI sees it. */
+/** The node, as the UI sees it: each method answers what its control method does (src/control/api.ts). */
 export interface ChatBackend {
-  info: () => Promise<NodeInfo>
-  history: (team: string, options: { limit: number, before?: string }) => Promise<HistoryResult>
-  send: (team: string, text: string, urgent?: boolean) => Promise<MessageView>
-  sendDirect: (peerId: string, text: string) => Promise<MessageView>
-  directs: () => Promise<DirectView[]>
-  members: (team?: string) => Promise<MemberView[]>
-  teams: () => Promise<TeamView[]>
-  peers: () => Promise<PeerView[]>
-  presence: () => Promise<PresenceView[]>
-  setPresence: (status: string, text: string) => Promise<PresenceView>
-  syncStatus: () => Promise<SyncStatus[]>
-  createOrg: (name: string) => Promise<NodeInfo>
-  join: (token: string, name: string) => Promise<NodeInfo>
-  invite: (teams: string[]) => Promise<{ token: string, expires: number }>
-  search: (query: string, team?: string) => Promise<MessageView[]>
+  info: () => Promise<ControlResult<'info'>>
+  history: (team: string, options: { limit: number, before?: string }) => Promise<ControlResult<'history'>>
+  send: (team: string, text: string, urgent?: boolean) => Promise<ControlResult<'send'>>
+  sendDirect: (peerId: string, text: string) => Promise<ControlResult<'send.direct'>>
+  directs: () => Promise<ControlResult<'directs'>>
+  members: (team?: string) => Promise<ControlResult<'members'>>
+  teams: () => Promise<ControlResult<'teams'>>
+  peers: () => Promise<ControlResult<'peers'>>
+  presence: () => Promise<ControlResult<'presence'>>
+  setPresence: (status: string, text: string) => Promise<ControlResult<'presence.set'>>
+  syncStatus: () => Promise<ControlResult<'sync-status'>>
+  createOrg: (name: string) => Promise<ControlResult<'org.create'>>
+  join: (token: string, name: string) => Promise<ControlResult<'join'>>
+  invite: (teams: string[]) => Promise<ControlResult<'invite'>>
+  search: (query: string, team?: string) => Promise<ControlResult<'search'>>
   /** any other method of the control API, typed by its entry in src/control/api.ts */
   call: <M extends ControlMethod>(method: M, ...params: ParamsArgs<M>) => Promise<ControlResult<M>>
+  /** every event of the node, its payload typed by its name (ControlEvents in src/control/api.ts) */
   onEvent: (listener: (event: TypedControlEvent) => void) => void
   onClose: (listener: () => void) => void
   close: () => void

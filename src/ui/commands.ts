@@ -1,8 +1,8 @@
 /**
  * What a line typed in the UI means. Pure parsing: the app carries the command out.
  */
-import { PRESENCE_STATUSES } from '../events.js'
-import type { MemberView } from '../node.js'
+import { PRESENCE_STATUSES } from '../index.js'
+import type { MemberView } from '../index.js'
 
 export type Command =
   | { kind: 'send', text: string, urgent: boolean }

@@ -1,9 +1,10 @@
 /**
  * Identity keys and signatures. Pure functions over bytes: no I/O, nothing else from src/.
  */
-import { hash } from 'node:crypto'
-import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf, publicKeyFromRaw } from '@libp2p/crypto/keys'
+import { createPrivateKey, createPublicKey, hash, sign, verify } from 'node:crypto'
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { Ed25519PrivateKey, PrivateKey } from '@libp2p/interface'
+import type { KeyObject } from 'node:crypto'
 
 export const ED25519_PUBLIC_KEY_LENGTH = 32
 
@@ -37,18 +38,53 @@ function withDomain (domain: string, data: Uint8Array): Uint8Array {
   return Buffer.concat([label, data])
 }
 
+/** Node's key object of each private key signed with, made once (libp2p's sign makes one per call). */
+const privateKeyObjects = new WeakMap<PrivateKey, KeyObject>()
+/** Node's key objects of recent signers' public keys, by hex: at most MAX_PUBLIC_KEY_OBJECTS, the oldest dropped first. */
+const publicKeyObjects = new Map<string, KeyObject>()
+const MAX_PUBLIC_KEY_OBJECTS = 4096
+
+function b64u (bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url')
+}
+
+function privateKeyObject (key: Ed25519PrivateKey): KeyObject {
+  let obj = privateKeyObjects.get(key)
+  if (obj === undefined) {
+    obj = createPrivateKey({ format: 'jwk', key: { kty: 'OKP', crv: 'Ed25519', d: b64u(key.raw.subarray(0, 32)), x: b64u(key.publicKey.raw) } })
+    privateKeyObjects.set(key, obj)
+  }
+  return obj
+}
+
+function publicKeyObject (publicKey: Uint8Array): KeyObject {
+  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('hex')
+  let obj = publicKeyObjects.get(id)
+  if (obj === undefined) {
+    obj = createPublicKey({ format: 'jwk', key: { kty: 'OKP', crv: 'Ed25519', x: b64u(publicKey) } })
+    if (publicKeyObjects.size >= MAX_PUBLIC_KEY_OBJECTS) publicKeyObjects.delete(publicKeyObjects.keys().next().value!)
+    publicKeyObjects.set(id, obj)
+  }
+  return obj
+}
+
 /** Sign `data` for the named purpose. */
 export async function signForDomain (key: PrivateKey, domain: string, data: Uint8Array): Promise<Uint8Array> {
-  return key.sign(withDomain(domain, data))
+  if (key.type !== 'Ed25519') return key.sign(withDomain(domain, data))
+  return new Uint8Array(sign(null, withDomain(domain, data), privateKeyObject(key)))
 }
 
 /** Check a signature made by `signForDomain`, given the signer's raw 32-byte Ed25519 public key. */
 export async function verifyForDomain (publicKey: Uint8Array, domain: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  return Promise.resolve(verifyNow(publicKey, domain, data, signature))
+}
+
+function verifyNow (publicKey: Uint8Array, domain: string, data: Uint8Array, signature: Uint8Array): boolean {
   if (publicKey.length !== ED25519_PUBLIC_KEY_LENGTH || signature.length !== 64) {
     return false
   }
   try {
-    return await publicKeyFromRaw(publicKey).verify(withDomain(domain, data), signature)
+    return verify(null, withDomain(domain, data), publicKeyObject(publicKey), signature)
   } catch {
     // a malformed point is an invalid signature, not a crash
     return false

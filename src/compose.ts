@@ -2,9 +2,8 @@
  * The composition of a running node: the services that need its libp2p node, each built with the
  * narrow components it needs (see ParleyNode for those that live as long as the node).
  */
-import { homedir } from 'node:os'
-import { join } from 'node:path'
-import { emit, warn } from './context.js'
+import { emit } from './context.js'
+import { defaultDownloadDir, filesDirOf } from './paths.js'
 import { HistorySync } from './history/history-sync.js'
 import { DEFAULT_AUTO_DOWNLOAD_BYTES, DEFAULT_MAX_FILE_BYTES, FileService } from './files/file-service.js'
 import { MessageService } from './messages/message-service.js'
@@ -113,21 +112,7 @@ export function composeRunning (s: Shared, libp2p: ParleyLibp2p): Running {
     views: s.views,
     now
   })
-  files.current = new FileService({
-    libp2p,
-    org: () => s.orgs.current,
-    peerId: s.selfId,
-    dir: join(s.dataDir, 'files'),
-    config: fileConfig(s.init.files),
-    post: async (team, body) => (await messages.post(team, body)).id
-  }, {
-    onAdded: (f) => { emit(s.events, 'file:added', f) },
-    onProgress: (p) => { emit(s.events, 'file:progress', p) },
-    onComplete: (f) => { emit(s.events, 'file:complete', f) },
-    onFailed: (f, e) => { emit(s.events, 'file:failed', { ...f, error: e.name, message: e.message }) },
-    onQuarantined: (f) => { emit(s.events, 'file:quarantined', f) },
-    onWarning: (m) => { warn(s.events, m) }
-  })
+  files.current = new FileService({ libp2p, orgs: s.orgs, selfId: s.selfId, events: s.events, messages }, { dir: filesDirOf(s.dataDir), ...fileConfig(s.init.files) })
   const fileService = files.current
   return {
     libp2p,
@@ -153,7 +138,7 @@ export function composeRunning (s: Shared, libp2p: ParleyLibp2p): Running {
 /** File settings with the defaults filled in. */
 function fileConfig (given: Partial<FileConfig> = {}): FileConfig {
   return {
-    downloadDir: given.downloadDir ?? process.env.XDG_DOWNLOAD_DIR ?? join(homedir(), 'Downloads'),
+    downloadDir: given.downloadDir ?? defaultDownloadDir(),
     autoDownloadBytes: given.autoDownloadBytes ?? DEFAULT_AUTO_DOWNLOAD_BYTES,
     maxFileBytes: given.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     ...(given.autoDownloadPerAuthorBytes === undefined ? {} : { autoDownloadPerAuthorBytes: given.autoDownloadPerAuthorBytes }),

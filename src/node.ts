@@ -5,7 +5,6 @@
  * stops them in order, and re-emits nothing itself: services dispatch its typed events.
  */
 import { userInfo } from 'node:os'
-import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { composeRunning } from './compose.js'
@@ -19,6 +18,7 @@ import type { HistorySync } from './history/history-sync.js'
 import { exportTeam } from './export/team-export.js'
 import { writeBackup } from './store/backup.js'
 import { EntryLog } from './store/entry-log.js'
+import { logDirOf } from './paths.js'
 import { makePrivate } from './store/permissions.js'
 import { RestoreGate } from './store/restore-gate.js'
 import { loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
@@ -50,7 +50,7 @@ export type { NodeInfo, ParleyInit } from './node-types.js'
 /** The default TCP port; if it is taken, a free one is used instead. */
 export const DEFAULT_PORT = 7717
 /** Where the log lives inside the data dir. */
-export const LOG_DIR = 'log'
+export { LOG_DIR } from './paths.js'
 
 /** Open the data dir (creating identity and log on first use) and build a node; call start() next. */
 export async function createNode (init: ParleyInit): Promise<ParleyNode> {
@@ -60,7 +60,7 @@ export async function createNode (init: ParleyInit): Promise<ParleyNode> {
   const identity = await loadOrCreateIdentity(init.dataDir, init.name ?? defaultDisplayName())
   let log: EntryLog
   try {
-    log = await EntryLog.open(join(init.dataDir, LOG_DIR))
+    log = await EntryLog.open(logDirOf(init.dataDir))
   } catch (err) {
     if (err instanceof DataDirLockedError) {
       throw new DataDirLockedError(`another parley process is using the data dir ${init.dataDir}`, { cause: err })
@@ -121,7 +121,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.views = new Views({ selfId: this.peerId, orgs: this.orgs })
     this.restore = new RestoreGate(log)
     const now = (): number => this.init.clock?.() ?? Date.now()
-    this.retention = new Retention({ orgs: this.orgs, events: this, log, views: this.views, files: { forget: async (id) => this.run?.files.forget(id) }, now })
+    this.retention = new Retention({ orgs: this.orgs, events: this, log, views: this.views, files: { forget: async (id, entryId) => this.run?.files.forget(id, entryId) }, now })
     this.reader = new Reader({ selfId: this.peerId, orgs: this.orgs, log, retention: this.retention, views: this.views })
     this.indexer = new SearchIndexer({
       log,

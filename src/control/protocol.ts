@@ -11,7 +11,7 @@
 import { ProtocolError } from '../errors.js'
 
 export const CONTROL_API_VERSION = 1
-export const SOCKET_FILE = 'control.sock'
+export { SOCKET_FILE } from '../paths.js'
 /** No request line may be longer than this. */
 export const MAX_LINE_BYTES = 1024 * 1024
 /** Responses (a long page of history, an export) may be longer: they come from the user's own node. */

@@ -3,11 +3,11 @@
  */
 import { chmod, unlink } from 'node:fs/promises'
 import { createServer } from 'node:net'
-import { join } from 'node:path'
 import { InvalidArgumentError, InviteError, ProtocolError } from '../errors.js'
 import { controlMethod, parseParams } from './api.js'
 import { EVENT_NAMES } from '../events.js'
-import { CONTROL_API_VERSION, LineSplitter, parseRequest, SOCKET_FILE } from './protocol.js'
+import { CONTROL_API_VERSION, LineSplitter, parseRequest } from './protocol.js'
+import { socketPathOf } from '../paths.js'
 import type { ControlMethod, ControlParams, ControlResult } from './api.js'
 import type { ControlEvent, ControlResponse } from './protocol.js'
 import type { EventName } from '../events.js'
@@ -17,10 +17,7 @@ import type { Server, Socket } from 'node:net'
 /** Unix socket paths are limited to about 108 bytes by the kernel. */
 const MAX_SOCKET_PATH = 100
 
-/** The control socket path of a data dir. */
-export function socketPathOf (dataDir: string): string {
-  return join(dataDir, SOCKET_FILE)
-}
+export { socketPathOf } from '../paths.js'
 
 /** How the server answers one method: its params already checked against the schema in api.ts. */
 export type Handler<M extends ControlMethod> = (params: ControlParams<M>, socket: Socket) => ControlResult<M> | Promise<ControlResult<M>>

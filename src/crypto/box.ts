@@ -95,6 +95,16 @@ export function open (pair: BoxKeyPair, sealed: Uint8Array, aad: Uint8Array): Ui
 }
 
 /**
+ * The key two box-key holders share without sending anything: X25519 between `mine` and `theirs`,
+ * through HKDF-SHA256 with `salt` and `info`. Both sides derive the same key.
+ */
+export function sharedKey (mine: BoxKeyPair, theirs: Uint8Array, salt: Uint8Array, info: string): Uint8Array {
+  if (theirs.length !== BOX_KEY_LENGTH) throw new TypeError('theirs must be a 32-byte X25519 key')
+  const shared = diffieHellman({ privateKey: privateKeyObject(mine), publicKey: publicKeyObject(theirs) })
+  return new Uint8Array(hkdfSync('sha256', shared, salt, info, 32))
+}
+
+/**
  * Key confirmation: a value anyone may see that proves which key an admin meant for (team, epoch),
  * so a member who opens a sealed key can check it is the one every other member got.
  */

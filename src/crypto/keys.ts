@@ -1,7 +1,7 @@
 /**
  * Identity keys and signatures. Pure functions over bytes: no I/O, nothing else from src/.
  */
-import { createPrivateKey, createPublicKey, hash, sign, verify } from 'node:crypto'
+import { createPrivateKey, createPublicKey, hash, randomBytes, sign, verify } from 'node:crypto'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { Ed25519PrivateKey, PrivateKey } from '@libp2p/interface'
 import type { KeyObject } from 'node:crypto'
@@ -96,4 +96,9 @@ export function contentId (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   // the one-shot form: a history sync hashes every entry it receives
   const digest = hash('sha256', bytes, 'buffer')
   return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength)
+}
+
+/** `length` random bytes from the system's CSPRNG: secrets, nonces. */
+export function randomSecret (length: number): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(randomBytes(length))
 }

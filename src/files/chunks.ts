@@ -1,15 +1,17 @@
 /**
  * How a file is cut, encrypted and checked. Each file has its own random AES-256-GCM key, carried in
  * the manifest, which is itself encrypted under the team key; chunk i is sealed with nonce i, so no
- * nonce repeats under a key. The manifest lists the SHA-256 of every sealed chunk: any holder can
- * serve chunks without reading them, and a receiver checks each one before writing it.
+ * nonce repeats under a key (the AEAD itself is crypto/chunk-seal.ts). The manifest lists the SHA-256
+ * of every sealed chunk: any holder can serve chunks without reading them, and a receiver checks each
+ * one before writing it.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes, webcrypto } from 'node:crypto'
+import { createHash, randomBytes, webcrypto } from 'node:crypto'
+import { CHUNK_TAG_BYTES, FILE_KEY_BYTES, openChunk as openChunkBytes, sealChunk as sealChunkBytes } from '../crypto/chunk-seal.js'
 import { MAX_FILE_CHUNKS, MIN_CHUNK_SIZE } from '../model/index.js'
 import { CorruptFileError } from '../errors.js'
 import type { FileManifest } from '../model/index.js'
 
-export const TAG_BYTES = 16
+export const TAG_BYTES = CHUNK_TAG_BYTES
 const DEFAULT_CHUNK_SIZE = 1024 * 1024
 
 /** The chunk size for a file: 1 MiB, doubled until the chunk list fits a manifest. */
@@ -19,8 +21,9 @@ export function chunkSizeFor (size: number): number {
   return chunk
 }
 
+/** A fresh random key for one file. */
 export function newFileKey (): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(randomBytes(32))
+  return new Uint8Array(randomBytes(FILE_KEY_BYTES))
 }
 
 const FILE_ID_DOMAIN = 'parley/file-id/v1'
@@ -64,36 +67,18 @@ export function fileIdBound (author: string, team: string, m: FileManifest): boo
   return Buffer.from(m.id).equals(fileIdOf(author, team, m))
 }
 
-function nonceOf (index: number): Buffer {
-  const nonce = Buffer.alloc(12)
-  nonce.writeUInt32BE(index, 8)
-  return nonce
-}
-
-/** Seal chunk `index`: ciphertext || tag. */
-export function sealChunk (key: Uint8Array, index: number, plain: Uint8Array): Buffer {
-  const cipher = createCipheriv('aes-256-gcm', key, nonceOf(index), { authTagLength: TAG_BYTES })
-  const out = Buffer.allocUnsafe(plain.byteLength + TAG_BYTES)
-  const n = cipher.update(plain).copy(out, 0)
-  cipher.final()
-  cipher.getAuthTag().copy(out, n)
-  return out
-}
+/** Seal chunk `index` (see crypto/chunk-seal.ts). */
+export const sealChunk = sealChunkBytes
 
 /** Open chunk `index`; throws CorruptFileError when it was not sealed with this key and index. */
 export function openChunk (key: Uint8Array, index: number, sealed: Uint8Array): Buffer {
   if (sealed.byteLength < TAG_BYTES) throw new CorruptFileError(`chunk ${index} is too short`)
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, nonceOf(index), { authTagLength: TAG_BYTES })
-    decipher.setAuthTag(sealed.subarray(sealed.byteLength - TAG_BYTES))
-    const plain = decipher.update(sealed.subarray(0, sealed.byteLength - TAG_BYTES))
-    decipher.final()
-    return plain
-  } catch (err) {
-    throw new CorruptFileError(`chunk ${index} does not decrypt`, { cause: err })
-  }
+  const plain = openChunkBytes(key, index, sealed)
+  if (plain === undefined) throw new CorruptFileError(`chunk ${index} does not decrypt`)
+  return plain
 }
 
+/** The SHA-256 of `data`. */
 export function sha256 (data: Uint8Array): Buffer {
   return createHash('sha256').update(data).digest()
 }

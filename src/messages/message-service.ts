@@ -2,7 +2,6 @@
  * The message service: posts this node's entries (stored durably, then published), accepts the
  * entries peers relay; direct conversations included.
  */
-import { Queue } from '@libp2p/utils'
 import { emit, warn } from '../context.js'
 import { DiskFullError, InvalidArgumentError, NotMemberError, NotSyncedError } from '../errors.js'
 import { checkTeamName } from '../ids.js'
@@ -35,7 +34,7 @@ export interface MessageServiceComponents {
   self: { readonly name: string }
   dataDir: string
   orgs: OrgView
-  log: Pick<EntryLog, 'feedHead' | 'lamport' | 'append' | 'contiguousHeads'>
+  log: Pick<EntryLog, 'feedHead' | 'lamport' | 'append' | 'appendMany' | 'contiguousHeads'>
   pubsub: Pick<GossipSub, 'publish' | 'getSubscribers'>
   libp2p: Pick<Libp2p, 'getPeers'>
   history: Pick<HistorySync, 'syncedTeams' | 'syncTeam' | 'lastSynced'>
@@ -47,10 +46,21 @@ export interface MessageServiceComponents {
   bus: CoreBus
 }
 
+/** The most own posts written in one batch. */
+const MAX_GROUP = 256
+
+interface PendingPost {
+  team: string
+  plaintext: Uint8Array
+  resolve: (v: VerifiedEntry) => void
+  reject: (err: unknown) => void
+}
+
 export class MessageService implements Startable {
   private readonly c: MessageServiceComponents
-  /** own appends run one at a time so sequence numbers never repeat */
-  private readonly appends = new Queue<VerifiedEntry>({ concurrency: 1 })
+  /** own posts waiting to be written: written by one writer at a time, so sequence numbers never repeat */
+  private readonly waiting: PendingPost[] = []
+  private writing?: Promise<void>
 
   constructor (components: MessageServiceComponents) {
     this.c = components
@@ -62,7 +72,7 @@ export class MessageService implements Startable {
 
   async stop (): Promise<void> {
     this.c.bus.removeEventListener('entry:relayed', this.onRelayed)
-    await this.appends.onIdle()
+    await this.writing
   }
 
   /**
@@ -94,30 +104,7 @@ export class MessageService implements Startable {
     const org = this.c.orgs.require()
     const plaintext = encodeBody({ ...fields, authorName: this.c.self.name })
     await this.confirmOwnHead(team)
-    const entry = await this.appends.add(async () => {
-      const head = await this.c.log.feedHead(team, this.c.selfId)
-      const seq = (head?.entry.seq ?? 0) + 1
-      const { epoch, body } = org.encryptBody(team, seq, plaintext)
-      const now = this.c.now()
-      const v = await createEntry(this.c.key, {
-        team,
-        seq,
-        // clamped: an entry at the largest clock (stored before entries so far ahead were refused)
-        // must not stop every later post
-        lamport: Math.min((await this.c.log.lamport(team, lamportCeiling(now, org.createdAt(team)))) + 1, Number.MAX_SAFE_INTEGER),
-        // never before the previous entry's: a peer whose history expired relies on a feed's times not going back
-        wallTime: Math.max(now, head?.entry.wallTime ?? 0),
-        epoch,
-        prev: head === undefined ? new Uint8Array(0) : new Uint8Array(head.id),
-        body: new Uint8Array(body)
-      })
-      try {
-        await this.c.log.append(v, { durable: true })
-      } catch (err) {
-        throw diskError(err, this.c.dataDir)
-      }
-      return v
-    })
+    const entry = await this.append(team, plaintext)
     this.c.indexer.add([entry])
     const view = this.c.views.message(entry)
     emit(this.c.events, 'message:added', view)
@@ -131,6 +118,72 @@ export class MessageService implements Startable {
       warn(this.c.events, `message ${view.id.slice(0, 12)} stored but not published: ${(err as Error).message}`)
       return { ...view, recipients: 0 }
     }
+  }
+
+  /**
+   * Sign `plaintext` as this node's next entry in `team` and store it durably. Posts that arrive
+   * while a write is under way are written together, in one batch and one fsync (group commit); each
+   * resolves only once its batch is on disk.
+   */
+  private async append (team: string, plaintext: Uint8Array): Promise<VerifiedEntry> {
+    return new Promise<VerifiedEntry>((resolve, reject) => {
+      this.waiting.push({ team, plaintext, resolve, reject })
+      this.writing ??= this.writeWaiting().finally(() => { this.writing = undefined })
+    })
+  }
+
+  private async writeWaiting (): Promise<void> {
+    while (this.waiting.length > 0) {
+      const group = this.waiting.splice(0, MAX_GROUP)
+      // within a group, each team's next entry follows the one before it in the group
+      const heads = new Map<string, { seq: number, id: Uint8Array, wallTime: number } | undefined>()
+      const lamports = new Map<string, number>()
+      const signed: Array<{ post: PendingPost, v: VerifiedEntry }> = []
+      for (const post of group) {
+        try {
+          const v = await this.sign(post, heads, lamports)
+          signed.push({ post, v })
+        } catch (err) {
+          post.reject(err)
+        }
+      }
+      try {
+        await this.c.log.appendMany(signed.map(x => x.v), { durable: true })
+        for (const { post, v } of signed) post.resolve(v)
+      } catch (err) {
+        const e = diskError(err, this.c.dataDir)
+        for (const { post } of signed) post.reject(e)
+      }
+    }
+  }
+
+  private async sign (post: PendingPost, heads: Map<string, { seq: number, id: Uint8Array, wallTime: number } | undefined>, lamports: Map<string, number>): Promise<VerifiedEntry> {
+    const { team } = post
+    const org = this.c.orgs.require()
+    if (!heads.has(team)) {
+      const head = await this.c.log.feedHead(team, this.c.selfId)
+      heads.set(team, head === undefined ? undefined : { seq: head.entry.seq, id: head.id, wallTime: head.entry.wallTime })
+    }
+    const head = heads.get(team)
+    const seq = (head?.seq ?? 0) + 1
+    const { epoch, body } = org.encryptBody(team, seq, post.plaintext)
+    const now = this.c.now()
+    const stored = await this.c.log.lamport(team, lamportCeiling(now, org.createdAt(team)))
+    // clamped: an entry at the largest clock (stored before entries so far ahead were refused) must not stop every later post
+    const lamport = Math.min(Math.max(stored, lamports.get(team) ?? 0) + 1, Number.MAX_SAFE_INTEGER)
+    const v = await createEntry(this.c.key, {
+      team,
+      seq,
+      lamport,
+      // never before the previous entry's: a peer whose history expired relies on a feed's times not going back
+      wallTime: Math.max(now, head?.wallTime ?? 0),
+      epoch,
+      prev: head === undefined ? new Uint8Array(0) : new Uint8Array(head.id),
+      body: new Uint8Array(body)
+    })
+    heads.set(team, { seq, id: v.id, wallTime: v.entry.wallTime })
+    lamports.set(team, lamport)
+    return v
   }
 
   /**

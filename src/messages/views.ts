@@ -43,6 +43,12 @@ export interface ViewsComponents {
 
 export class Views {
   private readonly c: ViewsComponents
+  /**
+   * Bodies decrypted, by the entry object they came from: the view made when an entry is stored and
+   * the search index that takes it in a moment later share one decryption. Held no longer than the
+   * entry object itself.
+   */
+  private readonly bodies = new WeakMap<VerifiedEntry, Body | null>()
 
   constructor (components: ViewsComponents) {
     this.c = components
@@ -50,15 +56,21 @@ export class Views {
 
   /** The decrypted body of an entry, or undefined when this node cannot read it. */
   bodyOf (v: VerifiedEntry): Body | undefined {
+    const known = this.bodies.get(v)
+    if (known !== undefined) return known ?? undefined
     const { team, epoch, seq } = v.entry
     const plain = this.c.orgs.current?.decryptBody(team, epoch, v.author, seq, v.entry.body)
+    // not cached while unreadable: the key may come with the next roster
     if (plain === undefined) return undefined
+    let body: Body | undefined
     try {
-      return decodeBody(plain)
+      body = decodeBody(plain)
     } catch {
       // decrypted but malformed: shown as unreadable rather than dropped
-      return undefined
+      body = undefined
     }
+    this.bodies.set(v, body ?? null)
+    return body
   }
 
   /** An entry as shells see it; pass `decoded` when the body is already decrypted. */

@@ -4,8 +4,8 @@
  */
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { emit, warn } from '../context.js'
-import { InvalidArgumentError, NotMemberError } from '../errors.js'
-import { checkPlausible, decodeEntry, lamportCeiling } from '../model/index.js'
+import { BadSignatureError, InvalidArgumentError, NotMemberError } from '../errors.js'
+import { checkPlausible, decodeEntryStructure, lamportCeiling, verifyEntrySignature } from '../model/index.js'
 import { waitAtMost } from '../wait.js'
 import { parleyLogger } from '../log.js'
 import { STRANGER_BAN_S, STRANGER_GOSSIP_PER_MINUTE } from './stranger-gate.js'
@@ -95,7 +95,15 @@ export class TopicRouter implements Startable {
     let team = topicTeam ?? 'inbox'
     if (!this.mayGossip(from)) return TopicValidatorResult.Reject
     try {
-      const v = await decodeEntry(msg.data)
+      // the cheap checks first, the signature last: size and structure, then whether it is held
+      // here, who relays it and whether its author may write it; nothing it claims is acted on
+      // beyond refusing it until the signature is checked
+      const { signature, signed, ...v } = decodeEntryStructure(msg.data)
+      const checkSignature = async (): Promise<void> => {
+        if (!await verifyEntrySignature({ entry: v.entry, signed, signature })) {
+          throw new BadSignatureError(`entry signature does not match its author ${v.author}`)
+        }
+      }
       // a direct message must be of the conversation between its author and this node
       team = topicTeam ?? this.c.orgs.require().directTeam(v.author)
       if (v.entry.team !== team) {
@@ -118,6 +126,8 @@ export class TopicRouter implements Startable {
       const verdict = org.entryVerdict(team, v.entry.epoch, v.author)
       if (verdict === 'unknown-epoch') {
         // we are behind on rosters: ask the relaying peer, and let history sync bring the entry later
+        // (a forgery is still the relay's fault)
+        await checkSignature()
         void this.c.orgSync.sync(from)
         return TopicValidatorResult.Ignore
       }
@@ -128,9 +138,11 @@ export class TopicRouter implements Startable {
       } catch (err) {
         // dropped without blaming the relay, which may be further ahead than this node; history
         // sync brings it once this node holds enough of the team, or once its date has come
+        await checkSignature()
         emit(this.c.events, 'entry:rejected', { from: from.toString(), team, reason: (err as Error).name, message: (err as Error).message })
         return TopicValidatorResult.Ignore
       }
+      await checkSignature()
       this.validated.set(msg as Message, { v, from })
       return TopicValidatorResult.Accept
     } catch (err) {

@@ -45,7 +45,7 @@ const log = parleyLogger('presence')
 export interface PresenceComponents {
   selfId: string
   key: Ed25519PrivateKey
-  log: Pick<EntryLog, 'getMeta' | 'putMeta'>
+  log: Pick<EntryLog, 'meta'>
   orgs: OrgView
   libp2p: Pick<Libp2p, 'getPeers' | 'getMultiaddrs'>
   pubsub: Pick<GossipSub, 'publish'>
@@ -80,7 +80,7 @@ export class PresenceService implements Startable {
 
   /** Take up the presence saved by the last run, and announce it now and every interval. */
   async start (): Promise<void> {
-    const saved = await this.c.log.getMeta<{ status: PresenceStatus, text: string }>('presence')
+    const saved = await this.c.log.meta('presence').get()
     if (saved !== undefined && (PRESENCE_STATUSES as readonly string[]).includes(saved.status)) this.mine = { ...saved, since: Date.now() }
     this.running = true
     this.round.start()
@@ -100,7 +100,7 @@ export class PresenceService implements Startable {
     }
     if (text.length > MAX_TEXT) throw new InvalidArgumentError(`a status text is at most ${MAX_TEXT} characters`)
     this.mine = { status: status as PresenceStatus, text, since: Date.now() }
-    await this.c.log.putMeta('presence', { status, text })
+    await this.c.log.meta('presence').put({ status: status as PresenceStatus, text })
     await this.announce()
     const view = this.own()
     emit(this.c.events, 'presence:changed', view)

@@ -23,7 +23,8 @@ export interface RetentionComponents {
   orgs: OrgView
   log: Pick<EntryLog, 'readFeed' | 'searchIndex' | 'expire'>
   views: { bodyOf: (v: VerifiedEntry) => Body | undefined }
-  files: { forget: (id: string) => Promise<void> }
+  /** forget file `id` if entry `entryId` is the one that introduced it */
+  files: { forget: (id: string, entryId: string) => Promise<void> }
   now: () => number
   events: PublicEvents
 }
@@ -127,7 +128,7 @@ export class Retention implements Startable {
       const body = this.c.views.bodyOf(v)
       if (body === undefined) continue
       items.push(searchItem(v, body))
-      if (body.file !== undefined && goneIds.has(v.idHex)) await this.c.files.forget(Buffer.from(body.file.id).toString('hex'))
+      if (body.file !== undefined && goneIds.has(v.idHex)) await this.c.files.forget(Buffer.from(body.file.id).toString('hex'), v.idHex)
     }
     await this.c.log.searchIndex().remove(items)
     await this.c.log.expire(team, gone)

@@ -22,13 +22,6 @@ export const SEARCH_INDEX_VERSION = 2
 /** Entries read from the log per page when the index is rebuilt. */
 const REBUILD_PAGE = 2_000
 
-/** What a stop left for the search index to take in, saved in the log's metadata. */
-interface UnindexedSpans {
-  version: number
-  /** per team, the display-order keys from and to (both included) */
-  spans: Record<string, { from: string, to: string }>
-}
-
 interface Span {
   team: string
   span: { from: string, to: string }
@@ -78,9 +71,9 @@ export class SearchIndexer {
   /** Resume what the last stop left, or rebuild the index if it is incomplete or of another layout. */
   async start (): Promise<void> {
     const log = this.c.log
-    const marker = await log.getMeta<number>('searchIndex')
-    const left = await log.getMeta<UnindexedSpans>('unindexed')
-    if (left !== undefined) await log.deleteMeta('unindexed')
+    const marker = await log.meta('searchIndex').get()
+    const left = await log.meta('unindexed').get()
+    if (left !== undefined) await log.meta('unindexed').delete()
     if (marker === 0 && left?.version === SEARCH_INDEX_VERSION) {
       // the last stop left part of a sync unindexed: index that part, no rebuild (the marker stays at
       // 0 until it is done, and without the spans saved a crash meanwhile rebuilds)
@@ -164,7 +157,7 @@ export class SearchIndexer {
       let failed = false
       let stopped = false
       try {
-        if (!this.rebuilding) await log.putMeta('searchIndex', 0)
+        if (!this.rebuilding) await log.meta('searchIndex').put(0)
         for (let next = this.nextUnindexed(); next !== undefined; next = this.nextUnindexed()) {
           this.indexingSpan = next
           try {
@@ -189,7 +182,7 @@ export class SearchIndexer {
             failed = true
           }
         }
-        if (!this.rebuilding && !failed && !stopped) await log.putMeta('searchIndex', SEARCH_INDEX_VERSION)
+        if (!this.rebuilding && !failed && !stopped) await log.meta('searchIndex').put(SEARCH_INDEX_VERSION)
       } finally {
         this.draining = false
       }
@@ -212,7 +205,7 @@ export class SearchIndexer {
       spans[team] = other === undefined ? span : { from: other.from < span.from ? other.from : span.from, to: other.to > span.to ? other.to : span.to }
     }
     if (Object.keys(spans).length === 0 || this.rebuilding) return
-    await this.c.log.putMeta('unindexed', { version: SEARCH_INDEX_VERSION, spans } satisfies UnindexedSpans)
+    await this.c.log.meta('unindexed').put({ version: SEARCH_INDEX_VERSION, spans })
   }
 
   /** Resolves when no history sync runs, or at once while a search or stop() waits for the index. */
@@ -227,7 +220,7 @@ export class SearchIndexer {
     const log = this.c.log
     const teams = await this.c.teams()
     if (teams === undefined) {
-      await log.putMeta('searchIndex', SEARCH_INDEX_VERSION)
+      await log.meta('searchIndex').put(SEARCH_INDEX_VERSION)
       return
     }
     // an index of an older layout would answer wrongly: start from nothing, after any indexing under way
@@ -244,6 +237,6 @@ export class SearchIndexer {
       } while (before !== undefined)
     }
     await this.indexing
-    await log.putMeta('searchIndex', SEARCH_INDEX_VERSION)
+    await log.meta('searchIndex').put(SEARCH_INDEX_VERSION)
   }
 }

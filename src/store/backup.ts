@@ -11,7 +11,8 @@ import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
 import { createGunzip, createGzip } from 'node:zlib'
 import { InvalidArgumentError } from '../errors.js'
-import { BOX_KEY_FILE, ensureDataDir, IDENTITY_KEY_FILE, PROFILE_FILE } from './identity-file.js'
+import { BOX_KEY_FILE, IDENTITY_KEY_FILE, LOG_DIR, PROFILE_FILE } from '../paths.js'
+import { ensureDataDir } from './identity-file.js'
 import type { EntryLog } from './entry-log.js'
 
 const FORMAT = 'parley-backup/1'
@@ -56,7 +57,7 @@ async function * backupLines (path: string): AsyncGenerator<Record<string, unkno
 export async function restoreBackup (path: string, dataDir: string, openLog: () => Promise<EntryLog>): Promise<{ peerId: string, rows: number }> {
   await ensureDataDir(dataDir)
   const present = await readdir(dataDir)
-  if (present.includes(IDENTITY_KEY_FILE) || present.includes('log')) {
+  if (present.includes(IDENTITY_KEY_FILE) || present.includes(LOG_DIR)) {
     throw new InvalidArgumentError(`${dataDir} already holds a parley node; restore into a new, empty data dir`)
   }
   const lines = backupLines(path)
@@ -83,7 +84,7 @@ export async function restoreBackup (path: string, dataDir: string, openLog: () 
     })())
     if (!ended) throw new InvalidArgumentError(`${path} is cut short: restore from a complete backup`)
     // until it hears from peers, the node must not post: it may have written more after this backup
-    await log.putMeta('restored', { at: Date.now(), confirmed: [] })
+    await log.meta('restored').put({ at: Date.now(), confirmed: [] })
     return { peerId: header.peerId, rows }
   } finally {
     await log.close()

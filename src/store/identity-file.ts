@@ -2,7 +2,6 @@
  * The node's identity on disk: its Ed25519 key (owner-only) and its display name beside it.
  */
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { generateBoxKeyPair } from '../crypto/box.js'
 import { decodeIdentityKey, encodePrivateKey, generateIdentityKey } from '../crypto/keys.js'
 import type { BoxKeyPair } from '../crypto/box.js'
@@ -10,9 +9,9 @@ import { CorruptIdentityError } from '../errors.js'
 import { checkDisplayName } from '../ids.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 
-export const IDENTITY_KEY_FILE = 'identity.key'
-export const PROFILE_FILE = 'profile.json'
-export const BOX_KEY_FILE = 'box.key'
+import { boxKeyPathOf, identityKeyPathOf, profilePathOf } from '../paths.js'
+
+export { BOX_KEY_FILE, IDENTITY_KEY_FILE, PROFILE_FILE } from '../paths.js'
 
 /** The node's key and display name. */
 export interface Identity {
@@ -50,8 +49,8 @@ async function readIfExists (path: string): Promise<Buffer | undefined> {
  */
 export async function loadOrCreateIdentity (dataDir: string, defaultName: string): Promise<Identity> {
   await ensureDataDir(dataDir)
-  const keyPath = join(dataDir, IDENTITY_KEY_FILE)
-  const profilePath = join(dataDir, PROFILE_FILE)
+  const keyPath = identityKeyPathOf(dataDir)
+  const profilePath = profilePathOf(dataDir)
   const keyBytes = await readIfExists(keyPath)
   let key: Ed25519PrivateKey
   let created = false
@@ -82,13 +81,13 @@ export async function loadOrCreateIdentity (dataDir: string, defaultName: string
     name = checkDisplayName(defaultName)
     await writeFileAtomic(profilePath, JSON.stringify({ name }, null, 2) + '\n')
   }
-  const box = await loadOrCreateBoxKey(join(dataDir, BOX_KEY_FILE))
+  const box = await loadOrCreateBoxKey(boxKeyPathOf(dataDir))
   return { key, box, name, created }
 }
 
 /** Save a new display name beside the key. */
 export async function saveDisplayName (dataDir: string, name: string): Promise<void> {
-  await writeFileAtomic(join(dataDir, PROFILE_FILE), JSON.stringify({ name: checkDisplayName(name) }, null, 2) + '\n')
+  await writeFileAtomic(profilePathOf(dataDir), JSON.stringify({ name: checkDisplayName(name) }, null, 2) + '\n')
 }
 
 async function loadOrCreateBoxKey (path: string): Promise<BoxKeyPair> {

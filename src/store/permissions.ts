@@ -10,6 +10,7 @@
 import { chmod, lstat, mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DataDirUnsafeError } from '../errors.js'
+import { DATA_DIR_ENTRIES } from '../paths.js'
 
 /** Mode of every folder and every file under the data dir. */
 export const PRIVATE_DIR_MODE = 0o700
@@ -26,8 +27,7 @@ export async function makePrivate (dir: string): Promise<void> {
 }
 
 /** What parley keeps at the top of a data dir (and the temporary names it writes them under). */
-const PARLEY_ENTRIES = ['identity.key', 'box.key', 'profile.json', 'control.sock', 'log', 'files']
-const isParleys = (name: string): boolean => PARLEY_ENTRIES.some(e => name === e || (name.startsWith(`${e}.`) && name.endsWith('.tmp')))
+const isParleys = (name: string): boolean => DATA_DIR_ENTRIES.some(e => name === e || (name.startsWith(`${e}.`) && name.endsWith('.tmp')))
 
 async function restrict (path: string, isDir: boolean, only: (name: string) => boolean = () => true): Promise<void> {
   try {

@@ -5,24 +5,21 @@
  */
 import { NotSyncedError } from '../errors.js'
 import type { EntryLog } from './entry-log.js'
+import type { RestoredState } from './meta-store.js'
 
-export interface Restored {
-  /** when the backup was restored, ms since the epoch */
-  at: number
-  /** the teams whose feeds peers have confirmed since */
-  confirmed: string[]
-}
+/** When the backup was restored, and the teams whose feeds peers have confirmed since (meta 'restored'). */
+export type Restored = RestoredState
 
 export class RestoreGate {
-  private readonly log: Pick<EntryLog, 'getMeta' | 'putMeta'>
+  private readonly log: Pick<EntryLog, 'meta'>
   private restored?: Restored
 
-  constructor (log: Pick<EntryLog, 'getMeta' | 'putMeta'>) {
+  constructor (log: Pick<EntryLog, 'meta'>) {
     this.log = log
   }
 
   async load (): Promise<void> {
-    this.restored = await this.log.getMeta<Restored>('restored')
+    this.restored = await this.log.meta('restored').get()
   }
 
   /** Whether a post in `team` must wait for a peer to confirm this node's feed. */
@@ -34,7 +31,7 @@ export class RestoreGate {
   async confirmed (team: string): Promise<void> {
     if (this.restored === undefined || this.restored.confirmed.includes(team)) return
     this.restored.confirmed.push(team)
-    await this.log.putMeta('restored', this.restored)
+    await this.log.meta('restored').put(this.restored)
   }
 
   /** Throws NotSyncedError while a restored node has not heard the org's latest records from a peer. */

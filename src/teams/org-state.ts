@@ -317,6 +317,13 @@ function apply (state: OrgState, r: VerifiedRecord, index: number, ordered: Veri
   return 'unknown change'
 }
 
+/** Everyone in the directory now or before, or added by one of `records`: the only signers whose records can matter. */
+export function knownSigners (state: OrgState, records: Iterable<VerifiedRecord>): Set<string> {
+  const known = new Set([...state.members.keys(), ...state.removed.keys()])
+  for (const r of records) if (r.record.addMember !== undefined) known.add(peerIdOfPublicKey(r.record.addMember.member))
+  return known
+}
+
 /** Whether `peerId` may read and write `team` now. */
 export function isTeamMember (state: OrgState, team: string, peerId: string): boolean {
   return state.members.has(peerId) && state.teams.get(team)?.current.members.has(peerId) === true

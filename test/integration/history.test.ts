@@ -97,8 +97,8 @@ describe('history sync', () => {
     try {
       expect(await log.count('general')).toBe(300)
       // what was left is saved, and the index marked incomplete until it is done
-      expect(await log.getMeta<{ spans: Record<string, unknown> }>('unindexed')).toMatchObject({ spans: { general: {} } })
-      expect(await log.getMeta('searchIndex')).toBe(0)
+      expect(await log.meta('unindexed').get()).toMatchObject({ spans: { general: {} } })
+      expect(await log.meta('searchIndex').get()).toBe(0)
     } finally {
       await log.close()
     }

@@ -36,7 +36,7 @@ describe('RestoreGate', () => {
       await fresh.load()
       expect(fresh.mustConfirm('general')).toBe(false)
       expect(() => { fresh.checkAdmin(false) }).not.toThrow()
-      await log.putMeta('restored', { at: Date.now(), confirmed: [] })
+      await log.meta('restored').put({ at: Date.now(), confirmed: [] })
       const gate = new RestoreGate(log)
       await gate.load()
       expect(gate.mustConfirm('general')).toBe(true)

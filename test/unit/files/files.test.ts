@@ -1,12 +1,14 @@
 import { chmod, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { TypedEventEmitter } from 'main-event'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ChunkSet, chunkMatches, chunkSizeFor, fileIdBound, fileIdOf, newFileKey, openChunk, sealChunk, sealedSpan, sha256 } from '../../../src/files/chunks.js'
 import { numberedName, placeUnique, sanitizeFileName } from '../../../src/files/names.js'
 import { parseScanCommand, scanFile } from '../../../src/files/scanner.js'
 import { FileService } from '../../../src/files/file-service.js'
 import type { FileServiceComponents } from '../../../src/files/file-service.js'
+import type { ParleyEvents } from '../../../src/events.js'
 import { checkManifest, decodeBody, encodeBody, MAX_FILE_CHUNKS } from '../../../src/model/index.js'
 import type { FileManifest } from '../../../src/model/index.js'
 
@@ -159,9 +161,16 @@ describe('file ids', () => {
       dirs.push(dir)
       const warnings: string[] = []
       // no transfers: nothing is fetched below the auto-download size of 0
-      const service = new FileService({ dir, peerId: 'me', org: () => undefined, config: { downloadDir: dir, autoDownloadBytes: 0, maxFileBytes: 1e9 }, post: async () => await Promise.resolve('') } as unknown as FileServiceComponents, {
-        onAdded: () => {}, onProgress: () => {}, onComplete: () => {}, onFailed: () => {}, onQuarantined: () => {}, onWarning: (m) => { warnings.push(m) }
-      })
+      const events = new TypedEventEmitter<ParleyEvents>()
+      events.addEventListener('node:warning', (e) => { warnings.push(e.detail.message) })
+      const components: FileServiceComponents = {
+        libp2p: { handle: async () => {}, unhandle: async () => {}, dialProtocol: async () => await Promise.reject(new Error('no network here')), getPeers: () => [] },
+        orgs: { current: undefined },
+        selfId: 'me',
+        events,
+        messages: { post: async () => await Promise.resolve({ id: '' }) }
+      }
+      const service = new FileService(components, { dir, downloadDir: dir, autoDownloadBytes: 0, maxFileBytes: 1e9 })
       const genuine = manifest({ size: 10, name: 'payroll.xlsx', chunks: [new Uint8Array(32).fill(7)], sha256: new Uint8Array(32).fill(3) })
       genuine.id = fileIdOf(bob, 'general', genuine)
       // Dave's own payload (other hashes), under the id of Bob's file

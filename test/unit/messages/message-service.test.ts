@@ -89,6 +89,34 @@ describe('messages/message-service', () => {
     await h.messages.stop()
   })
 
+  it('writes posts in flight together (one batch, one fsync), each reported only once its batch is durable', async () => {
+    const [admin] = await office.found('admin') as [Person]
+    const batches: number[] = []
+    const appendMany = admin.log.appendMany.bind(admin.log)
+    let failNext = false
+    admin.log.appendMany = async (vs, options) => {
+      batches.push(vs.length)
+      expect(options?.durable).toBe(true)
+      if (failNext) {
+        failNext = false
+        throw new Error('ENOSPC: no space left on device')
+      }
+      return appendMany(vs, options)
+    }
+    const h = harness(admin)
+    const views = await Promise.all(Array.from({ length: 10 }, async (_, i) => h.messages.send('general', `m${i}`)))
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(10)
+    expect(batches.length).toBeLessThan(10)
+    for (const v of views) expect(await admin.log.get(v.id)).toBeDefined()
+    // a batch that fails is refused whole (disk full), and the next post takes up the same sequence number
+    failNext = true
+    await expect(h.messages.send('general', 'lost')).rejects.toThrow(/disk holding/)
+    const next = await h.messages.send('general', 'after')
+    expect(next.seq).toBe(11)
+    expect((await admin.log.contiguousHeads('general')).get(admin.me.peerId)?.seq).toBe(11)
+    await h.messages.stop()
+  })
+
   it('a direct message goes to the other person\'s inbox topic; only directory members can be written to', async () => {
     const [admin, bob] = await office.found('admin', 'bob') as [Person, Person]
     const h = harness(admin)
@@ -126,7 +154,7 @@ describe('messages/message-service', () => {
 
   it('a restored node posts only once a peer has sent it the team, and remembers that', async () => {
     const [admin, bob] = await office.found('admin', 'bob') as [Person, Person]
-    await admin.log.putMeta('restored', { at: Date.now(), confirmed: [] })
+    await admin.log.meta('restored').put({ at: Date.now(), confirmed: [] })
     const alone = harness(admin)
     await alone.restore.load()
     await expect(alone.messages.send('general', 'hi')).rejects.toThrow(NotSyncedError)
@@ -136,7 +164,7 @@ describe('messages/message-service', () => {
     await h.messages.send('general', 'hi')
     expect(h.synced).toEqual([{ peer: bob.me.peerId, team: 'general' }])
     expect(h.restore.mustConfirm('general')).toBe(false)
-    expect(await admin.log.getMeta('restored')).toMatchObject({ confirmed: ['general'] })
+    expect(await admin.log.meta('restored').get()).toMatchObject({ confirmed: ['general'] })
     await h.messages.stop()
   })
 

@@ -2,7 +2,7 @@
  * The composition of a running node: the services that need its libp2p node, each built with the
  * narrow components it needs (see ParleyNode for those that live as long as the node).
  */
-import { emit } from './context.js'
+import { emit, warn } from './context.js'
 import { defaultDownloadDir, filesDirOf } from './paths.js'
 import { HistorySync } from './history/history-sync.js'
 import { DEFAULT_AUTO_DOWNLOAD_BYTES, DEFAULT_MAX_FILE_BYTES, FileService } from './files/file-service.js'

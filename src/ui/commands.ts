@@ -1,7 +1,7 @@
 /**
  * What a line typed in the UI means. Pure parsing: the app carries the command out.
  */
-import { PRESENCE_STATUSES } from '../index.js'
+import { PRESENCE_STATUSES } from '../shell.js'
 import type { MemberView } from '../index.js'
 
 export type Command =

@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { basename, resolve } from 'node:path'
-import { formatBytes, formatDateTime } from '../index.js'
+import { formatBytes, formatDateTime } from '../shell.js'
 import { HELP, resolveMember } from './commands.js'
 import { distinctName, findMentions } from './mentions.js'
 import { NOTIFY_MODES } from './notifier.js'

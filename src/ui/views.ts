@@ -5,7 +5,7 @@
  * another person controls goes through `text.ts` (sanitised: no ESC of theirs survives, so no SGR of
  * theirs either; measured in columns) before it is shown.
  */
-import { formatBytes, formatClock, formatDateTime, formatDay } from '../index.js'
+import { formatBytes, formatClock, formatDateTime, formatDay } from '../shell.js'
 import { findMentions } from './mentions.js'
 import { conversationLabel, currentConversation, mentionable } from './state.js'
 import { displayWidth, oneLine, sanitize, truncate, wrap } from './text.js'

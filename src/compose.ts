@@ -74,24 +74,31 @@ export function composeRunning (s: Shared, libp2p: ParleyLibp2p): Running {
   const files: { current?: FileService } = {}
   const retention = s.retention
   const history = new HistorySync({
-    libp2p,
+    registrar: libp2p,
+    dialer: libp2p,
     log: s.log,
     org: () => s.orgs.current,
-    orgSyncedWith: async (peer) => { if (!orgSync.isSynced(peer.toString())) await orgSync.sync(peer) },
-    catchUpOrg: async (peer) => orgSync.catchUp(peer),
+    orgSync: {
+      syncedWith: async (peer) => { if (!orgSync.isSynced(peer.toString())) await orgSync.sync(peer) },
+      catchUp: async (peer) => orgSync.catchUp(peer)
+    },
     now,
     expired: (team, wallTime) => retention.expired(team, wallTime)
-  }, {
-    onStored: (entries) => {
+  })
+  history.addEventListener('history:stored', ({ detail: { entries } }) => {
+    try {
       s.indexer.addAfterSync(entries)
       // building views decrypts; skip it when nobody listens (a large catch-up)
       if (s.events.listenerCount('message:added') === 0) return
       for (const v of entries) emit(s.events, 'message:added', s.views.message(v))
-    },
-    onRefused: (from, team, e) => { emit(s.events, 'entry:rejected', { from, team, reason: e.name, message: e.message }) },
-    onFork: (v, existingId) => { emit(s.events, 'entry:forked', { team: v.entry.team, author: v.author, seq: v.entry.seq, existingId, forkId: v.idHex }) },
-    onSynced: (team, peer, received) => { emit(s.events, 'history:synced', { team, peer, received }) }
+    } catch (err) {
+      // the entries are stored (the index takes them in at the next start); only their events are lost
+      warn(s.events, `taking in synced history failed: ${(err as Error).message}`)
+    }
   })
+  history.addEventListener('history:refused', ({ detail: { from, team, error: e } }) => { emit(s.events, 'entry:rejected', { from, team, reason: e.name, message: e.message }) })
+  history.addEventListener('history:forked', ({ detail: { entry: v, existingId } }) => { emit(s.events, 'entry:forked', { team: v.entry.team, author: v.author, seq: v.entry.seq, existingId, forkId: v.idHex }) })
+  history.addEventListener('history:synced', ({ detail: { team, from: peer, received } }) => { emit(s.events, 'history:synced', { team, peer, received }) })
   const messages = new MessageService({
     ...base,
     key: s.key,
@@ -185,6 +192,7 @@ export async function stopRunning (run: Running, s: Pick<Shared, 'retention'>): 
   run.topics.stop()
   await run.orgSync.stop()
   await run.join.stop()
+  await run.history.stop()
   await run.libp2p.stop()
   await run.messages.stop()
 }

@@ -51,7 +51,8 @@ describe.skipIf(!netns)('a removed member on the LAN', () => {
     if (root !== undefined) await rm(root, { recursive: true, force: true })
   })
 
-  it('relaying behind a fresh identity to a returning colleague gets nothing in, and is never asked for history', async () => {
+  // five daemon starts, a removal and two catch-ups: about a minute on a busy machine
+  it('relaying behind a fresh identity to a returning colleague gets nothing in, and is never asked for history', { timeout: 180_000 }, async () => {
     const start = async (name: string, host: number, args: string[] = []): Promise<Daemon> => {
       const d = await Daemon.start(join(root, name), ['--name', name, ...args], { lab, host })
       daemons.push(d)

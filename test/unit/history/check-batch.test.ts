@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { checkBatch } from '../../../src/history/check-batch.js'
+import { feed, orgStub, person, tempLog } from './fixtures.js'
+import type { Person } from './fixtures.js'
+import type { CheckContext, Exchange } from '../../../src/history/check-batch.js'
+import type { VerifiedEntry } from '../../../src/model/index.js'
+import type { EntryLog } from '../../../src/store/entry-log.js'
+
+const bytesOf = (vs: VerifiedEntry[]): Uint8Array[] => vs.map(v => new Uint8Array(v.bytes))
+
+/** The same entry with its signature's last byte flipped. */
+function forged (v: VerifiedEntry): Uint8Array {
+  const bytes = new Uint8Array(v.bytes)
+  bytes[bytes.length - 1]! ^= 1
+  return bytes
+}
+
+describe('history/check-batch', () => {
+  let store: { log: EntryLog, close: () => Promise<void> }
+  let alice: Person
+  let bob: Person
+  let skipped: Error[]
+  let forks: string[]
+  let ctx: CheckContext
+  const exchange = (): Exchange => ({ skipped: new Map(), highest: 0 })
+  beforeEach(async () => {
+    store = await tempLog()
+    alice = await person()
+    bob = await person()
+    skipped = []
+    forks = []
+    ctx = { log: store.log, now: Date.now, onSkipped: (_team, e) => { skipped.push(e) }, onFork: (_v, existing) => { forks.push(existing) } }
+  })
+  afterEach(async () => { await store.close() })
+
+  it('takes unbroken, signed runs of authors in the roster, skipping what is held', async () => {
+    const { view } = orgStub({ members: new Set([alice.id, bob.id]) })
+    const a = await feed(alice, 'general', 4)
+    const b = await feed(bob, 'general', 2)
+    const heads = new Map([[alice.id, { seq: 1, idHex: a[0]!.idHex }]])
+    const checked = await checkBatch(ctx, 'server', 'general', bytesOf([...a, ...b]), view, heads, false, exchange())
+    expect(checked.accepted.map(v => `${v.author === alice.id ? 'a' : 'b'}${v.entry.seq}`)).toEqual(['a2', 'a3', 'a4', 'b1', 'b2'])
+    expect(checked.lasts.get(alice.id)?.seq).toBe(4)
+  })
+
+  it('refuses a run with a gap, and one whose entry names another predecessor', async () => {
+    const { view } = orgStub({ members: new Set([alice.id]) })
+    const a = await feed(alice, 'general', 3)
+    await expect(checkBatch(ctx, 'server', 'general', bytesOf([a[0]!, a[2]!]), view, new Map(), false, exchange())).rejects.toHaveProperty('name', 'GappedRangeError')
+    // a signed successor of another entry 1: kept as fork evidence when asked to, and refused
+    const other = await feed(alice, 'general', 2, undefined, { text: 'other' })
+    await store.log.append(a[0]!)
+    const heads = new Map([[alice.id, { seq: 1, idHex: a[0]!.idHex }]])
+    await expect(checkBatch(ctx, 'server', 'general', bytesOf([other[1]!]), view, heads, true, exchange())).rejects.toHaveProperty('name', 'GappedRangeError')
+    expect(forks).toHaveLength(1)
+  })
+
+  it('refuses a forged entry: the last of a run must carry its author\'s signature', async () => {
+    const { view } = orgStub({ members: new Set([alice.id]) })
+    const a = await feed(alice, 'general', 3)
+    await expect(checkBatch(ctx, 'server', 'general', [...bytesOf(a.slice(0, 2)), forged(a[2]!)], view, new Map(), false, exchange())).rejects.toHaveProperty('name', 'BadSignatureError')
+  })
+
+  it('refuses an entry of another team, of an author outside the roster, and of an unknown epoch', async () => {
+    const { view } = orgStub({ members: new Set([alice.id]) })
+    await expect(checkBatch(ctx, 'server', 'general', bytesOf(await feed(alice, 'random', 1)), view, new Map(), false, exchange())).rejects.toHaveProperty('name', 'OutOfTeamError')
+    await expect(checkBatch(ctx, 'server', 'general', bytesOf(await feed(bob, 'general', 1)), view, new Map(), false, exchange())).rejects.toHaveProperty('name', 'NotMemberError')
+    await expect(checkBatch(ctx, 'server', 'general', bytesOf(await feed(alice, 'general', 1, undefined, { epoch: 2 })), view, new Map(), false, exchange())).rejects.toHaveProperty('name', 'UnknownEpochError')
+  })
+
+  it('leaves a removed author\'s run out of the rest of the exchange, said once, and takes the other authors\'', async () => {
+    const { view } = orgStub({ members: new Set([bob.id]), removed: new Set([alice.id]) })
+    const a = await feed(alice, 'general', 3)
+    const b = await feed(bob, 'general', 2)
+    const ex = exchange()
+    const checked = await checkBatch(ctx, 'server', 'general', bytesOf([...a, ...b]), view, new Map(), false, ex)
+    expect(checked.accepted.every(v => v.author === bob.id)).toBe(true)
+    expect(checked.accepted).toHaveLength(2)
+    const again = await checkBatch(ctx, 'server', 'general', bytesOf(a), view, new Map(), false, ex)
+    expect(again.accepted).toEqual([])
+    expect(skipped.map(e => e.name)).toEqual(['RemovedAuthorError'])
+  })
+
+  it('starts a run above the held head when what lies between expired here, and says where the new floor is', async () => {
+    const { view } = orgStub({ members: new Set([alice.id]) })
+    const a = await feed(alice, 'general', 5)
+    const checked = await checkBatch({ ...ctx, expired: () => true }, 'server', 'general', bytesOf(a.slice(3)), view, new Map(), false, exchange())
+    expect(checked.accepted.map(v => v.entry.seq)).toEqual([4, 5])
+    expect(checked.floors.get(alice.id)).toEqual({ seq: 3, idHex: a[2]!.idHex })
+  })
+})

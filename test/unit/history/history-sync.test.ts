@@ -1,0 +1,191 @@
+import { pbStream, streamPair } from '@libp2p/utils'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { historySync } from '../../../src/history/history-sync.js'
+import { MAX_REQUEST } from '../../../src/history/protocol.js'
+import { HistoryBatch, HistoryRequest } from '../../../src/model/index.js'
+import { feed, orgStub, person, tempLog } from './fixtures.js'
+import type { OrgStub, Person } from './fixtures.js'
+import type { HistorySync, HistorySyncComponents, OrgSyncHooks } from '../../../src/history/history-sync.js'
+import type { VerifiedEntry } from '../../../src/model/index.js'
+import type { EntryLog } from '../../../src/store/entry-log.js'
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
+
+type Handler = (stream: Stream, connection: Connection) => void
+
+/** An in-memory network: a registrar per node, and a dialer that hands the other side's handler a stream pair. */
+class Network {
+  readonly handlers = new Map<string, Handler>()
+  dials = 0
+  registrar (self: Person): HistorySyncComponents['registrar'] {
+    return {
+      handle: async (_protocols: string | string[], handler: Handler) => { this.handlers.set(self.id, handler) },
+      unhandle: async () => { this.handlers.delete(self.id) }
+    }
+  }
+
+  dialer (self: Person): HistorySyncComponents['dialer'] {
+    return {
+      dialProtocol: async (peer: PeerId, protocols: string[]) => {
+        this.dials++
+        const handler = this.handlers.get(peer.toString())
+        if (handler === undefined) throw Object.assign(new Error('unreachable'), { name: 'DialError' })
+        const [outbound, inbound] = await streamPair({ protocol: protocols[0] })
+        handler(inbound, { remotePeer: self.peerId } as unknown as Connection)
+        return outbound
+      }
+    }
+  }
+}
+
+interface TestNode { person: Person, sync: HistorySync, log: EntryLog, org: OrgStub, stored: VerifiedEntry[], refused: Error[], close: () => Promise<void> }
+
+describe('history/history-sync', () => {
+  let net: Network
+  let nodes: TestNode[]
+  beforeEach(() => {
+    net = new Network()
+    nodes = []
+  })
+  afterEach(async () => {
+    for (const n of nodes) {
+      await n.sync.stop()
+      await n.close()
+    }
+  })
+
+  async function node (who: Person, everyone: Person[], orgSync?: Partial<OrgSyncHooks>): Promise<TestNode> {
+    const { log, close } = await tempLog()
+    const ids = new Set(everyone.map(p => p.id))
+    const { stub, view } = orgStub({ members: new Set(ids), readers: new Set(ids) })
+    const sync = historySync({ unansweredRetriesMs: [20, 50] })({
+      registrar: net.registrar(who),
+      dialer: net.dialer(who),
+      log,
+      org: () => view,
+      orgSync: { syncedWith: async () => {}, catchUp: async () => {}, ...orgSync }
+    })
+    const n: TestNode = { person: who, sync, log, org: stub, stored: [], refused: [], close }
+    sync.addEventListener('history:stored', (e) => { n.stored.push(...e.detail.entries) })
+    sync.addEventListener('history:refused', (e) => { n.refused.push(e.detail.error) })
+    await sync.start()
+    nodes.push(n)
+    return n
+  }
+
+  it('fetches what a peer holds of a team, and reports it stored and synced', async () => {
+    const [alice, bob] = [await person(), await person()]
+    const a = await node(alice, [alice, bob])
+    const b = await node(bob, [alice, bob])
+    await a.log.appendMany(await feed(alice, 'general', 30))
+    const synced: number[] = []
+    b.sync.addEventListener('history:synced', (e) => { synced.push(e.detail.received) })
+    expect(await b.sync.syncTeam(alice.peerId, 'general')).toBe(30)
+    expect(b.stored).toHaveLength(30)
+    expect(synced).toEqual([30])
+    expect(b.sync.syncedTeams.has('general')).toBe(true)
+    expect(b.sync.lastSynced.get('general')).toBeTypeOf('number')
+    expect(b.sync.fetchingOf('general')).toEqual([])
+    await b.sync.whenIdle()
+    // nothing new the second time
+    expect(await b.sync.syncTeam(alice.peerId, 'general')).toBe(0)
+  })
+
+  it('syncs the org with a peer before asking it, and asks no one who may not read the team', async () => {
+    const [alice, bob] = [await person(), await person()]
+    const order: string[] = []
+    await node(alice, [alice, bob])
+    const b = await node(bob, [alice, bob], { syncedWith: async () => { order.push(`org sync (${net.dials} dials)`) } })
+    await b.sync.syncTeam(alice.peerId, 'general')
+    expect(order).toEqual(['org sync (0 dials)'])
+    expect(net.dials).toBe(1)
+    b.org.readers.delete(alice.id)
+    expect(await b.sync.syncTeam(alice.peerId, 'general')).toBe(0)
+    expect(net.dials).toBe(1)
+  })
+
+  it('shares one exchange between concurrent calls, and runs again for a call made during one', async () => {
+    const [alice, bob] = [await person(), await person()]
+    const a = await node(alice, [alice, bob])
+    const b = await node(bob, [alice, bob])
+    await a.log.appendMany(await feed(alice, 'general', 5))
+    const first = b.sync.syncTeam(alice.peerId, 'general')
+    const second = b.sync.syncTeam(alice.peerId, 'general')
+    expect(b.sync.fetchingOf('general').map(f => f.peer)).toEqual([alice.id])
+    expect(await first).toBe(5)
+    expect(await second).toBe(5)
+    // the first exchange, and once more for the call made during it
+    expect(net.dials).toBe(2)
+  })
+
+  it('cuts a requester it does not know off at once, learns of it meanwhile, and serves it when it asks again', async () => {
+    const [alice, newcomer] = [await person(), await person()]
+    let learning: (() => void) | undefined
+    const a = await node(alice, [alice], {
+      catchUp: async () => {
+        // the catch-up takes its time; the cut-off does not wait for it
+        await new Promise<void>((resolve) => { learning = resolve })
+        a.org.members.add(newcomer.id)
+        a.org.readers.add(newcomer.id)
+      }
+    })
+    const n = await node(newcomer, [alice, newcomer])
+    await a.log.appendMany(await feed(alice, 'general', 3))
+    const fetched = n.sync.syncTeam(alice.peerId, 'general')
+    await expect.poll(() => learning).toBeTypeOf('function')
+    // cut off before the catch-up ended; asked again after the first pause, still unknown
+    await expect.poll(() => net.dials).toBeGreaterThanOrEqual(2)
+    learning!()
+    expect(await fetched).toBe(3)
+    expect(n.refused).toEqual([])
+  })
+
+  it('refuses a forged entry in a batch and stores nothing of its run', async () => {
+    const [alice, bob] = [await person(), await person()]
+    const b = await node(bob, [alice, bob])
+    const entries = await feed(alice, 'general', 3)
+    const forged = new Uint8Array(entries[2]!.bytes)
+    forged[forged.length - 1]! ^= 1
+    net.handlers.set(alice.id, (stream) => {
+      void (async () => {
+        const pb = pbStream(stream, { maxDataLength: MAX_REQUEST })
+        await pb.read(HistoryRequest)
+        await pb.write({ entries: [...entries.slice(0, 2).map(v => new Uint8Array(v.bytes)), forged], done: true, error: '' }, HistoryBatch)
+        await stream.close()
+      })().catch(() => {})
+    })
+    expect(await b.sync.syncTeam(alice.peerId, 'general')).toBe(0)
+    expect(b.refused.map(e => e.name)).toEqual(['BadSignatureError'])
+    expect(await b.log.contiguousHeads('general')).toEqual(new Map())
+  })
+
+  it('refuses the entries of a removed author, and takes the other authors\'', async () => {
+    const [alice, bob, mallory] = [await person(), await person(), await person()]
+    const a = await node(alice, [alice, bob, mallory])
+    const b = await node(bob, [alice, bob])
+    b.org.removed.add(mallory.id)
+    await a.log.appendMany([...await feed(mallory, 'general', 2), ...await feed(alice, 'general', 2)])
+    expect(await b.sync.syncTeam(alice.peerId, 'general')).toBe(2)
+    expect(b.stored.every(v => v.author === alice.id)).toBe(true)
+    expect(b.refused.map(e => e.name)).toEqual(['RemovedAuthorError'])
+  })
+
+  it('catches up on the org with a peer that sent an entry of an unknown epoch, and asks once more', async () => {
+    const [alice, bob] = [await person(), await person()]
+    const a = await node(alice, [alice, bob])
+    let caughtUp = 0
+    const b = await node(bob, [alice, bob], { catchUp: async () => { caughtUp++; b.org.epochs.add(2) } })
+    await a.log.appendMany(await feed(alice, 'general', 2, undefined, { epoch: 2 }))
+    expect(await b.sync.syncTeam(alice.peerId, 'general')).toBe(2)
+    expect(caughtUp).toBe(1)
+    expect(b.refused).toEqual([])
+  })
+
+  it('stops serving when stopped', async () => {
+    const [alice, bob] = [await person(), await person()]
+    const a = await node(alice, [alice, bob])
+    const b = await node(bob, [alice, bob])
+    await a.sync.stop()
+    expect(net.handlers.has(alice.id)).toBe(false)
+    expect(await b.sync.syncTeam(alice.peerId, 'general')).toBe(0)
+  })
+})

@@ -54,7 +54,7 @@ export class Transfer {
   /** chunk -> peers that sent a bad copy of it */
   private readonly refused = new Map<number, Set<string>>()
   private readonly workers = new Map<string, Promise<void>>()
-  private readonly finished = deferred()
+  private readonly finished = Promise.withResolvers<void>()
   private readonly controller = new AbortController()
   private started = 0
   private receivedNow = 0
@@ -105,7 +105,7 @@ export class Transfer {
     }
   }
 
-  private readonly allChunksDone = deferred()
+  private readonly allChunksDone = Promise.withResolvers<void>()
 
   private async allChunks (): Promise<void> {
     if (this.have.complete) return
@@ -274,14 +274,4 @@ export class Transfer {
       peers: this.workers.size
     })
   }
-}
-
-function deferred (): { promise: Promise<void>, resolve: () => void, reject: (err: unknown) => void } {
-  let resolve!: () => void
-  let reject!: (err: unknown) => void
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res
-    reject = rej
-  })
-  return { promise, resolve, reject }
 }

@@ -3,8 +3,8 @@
  * as gzip'd JSON lines. A backup holds the private key: it is written owner-only and should be kept
  * like one.
  */
-import { createReadStream, createWriteStream } from 'node:fs'
-import { readFile, readdir, writeFile } from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
+import { open, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { pipeline } from 'node:stream/promises'
@@ -38,7 +38,13 @@ export async function writeBackup (log: EntryLog, dataDir: string, path: string,
 
 /** Read a backup's header without restoring it. */
 async function * backupLines (path: string): AsyncGenerator<Record<string, unknown>> {
-  const input = createReadStream(path).pipe(createGunzip())
+  // opened first, so a missing or unreadable file is a clear error, not a stream's unhandled one
+  const handle = await open(path, 'r')
+  const file = handle.createReadStream()
+  const input = createGunzip()
+  file.on('error', (err) => { input.destroy(err) })
+  file.pipe(input)
+  input.on('error', () => { file.destroy() })
   let n = 0
   for await (const line of createInterface({ input, crlfDelay: Infinity })) {
     n++
@@ -47,6 +53,18 @@ async function * backupLines (path: string): AsyncGenerator<Record<string, unkno
     } catch {
       throw new InvalidArgumentError(`${path} is not a parley backup (line ${n} is damaged)`)
     }
+  }
+}
+
+/** The lines of a backup; a file that is not gzip is not a parley backup. */
+async function * readBackup (path: string): AsyncGenerator<Record<string, unknown>> {
+  try {
+    yield * backupLines(path)
+  } catch (err) {
+    if ((err as { code?: string }).code === 'Z_DATA_ERROR' || (err as { code?: string }).code === 'Z_BUF_ERROR') {
+      throw new InvalidArgumentError(`${path} is not a parley backup (not a gzip file)`, { cause: err })
+    }
+    throw err
   }
 }
 
@@ -60,11 +78,13 @@ export async function restoreBackup (path: string, dataDir: string, openLog: () 
   if (present.includes(IDENTITY_KEY_FILE) || present.includes(LOG_DIR)) {
     throw new InvalidArgumentError(`${dataDir} already holds a parley node; restore into a new, empty data dir`)
   }
-  const lines = backupLines(path)
+  const lines = readBackup(path)
   let header: Record<string, unknown> | undefined
   try {
     header = (await lines.next()).value as Record<string, unknown> | undefined
   } catch (err) {
+    // a file that cannot be read is said as such (the CLI names it); anything else is no backup
+    if (err instanceof InvalidArgumentError || /^E[A-Z]+$/.test(String((err as { code?: string }).code))) throw err
     throw new InvalidArgumentError(`${path} is not a parley backup: ${(err as Error).message}`)
   }
   if (header?.format !== FORMAT || typeof header.peerId !== 'string') throw new InvalidArgumentError(`${path} is not a parley backup`)

@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EntryLog } from '../../../src/store/entry-log.js'
-import { checkStoreOpens } from '../../../src/store/data-dir.js'
+import { checkStoreOpens, restoreBackupInto } from '../../../src/store/data-dir.js'
 import { logDirOf } from '../../../src/paths.js'
 
 describe('store/data-dir: the store for shells that run no node', () => {
@@ -27,5 +27,12 @@ describe('store/data-dir: the store for shells that run no node', () => {
     } finally {
       await log.close()
     }
+  })
+
+  it('restoring from a file that is missing, or no backup, is a clear error, not a crash', async () => {
+    await expect(restoreBackupInto(join(root, 'no-such-file'), join(root, 'r1'))).rejects.toMatchObject({ code: 'ENOENT' })
+    const plain = join(root, 'plain.txt')
+    await writeFile(plain, 'just some text\n')
+    await expect(restoreBackupInto(plain, join(root, 'r2'))).rejects.toMatchObject({ name: 'InvalidArgumentError', message: expect.stringMatching(/not a parley backup/) as unknown })
   })
 })

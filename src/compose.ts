@@ -71,7 +71,6 @@ export function composeRunning (s: Shared, libp2p: ParleyLibp2p): Running {
   const pubsub = libp2p.services.pubsub
   const orgSync = new OrgSync({ ...base, libp2p })
   const presence = new PresenceService({ ...base, key: s.key, log: s.log, libp2p, pubsub, keeper: libp2p.services.keeper })
-  const files: { current?: FileService } = {}
   const retention = s.retention
   const history = new HistorySync({
     registrar: libp2p,
@@ -113,8 +112,7 @@ export function composeRunning (s: Shared, libp2p: ParleyLibp2p): Running {
     views: s.views,
     now
   })
-  files.current = new FileService({ libp2p, orgs: s.orgs, selfId: s.selfId, events: s.events, messages }, { dir: filesDirOf(s.dataDir), ...fileConfig(s.init.files) })
-  const fileService = files.current
+  const fileService = new FileService({ libp2p, orgs: s.orgs, selfId: s.selfId, events: s.events, messages }, { dir: filesDirOf(s.dataDir), ...fileConfig(s.init.files) })
   return {
     libp2p,
     orgSync,

@@ -22,6 +22,11 @@ const IDLE_AWAY_MS = 10 * 60_000
 export interface ChatOptions {
   /** run a node in this process when the one attached to stops (another chat ran it); the new backend */
   runNode?: () => Promise<ChatBackend>
+  /**
+   * when the node attached to stops: attach again if it is back within a moment (a daemon restarted,
+   * by hand or by its service manager); the new backend, or undefined if none answered
+   */
+  reconnect?: () => Promise<ChatBackend | undefined>
   /** the user's full name from the OS account, to prefill the display name when joining */
   fullName?: string
   /** how to notify of mentions, direct and urgent messages while the chat is not in front (default desktop) */

@@ -134,22 +134,43 @@ export class NodeEvents {
    * can run a node itself) ask whether to run one here and carry on with it.
    */
   attach (b: ChatBackend): void {
-    const { chat } = this
     b.onEvent(this.onEvent)
     b.onClose(() => {
-      if (b !== chat.backend) return
-      const runNode = chat.options.runNode
-      if (runNode === undefined) {
-        chat.dispatch({ type: 'error', text: 'the parley node stopped; press Ctrl-C to quit' })
-        return
-      }
-      chat.ask('The parley node this chat was attached to stopped (the chat or daemon that ran it ended). Run it here, in this chat?', async () => {
-        chat.dispatch({ type: 'notice', text: 'starting the node…' })
-        chat.backend = await runNode()
-        this.attach(chat.backend)
-        await this.refresh()
-        chat.dispatch({ type: 'notice', text: 'the node runs in this chat now: it stops when you quit' })
-      }, 'no parley node: nothing can be sent or received; Ctrl-C quits')
+      if (b !== this.chat.backend) return
+      void this.reattach()
     })
   }
+
+  /**
+   * The node attached to stopped: attach to it again if it comes back within a moment (a restarted
+   * daemon), or else say so, or (when the chat can run a node itself) ask whether to run one here.
+   */
+  private async reattach (): Promise<void> {
+    const { chat } = this
+    const reconnect = chat.options.reconnect
+    if (reconnect !== undefined) {
+      chat.dispatch({ type: 'notice', text: 'the parley node stopped; looking for it again…' })
+      const again = await reconnect().catch(() => undefined)
+      if (again !== undefined) {
+        chat.backend = again
+        this.attach(again)
+        await this.refresh()
+        chat.dispatch({ type: 'notice', text: 'attached to the parley node again' })
+        return
+      }
+    }
+    const runNode = chat.options.runNode
+    if (runNode === undefined) {
+      chat.dispatch({ type: 'error', text: 'the parley node stopped; press Ctrl-C to quit' })
+      return
+    }
+    chat.ask('The parley node this chat was attached to stopped (the chat or daemon that ran it ended). Run it here, in this chat?', async () => {
+      chat.dispatch({ type: 'notice', text: 'starting the node…' })
+      chat.backend = await runNode()
+      this.attach(chat.backend)
+      await this.refresh()
+      chat.dispatch({ type: 'notice', text: 'the node runs in this chat now: it stops when you quit' })
+    }, 'no parley node: nothing can be sent or received; Ctrl-C quits')
+  }
+
 }

@@ -62,6 +62,10 @@ async function runDaemon (dataDir: string, values: ParsedArgs['values'], config:
   })
 }
 
+/** How long a chat looks for its node again after it stopped, before offering to run one: 3 s. */
+const REATTACH_TRIES = 12
+const REATTACH_PAUSE_MS = 250
+
 export const nodeCommands: Commands = {
   chat: {
     summary: 'open the chat (attaches to the running daemon, or runs a node itself)',
@@ -109,6 +113,18 @@ export const nodeCommands: Commands = {
               }
             }
             return connectBackend(dataDir)
+          },
+          // a daemon restarted (by hand or by systemd) is back within a moment: attach to it again
+          reconnect: async () => {
+            for (let tries = 1; tries <= REATTACH_TRIES; tries++) {
+              try {
+                return await connectBackend(dataDir)
+              } catch (e) {
+                if ((e as Error).name !== 'NodeNotRunningError') throw e
+                await new Promise(resolve => setTimeout(resolve, REATTACH_PAUSE_MS))
+              }
+            }
+            return undefined
           }
         })
       } finally {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { currentConversation } from '../../../src/ui/state.js'
-import { INFO, MEMBERS, msg, settle, startChat, stubBackend } from './fixtures.js'
+import { INFO, MEMBERS, msg, settle, startChat, stubBackend, waitUntil } from './fixtures.js'
 import type { FileView, PresenceView } from '../../../src/index.js'
 
 const file = (over: Partial<FileView> = {}): FileView => ({
@@ -107,5 +107,31 @@ describe('ui/node-events', () => {
     declined.chat.decline()
     expect(declined.chat.state.status.error).toBe('no parley node: nothing can be sent or received; Ctrl-C quits')
     declined.chat.quit()
+  })
+
+  it('attaches again to a node that comes back (a restarted daemon), and asks to run one only if none does', async () => {
+    const back = stubBackend()
+    let asked = 0
+    const { chat, backend } = await startChat({}, { reconnect: async () => back, runNode: async () => { asked++; return stubBackend() } })
+    backend.stop()
+    await waitUntil(() => chat.backend === back)
+    await settle()
+    expect(asked).toBe(0)
+    expect(back.calls.some(c => c.method === 'info')).toBe(true)
+    // events of the node it attached to again reach the chat
+    back.emit({ event: 'node:warning', data: { message: 'after the restart' } })
+    await settle()
+    expect(JSON.stringify(chat.state)).toContain('after the restart')
+    // the old connection's close is not taken for the new one's
+    backend.stop()
+    await settle()
+    expect(chat.backend).toBe(back)
+    chat.quit()
+
+    const none = await startChat({}, { reconnect: async () => undefined, runNode: async () => stubBackend() })
+    none.backend.stop()
+    await waitUntil(() => none.chat.asking())
+    expect(none.chat.state.confirm).toContain('Run it here')
+    none.chat.quit()
   })
 })

@@ -39,6 +39,8 @@ export type ChatTerminal = Pick<ChatScreen, 'outside' | 'mainWidth' | 'mainHeigh
 
 /** The state of one chat, and what changes it. */
 export class Chat {
+  /** quit() was called: the backend closing now is no node stopping */
+  quitting = false
   state: UiState = initialState({ colour: process.env.NO_COLOR === undefined || process.env.NO_COLOR === '' })
   /** the node this chat talks to (another one after it ran a node of its own) */
   backend: ChatBackend
@@ -193,6 +195,7 @@ export class Chat {
 
   /** End the chat: the terminal back as it was, the connection to the node closed. */
   quit (): void {
+    this.quitting = true
     clearTimeout(this.idleTimer)
     this.screen.destroy()
     this.backend.close()

@@ -136,7 +136,7 @@ export class NodeEvents {
   attach (b: ChatBackend): void {
     b.onEvent(this.onEvent)
     b.onClose(() => {
-      if (b !== this.chat.backend) return
+      if (b !== this.chat.backend || this.chat.quitting) return
       void this.reattach()
     })
   }

@@ -133,5 +133,13 @@ describe('ui/node-events', () => {
     await waitUntil(() => none.chat.asking())
     expect(none.chat.state.confirm).toContain('Run it here')
     none.chat.quit()
+
+    // quitting closes the connection itself: that is no node stopping, and nothing is looked for
+    let looked = 0
+    const quitting = await startChat({}, { reconnect: async () => { looked++; return undefined } })
+    quitting.chat.quit()
+    quitting.backend.stop()
+    await settle()
+    expect(looked).toBe(0)
   })
 })

@@ -133,5 +133,8 @@ export const errorClasses = {
   QuarantinedError,
   ScanFailedError,
   CorruptFileError,
-  DamagedCopyError
+  DamagedCopyError,
+  DataDirUnsafeError,
+  ImplausibleEntryError,
+  RemovedAuthorError
 } as const

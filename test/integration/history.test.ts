@@ -211,7 +211,9 @@ describe('history sync', () => {
           }
           await pb.write({ entries: entries.map(e => new Uint8Array(e)), done: true, error: '' }, HistoryBatch)
           await stream.close()
-        })()
+        })().catch(() => {
+          // the requester may close a stream before asking (it cut the exchange short): nothing to serve
+        })
       })
       await hostile.start()
       const expected = { forged: 'BadSignatureError', gapped: 'GappedRangeError', 'out-of-team': 'OutOfTeamError' }[mode]

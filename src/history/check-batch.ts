@@ -12,7 +12,7 @@ import type { EntryLog, FeedHead } from '../store/entry-log.js'
 import type { Org } from '../teams/org.js'
 
 /** What history sync reads of the org: who is in it and what a roster allows. */
-export type HistoryOrgView = Readonly<Pick<Org, 'orgId' | 'state' | 'member' | 'mayRead' | 'historyVerdict' | 'createdAt'>>
+export type HistoryOrgView = Readonly<Pick<Org, 'orgId' | 'state' | 'member' | 'mayRead' | 'historyVerdict' | 'createdAt' | 'removedFeedEnd'>>
 
 /** What the checks read of the log (and write: a fork's evidence). */
 export type CheckLog = Pick<EntryLog, 'lamport' | 'append'>
@@ -86,6 +86,8 @@ export async function checkBatch (ctx: CheckContext, from: string, team: string,
     // entries we hold already (a concurrent sync or gossip brought them) are skipped
     const fresh = run.filter(v => v.entry.seq > (head?.seq ?? 0))
     if (fresh.length === 0) continue
+    const removed = org.state.removed.has(author)
+    const removedEnd = removed ? org.removedFeedEnd(team, author) : undefined
     let prevSeq = head?.seq ?? 0
     let prevId: Uint8Array = head === undefined ? new Uint8Array(0) : Buffer.from(head.idHex, 'hex')
     let floor: FeedHead | undefined
@@ -107,12 +109,15 @@ export async function checkBatch (ctx: CheckContext, from: string, team: string,
         }
         throw new GappedRangeError(`${from} sent ${author}'s feed in ${team} with a break before seq ${v.entry.seq} (we hold up to ${prevSeq})`)
       }
-      const verdict = org.historyVerdict(team, v.entry.epoch, author)
+      // a removed author's entry is taken only on the way to the last entry of theirs the removal
+      // names (written before it, by the hash chain), never past it or beside it
+      const beforeRemoval = removedEnd !== undefined && v.entry.seq <= removedEnd.seq && (v.entry.seq < removedEnd.seq || v.idHex === removedEnd.idHex)
+      const verdict = org.historyVerdict(team, v.entry.epoch, author, beforeRemoval)
       if (verdict === 'unknown-epoch') throw new UnknownEpochError(`${from} sent an entry of ${team} epoch ${v.entry.epoch}, of which this node has no roster`)
-      if (org.state.removed.has(author)) {
+      if (removed && !beforeRemoval) {
         // the server may hold it in good faith (written before the removal, or taken in by a node
         // that did not know yet): the author's run ends here, the other authors' runs go on
-        skip(author, new RemovedAuthorError(`${from} sent an entry that is refused: ${verdict}`))
+        skip(author, new RemovedAuthorError(`${from} sent an entry that is refused: ${removedEnd === undefined || v.entry.seq >= removedEnd.seq ? verdict : `author ${author} was removed from the org`}`))
         break
       }
       if (verdict !== 'ok') throw new NotMemberError(`${from} sent an entry that is refused: ${verdict}`)
@@ -130,6 +135,12 @@ export async function checkBatch (ctx: CheckContext, from: string, team: string,
       taken.push(v)
       prevSeq = v.entry.seq
       prevId = v.id
+    }
+    if (removed && taken.length > 0 && taken[taken.length - 1]!.idHex !== removedEnd?.idHex) {
+      // a removed author's run that stops short of the entry the removal names proves nothing: it
+      // waits for an exchange that brings the whole of it
+      skip(author, new RemovedAuthorError(`${from} sent ${author}'s feed in ${team} up to seq ${taken[taken.length - 1]!.entry.seq}, short of the last entry their removal names (seq ${removedEnd?.seq ?? 0})`))
+      continue
     }
     if (taken.length === 0) continue
     // one signature covers the run: each entry names the hash of the one before

@@ -1376,6 +1376,24 @@ export namespace OrgRecord {
     value: number
   }
 
+  export interface OrgRecordRemoveMemberEndsTeamFieldEvent {
+    field: '$.removeMember.ends[].team'
+    value: string
+    index: number
+  }
+
+  export interface OrgRecordRemoveMemberEndsSeqFieldEvent {
+    field: '$.removeMember.ends[].seq'
+    value: number
+    index: number
+  }
+
+  export interface OrgRecordRemoveMemberEndsIdFieldEvent {
+    field: '$.removeMember.ends[].id'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface OrgRecordRosterTeamFieldEvent {
     field: '$.roster.team'
     value: string
@@ -1452,7 +1470,7 @@ export namespace OrgRecord {
     return decodeMessage(buf, OrgRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrgRecord>): Generator<OrgRecordVersionFieldEvent | OrgRecordOrgFieldEvent | OrgRecordSignerFieldEvent | OrgRecordSeqFieldEvent | OrgRecordLamportFieldEvent | OrgRecordWallTimeFieldEvent | OrgRecordPrevFieldEvent | OrgRecordGenesisNameFieldEvent | OrgRecordGenesisAdminNameFieldEvent | OrgRecordGenesisAdminBoxKeyFieldEvent | OrgRecordGenesisNonceFieldEvent | OrgRecordAddMemberMemberFieldEvent | OrgRecordAddMemberNameFieldEvent | OrgRecordAddMemberBoxKeyFieldEvent | OrgRecordAddMemberAdminFieldEvent | OrgRecordAddMemberInviteFieldEvent | OrgRecordRemoveMemberMemberFieldEvent | OrgRecordRemoveMemberCutoffSeqFieldEvent | OrgRecordRosterTeamFieldEvent | OrgRecordRosterEpochFieldEvent | OrgRecordRosterPrevFieldEvent | OrgRecordRosterKeyCheckFieldEvent | OrgRecordRosterSealedMemberFieldEvent | OrgRecordRosterSealedSealedFieldEvent | OrgRecordInviteIdFieldEvent | OrgRecordInviteExpiresFieldEvent | OrgRecordInviteTeamsFieldEvent | OrgRecordRetentionTeamFieldEvent | OrgRecordRetentionDaysFieldEvent | OrgRecordRetentionHoldFieldEvent | OrgRecordRetentionReasonFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrgRecord>): Generator<OrgRecordVersionFieldEvent | OrgRecordOrgFieldEvent | OrgRecordSignerFieldEvent | OrgRecordSeqFieldEvent | OrgRecordLamportFieldEvent | OrgRecordWallTimeFieldEvent | OrgRecordPrevFieldEvent | OrgRecordGenesisNameFieldEvent | OrgRecordGenesisAdminNameFieldEvent | OrgRecordGenesisAdminBoxKeyFieldEvent | OrgRecordGenesisNonceFieldEvent | OrgRecordAddMemberMemberFieldEvent | OrgRecordAddMemberNameFieldEvent | OrgRecordAddMemberBoxKeyFieldEvent | OrgRecordAddMemberAdminFieldEvent | OrgRecordAddMemberInviteFieldEvent | OrgRecordRemoveMemberMemberFieldEvent | OrgRecordRemoveMemberCutoffSeqFieldEvent | OrgRecordRemoveMemberEndsTeamFieldEvent | OrgRecordRemoveMemberEndsSeqFieldEvent | OrgRecordRemoveMemberEndsIdFieldEvent | OrgRecordRosterTeamFieldEvent | OrgRecordRosterEpochFieldEvent | OrgRecordRosterPrevFieldEvent | OrgRecordRosterKeyCheckFieldEvent | OrgRecordRosterSealedMemberFieldEvent | OrgRecordRosterSealedSealedFieldEvent | OrgRecordInviteIdFieldEvent | OrgRecordInviteExpiresFieldEvent | OrgRecordInviteTeamsFieldEvent | OrgRecordRetentionTeamFieldEvent | OrgRecordRetentionDaysFieldEvent | OrgRecordRetentionHoldFieldEvent | OrgRecordRetentionReasonFieldEvent> {
     return streamMessage(buf, OrgRecord.codec(), opts)
   }
 }
@@ -1957,6 +1975,7 @@ export namespace AddMember {
 export interface RemoveMember {
   member: Uint8Array<ArrayBuffer>
   cutoffSeq: number
+  ends: FeedEnd[]
 }
 
 export namespace RemoveMember {
@@ -1979,13 +1998,21 @@ export namespace RemoveMember {
           w.uint64Number(obj.cutoffSeq)
         }
 
+        if (obj.ends != null && obj.ends.length > 0) {
+          for (const value of obj.ends) {
+            w.uint32(26)
+            FeedEnd.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           member: uint8ArrayAlloc(0),
-          cutoffSeq: 0
+          cutoffSeq: 0,
+          ends: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2002,6 +2029,16 @@ export namespace RemoveMember {
               obj.cutoffSeq = reader.uint64Number()
               break
             }
+            case 3: {
+              if (opts.limits?.ends != null && obj.ends.length === opts.limits.ends) {
+                throw new MaxLengthError('Decode error - repeated field "ends" had too many elements')
+              }
+
+              obj.ends.push(FeedEnd.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.ends$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2011,6 +2048,10 @@ export namespace RemoveMember {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          ends: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -2029,6 +2070,24 @@ export namespace RemoveMember {
                 field: `${prefix}.cutoffSeq`,
                 value: reader.uint64Number()
               }
+              break
+            }
+            case 3: {
+              if (opts.limits?.ends != null && obj.ends === opts.limits.ends) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ends" had too many elements')
+              }
+
+              for (const evt of FeedEnd.codec().stream(reader, reader.uint32(), `${prefix}.ends[]`, {
+                limits: opts.limits?.ends$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.ends
+                }
+              }
+
+              obj.ends++
+
               break
             }
             default: {
@@ -2053,6 +2112,24 @@ export namespace RemoveMember {
     value: number
   }
 
+  export interface RemoveMemberEndsTeamFieldEvent {
+    field: '$.ends[].team'
+    value: string
+    index: number
+  }
+
+  export interface RemoveMemberEndsSeqFieldEvent {
+    field: '$.ends[].seq'
+    value: number
+    index: number
+  }
+
+  export interface RemoveMemberEndsIdFieldEvent {
+    field: '$.ends[].id'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<RemoveMember>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RemoveMember.codec())
   }
@@ -2061,8 +2138,143 @@ export namespace RemoveMember {
     return decodeMessage(buf, RemoveMember.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RemoveMember>): Generator<RemoveMemberMemberFieldEvent | RemoveMemberCutoffSeqFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RemoveMember>): Generator<RemoveMemberMemberFieldEvent | RemoveMemberCutoffSeqFieldEvent | RemoveMemberEndsTeamFieldEvent | RemoveMemberEndsSeqFieldEvent | RemoveMemberEndsIdFieldEvent> {
     return streamMessage(buf, RemoveMember.codec(), opts)
+  }
+}
+
+export interface FeedEnd {
+  team: string
+  seq: number
+  id: Uint8Array<ArrayBuffer>
+}
+
+export namespace FeedEnd {
+  let _codec: Codec<FeedEnd>
+
+  export const codec = (): Codec<FeedEnd> => {
+    if (_codec == null) {
+      _codec = message<FeedEnd>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.team != null && obj.team !== '')) {
+          w.uint32(10)
+          w.string(obj.team)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.seq)
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.id)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          team: '',
+          seq: 0,
+          id: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.team = reader.string()
+              break
+            }
+            case 2: {
+              obj.seq = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.id = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.team`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FeedEndTeamFieldEvent {
+    field: '$.team'
+    value: string
+  }
+
+  export interface FeedEndSeqFieldEvent {
+    field: '$.seq'
+    value: number
+  }
+
+  export interface FeedEndIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<FeedEnd>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FeedEnd.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FeedEnd>): FeedEnd {
+    return decodeMessage(buf, FeedEnd.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FeedEnd>): Generator<FeedEndTeamFieldEvent | FeedEndSeqFieldEvent | FeedEndIdFieldEvent> {
+    return streamMessage(buf, FeedEnd.codec(), opts)
   }
 }
 

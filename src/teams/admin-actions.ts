@@ -9,7 +9,7 @@ import { createRecord, MAX_RETENTION_DAYS } from '../model/index.js'
 import { DM_PREFIX } from './direct.js'
 import { checkAdmission, encodeInviteToken, inviteIdOf, MAX_INVITE_TTL_MS, newInviteSecret } from './invites.js'
 import type { BoxKeyPair } from '../crypto/box.js'
-import type { RecordFields, VerifiedRecord } from '../model/index.js'
+import type { FeedEnd, RecordFields, VerifiedRecord } from '../model/index.js'
 import type { OrgState } from './org-state.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -91,12 +91,16 @@ export async function addAdmin (a: AdminContext, peerId: string): Promise<Verifi
   return [await a.write({ addMember: { member: m.publicKey, name: m.name, boxKey: m.boxKey, admin: true, invite: new Uint8Array(0) } })]
 }
 
-/** Remove a member from the directory and rotate the key of every team they were in. */
-export async function removeMember (a: AdminContext, peerId: string): Promise<VerifiedRecord[]> {
+/**
+ * Remove a member from the directory and rotate the key of every team they were in. `ends` names,
+ * per team, the last entry of theirs this node holds, so nodes that learn of the removal before they
+ * have those entries still take them in (up to there, and nothing after).
+ */
+export async function removeMember (a: AdminContext, peerId: string, ends: FeedEnd[] = []): Promise<VerifiedRecord[]> {
   const m = a.state.members.get(checkPeerId(peerId))
   if (m === undefined) throw new NotMemberError(`${peerId} is not in the directory`)
   const theirTeams = [...a.state.teams.values()].filter(t => t.current.members.has(peerId))
-  const written = [await a.write({ removeMember: { member: m.publicKey, cutoffSeq: a.state.heads.get(peerId)?.seq ?? 0 } })]
+  const written = [await a.write({ removeMember: { member: m.publicKey, cutoffSeq: a.state.heads.get(peerId)?.seq ?? 0, ends } })]
   for (const t of theirTeams) {
     const rest = [...t.current.members].filter(x => x !== peerId && a.state.members.has(x))
     if (rest.length > 0) written.push(await a.writeRoster(t.name, rest))

@@ -26,14 +26,16 @@ export function entryVerdict (state: OrgState, me: string, team: string, epoch: 
 /**
  * Whether a past entry (from history sync) is acceptable: its author was in the team's roster at
  * the entry's epoch. Authors removed since then keep their history. Returns 'ok', 'unknown-epoch'
- * or the reason for refusing.
+ * or the reason for refusing. `beforeRemoval`: the caller has shown the entry was written before
+ * its author's removal (it leads up to the last entry the removal names: see check-batch.ts).
  */
-export function historyVerdict (state: OrgState, me: string, team: string, epoch: number, author: string): string {
+export function historyVerdict (state: OrgState, me: string, team: string, epoch: number, author: string, beforeRemoval = false): string {
   // an author removed from the org still holds their key and can sign entries under an epoch they
   // were in, backdated at will: nothing in an entry proves it was written before the removal. So
-  // once this node knows of a removal it takes in no entry of that author from anywhere; what it
-  // held before stays (the history sync check skips entries at or below the held head).
-  if (state.removed.has(author)) return `author ${author} was removed from the org: entries by them that this node did not hold before are refused`
+  // once this node knows of a removal it takes in no entry of that author from anywhere, but those
+  // that lead up to the last entry of theirs the removing admin held; what it held before stays (the
+  // history sync check skips entries at or below the held head).
+  if (state.removed.has(author) && !beforeRemoval) return `author ${author} was removed from the org: entries by them that this node did not hold before are refused`
   if (team.startsWith(DM_PREFIX)) return directVerdict(state, me, team, author, true)
   const t = state.teams.get(team)
   if (t === undefined) return 'unknown-epoch'

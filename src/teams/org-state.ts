@@ -60,6 +60,11 @@ export interface Removal {
   at: number
   /** for a removed admin: their records with seq above this are refused */
   cutoffSeq?: number
+  /**
+   * per team, the last entry of theirs the removing admin held (seq, id): entries up to it were
+   * written before the removal and are taken in after it, as a run reaching that entry
+   */
+  ends: Map<string, { seq: number, idHex: string }>
 }
 
 export interface Refusal {
@@ -265,7 +270,8 @@ function apply (state: OrgState, r: VerifiedRecord, index: number, ordered: Veri
       }
     }
     state.members.delete(peerId)
-    state.removed.set(peerId, { peerId, name: target.name, by: r.signer, recordId: r.idHex, at: r.record.wallTime, ...(target.admin ? { cutoffSeq: rec.removeMember.cutoffSeq } : {}) })
+    const ends = new Map(rec.removeMember.ends.filter(e => e.seq > 0 && e.id.byteLength === 32).map(e => [e.team, { seq: e.seq, idHex: Buffer.from(e.id).toString('hex') }]))
+    state.removed.set(peerId, { peerId, name: target.name, by: r.signer, recordId: r.idHex, at: r.record.wallTime, ends, ...(target.admin ? { cutoffSeq: rec.removeMember.cutoffSeq } : {}) })
     if (target.admin) {
       formerAdmins.set(peerId, rec.removeMember.cutoffSeq)
       return { peerId, cutoff: rec.removeMember.cutoffSeq }

@@ -14,7 +14,7 @@ import { mendRosters } from './roster-mend.js'
 import { bodyContext, sealRoster, TeamKeyring } from './team-keys.js'
 import type { AdminContext, RecordChange } from './admin-actions.js'
 import type { BoxKeyPair } from '../crypto/box.js'
-import type { VerifiedRecord } from '../model/index.js'
+import type { FeedEnd, VerifiedRecord } from '../model/index.js'
 import type { EntryLog } from '../store/entry-log.js'
 import type { Member, OrgState, Refusal } from './org-state.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
@@ -213,8 +213,8 @@ export class Org {
   }
 
   /** Whether a past entry (from history sync) is acceptable (see entry-rules.ts). */
-  historyVerdict (team: string, epoch: number, author: string): string {
-    return historyVerdict(this.folded, this.me.peerId, team, epoch, author)
+  historyVerdict (team: string, epoch: number, author: string, beforeRemoval = false): string {
+    return historyVerdict(this.folded, this.me.peerId, team, epoch, author, beforeRemoval)
   }
 
   /** Whether `peerId` may be served `team`: a member of the team now, or the other person of a direct conversation. */
@@ -336,7 +336,19 @@ export class Org {
    * they were in, so nothing written from now on is readable with what they hold.
    */
   async removeMember (peerId: string): Promise<VerifiedRecord[]> {
-    return this.asAdmin(async a => actions.removeMember(a, peerId))
+    // the last entry of theirs held here, in each of this node's teams and its conversation with them
+    const ends: FeedEnd[] = []
+    const teams = this.folded.members.has(peerId) && peerId !== this.me.peerId ? [...this.myTeams(), this.directTeam(peerId)] : this.myTeams()
+    for (const team of teams) {
+      const head = await this.log.feedHead(team, peerId)
+      if (head !== undefined) ends.push({ team, seq: head.entry.seq, id: new Uint8Array(head.id) })
+    }
+    return this.asAdmin(async a => actions.removeMember(a, peerId, ends))
+  }
+
+  /** For an author removed from the org: the last entry of theirs in `team` the removal vouches for, if any. */
+  removedFeedEnd (team: string, author: string): { seq: number, idHex: string } | undefined {
+    return this.folded.removed.get(author)?.ends.get(team)
   }
 
   /** Make an invite and return its token, to be handed to the newcomer out of band. */

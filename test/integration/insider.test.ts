@@ -124,6 +124,32 @@ describe('insiders: a removed member, a member who relays for one', () => {
     expect(refusals).toContain('RemovedAuthorError')
   })
 
+  it('a colleague who learns of a removal first still takes in the removed member\'s last genuine messages, and nothing after', async () => {
+    const [admin, alice, mallory] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
+    const aliceDir = alice.dataDir
+    await alice.stop()
+    // written before the removal, while alice is away: the admin's node has them
+    const genuine = [await mallory.send('general', 'handover notes are in the wiki'), await mallory.send('general', 'bye all')]
+    await waitFor(async () => internals(admin).log.has(genuine[1]!.id), 10_000, 'the admin has mallory\'s messages')
+    await admin.removeMember(mallory.peerId)
+    // after the removal mallory signs one more, backdated, and a member serves it (fooled, or for her)
+    const forged = await handMade(mallory, 'general', 'new IBAN from now on', { wallTime: Date.now() - 3_600_000 })
+    await mallory.stop()
+    await internals(admin).log.append(forged)
+    const refusals: string[] = []
+    const back = await fx.node({ dataDir: aliceDir, peers: [admin.info().addresses[0]!] }, (n) => {
+      n.addEventListener('entry:rejected', (e) => { refusals.push(e.detail.reason) })
+    })
+    await waitFor(async () => internals(back).log.has(genuine[1]!.id), 10_000, 'alice takes in what mallory wrote before the removal')
+    expect(back.members().some(m => m.peerId === mallory.peerId)).toBe(false)
+    expect(await internals(back).log.has(genuine[0]!.id)).toBe(true)
+    expect(await internals(back).log.has(forged.idHex)).toBe(false)
+    expect(refusals).toContain('RemovedAuthorError')
+    const shown = (await back.history('general')).messages.filter(m => m.author === mallory.peerId)
+    expect(shown.map(m => m.text)).toEqual(['handover notes are in the wiki', 'bye all'])
+    expect(shown.every(m => m.authorName.includes('(removed)'))).toBe(true)
+  })
+
   it('refuses an entry with the largest Lamport clock, by gossip and by history, and posting never stops', async () => {
     const [admin, mallory] = await fx.office(2) as [ParleyNode, ParleyNode]
     const topic = topicOfTeam(admin.info().org!.id, 'general')

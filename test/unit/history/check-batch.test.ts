@@ -81,6 +81,32 @@ describe('history/check-batch', () => {
     expect(skipped.map(e => e.name)).toEqual(['RemovedAuthorError'])
   })
 
+  it('takes a removed author\'s run only up to the last entry their removal names, whole and genuine', async () => {
+    const a = await feed(alice, 'general', 5)
+    const b = await feed(bob, 'general', 1)
+    const end = { seq: 3, idHex: a[2]!.idHex }
+    const { view } = orgStub({ members: new Set([bob.id]), removed: new Set([alice.id]), ends: new Map([[alice.id, end]]) })
+    // up to the named entry, and nothing after it
+    const checked = await checkBatch(ctx, 'server', 'general', bytesOf([...a, ...b]), view, new Map(), false, exchange())
+    expect(checked.accepted.filter(v => v.author === alice.id).map(v => v.entry.seq)).toEqual([1, 2, 3])
+    expect(checked.accepted.filter(v => v.author === bob.id)).toHaveLength(1)
+    expect(skipped.map(e => e.name)).toEqual(['RemovedAuthorError'])
+    // a run that stops short of it proves nothing: none of it is taken
+    skipped = []
+    const short = await checkBatch(ctx, 'server', 'general', bytesOf(a.slice(0, 2)), view, new Map(), false, exchange())
+    expect(short.accepted).toEqual([])
+    expect(skipped.map(e => e.name)).toEqual(['RemovedAuthorError'])
+    // another entry 3, signed by the removed author (backdated at will): not the one named
+    skipped = []
+    const other = await feed(alice, 'general', 3, undefined, { text: 'new IBAN' })
+    const forgedRun = await checkBatch(ctx, 'server', 'general', bytesOf(other), view, new Map(), false, exchange())
+    expect(forgedRun.accepted).toEqual([])
+    // a removal that names no entry (an older record): nothing of theirs after it
+    skipped = []
+    const { view: old } = orgStub({ members: new Set([bob.id]), removed: new Set([alice.id]) })
+    expect((await checkBatch(ctx, 'server', 'general', bytesOf(a), old, new Map(), false, exchange())).accepted).toEqual([])
+  })
+
   it('starts a run above the held head when what lies between expired here, and says where the new floor is', async () => {
     const { view } = orgStub({ members: new Set([alice.id]) })
     const a = await feed(alice, 'general', 5)

@@ -56,17 +56,20 @@ export interface OrgStub {
   removed: Set<string>
   /** roster epochs known (others are 'unknown-epoch') */
   epochs: Set<number>
+  /** per removed author, the last entry of theirs their removal names (one team: the stub's) */
+  ends: Map<string, { seq: number, idHex: string }>
 }
 
 export function orgStub (init: Partial<OrgStub> = {}): { stub: OrgStub, view: HistoryOrgView } {
-  const stub: OrgStub = { members: init.members ?? new Set(), readers: init.readers ?? new Set(), removed: init.removed ?? new Set(), epochs: init.epochs ?? new Set([1]) }
+  const stub: OrgStub = { members: init.members ?? new Set(), readers: init.readers ?? new Set(), removed: init.removed ?? new Set(), epochs: init.epochs ?? new Set([1]), ends: init.ends ?? new Map<string, { seq: number, idHex: string }>() }
   const view: HistoryOrgView = {
     orgId: ORG_ID,
     // only `removed` is read of the state
     state: { get removed () { return stub.removed } } as unknown as OrgState,
     member: (peerId: string) => stub.members.has(peerId) ? { peerId, name: peerId.slice(-4) } as unknown as Member : undefined,
     mayRead: (_team: string, peerId: string) => stub.readers.has(peerId),
-    historyVerdict: (_team: string, epoch: number, author: string) => stub.removed.has(author) ? `author ${author} was removed` : !stub.epochs.has(epoch) ? 'unknown-epoch' : stub.members.has(author) ? 'ok' : 'not in the roster',
+    historyVerdict: (_team: string, epoch: number, author: string, beforeRemoval = false) => stub.removed.has(author) && !beforeRemoval ? `author ${author} was removed` : !stub.epochs.has(epoch) ? 'unknown-epoch' : stub.members.has(author) || stub.removed.has(author) ? 'ok' : 'not in the roster',
+    removedFeedEnd: (_team: string, author: string) => stub.removed.has(author) ? stub.ends.get(author) : undefined,
     createdAt: () => 0
   }
   return { stub, view }

@@ -104,7 +104,7 @@ describe('teams/org-state', () => {
 
   it('removal is final and takes the member out of every team', async () => {
     const { alice, carol, org, records } = await office()
-    const remove = await alice.write(org, 5, { removeMember: { member: carol.raw, cutoffSeq: 0 } })
+    const remove = await alice.write(org, 5, { removeMember: { member: carol.raw, cutoffSeq: 0, ends: [] } })
     const readd = await alice.write(org, 6, { addMember: { member: carol.raw, name: 'carol', boxKey: carol.box.publicKey, admin: false, invite: new Uint8Array(0) } })
     const state = foldOrg(org, [...records, remove, readd])
     const carolId = [...state.removed.keys()][0]!
@@ -118,7 +118,7 @@ describe('teams/org-state', () => {
     const promote = await alice.write(org, 5, { addMember: { member: bob.raw, name: 'bob', boxKey: bob.box.publicKey, admin: true, invite: new Uint8Array(0) } })
     const bobOk = await bob.write(org, 6, { invite: { id: new Uint8Array(32).fill(1), expires: 9_999, teams: [] } })
     // alice removes bob knowing his records up to seq 1; bob's seq 2 is backdated to lamport 7
-    const remove = await alice.write(org, 8, { removeMember: { member: bob.raw, cutoffSeq: 1 } })
+    const remove = await alice.write(org, 8, { removeMember: { member: bob.raw, cutoffSeq: 1, ends: [] } })
     const late = await bob.write(org, 7, { roster: { team: 'general', epoch: 2, prev: roster1.id, keyCheck: new Uint8Array(32), sealed: sealedFor(bob) } })
     const state = foldOrg(org, [...records, promote, bobOk, remove, late])
     expect(state.invites.has(hex(new Uint8Array(32).fill(1)))).toBe(true)
@@ -130,8 +130,8 @@ describe('teams/org-state', () => {
     const { alice, bob, org, records } = await office()
     const promote = await alice.write(org, 5, { addMember: { member: bob.raw, name: 'bob', boxKey: bob.box.publicKey, admin: true, invite: new Uint8Array(0) } })
     // concurrently: bob (junior) removes alice with a low clock, alice removes bob
-    const bobRemovesAlice = await bob.write(org, 6, { removeMember: { member: alice.raw, cutoffSeq: 5 } })
-    const aliceRemovesBob = await alice.write(org, 7, { removeMember: { member: bob.raw, cutoffSeq: 0 } })
+    const bobRemovesAlice = await bob.write(org, 6, { removeMember: { member: alice.raw, cutoffSeq: 5, ends: [] } })
+    const aliceRemovesBob = await alice.write(org, 7, { removeMember: { member: bob.raw, cutoffSeq: 0, ends: [] } })
     const state = foldOrg(org, [...records, promote, bobRemovesAlice, aliceRemovesBob])
     expect([...state.members.values()].map(m => m.name).sort()).toEqual(['alice', 'carol'])
     expect(state.refused.map(r => r.reason)).toEqual([expect.stringMatching(/senior admin/)])

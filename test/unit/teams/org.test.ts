@@ -177,7 +177,7 @@ describe('teams/org', () => {
     const dave = await identity('dave')
     const { token } = await annOrg.createInvite([], 60_000, [])
     await annOrg.admit(dave.me.peerId, decodeInviteToken(token).secret, 'Dave', dave.me.box.publicKey)
-    const byMember = await createRecord(dave.me.key, { org: Buffer.from(annOrg.orgId, 'hex'), seq: 1, lamport: 999, wallTime: Date.now(), prev: new Uint8Array(0), removeMember: { member: new Uint8Array(ann.me.key.publicKey.raw), cutoffSeq: 0 } })
+    const byMember = await createRecord(dave.me.key, { org: Buffer.from(annOrg.orgId, 'hex'), seq: 1, lamport: 999, wallTime: Date.now(), prev: new Uint8Array(0), removeMember: { member: new Uint8Array(ann.me.key.publicKey.raw), cutoffSeq: 0, ends: [] } })
     const refused = await annOrg.ingest([byMember.bytes])
     expect(refused.refused.map(r => r.reason)).toEqual([expect.stringMatching(/not an admin/)])
     expect(annOrg.state.members.has(ann.me.peerId)).toBe(true)

@@ -117,7 +117,7 @@ export class EntryLog {
       // entry): only the others are read
       const unknown = vs.flatMap((v, i) => this.pastKnownEnd(v) ? [] : [i])
       const read = unknown.length === 0 ? [] : await slotHolders(t, unknown.map(i => vs[i]!), unknown.map(i => slots[i]!))
-      const taken: Array<string | undefined> = new Array(vs.length)
+      const taken = new Array<string | undefined>(vs.length)
       for (const [k, i] of unknown.entries()) taken[i] = read[k]
       const inBatch = new Map<string, string>()
       // keys are prefixed here and put to the root batch: naming the sublevel in each put costs about
@@ -283,7 +283,7 @@ export class EntryLog {
     return this.serially(async () => {
       const head = await readFeedHead(this.t, team, author)
       let feeds = this.lastEntries.get(team)
-      if (feeds === undefined) this.lastEntries.set(team, feeds = new Map())
+      if (feeds === undefined) this.lastEntries.set(team, feeds = new Map<string, VerifiedEntry | null>())
       feeds.set(author, head ?? null)
       return head
     })

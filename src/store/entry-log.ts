@@ -158,7 +158,7 @@ export class EntryLog {
   }
 
   /** Whether `v`'s feed slot lies past the end of its feed as this log knows it in memory (so it is free). */
-  private pastKnownEnd (v: VerifiedEntry): boolean {
+  private pastKnownEnd (v: Pick<VerifiedEntry, 'entry' | 'author'>): boolean {
     const { team, seq } = v.entry
     const end = this.heads.endOf(team, v.author)
     if (end !== undefined && seq > end) return true
@@ -330,6 +330,14 @@ export class EntryLog {
   /** Whether an entry is stored. */
   async has (idHex: string): Promise<boolean> {
     return await this.t.entries.get(idHex) !== undefined
+  }
+
+  /**
+   * Whether an entry is stored, read only when memory cannot tell: an entry past the end of its
+   * feed as known here is not (the next entry gossiped, on every receive).
+   */
+  async holds (v: Pick<VerifiedEntry, 'entry' | 'author' | 'idHex'>): Promise<boolean> {
+    return !this.pastKnownEnd(v) && this.has(v.idHex)
   }
 
   /** Store org records durably (they were verified by the caller); already stored ones are skipped. */

@@ -136,6 +136,24 @@ describe('store/entry-log', () => {
     expect((await log.feedHead('general', first.author))?.idHex).toBe(third.idHex)
   })
 
+  it('tells an entry held from one not yet held without a read only past the known end of its feed', async () => {
+    const a = await generateIdentityKey()
+    const e1 = await entry(a, 'general', 1, 1, 'one')
+    const e2 = await entry(a, 'general', 2, 2, 'two', e1)
+    // nothing known in memory yet: read
+    expect(await log.holds(e1)).toBe(false)
+    await log.append(e1)
+    expect(await log.holds(e1)).toBe(true)
+    await log.contiguousHeads('general')
+    // a relay replaying an entry held here is still seen as a copy (so dropped without verifying it again)
+    expect(await log.holds(e1)).toBe(true)
+    expect(await log.holds(e2)).toBe(false)
+    await log.append(e2)
+    expect(await log.holds(e2)).toBe(true)
+    // a rival of a held slot is not held (its id differs): it goes on to be checked and kept as evidence
+    expect(await log.holds(await entry(a, 'general', 2, 2, 'rival', e1))).toBe(false)
+  })
+
   it('keeps the feed head it answers from memory true when entries of that feed arrive another way, or expire', async () => {
     const a = await generateIdentityKey()
     const e1 = await entry(a, 'general', 1, 1, 'one')

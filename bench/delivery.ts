@@ -3,8 +3,11 @@
  * bridge, each a separate process (bench/agent.ts). It measures, for parley and then for bare
  * gossipsub on the same libp2p stack and hosts:
  *   - latency: messages sent at a steady pace; receive time minus send time at both receivers;
- *   - burst: N messages sent one after another as fast as the sender can, until both receivers hold
- *     them all; messages per second from the first send to the last receive.
+ *   - burst: N messages sent as fast as the sender takes them, up to `burstInFlight` under way at once (as a
+ *     bot or an import pipelines its sends), until both receivers hold them all; messages per second
+ *     from the first send to the last receive.
+ *   - CPU: per message, the user + system time of each agent process during the latency phase and
+ *     during the burst (read from /proc by the runner), beside the machine's busy share.
  * All processes share one clock (same machine); the runner checks how far apart they are.
  *
  * Parley nodes start in no organisation. Before measuring, the sender's agent founds an org with a
@@ -38,6 +41,11 @@ export interface DeliveryConfig {
   latencyCount: number
   latencyIntervalMs: number
   burstCount: number
+  /**
+   * sends under way at once in the burst, as a bot or an import pipelines them (parley writes the
+   * posts in flight in one batch and one fsync); the paced phases send one after another
+   */
+  burstInFlight: number
   limits: {
     /** to start one agent, and then for all to see each other subscribed (and in the team) */
     startMs: number
@@ -56,6 +64,7 @@ export const DELIVERY_CONFIG: DeliveryConfig = {
   latencyCount: 1_000,
   latencyIntervalMs: 10,
   burstCount: 5_000,
+  burstInFlight: 64,
   limits: { startMs: 20_000, orgMs: 20_000, drainMs: 15_000, burstMs: 60_000, stopMs: 5_000 }
 }
 
@@ -262,10 +271,10 @@ async function runMode (ctx: BenchContext, lab: NetnsLab, server: ControlServer,
     const latency = await runPhase(mode, sender, receivers, 'latency', config.latencyCount, config.latencyIntervalMs, pacedLimit(config.latencyCount))
     const latencyTraffic = await trafficSince(before, all, config.latencyCount)
     const latencyCpu = await cpuSince(cpuBefore, all, config.latencyCount)
-    ctx.log(`${mode}: burst, ${config.burstCount} messages as fast as the sender can`)
+    ctx.log(`${mode}: burst, ${config.burstCount} messages as fast as the sender can, up to ${config.burstInFlight} in flight`)
     before = await netstatOf(all)
     cpuBefore = await cpuOf(all)
-    const burst = await runPhase(mode, sender, receivers, 'burst', config.burstCount, 0, config.limits.burstMs)
+    const burst = await runPhase(mode, sender, receivers, 'burst', config.burstCount, 0, config.limits.burstMs, config.burstInFlight)
     const burstTraffic = await trafficSince(before, all, config.burstCount)
     const burstCpu = await cpuSince(cpuBefore, all, config.burstCount)
 
@@ -366,11 +375,11 @@ function linkOf (links: Map<number, AgentLink>, host: number): AgentLink {
  * Send `count` messages from the sender and wait until both receivers hold them all, within
  * `limitMs`; on timeout, say how far each agent got.
  */
-async function runPhase (mode: Mode, sender: AgentLink, receivers: AgentLink[], phase: string, count: number, intervalMs: number, limitMs: number): Promise<PhaseResult> {
+async function runPhase (mode: Mode, sender: AgentLink, receivers: AgentLink[], phase: string, count: number, intervalMs: number, limitMs: number, inFlight = 1): Promise<PhaseResult> {
   const deadline = Date.now() + limitMs
   const left = (): number => deadline - Date.now()
   for (const r of receivers) r.send({ cmd: 'expect', phase, count })
-  sender.send({ cmd: 'send', phase, count, intervalMs })
+  sender.send({ cmd: 'send', phase, count, intervalMs, inFlight })
   try {
     const [sent, ...received] = await Promise.all([
       sender.next('sent', left(), r => r.phase === phase),

@@ -57,9 +57,13 @@ export const CATCHUP_CONFIG: CatchupConfig = {
   textBytes: 100,
   targetPerSecond: 50_000,
   pollMs: 100,
-  // the runner's hard limit covers every benchmark of a run: these keep this one well inside it
-  limits: { startMs: 20_000, setupMs: 60_000, catchupMs: 60_000, baselineMs: 30_000, stopMs: 5_000 }
+  // the runner's hard limit covers every benchmark of a run, plus CATCHUP_EXTRA_MS when this one runs;
+  // setup (signing and storing 100k entries, not measured) takes over a minute on a busy machine
+  limits: { startMs: 20_000, setupMs: 150_000, catchupMs: 60_000, baselineMs: 30_000, stopMs: 5_000 }
 }
+
+/** Added to the runner's hard limit when this benchmark runs: its setup alone may take minutes. */
+export const CATCHUP_EXTRA_MS = 120_000
 
 const TEAM = 'general'
 const LOOPBACK = '/ip4/127.0.0.1/tcp/0'

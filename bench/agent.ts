@@ -297,7 +297,7 @@ class Agent {
         this.reportIfComplete(command.phase)
         return
       case 'send':
-        await this.send(command.phase, command.count, command.intervalMs)
+        await this.send(command.phase, command.count, command.intervalMs, command.inFlight ?? 1)
         return
       case 'status':
         this.report({
@@ -347,10 +347,15 @@ class Agent {
       : { type: 'ready', subscribers: endpoint.subscribers(), members: m })
   }
 
-  private async send (phase: string, count: number, intervalMs: number): Promise<void> {
+  /**
+   * Send `count` messages, paced at `intervalMs`, or (0) as fast as the sender takes them with up to
+   * `inFlight` sends awaited at once, in order: the way a bot or an import pipelines its sends.
+   */
+  private async send (phase: string, count: number, intervalMs: number, inFlight: number): Promise<void> {
     const endpoint = this.requireEndpoint()
     const start = clockMs()
     let firstSendAt = 0
+    const window = new Set<Promise<void>>()
     for (let seq = 0; seq < count; seq++) {
       if (intervalMs > 0) {
         // a steady pace from the phase start, so one slow send does not shift the rest
@@ -359,9 +364,15 @@ class Agent {
       }
       const sentAt = clockMs()
       if (seq === 0) firstSendAt = sentAt
-      await endpoint.publish(encodePayload({ phase, seq, sentAt }, this.payloadBytes))
-      this.sent.set(phase, seq + 1)
+      const sending = endpoint.publish(encodePayload({ phase, seq, sentAt }, this.payloadBytes)).then(() => {
+        this.sent.set(phase, (this.sent.get(phase) ?? 0) + 1)
+      })
+      window.add(sending)
+      // a failed send fails the phase when awaited below
+      void sending.catch(() => {}).finally(() => { window.delete(sending) })
+      if (window.size >= Math.max(1, inFlight)) await Promise.race(window)
     }
+    await Promise.all(window)
     this.report({ type: 'sent', phase, count, firstSendAt, lastSendAt: clockMs(), rssBytes: process.memoryUsage().rss })
   }
 

@@ -20,6 +20,8 @@ interface Waiter {
 /** The runner's link to one agent. */
 export class AgentLink {
   readonly host: number
+  /** the agent's process id, from its hello: the runner reads its CPU time and memory from /proc */
+  readonly pid: number
   /** warnings the agent reported, in order */
   readonly warnings: string[] = []
   /** more context for error messages, e.g. the tail of the agent's stderr */
@@ -29,9 +31,10 @@ export class AgentLink {
   private readonly waiters = new Set<Waiter>()
   private failure?: Error
 
-  constructor (host: number, socket: Socket) {
+  constructor (host: number, socket: Socket, pid: number) {
     this.host = host
     this.socket = socket
+    this.pid = pid
   }
 
   /** Send a command; a link that has failed ignores it (its waiters have been told). */
@@ -145,7 +148,7 @@ export class ControlServer {
         socket.destroy()
         return
       }
-      link = new AgentLink(report.host, socket)
+      link = new AgentLink(report.host, socket, report.pid)
       this.links.set(report.host, link)
       this.arrivals.get(report.host)?.(link)
     })

@@ -3,8 +3,11 @@
  * bridge, each a separate process (bench/agent.ts). It measures, for parley and then for bare
  * gossipsub on the same libp2p stack and hosts:
  *   - latency: messages sent at a steady pace; receive time minus send time at both receivers;
- *   - burst: N messages sent one after another as fast as the sender can, until both receivers hold
- *     them all; messages per second from the first send to the last receive.
+ *   - burst: N messages sent as fast as the sender takes them, up to `burstInFlight` under way at once (as a
+ *     bot or an import pipelines its sends), until both receivers hold them all; messages per second
+ *     from the first send to the last receive.
+ *   - CPU: per message, the user + system time of each agent process during the latency phase and
+ *     during the burst (read from /proc by the runner), beside the machine's busy share.
  * All processes share one clock (same machine); the runner checks how far apart they are.
  *
  * Parley nodes start in no organisation. Before measuring, the sender's agent founds an org with a
@@ -20,10 +23,12 @@ import { killAndWait, NetnsLab } from '../test/helpers/netns.js'
 import { figure } from './benchmark.js'
 import { ControlServer } from './control-server.js'
 import { AgentFailedError, BenchTimeoutError } from './errors.js'
+import { busyShare, machineCpu, processUsage } from './proc-usage.js'
 import { clockMs } from './protocol.js'
 import { summarise } from './stats.js'
 import type { Benchmark, BenchContext, BenchOutcome } from './benchmark.js'
 import type { AgentLink } from './control-server.js'
+import type { MachineCpu, ProcessUsage } from './proc-usage.js'
 import type { Mode, NetstatReport, ReceivedReport, Report } from './protocol.js'
 import type { LatencySummary } from './stats.js'
 import type { ChildProcess } from 'node:child_process'
@@ -36,6 +41,11 @@ export interface DeliveryConfig {
   latencyCount: number
   latencyIntervalMs: number
   burstCount: number
+  /**
+   * sends under way at once in the burst, as a bot or an import pipelines them (parley writes the
+   * posts in flight in one batch and one fsync); the paced phases send one after another
+   */
+  burstInFlight: number
   limits: {
     /** to start one agent, and then for all to see each other subscribed (and in the team) */
     startMs: number
@@ -54,6 +64,7 @@ export const DELIVERY_CONFIG: DeliveryConfig = {
   latencyCount: 1_000,
   latencyIntervalMs: 10,
   burstCount: 5_000,
+  burstInFlight: 64,
   limits: { startMs: 20_000, orgMs: 20_000, drainMs: 15_000, burstMs: 60_000, stopMs: 5_000 }
 }
 
@@ -69,6 +80,8 @@ const STDERR_TAIL_LINES = 30
 const TRAFFIC_SETTLE_MS = 250
 /** how much longer the runner waits for a report than the agent's own limit, so the agent's error, which says more, comes first */
 const REPORT_GRACE_MS = 3_000
+/** issue #20: CPU per message, sender and each receiver */
+const CPU_TARGET_MS = 0.3
 
 export interface PhaseResult {
   sent: Extract<Report, { type: 'sent' }>
@@ -79,6 +92,21 @@ export interface PhaseResult {
 export interface TrafficPerMessage {
   bytes: number
   packets: number
+}
+
+/**
+ * CPU time (user + system, from /proc) each agent process spent during a phase, per message sent,
+ * and how busy the whole machine was meanwhile: other work on the machine slows the agents' CPU too
+ * (caches, frequency), so a figure measured on a busy machine is an upper bound.
+ */
+export interface CpuPerMessage {
+  /** milliseconds of CPU per message, by host (`host1` is the sender) */
+  msByHost: Record<string, number>
+  sender: number
+  /** the receiver that spent the most */
+  receiverMax: number
+  /** the share of all the machine's CPUs busy during the phase, 0..1, all processes */
+  machineBusy: number
 }
 
 /** How long getting ready took, from the last agent listening. */
@@ -109,6 +137,8 @@ export interface ModeResult {
   }
   /** what all three hosts transmitted, per message sent */
   traffic: { latency: TrafficPerMessage, burst: TrafficPerMessage }
+  /** CPU of each agent process per message, during the paced latency phase and the burst */
+  cpu: { latency: CpuPerMessage, burst: CpuPerMessage }
   /** messages an application saw twice, all phases, both receivers */
   duplicates: number
   /** messages that arrived after a message sent later, per phase, both receivers */
@@ -135,12 +165,24 @@ export async function runDelivery (ctx: BenchContext, config: DeliveryConfig): P
   try {
     const parley = await runMode(ctx, lab, server, 'parley', config)
     const bare = await runMode(ctx, lab, server, 'bare', config)
+    const cpuNote = (phase: 'latency' | 'burst'): string => {
+      const p = parley.cpu[phase]
+      const met = p.sender <= CPU_TARGET_MS && p.receiverMax <= CPU_TARGET_MS
+      return `CPU per message, ${phase} phase: parley sender ${p.sender} ms, receivers ${RECEIVERS.map(h => p.msByHost[`host${h}`]).join(' / ')} ms ` +
+        `(bare ${bare.cpu[phase].sender} / ${RECEIVERS.map(h => bare.cpu[phase].msByHost[`host${h}`]).join(' / ')} ms); target <= ${CPU_TARGET_MS} ms each: ${met ? 'met' : 'NOT met'}; ` +
+        `machine CPU busy ${pct(p.machineBusy)} (parley) / ${pct(bare.cpu[phase].machineBusy)} (bare), other engineers' work included`
+    }
     return {
+      notes: [cpuNote('latency'), cpuNote('burst')],
       figures: [
         figure('latency p50', 'ms', parley.latencyMs.p50, bare.latencyMs.p50),
         figure('latency p99', 'ms', parley.latencyMs.p99, bare.latencyMs.p99),
         figure(`burst of ${config.burstCount.toLocaleString('en')}`, 'msg/s', parley.burst.messagesPerSecond, bare.burst.messagesPerSecond),
-        figure('LAN bytes per message, all hosts', 'B', parley.traffic.latency.bytes, bare.traffic.latency.bytes)
+        figure('LAN bytes per message, all hosts', 'B', parley.traffic.latency.bytes, bare.traffic.latency.bytes),
+        figure('CPU per message, sender, latency phase', 'ms', parley.cpu.latency.sender, bare.cpu.latency.sender),
+        figure('CPU per message, slower receiver, latency phase', 'ms', parley.cpu.latency.receiverMax, bare.cpu.latency.receiverMax),
+        figure('CPU per message, sender, burst', 'ms', parley.cpu.burst.sender, bare.cpu.burst.sender),
+        figure('CPU per message, slower receiver, burst', 'ms', parley.cpu.burst.receiverMax, bare.cpu.burst.receiverMax)
       ],
       details: {
         config,
@@ -225,12 +267,16 @@ async function runMode (ctx: BenchContext, lab: NetnsLab, server: ControlServer,
     const all = [sender, ...receivers]
     ctx.log(`${mode}: latency, ${config.latencyCount} messages at one per ${config.latencyIntervalMs} ms`)
     let before = await netstatOf(all)
+    let cpuBefore = await cpuOf(all)
     const latency = await runPhase(mode, sender, receivers, 'latency', config.latencyCount, config.latencyIntervalMs, pacedLimit(config.latencyCount))
     const latencyTraffic = await trafficSince(before, all, config.latencyCount)
-    ctx.log(`${mode}: burst, ${config.burstCount} messages as fast as the sender can`)
+    const latencyCpu = await cpuSince(cpuBefore, all, config.latencyCount)
+    ctx.log(`${mode}: burst, ${config.burstCount} messages as fast as the sender can, up to ${config.burstInFlight} in flight`)
     before = await netstatOf(all)
-    const burst = await runPhase(mode, sender, receivers, 'burst', config.burstCount, 0, config.limits.burstMs)
+    cpuBefore = await cpuOf(all)
+    const burst = await runPhase(mode, sender, receivers, 'burst', config.burstCount, 0, config.limits.burstMs, config.burstInFlight)
     const burstTraffic = await trafficSince(before, all, config.burstCount)
+    const burstCpu = await cpuSince(cpuBefore, all, config.burstCount)
 
     const lastReceive = Math.max(...burst.received.map(r => r.lastReceivedAt))
     const burstSeconds = (lastReceive - burst.sent.firstSendAt) / 1000
@@ -249,6 +295,7 @@ async function runMode (ctx: BenchContext, lab: NetnsLab, server: ControlServer,
         latencyMs: summarise(burst.received.flatMap(r => r.latenciesMs))
       },
       traffic: { latency: latencyTraffic, burst: burstTraffic },
+      cpu: { latency: latencyCpu, burst: burstCpu },
       duplicates: phases.flatMap(p => p.received).reduce((n, r) => n + r.duplicates, 0),
       reordered: {
         latency: latency.received.reduce((n, r) => n + r.reordered, 0),
@@ -261,7 +308,8 @@ async function runMode (ctx: BenchContext, lab: NetnsLab, server: ControlServer,
       },
       warnings: [...links.values()].flatMap(l => l.warnings.map(w => `host ${l.host}: ${w}`))
     }
-    ctx.log(`${mode}: latency p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms; burst ${result.burst.messagesPerSecond} msg/s`)
+    ctx.log(`${mode}: latency p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms; burst ${result.burst.messagesPerSecond} msg/s; ` +
+      `CPU per message (sender, receivers): latency ${Object.values(latencyCpu.msByHost).join(', ')} ms, burst ${Object.values(burstCpu.msByHost).join(', ')} ms`)
     return result
   } finally {
     await stopAgents(agents, links, server, config.limits.stopMs)
@@ -327,11 +375,11 @@ function linkOf (links: Map<number, AgentLink>, host: number): AgentLink {
  * Send `count` messages from the sender and wait until both receivers hold them all, within
  * `limitMs`; on timeout, say how far each agent got.
  */
-async function runPhase (mode: Mode, sender: AgentLink, receivers: AgentLink[], phase: string, count: number, intervalMs: number, limitMs: number): Promise<PhaseResult> {
+async function runPhase (mode: Mode, sender: AgentLink, receivers: AgentLink[], phase: string, count: number, intervalMs: number, limitMs: number, inFlight = 1): Promise<PhaseResult> {
   const deadline = Date.now() + limitMs
   const left = (): number => deadline - Date.now()
   for (const r of receivers) r.send({ cmd: 'expect', phase, count })
-  sender.send({ cmd: 'send', phase, count, intervalMs })
+  sender.send({ cmd: 'send', phase, count, intervalMs, inFlight })
   try {
     const [sent, ...received] = await Promise.all([
       sender.next('sent', left(), r => r.phase === phase),
@@ -376,6 +424,45 @@ async function trafficSince (before: NetstatReport[], links: AgentLink[], messag
     bytes: Math.round((sum(after, 'txBytes') - sum(before, 'txBytes')) / messages),
     packets: round((sum(after, 'txPackets') - sum(before, 'txPackets')) / messages, 2)
   }
+}
+
+interface CpuReading {
+  machine: MachineCpu
+  /** by host; a process that has exited has none */
+  processes: Map<number, ProcessUsage>
+}
+
+/** The CPU time of every agent process and the machine's counters, now. */
+async function cpuOf (links: AgentLink[]): Promise<CpuReading> {
+  const machine = await machineCpu()
+  const processes = new Map<number, ProcessUsage>()
+  for (const link of links) {
+    const usage = await processUsage(link.pid)
+    if (usage !== undefined) processes.set(link.host, usage)
+  }
+  return { machine, processes }
+}
+
+/** Milliseconds of CPU each agent spent since `before`, per message; read after trafficSince's settle, so forwarding is in. */
+async function cpuSince (before: CpuReading, links: AgentLink[], messages: number): Promise<CpuPerMessage> {
+  const after = await cpuOf(links)
+  const msByHost: Record<string, number> = {}
+  for (const link of links) {
+    const b = before.processes.get(link.host)
+    const a = after.processes.get(link.host)
+    if (a === undefined || b === undefined || a.pid !== b.pid) throw new AgentFailedError(`host ${link.host}: the agent process (pid ${link.pid}) is gone; no CPU figure`)
+    msByHost[`host${link.host}`] = round(((a.cpuSeconds - b.cpuSeconds) * 1000) / messages, 3)
+  }
+  return {
+    msByHost,
+    sender: msByHost[`host${SENDER}`] ?? NaN,
+    receiverMax: Math.max(...RECEIVERS.map(h => msByHost[`host${h}`] ?? NaN)),
+    machineBusy: busyShare(before.machine, after.machine)
+  }
+}
+
+function pct (share: number): string {
+  return `${Math.round(share * 100)}%`
 }
 
 /**

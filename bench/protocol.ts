@@ -27,8 +27,11 @@ export type Command =
   | { cmd: 'await-ready', subscribers: number, members: number, limitMs: number }
   /** a receiver reports `received` once it holds `count` distinct messages of `phase` */
   | { cmd: 'expect', phase: string, count: number }
-  /** a sender sends `count` messages, one every `intervalMs` (0: as fast as it can, one after another) */
-  | { cmd: 'send', phase: string, count: number, intervalMs: number }
+  /**
+   * a sender sends `count` messages, one every `intervalMs` (0: as fast as it can, with up to
+   * `inFlight` sends under way at once, default 1: one after another)
+   */
+  | { cmd: 'send', phase: string, count: number, intervalMs: number, inFlight?: number }
   | { cmd: 'status' }
   /** the byte and packet counters of the agent's host (its network namespace) */
   | { cmd: 'netstat' }

@@ -28,7 +28,7 @@ export interface TopicRouterComponents {
   orgs: OrgView
   pubsub: Pick<GossipSub, 'subscribe' | 'unsubscribe' | 'topicValidators' | 'addEventListener' | 'removeEventListener'>
   libp2p: Pick<Libp2p, 'hangUp'>
-  log: Pick<EntryLog, 'has' | 'lamport'>
+  log: Pick<EntryLog, 'holds' | 'lamport'>
   orgSync: Pick<OrgSync, 'sync' | 'isSynced' | 'catchUp'>
   presence: { validate: (from: PeerId, msg: Message) => Promise<TopicValidatorResult> }
   strangers: StrangerGate
@@ -112,7 +112,7 @@ export class TopicRouter implements Startable {
       // the very bytes of an entry held here (history sync brought it first, or a peer relays it
       // late) are no fault of the relaying peer: drop the copy without lowering that peer's score.
       // The id is the hash of the signed bytes, so this is never a forgery or a fork.
-      if (await this.c.log.has(v.idHex)) return TopicValidatorResult.Ignore
+      if (await this.c.log.holds(v)) return TopicValidatorResult.Ignore
       // a node that was away learns of removals from this peer's org view before accepting its traffic
       if (!this.c.orgSync.isSynced(from.toString())) await waitAtMost(this.c.orgSync.sync(from), ORG_SYNC_WAIT_MS)
       const org = this.c.orgs.require()

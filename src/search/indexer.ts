@@ -19,6 +19,9 @@ import type { EntryLog } from '../store/entry-log.js'
 /** The layout of the search index; a different one found on start is rebuilt. */
 export const SEARCH_INDEX_VERSION = 2
 
+/** The most entries of add() indexed in one batch. */
+const ADD_GROUP = 1_000
+
 /** Entries read from the log per page when the index is rebuilt. */
 const REBUILD_PAGE = 2_000
 
@@ -52,6 +55,8 @@ export class SearchIndexer {
   private readonly c: SearchIndexerComponents
   /** index updates run one after another, after the entries are stored */
   private indexing: Promise<unknown> = Promise.resolve()
+  /** entries given to add() that the write scheduled for them has not taken yet */
+  private pending: VerifiedEntry[] = []
   /** per team, the span of display-order keys history sync stored and the index has yet to take in */
   private readonly unindexed = new Map<string, { from: string, to: string }>()
   /** the span being worked through; what is left of it starts at `from` */
@@ -100,10 +105,25 @@ export class SearchIndexer {
     await this.saveUnindexed().catch((err: Error) => { this.c.warn(`search index: what was left to index is not saved (the next start rebuilds it): ${err.message}`) })
   }
 
-  /** Index entries just stored (posted, or received by gossip); the log is durable, the index can lag. */
+  /**
+   * Index entries just stored (posted, or received by gossip); the log is durable, the index can lag.
+   * Entries added while an index write is under way are written together after it, in one batch
+   * (a burst costs a batch per write, not per message), at most ADD_GROUP at a time.
+   */
   add (entries: VerifiedEntry[]): void {
-    this.indexing = this.indexing.then(async () => { await this.index(entries) })
-      .catch((err: Error) => { this.c.warn(`search index not updated: ${err.message}`) })
+    if (entries.length === 0) return
+    const scheduled = this.pending.length > 0
+    for (const v of entries) this.pending.push(v)
+    if (scheduled) return
+    this.indexing = this.indexing.then(async () => {
+      while (this.pending.length > 0) {
+        try {
+          await this.index(this.pending.splice(0, ADD_GROUP))
+        } catch (err) {
+          this.c.warn(`search index not updated: ${(err as Error).message}`)
+        }
+      }
+    })
   }
 
   /** Index what a history sync stored, once no sync runs (see the top of this file). */

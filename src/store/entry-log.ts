@@ -41,6 +41,11 @@ export class EntryLog {
   private readonly lamports = new LamportClocks()
   private search!: SearchIndex
   private readonly heads = new FeedHeads()
+  /**
+   * team -> author -> the last entry of the feed (null: none), for the feeds asked about through
+   * feedHead (this node's own, on every send): read once, then kept current by appends
+   */
+  private readonly lastEntries = new Map<string, Map<string, VerifiedEntry | null>>()
   /** set when a write failed (disk full): LevelDB's write-ahead log may then be torn, so reopen first */
   private broken = false
   /** appends run one at a time so that fork detection cannot race */
@@ -107,8 +112,13 @@ export class EntryLog {
     return this.serially(async () => {
       const t = this.t
       const slots = vs.map(v => feedKey(v.entry.team, v.author, v.entry.seq))
-      // an entry is stored together with its feed slot, so a slot holding its id means it is here
-      const taken = await slotHolders(t, vs, slots)
+      // an entry is stored together with its feed slot, so a slot holding its id means it is here;
+      // a slot past the end of its feed as known in memory is free (an own send, the next gossiped
+      // entry): only the others are read
+      const unknown = vs.flatMap((v, i) => this.pastKnownEnd(v) ? [] : [i])
+      const read = unknown.length === 0 ? [] : await slotHolders(t, unknown.map(i => vs[i]!), unknown.map(i => slots[i]!))
+      const taken = new Array<string | undefined>(vs.length)
+      for (const [k, i] of unknown.entries()) taken[i] = read[k]
       const inBatch = new Map<string, string>()
       // keys are prefixed here and put to the root batch: naming the sublevel in each put costs about
       // eight times as much per put (measured), which is most of a large batch's time
@@ -136,9 +146,26 @@ export class EntryLog {
       }
       await this.guardedWrite(async () => { await batch.write(writeOptions(options.durable)) })
       this.lamports.added(added)
+      for (const v of added) {
+        const feeds = this.lastEntries.get(v.entry.team)
+        if (feeds === undefined || !feeds.has(v.author)) continue
+        const last = feeds.get(v.author)
+        if (last === null || last === undefined || v.entry.seq > last.entry.seq) feeds.set(v.author, v)
+      }
       await this.heads.advance(t, added)
       return outcomes
     })
+  }
+
+  /** Whether `v`'s feed slot lies past the end of its feed as this log knows it in memory (so it is free). */
+  private pastKnownEnd (v: Pick<VerifiedEntry, 'entry' | 'author'>): boolean {
+    const { team, seq } = v.entry
+    const end = this.heads.endOf(team, v.author)
+    if (end !== undefined && seq > end) return true
+    const feeds = this.lastEntries.get(team)
+    if (feeds === undefined || !feeds.has(v.author)) return false
+    const last = feeds.get(v.author)
+    return last === null || (last !== undefined && seq > last.entry.seq)
   }
 
   /**
@@ -146,7 +173,10 @@ export class EntryLog {
    * with that entry's id: what history sync tells peers it has.
    */
   async contiguousHeads (team: string): Promise<Map<string, FeedHead>> {
-    return this.heads.of(this.t, team)
+    if (this.heads.known(team)) return this.heads.of(this.t, team)
+    // worked out after the appends under way and before the next: the feed ends found decide which
+    // slots appendMany skips reading (see pastKnownEnd), so no append may slip past the read
+    return this.serially(async () => this.heads.of(this.t, team))
   }
 
   /** Per author, the last entry of a team's feed that expired here (or below which a peer had none). */
@@ -174,6 +204,7 @@ export class EntryLog {
       batch.put(`floor:${team}`, floors as unknown as string, { sublevel: t.meta })
       await this.guardedWrite(async () => { await batch.write(writeOptions(true)) })
       this.heads.forget(team)
+      this.lastEntries.delete(team)
     })
   }
 
@@ -210,6 +241,7 @@ export class EntryLog {
     await db.open()
     this.lamports.clear()
     this.heads.clear()
+    this.lastEntries.clear()
     this.broken = false
   }
 
@@ -240,9 +272,21 @@ export class EntryLog {
     return this.lamports.of(this.t, team, ceiling)
   }
 
-  /** The last entry of an author's feed in a team, or undefined if the feed is empty here. */
+  /**
+   * The last entry of an author's feed in a team, or undefined if the feed is empty here: read from
+   * the store once (after the appends under way, so no append can slip between the read and its
+   * note), then answered from memory, kept current by appends.
+   */
   async feedHead (team: string, author: string): Promise<VerifiedEntry | undefined> {
-    return readFeedHead(this.t, team, author)
+    const known = this.lastEntries.get(team)?.get(author)
+    if (known !== undefined) return known ?? undefined
+    return this.serially(async () => {
+      const head = await readFeedHead(this.t, team, author)
+      let feeds = this.lastEntries.get(team)
+      if (feeds === undefined) this.lastEntries.set(team, feeds = new Map<string, VerifiedEntry | null>())
+      feeds.set(author, head ?? null)
+      return head
+    })
   }
 
   /** Entries of an author's feed with `from <= seq <= to`, in sequence order. */
@@ -288,6 +332,14 @@ export class EntryLog {
     return await this.t.entries.get(idHex) !== undefined
   }
 
+  /**
+   * Whether an entry is stored, read only when memory cannot tell: an entry past the end of its
+   * feed as known here is not (the next entry gossiped, on every receive).
+   */
+  async holds (v: Pick<VerifiedEntry, 'entry' | 'author' | 'idHex'>): Promise<boolean> {
+    return !this.pastKnownEnd(v) && this.has(v.idHex)
+  }
+
   /** Store org records durably (they were verified by the caller); already stored ones are skipped. */
   async putRecords (records: VerifiedRecord[]): Promise<void> {
     await putRecords(this.t, records)
@@ -328,6 +380,7 @@ export class EntryLog {
     await batch.write(writeOptions(true))
     this.lamports.clear()
     this.heads.clear()
+    this.lastEntries.clear()
     return n
   }
 

@@ -94,6 +94,20 @@ export class FeedHeads {
     }
   }
 
+  /** Whether the heads of `team` are known in memory (then `of` reads nothing). */
+  known (team: string): boolean {
+    return this.heads.has(team)
+  }
+
+  /**
+   * The highest sequence number of an author's feed in `team` stored here (0 if none), when this
+   * team's heads are known in memory; undefined when they are not (nothing is read for it).
+   */
+  endOf (team: string, author: string): number | undefined {
+    const ends = this.feedEnds.get(team)
+    return ends === undefined ? undefined : (ends.get(author) ?? 0)
+  }
+
   /** Forget a team's heads (its feeds changed under them): they are read again when next asked. */
   forget (team: string): void {
     this.heads.delete(team)

@@ -24,22 +24,32 @@ export class LamportClocks {
     }
   }
 
-  /** The highest clock stored for `team` at or below `ceiling` (0 if none). */
+  /**
+   * The highest clock stored for `team` at or below `ceiling` (0 if none). The highest of all is read
+   * once and kept (every send and every entry received asks, each with a ceiling of its own): only
+   * while the team holds an entry above the ceiling (taken in before such were refused) is the store
+   * read under that ceiling.
+   */
   async of (t: Tables, team: string, ceiling: number): Promise<number> {
+    let known = this.highest.get(team)
+    if (known === undefined) {
+      known = await this.read(t, team, Number.MAX_SAFE_INTEGER)
+      this.highest.set(team, known)
+    }
+    if (known <= ceiling) return known
+    return this.read(t, team, ceiling)
+  }
+
+  /** The highest clock in the store at or below `ceiling`; read again if an entry of the team was stored meanwhile. */
+  private async read (t: Tables, team: string, ceiling: number): Promise<number> {
     for (;;) {
-      const known = this.highest.get(team)
-      if (known !== undefined && known <= ceiling) return known
-      // read again if an entry of the team was stored while this read
       const writes = this.writes.get(team) ?? 0
       let highest = 0
       const below = ceiling >= Number.MAX_SAFE_INTEGER ? `${team};` : `${team}:${pad(ceiling + 1)}`
       for await (const key of t.order.keys({ gt: `${team}:`, lt: below, reverse: true, limit: 1 })) {
         highest = parseInt(key.split(':')[1] ?? '0', 16)
       }
-      if ((this.writes.get(team) ?? 0) !== writes) continue
-      // the highest of all is kept; one under a lower ceiling is worked out when asked
-      if (ceiling >= Number.MAX_SAFE_INTEGER) this.highest.set(team, highest)
-      return highest
+      if ((this.writes.get(team) ?? 0) === writes) return highest
     }
   }
 

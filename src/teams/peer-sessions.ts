@@ -1,6 +1,8 @@
 /**
  * Peer sessions: tell the shells when a peer connects and goes, and sync with each peer (membership
- * first, then the history of the teams shared with it) when it connects and every 30 s after.
+ * first, then the history of the teams shared with it) when it connects; then, every 30 s, with a
+ * few of the connected peers, going round them (gossip carries the traffic; the resync is the
+ * backstop, and with every peer at each interval its cost grew with the square of the office).
  */
 import { repeatingTask } from '@libp2p/utils'
 import { emit } from '../context.js'
@@ -12,8 +14,10 @@ import type { OrgSync } from './org-sync.js'
 import type { Libp2p, PeerId, Startable } from '@libp2p/interface'
 import type { RepeatingTask } from '@libp2p/utils'
 
-/** How often org and history are synced with every connected peer. */
+/** How often org and history are synced again with some connected peers. */
 export const RESYNC_MS = 30_000
+/** How many connected peers each resync syncs with: those synced least recently (never, first). */
+export const RESYNC_PEERS = 3
 
 /** Per team: what this node holds and what it is fetching. */
 export interface SyncStatus {
@@ -45,10 +49,13 @@ export class PeerSessions implements Startable {
   private readonly announced = new Set<string>()
   private readonly resync: RepeatingTask
   private running = false
+  /** per connected peer, when it was last synced with, as a count of syncs begun: the resync takes the lowest */
+  private readonly lastSynced = new Map<string, number>()
+  private syncs = 0
 
   constructor (components: PeerSessionsComponents) {
     this.c = components
-    this.resync = repeatingTask(() => { this.syncWithAll() }, RESYNC_MS)
+    this.resync = repeatingTask(() => { this.resyncSome() }, RESYNC_MS)
   }
 
   start (): void {
@@ -76,6 +83,7 @@ export class PeerSessions implements Startable {
   private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
     const peerId = evt.detail.toString()
     this.announced.delete(peerId)
+    this.lastSynced.delete(peerId)
     this.c.orgSync.peerGone(peerId)
     this.c.peers.gone(peerId)
     emit(this.c.events, 'peer:disconnected', { peerId })
@@ -90,11 +98,25 @@ export class PeerSessions implements Startable {
     const addresses = this.c.libp2p.getConnections(peer).map(c => c.remoteAddr.toString())
     emit(this.c.events, 'peer:connected', { peerId, addresses })
     // membership first, then history: entries are checked against the rosters
+    this.lastSynced.set(peerId, ++this.syncs)
     void this.syncWith(peer)
   }
 
-  private syncWithAll (): void {
-    for (const peer of this.c.libp2p.getPeers()) void this.syncWith(peer)
+  /**
+   * The periodic resync: with the RESYNC_PEERS connected peers synced least recently (a peer never
+   * synced first, then in the order they were last synced), so that over a few intervals it goes
+   * round all of them. Returns the peers it syncs with.
+   */
+  resyncSome (): PeerId[] {
+    const order = (p: PeerId): number => this.lastSynced.get(p.toString()) ?? 0
+    const chosen = [...this.c.libp2p.getPeers()]
+      .sort((a, b) => order(a) - order(b) || a.toString().localeCompare(b.toString()))
+      .slice(0, RESYNC_PEERS)
+    for (const peer of chosen) {
+      this.lastSynced.set(peer.toString(), ++this.syncs)
+      void this.syncWith(peer)
+    }
+    return chosen
   }
 
   /** Org sync with `peer`, then fetch what it holds of every team shared with it (and, unless told not to, the direct conversation). */

@@ -89,6 +89,87 @@ describe('store/entry-log', () => {
     expect(await log.lamport('general', 1_000_000)).toBe(51)
   })
 
+  it('answers the clock under a ceiling from memory once read, and reads the store again only while an entry lies above it', async () => {
+    const a = await generateIdentityKey()
+    let prev: VerifiedEntry | undefined
+    for (let seq = 1; seq <= 3; seq++) {
+      prev = await entry(a, 'general', seq, seq * 10, `a${seq}`, prev)
+      await log.append(prev)
+    }
+    expect(await log.lamport('general', 1_000)).toBe(30)
+    // appended after the first read: memory is kept current, as a read would be
+    prev = await entry(a, 'general', 4, 40, 'a4', prev)
+    await log.append(prev)
+    expect(await log.lamport('general', 1_000)).toBe(40)
+    // a malicious member's entry far ahead (taken in before such were refused) must not raise what a lower ceiling answers
+    const b = await generateIdentityKey()
+    await log.append(await entry(b, 'general', 1, 5_000, 'far ahead'))
+    expect(await log.lamport('general', 1_000)).toBe(40)
+    expect(await log.lamport('general')).toBe(5_000)
+  })
+
+  it('detects duplicates and forks of a feed whose end is known in memory (slots past it are not read)', async () => {
+    const a = await generateIdentityKey()
+    const first = await entry(a, 'general', 1, 1, 'first')
+    const second = await entry(a, 'general', 2, 2, 'second', first)
+    await log.append(first)
+    // the feed's end is now known in memory, as on a node that has synced the team
+    expect((await log.contiguousHeads('general')).get(first.author)?.seq).toBe(1)
+    expect((await log.feedHead('general', first.author))?.idHex).toBe(first.idHex)
+    expect(await log.append(second)).toEqual({ status: 'added' })
+    expect((await log.feedHead('general', first.author))?.idHex).toBe(second.idHex)
+    // a malicious member signs a rival for a slot it already used, and replays one: both caught
+    const rival = await entry(a, 'general', 2, 2, 'rival', first)
+    expect(await log.append(rival)).toEqual({ status: 'fork', existingId: second.idHex })
+    expect(await log.append(second)).toEqual({ status: 'duplicate' })
+    // in one batch: the rival of a slot the same batch takes
+    const third = await entry(a, 'general', 3, 3, 'third', second)
+    const rival3 = await entry(a, 'general', 3, 3, 'rival of third', second)
+    expect(await log.appendMany([third, rival3])).toEqual([{ status: 'added' }, { status: 'fork', existingId: third.idHex }])
+    expect((await log.page('general')).entries.map(v => v.idHex)).toEqual([first, second, third].map(v => v.idHex))
+    expect((await log.forkEvidence('general')).map(v => v.idHex).sort()).toEqual([rival.idHex, rival3.idHex].sort())
+    expect((await log.feedHead('general', first.author))?.idHex).toBe(third.idHex)
+    // and after a restart, when nothing is known in memory yet
+    await log.close()
+    log = await EntryLog.open(join(dir, 'log'))
+    expect(await log.append(await entry(a, 'general', 3, 3, 'another rival', second))).toEqual({ status: 'fork', existingId: third.idHex })
+    expect((await log.feedHead('general', first.author))?.idHex).toBe(third.idHex)
+  })
+
+  it('tells an entry held from one not yet held without a read only past the known end of its feed', async () => {
+    const a = await generateIdentityKey()
+    const e1 = await entry(a, 'general', 1, 1, 'one')
+    const e2 = await entry(a, 'general', 2, 2, 'two', e1)
+    // nothing known in memory yet: read
+    expect(await log.holds(e1)).toBe(false)
+    await log.append(e1)
+    expect(await log.holds(e1)).toBe(true)
+    await log.contiguousHeads('general')
+    // a relay replaying an entry held here is still seen as a copy (so dropped without verifying it again)
+    expect(await log.holds(e1)).toBe(true)
+    expect(await log.holds(e2)).toBe(false)
+    await log.append(e2)
+    expect(await log.holds(e2)).toBe(true)
+    // a rival of a held slot is not held (its id differs): it goes on to be checked and kept as evidence
+    expect(await log.holds(await entry(a, 'general', 2, 2, 'rival', e1))).toBe(false)
+  })
+
+  it('keeps the feed head it answers from memory true when entries of that feed arrive another way, or expire', async () => {
+    const a = await generateIdentityKey()
+    const e1 = await entry(a, 'general', 1, 1, 'one')
+    expect(await log.feedHead('general', e1.author)).toBeUndefined()
+    // entries of the feed stored by another path (a history sync bringing this node's own later entries back)
+    const e2 = await entry(a, 'general', 2, 2, 'two', e1)
+    await log.appendMany([e1, e2])
+    expect((await log.feedHead('general', e1.author))?.idHex).toBe(e2.idHex)
+    // an older entry arriving late does not move the head back
+    const other = await generateIdentityKey()
+    await log.append(await entry(other, 'general', 1, 3, 'other'))
+    expect((await log.feedHead('general', e1.author))?.idHex).toBe(e2.idHex)
+    await log.expire('general', [e1, e2])
+    expect(await log.feedHead('general', e1.author)).toBeUndefined()
+  })
+
   it('ignores duplicates and keeps a fork apart as evidence', async () => {
     const a = await generateIdentityKey()
     const first = await entry(a, 'general', 1, 1, 'first')

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { PeerSessions } from '../../../src/teams/peer-sessions.js'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { generateIdentityKey } from '../../../src/crypto/keys.js'
+import { PeerSessions, RESYNC_PEERS } from '../../../src/teams/peer-sessions.js'
 import { collect, Office } from '../../helpers/office.js'
 import type { Person } from '../../helpers/office.js'
 import type { PeerId } from '@libp2p/interface'
@@ -52,6 +54,45 @@ describe('teams/peer-sessions', () => {
     expect(connected).toHaveLength(2)
     const status = await sessions.status()
     expect(status.map(s => s.team).sort()).toEqual(['general', 'ops'])
+    sessions.stop()
+  })
+
+  it('resyncs with a few peers per interval, going round all of them; a peer that connects is synced at once and a flapping one waits its turn', async () => {
+    const [admin] = await office.found('admin') as [Person]
+    const libp2p = new FakeLibp2p()
+    const synced: string[] = []
+    const sessions = new PeerSessions({
+      selfId: admin.me.peerId,
+      orgs: admin.orgs,
+      libp2p: libp2p as never,
+      orgSync: { sync: async (p) => { synced.push(p.toString()) }, peerGone: () => {} },
+      history: { syncTeam: async () => 0, fetching: new Map(), lastSynced: new Map() },
+      log: admin.log,
+      peers: { connected: () => {}, gone: () => {} },
+      events: admin.events
+    })
+    const count = 3 * RESYNC_PEERS + 1
+    libp2p.peers = await Promise.all(Array.from({ length: count }, async () => peerIdFromPrivateKey(await generateIdentityKey())))
+    const ids = libp2p.peers.map(p => p.toString())
+    sessions.start()
+    // each connected peer is synced once, at connect
+    expect([...synced].sort()).toEqual([...ids].sort())
+    synced.length = 0
+    const rounds: string[][] = []
+    for (let i = 0; i < Math.ceil(count / RESYNC_PEERS); i++) rounds.push(sessions.resyncSome().map(p => p.toString()))
+    for (const round of rounds) expect(round.length).toBeLessThanOrEqual(RESYNC_PEERS)
+    // over enough intervals every peer comes round, none twice before all have
+    expect(new Set(rounds.flat().slice(0, count)).size).toBe(count)
+    expect(synced).toEqual(rounds.flat())
+    // a peer that drops and reconnects is synced at once, and goes to the back of the round
+    const flapper = libp2p.peers[0]!
+    const next = sessions.resyncSome().map(p => p.toString())
+    libp2p.dispatchEvent(new CustomEvent('peer:disconnect', { detail: flapper }))
+    libp2p.dispatchEvent(new CustomEvent('peer:connect', { detail: flapper }))
+    expect(synced.at(-1)).toBe(flapper.toString())
+    const after = sessions.resyncSome().map(p => p.toString())
+    expect(after).not.toContain(flapper.toString())
+    expect(after.some(p => next.includes(p))).toBe(false)
     sessions.stop()
   })
 })

@@ -184,7 +184,7 @@ describe('store/fork-book: forks in every arrival order, bounded', () => {
       }
     }
     await log.appendMany(held)
-    await log.load(rows)
+    await log.load((async function * () { yield * rows })())
     expect(log.forkBook.ofTeam('general')).toHaveLength(MAX_FORK_SLOTS_PER_AUTHOR)
     expect(new Set(log.forkBook.ofTeam('general').map(v => v.entry.seq)).size).toBe(MAX_FORK_SLOTS_PER_AUTHOR)
   })

@@ -269,6 +269,21 @@ describe('history/history-sync', () => {
       expect(forks).toEqual([{ id: b[0]!.idHex, existingId: a[0]!.idHex }])
     })
 
+    it('takes no fork evidence of a removed author, and keeps the rest of what is served', async () => {
+      const [alice, bob, mallory, eve] = [await person(), await person(), await person(), await person()]
+      const n = await node(bob, [alice, bob, mallory, eve])
+      const m = await forkedFeeds(mallory)
+      const e = await forkedFeeds(eve)
+      await n.log.appendMany([m.a[0]!, e.a[0]!])
+      n.org.removed.add(eve.id)
+      const forks = forkEvents(n)
+      hostile(alice, { forks: [new Uint8Array(e.b[0]!.bytes), new Uint8Array(m.b[0]!.bytes)] })
+      await n.sync.syncTeam(alice.peerId, 'general')
+      expect(forks).toEqual([{ id: m.b[0]!.idHex, existingId: m.a[0]!.idHex }])
+      expect(await n.log.has(e.b[0]!.idHex)).toBe(false)
+      expect(n.refused).toEqual([])
+    })
+
     it('a forker of many slots costs a node no more than the bound, and what a server keeps of two forkers reaches a newcomer', async () => {
       const [alice, bob, mallory, other, newcomer] = [await person(), await person(), await person(), await person(), await person()]
       const everyone = [alice, bob, mallory, other, newcomer]

@@ -112,6 +112,11 @@ export class EntryLog {
    * not at all). Duplicates are ignored; a second entry for a taken feed slot is kept as fork evidence.
    */
   async appendMany (vs: VerifiedEntry[], options: { durable?: boolean } = {}): Promise<AppendOutcome[]> {
+    return this.write(vs, options) as Promise<AppendOutcome[]>
+  }
+
+  /** appendMany, or (`evidenceOnly`) only the entries whose slots hold another: the others are 'absent'. */
+  private async write (vs: VerifiedEntry[], options: { durable?: boolean, evidenceOnly?: boolean }): Promise<Array<AppendOutcome | { status: 'absent' }>> {
     if (vs.length === 0) return []
     return this.serially(async () => {
       const t = this.t
@@ -123,7 +128,7 @@ export class EntryLog {
       // eight times as much per put (measured), which is most of a large batch's time
       const batch = t.db.batch()
       const [e, o, f, x] = [t.entries.prefix, t.order.prefix, t.feed.prefix, t.forks.prefix]
-      const outcomes: AppendOutcome[] = []
+      const outcomes: Array<AppendOutcome | { status: 'absent' }> = []
       const added: VerifiedEntry[] = []
       const evidence: VerifiedEntry[] = []
       for (const [i, v] of vs.entries()) {
@@ -134,6 +139,8 @@ export class EntryLog {
         } else if (holder !== undefined) {
           outcomes.push({ status: 'fork', existingId: holder, evidence: this.keepEvidence(v, evidence) })
           if (evidence.at(-1) === v) batch.put(`${x}${slot}:${v.idHex}`, v.bytes as unknown as string, BYTES)
+        } else if (options.evidenceOnly === true) {
+          outcomes.push({ status: 'absent' })
         } else {
           batch.put(`${e}${v.idHex}`, v.bytes as unknown as string, BYTES)
           // ids are strings in the root's own encoding, UTF-8, as in the sublevels
@@ -167,9 +174,9 @@ export class EntryLog {
    * free here (history sync brings what belongs in it), so nothing was stored.
    */
   async appendEvidence (v: VerifiedEntry): Promise<AppendOutcome | { status: 'absent' }> {
-    const holder = await this.t.feed.get(feedKey(v.entry.team, v.author, v.entry.seq))
-    if (holder === undefined) return { status: 'absent' }
-    return this.append(v)
+    // decided in the write queue, so that the slot cannot be freed (expired) between look and write
+    const [outcome] = await this.write([v], { evidenceOnly: true })
+    return outcome!
   }
 
   /** Per fork slot of a team with evidence kept: the entry in the feed, and the other version. */

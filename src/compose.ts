@@ -99,7 +99,7 @@ export function composeRunning (s: Shared, libp2p: ParleyLibp2p): Running {
     }
   })
   history.addEventListener('history:refused', ({ detail: { from, team, error: e } }) => { emit(s.events, 'entry:rejected', { from, team, reason: e.name, message: e.message }) })
-  history.addEventListener('history:forked', ({ detail: { entry: v, existingId } }) => { emit(s.events, 'entry:forked', { team: v.entry.team, author: v.author, seq: v.entry.seq, existingId, forkId: v.idHex }) })
+  history.addEventListener('history:forked', ({ detail: { entry: v, existingId } }) => { void messages.forked(v, existingId).catch((err: Error) => { warn(s.events, `fork by ${v.author}: ${err.message}`) }) })
   history.addEventListener('history:synced', ({ detail: { team, from: peer, received } }) => { emit(s.events, 'history:synced', { team, peer, received }) })
   const messages = new MessageService({
     ...base,

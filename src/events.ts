@@ -32,6 +32,14 @@ export interface MessageView {
   file?: { id: string, name: string, size: number, type: string, sha256: string }
   /** the author's virus scanner quarantined a file of this team */
   flag?: { file: string, reason: string }
+  /**
+   * the author signed two different entries for this place of its feed (a fork), each shown to
+   * different colleagues: `otherId` is the version this node does not hold in its feed, and
+   * `versions` both, lowest id first, so that every node shows them in the same order
+   */
+  forked?: { otherId: string, versions: Array<{ id: string, text: string, readable: boolean }> }
+  /** the author signed two versions of some entry of this team (this one or another): a forker */
+  forker?: true
 }
 
 export type FileState = 'remote' | 'partial' | 'complete' | 'quarantined' | 'corrupt'
@@ -103,13 +111,17 @@ export interface EntryRejection {
   message: string
 }
 
-/** Two different entries claimed the same author, team and sequence number. */
+/** Two different entries claimed the same author, team and sequence number (reported once per fork slot). */
 export interface ForkEvidence {
   team: string
   author: string
   seq: number
+  /** the version in this node's feed */
   existingId: string
+  /** the other version, kept as evidence */
   forkId: string
+  /** the message as it is shown now, with its `forked` mark (absent when this node cannot build it) */
+  message?: MessageView
 }
 
 /** The org's directory or rosters changed (records applied), or a record was refused. */

@@ -109,7 +109,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.dataDir = init.dataDir
     this.displayName = identity.name
     this.peerId = peerIdOfPublicKey(identity.key.publicKey.raw)
-    this.views = new Views({ selfId: this.peerId, orgs: this.orgs })
+    this.views = new Views({ selfId: this.peerId, orgs: this.orgs, forks: log.forkBook })
     this.restore = new RestoreGate(log)
     const now = (): number => this.init.clock?.() ?? Date.now()
     this.retention = new Retention({ orgs: this.orgs, events: this, log, views: this.views, files: { forget: async (id, entryId) => this.run?.files.forget(id, entryId) }, now })

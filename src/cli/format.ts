@@ -21,7 +21,9 @@ export function shortId (peerId: string): string {
 export function formatMessage (m: MessageView, names: ReadonlyMap<string, string> = new Map()): string {
   // another person's text: no controls, bidi overrides and invisible characters shown (as in the chat)
   const who = `${oneLine(m.authorName) || '?'} (${shortId(m.author)})`
-  const text = sanitize(m.text).split('\n').join('\n    ')
+  // a fork: both versions its author signed, in the order every node shows them
+  const shown = m.forked === undefined ? m.text : [`⚠ two versions signed by ${oneLine(m.authorName) || '?'}:`, ...m.forked.versions.map((v, i) => `${i + 1}) ${v.readable ? v.text : '[cannot decrypt]'}`)].join('\n')
+  const text = sanitize(shown).split('\n').join('\n    ')
   const where = m.direct !== undefined ? `@${oneLine(names.get(m.direct) ?? shortId(m.direct))}` : `#${m.team}`
   return `${formatTime(m.time)}  ${where}  ${who}: ${text}`
 }

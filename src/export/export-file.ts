@@ -13,8 +13,15 @@ const GENESIS = '0'.repeat(64)
 
 /** One thing that happened in a team. */
 export type ExportRecord =
-  | { kind: 'message', time: number, author: string, authorName: string, text: string, id: string, seq: number, epoch: number, direct?: string, file?: { id: string, name: string, size: number, sha256: string } }
+  | { kind: 'message', time: number, author: string, authorName: string, text: string, id: string, seq: number, epoch: number, direct?: string, file?: { id: string, name: string, size: number, sha256: string }, forked?: ExportedFork, forker?: true }
   | { kind: 'membership', time: number, author: string, authorName: string, text: string, id: string, epoch: number, members: string[] }
+
+/** A message its author signed in two versions (a fork): both, lowest id first, the same in every member's export. */
+export interface ExportedFork {
+  /** the version this node does not hold in its feed (the record's `id` and `text` are the one it does) */
+  otherId: string
+  versions: Array<{ id: string, text: string }>
+}
 
 export interface ExportHeader {
   kind: 'header'

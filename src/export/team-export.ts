@@ -60,7 +60,10 @@ export async function exportTeam (c: ExportComponents, team: string, options: Ex
         epoch: m.epoch,
         ...(m.direct !== undefined ? { direct: m.direct } : {}),
         // a shared file is recorded by its name, size and the SHA-256 its sender signed
-        ...(m.file !== undefined ? { file: { id: m.file.id, name: m.file.name, size: m.file.size, sha256: m.file.sha256 } } : {})
+        ...(m.file !== undefined ? { file: { id: m.file.id, name: m.file.name, size: m.file.size, sha256: m.file.sha256 } } : {}),
+        // a fork is recorded with both versions, so that no member's export holds only its own
+        ...(m.forked !== undefined ? { forked: { otherId: m.forked.otherId, versions: m.forked.versions.map(x => ({ id: x.id, text: x.readable ? x.text : '[cannot decrypt on this node]' })) } } : {}),
+        ...(m.forker === true ? { forker: true as const } : {})
       })
     }
     before = page.before

@@ -105,7 +105,8 @@ export async function checkBatch (ctx: CheckContext, from: string, team: string,
         if (keepForks && v.entry.seq === prevSeq + 1 && await verifyEntrySignature(v)) {
           // the author signed a successor to a different predecessor: two histories, a fork
           const outcome = await ctx.log.append(v)
-          ctx.onFork(v, outcome.status === 'fork' ? outcome.existingId : Buffer.from(prevId).toString('hex'))
+          // reported once: the next exchange finds this entry held
+          if (outcome.status === 'added' || (outcome.status === 'fork' && outcome.evidence === 'new')) ctx.onFork(v, outcome.status === 'fork' ? outcome.existingId : Buffer.from(prevId).toString('hex'))
         }
         throw new GappedRangeError(`${from} sent ${author}'s feed in ${team} with a break before seq ${v.entry.seq} (we hold up to ${prevSeq})`)
       }

@@ -13,7 +13,8 @@ import { TypedEventEmitter } from 'main-event'
 import { BadSignatureError, GappedRangeError, InvalidEntryError, MessageTooLargeError, NotMemberError, OutOfTeamError, UnknownEpochError } from '../errors.js'
 import { HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1 } from '../net/topics.js'
 import { checkBatch } from './check-batch.js'
-import { REQUEST_TIMEOUT_MS, requestHistory, serveHistory } from './protocol.js'
+import { MAX_FORKS_SERVED, REQUEST_TIMEOUT_MS, requestHistory, serveHistory } from './protocol.js'
+import { decodeEntryStructure, verifyEntrySignature } from '../model/index.js'
 import { parleyLogger } from '../log.js'
 import type { CheckedBatch, CheckContext, Exchange, HistoryOrgView } from './check-batch.js'
 import type { VerifiedEntry } from '../model/index.js'
@@ -35,7 +36,7 @@ const REFUSALS = new Set([GappedRangeError, UnknownEpochError, OutOfTeamError, B
 const CUT_OFF = new Set(['StreamResetError', 'StreamAbortedError', 'UnexpectedEOFError', 'StreamStateError'])
 
 /** What history sync reads and writes of the log. */
-export type HistoryLog = Pick<EntryLog, 'contiguousHeads' | 'readFeedBytes' | 'lamport' | 'append' | 'appendMany' | 'raiseFloor'>
+export type HistoryLog = Pick<EntryLog, 'contiguousHeads' | 'readFeedBytes' | 'lamport' | 'append' | 'appendMany' | 'raiseFloor' | 'appendEvidence' | 'forkPairs'>
 
 /**
  * The org sync, which lives beside history sync: awaited, so it stays a call rather than an event
@@ -71,7 +72,7 @@ export interface HistorySyncEvents {
   'history:stored': CustomEvent<{ entries: VerifiedEntry[], from: string }>
   /** a range refused, with the error that says why */
   'history:refused': CustomEvent<{ from: string, team: string, error: Error }>
-  /** an author signed two entries at one place of its feed */
+  /** an author signed two entries at one place of its feed (or a successor to another predecessor): reported once */
   'history:forked': CustomEvent<{ entry: VerifiedEntry, existingId: string }>
   /** an exchange with `from` over */
   'history:synced': CustomEvent<{ team: string, from: string, received: number }>
@@ -218,8 +219,12 @@ export class HistorySync extends TypedEventEmitter<HistorySyncEvents> implements
       // per author, the last entry checked in this exchange: the next batch continues it
       const checkedUpTo = new Map<string, FeedHead>()
       const exchange: Exchange = { skipped: new Map(), highest: 0 }
-      await requestHistory(stream, from, { orgId: org.orgId, team, heads }, async (entries) => {
+      /** fork evidence served, taken in once the entries are stored (it is checked against them) */
+      const forks: Uint8Array[] = []
+      await requestHistory(stream, from, { orgId: org.orgId, team, heads }, async (entries, served) => {
         answered = true
+        forks.push(...served.slice(0, MAX_FORKS_SERVED - forks.length))
+        if (entries.length === 0) return
         // checked while the batch before is still being written, against the heads it will leave
         const expected = new Map(await this.c.log.contiguousHeads(team))
         for (const [author, last] of checkedUpTo) if (last.seq > (expected.get(author)?.seq ?? 0)) expected.set(author, last)
@@ -235,6 +240,7 @@ export class HistorySync extends TypedEventEmitter<HistorySyncEvents> implements
       })
       answered = true
       await settle()
+      await this.takeForks(from, team, forks)
       this.syncedTeams.add(team)
       this.lastSynced.set(team, Date.now())
       this.safeDispatchEvent('history:synced', { detail: { team, from, received: status.received } })
@@ -272,6 +278,30 @@ export class HistorySync extends TypedEventEmitter<HistorySyncEvents> implements
   }
 
   /**
+   * Take in the fork evidence a peer served: each entry is checked here as if its author had sent it
+   * (structure, team, the author's right to write under its epoch, its signature), so nothing rests
+   * on the server's word, and is kept only as the other version of an entry this node holds for the
+   * same slot (never in the feed). A forged one refuses the rest; one this node may not take (its
+   * author was removed since, an epoch not known yet) is passed over.
+   */
+  private async takeForks (from: string, team: string, served: Uint8Array[]): Promise<void> {
+    const org = this.c.org()
+    if (org === undefined || served.length === 0) return
+    try {
+      for (const bytes of served) {
+        const { signature, signed, ...v } = decodeEntryStructure(bytes)
+        if (v.entry.team !== team) throw new InvalidEntryError(`${from} served fork evidence of ${v.entry.team} with the history of ${team}`)
+        if (org.historyVerdict(team, v.entry.epoch, v.author) !== 'ok' || org.state.removed.has(v.author)) continue
+        if (!await verifyEntrySignature({ entry: v.entry, signed, signature })) throw new BadSignatureError(`${from} served fork evidence in ${team} that ${v.author} did not sign`)
+        const outcome = await this.c.log.appendEvidence(v)
+        if (outcome.status === 'fork' && outcome.evidence === 'new') this.safeDispatchEvent('history:forked', { detail: { entry: v, existingId: outcome.existingId } })
+      }
+    } catch (err) {
+      this.safeDispatchEvent('history:refused', { detail: { from, team, error: err as Error } })
+    }
+  }
+
+  /**
    * Store a batch checked by `checkBatch` against expected heads, once the batches before it are
    * stored: if the heads it was checked against are the stored ones now, as they are unless another
    * sync or gossip stored some of the same feed meanwhile, it is stored as it is; otherwise (and if
@@ -300,7 +330,7 @@ export class HistorySync extends TypedEventEmitter<HistorySyncEvents> implements
     const stored: VerifiedEntry[] = []
     for (const [i, outcome] of outcomes.entries()) {
       if (outcome.status === 'added') stored.push(accepted[i]!)
-      else if (outcome.status === 'fork') this.safeDispatchEvent('history:forked', { detail: { entry: accepted[i]!, existingId: outcome.existingId } })
+      else if (outcome.status === 'fork' && outcome.evidence === 'new') this.safeDispatchEvent('history:forked', { detail: { entry: accepted[i]!, existingId: outcome.existingId } })
     }
     if (stored.length > 0) this.safeDispatchEvent('history:stored', { detail: { entries: stored, from } })
     return stored.length

@@ -42,8 +42,12 @@ export const NOT_IN_ORG = 'NotInOrgError'
 /** The error a node answers with to a member that may not read the team asked for. */
 export const NOT_MEMBER = 'NotMemberError'
 
-/** What the server reads of the log. */
-export type ServeLog = Pick<EntryLog, 'contiguousHeads' | 'readFeedBytes'>
+/** Fork evidence entries served in one exchange (two per fork slot), and their bytes, whichever comes first. */
+export const MAX_FORKS_SERVED = 64
+export const MAX_FORK_BYTES = 1024 * 1024
+
+/** What the server reads of the log (fork evidence: served when there is a way to read it). */
+export type ServeLog = Pick<EntryLog, 'contiguousHeads' | 'readFeedBytes'> & Partial<Pick<EntryLog, 'forkPairs'>>
 
 /** What a server needs to answer one request. */
 export interface ServeView {
@@ -99,14 +103,17 @@ export async function serveHistory (stream: Stream, remote: string, view: ServeV
     for (const h of request.heads) if (h.author.length === 32) theirs.set(peerIdOfPublicKey(h.author), h.seq)
     const mine = await view.log.contiguousHeads(request.team)
     let sent = 0
-    const send = async (entries: Array<Uint8Array<ArrayBuffer>>, done: boolean): Promise<void> => {
+    const send = async (entries: Array<Uint8Array<ArrayBuffer>>, done: boolean, forks: Array<Uint8Array<ArrayBuffer>> = []): Promise<void> => {
       if (acknowledged && sent > 0) {
         const ack = await pb.read(HistoryAck, { signal: AbortSignal.timeout(IDLE_TIMEOUT_MS) })
         if (ack.batches !== sent) throw new ProtocolError(`${remote} acknowledged batch ${ack.batches} of history, expected ${sent}`)
       }
-      await pb.write({ entries, done, error: '' }, HistoryBatch)
+      await pb.write({ entries, done, error: '', forks }, HistoryBatch)
       sent++
     }
+    // every fork this node knows of in the team, whatever the requester holds: it may hold either
+    // version, or one of them and not know of the other
+    const forks = await forksToServe(view.log, request.team)
     const batches = batchesToServe(view.log, request.team, mine, theirs)
     // each batch is read from the log while the one before waits for its acknowledgement and is sent
     const readAhead = (): Promise<IteratorResult<ServedBatch>> => {
@@ -119,9 +126,10 @@ export async function serveHistory (stream: Stream, remote: string, view: ServeV
     try {
       for (let batch = await next; batch.done !== true; batch = await next) {
         if (!batch.value.last) next = readAhead()
-        await send(batch.value.entries, batch.value.last)
+        await send(batch.value.entries, batch.value.last && forks.length === 0)
         if (batch.value.last) break
       }
+      if (forks.length > 0) await send([], true, forks)
     } finally {
       // a read ahead is settled, whatever became of the exchange, and the log's iterator closed
       await next.catch(() => undefined)
@@ -137,6 +145,28 @@ export async function serveHistory (stream: Stream, remote: string, view: ServeV
 }
 
 interface ServedBatch { entries: Array<Uint8Array<ArrayBuffer>>, last: boolean }
+
+/**
+ * The fork evidence of a team to serve: per fork slot, both versions, the first slot of each author
+ * before the second of any (so that every forker is named even when the bounds leave slots out).
+ */
+async function forksToServe (log: ServeLog, team: string): Promise<Array<Uint8Array<ArrayBuffer>>> {
+  const pairs = await log.forkPairs?.(team) ?? []
+  const rank = new Map<string, number>()
+  const ranked = pairs.map(pair => {
+    const n = rank.get(pair[0].author) ?? 0
+    rank.set(pair[0].author, n + 1)
+    return { pair, n }
+  }).sort((a, b) => a.n - b.n)
+  const out: Array<Uint8Array<ArrayBuffer>> = []
+  let bytes = 0
+  for (const { pair: [held, other] } of ranked) {
+    if (out.length + 2 > MAX_FORKS_SERVED || bytes + held.bytes.byteLength + other.bytes.byteLength > MAX_FORK_BYTES) break
+    out.push(new Uint8Array(held.bytes), new Uint8Array(other.bytes))
+    bytes += held.bytes.byteLength + other.bytes.byteLength
+  }
+  return out
+}
 
 /** What `mine` holds beyond `theirs` (per author, the seq the requester holds up to), in batches; the last one says so. */
 async function * batchesToServe (log: ServeLog, team: string, mine: Map<string, FeedHead>, theirs: Map<string, number>): AsyncGenerator<ServedBatch> {
@@ -171,12 +201,12 @@ export interface HistoryAsk {
 }
 
 /**
- * Ask for `ask` on `stream` and hand each batch to `onBatch` (awaited before the next is read; the
+ * Ask for `ask` on `stream` and hand each batch, with any fork evidence, to `onBatch` (awaited before the next is read; the
  * batch is acknowledged first, so the server reads on meanwhile). Throws NotInOrgError or
  * NotMemberError when the server answers so, and whatever `onBatch` throws; the stream is aborted
  * then, and closed when the last batch is in.
  */
-export async function requestHistory (stream: Stream, from: string, ask: HistoryAsk, onBatch: (entries: Uint8Array[]) => Promise<void>): Promise<void> {
+export async function requestHistory (stream: Stream, from: string, ask: HistoryAsk, onBatch: (entries: Uint8Array[], forks: Uint8Array[]) => Promise<void>): Promise<void> {
   const acknowledged = stream.protocol === HISTORY_PROTOCOL
   const idle = new AbortController()
   let idleTimer = setTimeout(() => { idle.abort() }, IDLE_TIMEOUT_MS)
@@ -195,7 +225,8 @@ export async function requestHistory (stream: Stream, from: string, ask: History
       if (batch.error !== '') throw new NotMemberError(`${from} refused to serve ${ask.team}: ${batch.error}`)
       // at once, before the checks: the server sends the next batch while this one is stored
       if (acknowledged && !batch.done) await pb.write({ batches }, HistoryAck)
-      if (batch.entries.length > 0) await onBatch(batch.entries)
+      if (batch.forks.length > MAX_FORKS_SERVED) throw new ProtocolError(`${from} served ${batch.forks.length} entries of fork evidence in ${ask.team}, more than the ${MAX_FORKS_SERVED} allowed`)
+      if (batch.entries.length > 0 || batch.forks.length > 0) await onBatch(batch.entries, batch.forks)
       if (batch.done) break
     }
   } catch (err) {

@@ -34,7 +34,7 @@ export interface MessageServiceComponents {
   self: { readonly name: string }
   dataDir: string
   orgs: OrgView
-  log: Pick<EntryLog, 'feedHead' | 'lamport' | 'append' | 'appendMany' | 'contiguousHeads'>
+  log: Pick<EntryLog, 'feedHead' | 'lamport' | 'append' | 'appendMany' | 'contiguousHeads' | 'get'>
   pubsub: Pick<GossipSub, 'publish' | 'getSubscribers'>
   libp2p: Pick<Libp2p, 'getPeers'>
   history: Pick<HistorySync, 'syncedTeams' | 'syncTeam' | 'lastSynced'>
@@ -240,11 +240,42 @@ export class MessageService implements Startable {
         emit(this.c.events, 'message:added', this.c.views.message(v))
         const head = (await this.c.log.contiguousHeads(v.entry.team)).get(v.author)
         if ((head?.seq ?? 0) < v.entry.seq) void this.c.history.syncTeam(from, v.entry.team)
-      } else if (outcome.status === 'fork') {
-        emit(this.c.events, 'entry:forked', { team: v.entry.team, author: v.author, seq: v.entry.seq, existingId: outcome.existingId, forkId: v.idHex })
+      } else if (outcome.status === 'fork' && outcome.evidence === 'new') {
+        await this.forked(v, outcome.existingId)
       }
     } catch (err) {
       warn(this.c.events, `could not store entry ${v.idHex.slice(0, 12)}: ${(err as Error).message}`)
+    }
+  }
+
+  /**
+   * A fork newly found here (`v` signed by its author for the place of its feed that `existingId`
+   * holds, or right after it): said to shells with the message as now marked, and both versions
+   * published once on the team topic, so that every member online learns of it whichever version it
+   * holds (each checks both itself; gossip drops a copy it has seen). Members away learn of it from
+   * history sync, which serves fork evidence. Called once per fork slot: only for new evidence.
+   */
+  async forked (v: VerifiedEntry, existingId: string): Promise<void> {
+    const held = await this.c.log.get(existingId)
+    emit(this.c.events, 'entry:forked', {
+      team: v.entry.team,
+      author: v.author,
+      seq: v.entry.seq,
+      existingId,
+      forkId: v.idHex,
+      ...(held !== undefined ? { message: this.c.views.message(held) } : {})
+    })
+    const org = this.c.orgs.current
+    // a direct conversation has one other reader, who holds what the forker sent it
+    if (org === undefined || org.directPeer(v.entry.team) !== undefined) return
+    const topic = topicOfTeam(org.orgId, v.entry.team)
+    for (const e of held === undefined ? [v] : [held, v]) {
+      try {
+        await this.c.pubsub.publish(topic, e.bytes)
+      } catch (err) {
+        // history sync still serves the evidence to every member that asks
+        warn(this.c.events, `fork evidence ${e.idHex.slice(0, 12)} not published: ${(err as Error).message}`)
+      }
     }
   }
 }

@@ -12,6 +12,7 @@ import type { OrgView } from '../context.js'
 import type { MessageView } from '../events.js'
 import type { NodeInfo } from '../node-types.js'
 import type { Body, VerifiedEntry } from '../model/index.js'
+import type { ForkView } from '../store/entry-log.js'
 
 /** A team as listed by `teams()`. */
 export interface TeamView {
@@ -39,6 +40,8 @@ export interface MemberView {
 export interface ViewsComponents {
   selfId: string
   orgs: OrgView
+  /** the fork evidence the log keeps (absent: no fork is marked) */
+  forks?: ForkView
 }
 
 export class Views {
@@ -99,8 +102,21 @@ export class Views {
       local: v.author === this.c.selfId,
       readable,
       epoch,
-      ...(direct !== undefined ? { direct } : {})
+      ...(direct !== undefined ? { direct } : {}),
+      ...this.forkMarks(v, body.text, readable)
     }
+  }
+
+  /** The fork marks of an entry: both versions of its slot, lowest id first, and whether its author forks. */
+  private forkMarks (v: VerifiedEntry, text: string, readable: boolean): Pick<MessageView, 'forked' | 'forker'> {
+    const forks = this.c.forks
+    if (forks === undefined || !forks.forked(v.entry.team, v.author)) return {}
+    const other = forks.otherOf(v)
+    if (other === undefined) return { forker: true }
+    const otherBody = this.bodyOf(other)
+    const versions = [{ id: v.idHex, text, readable }, { id: other.idHex, text: otherBody?.text ?? '', readable: otherBody !== undefined }]
+      .sort((a, b) => a.id < b.id ? -1 : 1)
+    return { forked: { otherId: other.idHex, versions }, forker: true }
   }
 
   /** What this node is and where it listens. */

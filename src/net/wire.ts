@@ -4321,6 +4321,7 @@ export interface HistoryBatch {
   entries: Uint8Array<ArrayBuffer>[]
   done: boolean
   error: string
+  forks: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace HistoryBatch {
@@ -4350,6 +4351,13 @@ export namespace HistoryBatch {
           w.string(obj.error)
         }
 
+        if (obj.forks != null && obj.forks.length > 0) {
+          for (const value of obj.forks) {
+            w.uint32(34)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -4357,7 +4365,8 @@ export namespace HistoryBatch {
         const obj: any = {
           entries: [],
           done: false,
-          error: ''
+          error: '',
+          forks: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -4382,6 +4391,14 @@ export namespace HistoryBatch {
               obj.error = reader.string()
               break
             }
+            case 4: {
+              if (opts.limits?.forks != null && obj.forks.length === opts.limits.forks) {
+                throw new MaxLengthError('Decode error - repeated field "forks" had too many elements')
+              }
+
+              obj.forks.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -4392,7 +4409,8 @@ export namespace HistoryBatch {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          entries: 0
+          entries: 0,
+          forks: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -4430,6 +4448,21 @@ export namespace HistoryBatch {
               }
               break
             }
+            case 4: {
+              if (opts.limits?.forks != null && obj.forks === opts.limits.forks) {
+                throw new MaxLengthError('Streaming decode error - repeated field "forks" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.forks[]`,
+                index: obj.forks,
+                value: reader.bytes()
+              }
+
+              obj.forks++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -4458,6 +4491,12 @@ export namespace HistoryBatch {
     value: string
   }
 
+  export interface HistoryBatchForksFieldEvent {
+    field: '$.forks[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<HistoryBatch>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, HistoryBatch.codec())
   }
@@ -4466,7 +4505,7 @@ export namespace HistoryBatch {
     return decodeMessage(buf, HistoryBatch.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryBatch>): Generator<HistoryBatchEntriesFieldEvent | HistoryBatchDoneFieldEvent | HistoryBatchErrorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryBatch>): Generator<HistoryBatchEntriesFieldEvent | HistoryBatchDoneFieldEvent | HistoryBatchErrorFieldEvent | HistoryBatchForksFieldEvent> {
     return streamMessage(buf, HistoryBatch.codec(), opts)
   }
 }

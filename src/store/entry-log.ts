@@ -7,6 +7,7 @@ import { Level } from 'level'
 import { DataDirLockedError } from '../errors.js'
 import { countEntries, entriesBetween, getEntry, readFeedBytes, readFeedHead, readForkEvidence, readPage, slotHolders } from './entry-reads.js'
 import { FeedHeads, readFloors } from './feed-heads.js'
+import { ForkBook } from './fork-book.js'
 import { BYTES, feedKey, isRebuiltKey, orderKey, tablesOf, writeOptions } from './layout.js'
 import { LamportClocks } from './lamport-clocks.js'
 import { metaValue } from './meta-store.js'
@@ -20,6 +21,7 @@ import type { FeedHead, MetaName, MetaSchema, MetaValue } from './meta-store.js'
 
 export { orderKey } from './layout.js'
 export type { HistoryPage } from './entry-reads.js'
+export type { ForkView } from './fork-book.js'
 export type { FeedHead, MetaName, MetaSchema, MetaValue } from './meta-store.js'
 
 /** The store layout this build writes; an older one is migrated on open, a newer one refused. */
@@ -32,8 +34,12 @@ const MIGRATIONS: Record<number, (log: EntryLog) => Promise<void>> = {}
 export type AppendOutcome =
   | { status: 'added' }
   | { status: 'duplicate' }
-  /** the feed slot holds another entry: the new one is kept as evidence only */
-  | { status: 'fork', existingId: string }
+  /**
+   * the feed slot holds another entry: the new one is evidence only, kept if it is the slot's first
+   * other version and its author is under the bound of fork-book.ts ('new'), else not ('known':
+   * this very evidence is kept already; 'dropped': another is, or the author is past the bound)
+   */
+  | { status: 'fork', existingId: string, evidence: 'new' | 'known' | 'dropped' }
 
 /** The durable entry log of one node. */
 export class EntryLog {
@@ -46,6 +52,8 @@ export class EntryLog {
    * feedHead (this node's own, on every send): read once, then kept current by appends
    */
   private readonly lastEntries = new Map<string, Map<string, VerifiedEntry | null>>()
+  /** the fork evidence kept, in memory (bounded) for the views */
+  readonly forkBook = new ForkBook()
   /** set when a write failed (disk full): LevelDB's write-ahead log may then be torn, so reopen first */
   private broken = false
   /** appends run one at a time so that fork detection cannot race */
@@ -94,6 +102,7 @@ export class EntryLog {
       await db.close()
       throw new Error(`the log at ${path} has format ${found}, newer than this parley (${STORE_FORMAT}); upgrade parley`)
     }
+    await log.forkBook.load(log.t)
     return log
   }
 
@@ -108,6 +117,11 @@ export class EntryLog {
    * not at all). Duplicates are ignored; a second entry for a taken feed slot is kept as fork evidence.
    */
   async appendMany (vs: VerifiedEntry[], options: { durable?: boolean } = {}): Promise<AppendOutcome[]> {
+    return this.write(vs, options) as Promise<AppendOutcome[]>
+  }
+
+  /** appendMany, or (`evidenceOnly`) only the entries whose slots hold another: the others are 'absent'. */
+  private async write (vs: VerifiedEntry[], options: { durable?: boolean, evidenceOnly?: boolean }): Promise<Array<AppendOutcome | { status: 'absent' }>> {
     if (vs.length === 0) return []
     return this.serially(async () => {
       const t = this.t
@@ -124,16 +138,19 @@ export class EntryLog {
       // eight times as much per put (measured), which is most of a large batch's time
       const batch = t.db.batch()
       const [e, o, f, x] = [t.entries.prefix, t.order.prefix, t.feed.prefix, t.forks.prefix]
-      const outcomes: AppendOutcome[] = []
+      const outcomes: Array<AppendOutcome | { status: 'absent' }> = []
       const added: VerifiedEntry[] = []
+      const evidence: VerifiedEntry[] = []
       for (const [i, v] of vs.entries()) {
         const slot = slots[i]!
         const holder = taken[i] ?? inBatch.get(slot)
         if (holder === v.idHex) {
           outcomes.push({ status: 'duplicate' })
         } else if (holder !== undefined) {
-          batch.put(`${x}${slot}:${v.idHex}`, v.bytes as unknown as string, BYTES)
-          outcomes.push({ status: 'fork', existingId: holder })
+          outcomes.push({ status: 'fork', existingId: holder, evidence: this.keepEvidence(v, evidence) })
+          if (evidence.at(-1) === v) batch.put(`${x}${slot}:${v.idHex}`, v.bytes as unknown as string, BYTES)
+        } else if (options.evidenceOnly === true) {
+          outcomes.push({ status: 'absent' })
         } else {
           batch.put(`${e}${v.idHex}`, v.bytes as unknown as string, BYTES)
           // ids are strings in the root's own encoding, UTF-8, as in the sublevels
@@ -145,6 +162,7 @@ export class EntryLog {
         }
       }
       await this.guardedWrite(async () => { await batch.write(writeOptions(options.durable)) })
+      for (const v of evidence) this.forkBook.add(v)
       this.lamports.added(added)
       for (const v of added) {
         const feeds = this.lastEntries.get(v.entry.team)
@@ -166,6 +184,37 @@ export class EntryLog {
     if (feeds === undefined || !feeds.has(v.author)) return false
     const last = feeds.get(v.author)
     return last === null || (last !== undefined && seq > last.entry.seq)
+  }
+
+  /** Whether fork evidence `v` is to be written (then pushed to `pending`, the batch's evidence so far). */
+  private keepEvidence (v: VerifiedEntry, pending: VerifiedEntry[]): 'new' | 'known' | 'dropped' {
+    const kept = this.forkBook.at(v.entry.team, v.author, v.entry.seq) ?? pending.find(p => p.entry.team === v.entry.team && p.author === v.author && p.entry.seq === v.entry.seq)
+    if (kept?.idHex === v.idHex) return 'known'
+    if (kept !== undefined || !this.forkBook.mayKeep(v, pending.filter(p => p.author === v.author).length)) return 'dropped'
+    pending.push(v)
+    return 'new'
+  }
+
+  /**
+   * Store `v` as fork evidence only, never in the feed: for an entry a peer served as evidence of a
+   * fork, which is kept only if this log holds another entry for its slot. 'absent': the slot is
+   * free here (history sync brings what belongs in it), so nothing was stored.
+   */
+  async appendEvidence (v: VerifiedEntry): Promise<AppendOutcome | { status: 'absent' }> {
+    // decided in the write queue, so that the slot cannot be freed (expired) between look and write
+    const [outcome] = await this.write([v], { evidenceOnly: true })
+    return outcome!
+  }
+
+  /** Per fork slot of a team with evidence kept: the entry in the feed, and the other version. */
+  async forkPairs (team: string): Promise<Array<[VerifiedEntry, VerifiedEntry]>> {
+    const pairs: Array<[VerifiedEntry, VerifiedEntry]> = []
+    for (const other of this.forkBook.ofTeam(team)) {
+      const id = await this.t.feed.get(feedKey(team, other.author, other.entry.seq))
+      const held = id === undefined ? undefined : await this.get(id)
+      if (held !== undefined) pairs.push([held, other])
+    }
+    return pairs
   }
 
   /**
@@ -195,14 +244,22 @@ export class EntryLog {
       const t = this.t
       const floors = await this.floors(team)
       const batch = t.db.batch()
+      const evidence: VerifiedEntry[] = []
       for (const v of entries) {
         batch.del(v.idHex, { sublevel: t.entries })
         batch.del(orderKey(v), { sublevel: t.order })
         batch.del(feedKey(team, v.author, v.entry.seq), { sublevel: t.feed })
+        // the other version of a forked entry is a copy of the message too: it expires with it
+        const other = this.forkBook.at(team, v.author, v.entry.seq)
+        if (other !== undefined) {
+          batch.del(`${feedKey(team, v.author, v.entry.seq)}:${other.idHex}`, { sublevel: t.forks })
+          evidence.push(other)
+        }
         if (v.entry.seq > (floors[v.author]?.seq ?? 0)) floors[v.author] = { seq: v.entry.seq, idHex: v.idHex }
       }
       batch.put(`floor:${team}`, floors as unknown as string, { sublevel: t.meta })
       await this.guardedWrite(async () => { await batch.write(writeOptions(true)) })
+      for (const v of evidence) this.forkBook.remove(v)
       this.heads.forget(team)
       this.lastEntries.delete(team)
     })
@@ -327,9 +384,9 @@ export class EntryLog {
     return readForkEvidence(this.t, team)
   }
 
-  /** Whether an entry is stored. */
+  /** Whether an entry is held: stored, or kept as the other version of a fork. */
   async has (idHex: string): Promise<boolean> {
-    return await this.t.entries.get(idHex) !== undefined
+    return await this.t.entries.get(idHex) !== undefined || this.forkBook.holds(idHex)
   }
 
   /**
@@ -381,6 +438,7 @@ export class EntryLog {
     this.lamports.clear()
     this.heads.clear()
     this.lastEntries.clear()
+    await this.forkBook.load(this.t)
     return n
   }
 

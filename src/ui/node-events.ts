@@ -80,6 +80,9 @@ export class NodeEvents {
       case 'message:added':
         dispatch({ type: 'message', m: e.data })
         break
+      case 'entry:forked':
+        if (e.data.message !== undefined) dispatch({ type: 'forked', m: e.data.message })
+        break
       case 'presence:changed': {
         const p = e.data
         for (const told of this.presenceTold) told.add(p.peerId)

@@ -144,6 +144,7 @@ export function reduce (s: UiState, a: Action): UiState {
       return reduceConversations(s, a)
     case 'history':
     case 'message':
+    case 'forked':
     case 'sending':
     case 'sent':
     case 'send-failed':

@@ -73,11 +73,15 @@ function messageLines (s: UiState, l: Line, width: number): string[] {
   const m = l.m
   const time = formatClock(m.time)
   // a long name would leave no room for the message
-  const name = truncate(oneLine(m.authorName !== '' ? m.authorName : m.author.slice(-8)), Math.max(8, Math.floor(width / 2)))
+  const signer = truncate(oneLine(m.authorName !== '' ? m.authorName : m.author.slice(-8)), Math.max(8, Math.floor(width / 2)))
+  // an author who signed two versions of a message is marked on everything it wrote
+  const name = m.forker === true ? `⚠ ${signer}` : signer
   const head = `${time} ${name}: `
   let body = m.readable ? sanitize(m.text) : `[cannot decrypt: no key for epoch ${m.epoch} on this node]`
   if (m.file !== undefined) body = `[file] ${oneLine(m.file.name)} (${formatBytes(m.file.size)}) · /get ${m.file.id.slice(0, 8)}${m.text !== '' ? ` · ${sanitize(m.text)}` : ''}`
   if (m.flag !== undefined) body = `[quarantined] file ${m.flag.file.slice(0, 8)}: ${oneLine(m.flag.reason)}`
+  // a fork: both versions its author signed, in the order every node shows them
+  if (m.forked !== undefined) body = [`⚠ two versions signed by ${signer}:`, ...m.forked.versions.map((x, i) => `${i + 1}) ${x.readable ? sanitize(x.text) : '[cannot decrypt]'}`)].join('\n')
   // the lines after the first are indented under the name: none can pass for another message
   const lines = wrap(head + body, width, displayWidth(time) + 1)
   return lines.map((t, i) => {
@@ -85,7 +89,7 @@ function messageLines (s: UiState, l: Line, width: number): string[] {
       ? `${time} ${bold(name)}: ${highlightMentions(s, t.slice(head.length))}`
       : highlightMentions(s, t)
     if (m.urgent && i === 0) shown = `${paint(s, 'red', bold('!'))} ${shown}`
-    if (m.flag !== undefined) shown = paint(s, 'red', shown)
+    if (m.flag !== undefined || m.forked !== undefined) shown = paint(s, 'red', shown)
     if (i === lines.length - 1 && m.local) shown += ` ${stateMark(s, m.state)}`
     return shown
   })

@@ -55,6 +55,22 @@ describe('export', () => {
     expect(await verifyExport(lines.join('\n') + '\n')).toMatchObject({ records: texts.length })
   })
 
+  for (const format of ['jsonl', 'csv'] as const) {
+    it(`${format}: records both versions of a forked message, verifies, and catches either version altered`, async () => {
+      const key = await generateIdentityKey()
+      const forked = { otherId: 'b2', versions: [{ id: 'a1', text: 'I approve EUR 5,000' }, { id: 'b2', text: 'I approve EUR 50,000' }] }
+      const lines = await buildExport({
+        org: 'o', team: 'general', exportedBy: peerIdOfPublicKey(key.publicKey.raw), exportedByName: 'Ann',
+        publicKey: Buffer.from(key.publicKey.raw).toString('base64'), exportedAt: 10
+      }, [{ kind: 'message', time: 2, author: 'm', authorName: 'Mallory', text: 'I approve EUR 5,000', id: 'a1', seq: 1, epoch: 1, forked, forker: true }], async d => signForDomain(key, EXPORT_DOMAIN, d), format)
+      const text = lines.join('\n')
+      expect(await verifyExport(text)).toMatchObject({ records: 1 })
+      expect(text).toContain('I approve EUR 50,000')
+      await expect(verifyExport(text.replace('EUR 50,000', 'EUR 500'))).rejects.toThrow(/altered/)
+      await expect(verifyExport(text.replace('"b2"', '"c3"'))).rejects.toThrow(/altered/)
+    })
+  }
+
   it('catches a recomputed chain: the signature covers the last hash', async () => {
     const lines = await sample('jsonl')
     const other = await sample('jsonl')

@@ -12,6 +12,8 @@ import { currentConversation, lastMessageId, mentionsMe, withConversation, withS
 export type TimelineAction =
   | { type: 'history', team: string, result: HistoryResult, older: boolean }
   | { type: 'message', m: MessageView }
+  /** a message shown already is now known to be forked: its line is marked, nothing counts as new */
+  | { type: 'forked', m: MessageView }
   | { type: 'sending', team: string, tempId: string, text: string, urgent: boolean }
   | { type: 'sent', tempId: string, m: MessageView }
   | { type: 'send-failed', tempId: string, error: string }
@@ -90,6 +92,10 @@ export function reduceTimeline (s: UiState, a: TimelineAction): UiState {
       next = withConversation(next, m.team, x => ({ ...x, unread: visible ? x.unread : x.unread + 1, mentions: x.mentions + (mentioned && !visible ? 1 : 0) }))
       return alertFor(s, next, m, mentioned)
     }
+    case 'forked':
+      return withConversation(s, a.m.team, c => c.lines.some(l => l.kind === 'message' && l.m.id === a.m.id)
+        ? { ...c, lines: c.lines.map(l => l.kind === 'message' && l.m.id === a.m.id ? { kind: 'message' as const, m: { ...l.m, ...a.m } } : l) }
+        : c)
     case 'sending': {
       const now = Date.now()
       const m: ChatMessage = { id: a.tempId, team: a.team, author: s.me.peerId, authorName: s.me.name, seq: Number.MAX_SAFE_INTEGER, lamport: Number.MAX_SAFE_INTEGER, time: now, text: a.text, urgent: a.urgent, local: true, readable: true, epoch: 0, state: 'sending' }

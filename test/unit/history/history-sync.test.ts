@@ -1,7 +1,8 @@
 import { pbStream, streamPair } from '@libp2p/utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { historySync } from '../../../src/history/history-sync.js'
-import { MAX_REQUEST } from '../../../src/history/protocol.js'
+import { MAX_FORKS_SERVED, MAX_REQUEST } from '../../../src/history/protocol.js'
+import { MAX_FORK_SLOTS_PER_AUTHOR } from '../../../src/store/fork-book.js'
 import { HistoryBatch, HistoryRequest } from '../../../src/model/index.js'
 import { feed, orgStub, person, tempLog } from './fixtures.js'
 import type { OrgStub, Person } from './fixtures.js'
@@ -178,6 +179,145 @@ describe('history/history-sync', () => {
     expect(await b.sync.syncTeam(alice.peerId, 'general')).toBe(2)
     expect(caughtUp).toBe(1)
     expect(b.refused).toEqual([])
+  })
+
+  describe('fork evidence', () => {
+    /** Mallory's two versions of her first entry, and a chain continuing each. */
+    async function forkedFeeds (mallory: Person): Promise<{ a: VerifiedEntry[], b: VerifiedEntry[] }> {
+      return { a: await feed(mallory, 'general', 3, undefined, { text: 'EUR 5,000 ' }), b: await feed(mallory, 'general', 3, undefined, { text: 'EUR 50,000 ' }) }
+    }
+    const forkEvents = (n: TestNode): Array<{ id: string, existingId: string }> => {
+      const seen: Array<{ id: string, existingId: string }> = []
+      n.sync.addEventListener('history:forked', (e) => { seen.push({ id: e.detail.entry.idHex, existingId: e.detail.existingId }) })
+      return seen
+    }
+
+    it('a node that was away learns a fork from a peer that knows it, whichever version it holds, once', async () => {
+      const [alice, bob, carol, dave, mallory] = [await person(), await person(), await person(), await person(), await person()]
+      const everyone = [alice, bob, carol, dave, mallory]
+      const { a, b } = await forkedFeeds(mallory)
+      const server = await node(alice, everyone)
+      await server.log.appendMany(a)
+      await server.log.append(b[0]!)
+      const holdsB = await node(bob, everyone)
+      await holdsB.log.appendMany(b)
+      const holdsA = await node(carol, everyone)
+      await holdsA.log.appendMany(a.slice(0, 1))
+      const holdsNothing = await node(dave, everyone)
+      const [bobForks, carolForks, daveForks] = [forkEvents(holdsB), forkEvents(holdsA), forkEvents(holdsNothing)]
+      await holdsB.sync.syncTeam(alice.peerId, 'general')
+      await holdsA.sync.syncTeam(alice.peerId, 'general')
+      await holdsNothing.sync.syncTeam(alice.peerId, 'general')
+      expect(bobForks).toEqual([{ id: a[0]!.idHex, existingId: b[0]!.idHex }])
+      expect(carolForks).toEqual([{ id: b[0]!.idHex, existingId: a[0]!.idHex }])
+      // dave takes alice's feed first, then the other version as evidence
+      expect(daveForks).toEqual([{ id: b[0]!.idHex, existingId: a[0]!.idHex }])
+      for (const n of [holdsB, holdsA, holdsNothing]) {
+        expect(n.log.forkBook.forked('general', mallory.id)).toBe(true)
+        const [pair] = await n.log.forkPairs('general')
+        expect(new Set(pair!.map(v => v.idHex))).toEqual(new Set([a[0]!.idHex, b[0]!.idHex]))
+      }
+      // bob now serves it too, and a second exchange reports nothing again
+      await holdsB.sync.syncTeam(alice.peerId, 'general')
+      expect(bobForks).toHaveLength(1)
+      // served evidence never enters the feed: bob's feed is still his version
+      expect((await holdsB.log.feedHead('general', mallory.id))?.idHex).toBe(b[2]!.idHex)
+    })
+
+    /** A server that answers any request with `batch`. */
+    function hostile (who: Person, batch: { entries?: Array<Uint8Array<ArrayBuffer>>, forks: Array<Uint8Array<ArrayBuffer>> }): void {
+      net.handlers.set(who.id, (stream) => {
+        void (async () => {
+          const pb = pbStream(stream, { maxDataLength: MAX_REQUEST })
+          await pb.read(HistoryRequest)
+          await pb.write({ entries: batch.entries ?? [], forks: batch.forks, done: true, error: '' }, HistoryBatch)
+          await stream.close()
+        })().catch(() => {})
+      })
+    }
+
+    it('a malicious member cannot make a node keep forged, foreign or outsider evidence, nor an entry in its feed', async () => {
+      const [alice, bob, mallory, outsider] = [await person(), await person(), await person(), await person()]
+      const { a, b } = await forkedFeeds(mallory)
+      const n = await node(bob, [alice, bob, mallory])
+      await n.log.append(a[0]!)
+      const forks = forkEvents(n)
+      // a version of Mallory's entry with its text changed after signing
+      const forged = new Uint8Array(b[0]!.bytes)
+      forged[forged.length - 1]! ^= 1
+      hostile(alice, { forks: [forged] })
+      await n.sync.syncTeam(alice.peerId, 'general')
+      expect(n.refused.map(e => e.name)).toEqual(['BadSignatureError'])
+      // entries of another team, by someone outside the roster, for a slot bob does not hold, or the one bob holds
+      const otherTeam = (await feed(mallory, 'dev', 1))[0]!
+      const byOutsider = await feed(outsider, 'general', 1)
+      hostile(alice, { forks: [new Uint8Array(byOutsider[0]!.bytes), new Uint8Array(b[1]!.bytes), new Uint8Array(a[0]!.bytes), new Uint8Array(otherTeam.bytes)] })
+      await n.sync.syncTeam(alice.peerId, 'general')
+      expect(n.refused.map(e => e.name)).toEqual(['BadSignatureError', 'InvalidEntryError'])
+      expect(forks).toEqual([])
+      expect(await n.log.forkEvidence('general')).toEqual([])
+      expect(await n.log.has(b[1]!.idHex)).toBe(false)
+      expect(await n.log.has(byOutsider[0]!.idHex)).toBe(false)
+      expect(await n.log.count('general')).toBe(1)
+      // more evidence than a server may send: refused whole
+      hostile(alice, { forks: Array.from({ length: MAX_FORKS_SERVED + 1 }, () => new Uint8Array(b[0]!.bytes)) })
+      await n.sync.syncTeam(alice.peerId, 'general')
+      expect(await n.log.forkEvidence('general')).toEqual([])
+      // the genuine other version is taken
+      hostile(alice, { forks: [new Uint8Array(b[0]!.bytes)] })
+      await n.sync.syncTeam(alice.peerId, 'general')
+      expect(forks).toEqual([{ id: b[0]!.idHex, existingId: a[0]!.idHex }])
+    })
+
+    it('takes no fork evidence of a removed author, and keeps the rest of what is served', async () => {
+      const [alice, bob, mallory, eve] = [await person(), await person(), await person(), await person()]
+      const n = await node(bob, [alice, bob, mallory, eve])
+      const m = await forkedFeeds(mallory)
+      const e = await forkedFeeds(eve)
+      await n.log.appendMany([m.a[0]!, e.a[0]!])
+      n.org.removed.add(eve.id)
+      const forks = forkEvents(n)
+      hostile(alice, { forks: [new Uint8Array(e.b[0]!.bytes), new Uint8Array(m.b[0]!.bytes)] })
+      await n.sync.syncTeam(alice.peerId, 'general')
+      expect(forks).toEqual([{ id: m.b[0]!.idHex, existingId: m.a[0]!.idHex }])
+      expect(await n.log.has(e.b[0]!.idHex)).toBe(false)
+      expect(n.refused).toEqual([])
+    })
+
+    it('a forker of many slots costs a node no more than the bound, and what a server keeps of two forkers reaches a newcomer', async () => {
+      const [alice, bob, mallory, other, newcomer] = [await person(), await person(), await person(), await person(), await person()]
+      const everyone = [alice, bob, mallory, other, newcomer]
+      const server = await node(alice, everyone)
+      const n = await node(bob, everyone)
+      const mine = await feed(mallory, 'general', 40, undefined, { text: 'a' })
+      await n.log.appendMany(mine)
+      // every slot forked, each rival on its own (a malicious member serving them as evidence)
+      const rivals: VerifiedEntry[] = []
+      for (const [i, v] of mine.entries()) rivals.push(...await feed(mallory, 'general', 1, i === 0 ? undefined : mine[i - 1], { text: `rival ${v.entry.seq} ` }))
+      hostile(alice, { forks: rivals.slice(0, MAX_FORKS_SERVED).map(v => new Uint8Array(v.bytes)) })
+      await n.sync.syncTeam(alice.peerId, 'general')
+      expect(await n.log.forkEvidence('general')).toHaveLength(MAX_FORK_SLOTS_PER_AUTHOR)
+      expect(n.log.forkBook.forked('general', mallory.id)).toBe(true)
+      // an honest server with many forks known serves within its limit
+      net.handlers.delete(alice.id)
+      await server.sync.stop()
+      await server.sync.start()
+      await server.log.appendMany(mine)
+      const many: VerifiedEntry[] = []
+      for (const p of [mallory, other]) {
+        const f = p === mallory ? mine : await feed(other, 'general', 40)
+        if (p === other) await server.log.appendMany(f)
+        for (const [i, v] of f.entries()) many.push(...await feed(p, 'general', 1, i === 0 ? undefined : f[i - 1], { text: `r${v.entry.seq} ` }))
+      }
+      await server.log.appendMany(many)
+      const pairs = await server.log.forkPairs('general')
+      expect(pairs).toHaveLength(2 * MAX_FORK_SLOTS_PER_AUTHOR)
+      const fresh = await node(newcomer, everyone)
+      await fresh.sync.syncTeam(alice.peerId, 'general')
+      expect(fresh.log.forkBook.forked('general', mallory.id)).toBe(true)
+      expect(fresh.log.forkBook.forked('general', other.id)).toBe(true)
+      expect(await fresh.log.forkEvidence('general')).toHaveLength(2 * MAX_FORK_SLOTS_PER_AUTHOR)
+    })
   })
 
   it('stops serving when stopped', async () => {

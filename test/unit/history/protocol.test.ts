@@ -1,11 +1,12 @@
 import { lpStream, pbStream, streamPair } from '@libp2p/utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { requestHistory, serveHistory, MAX_MESSAGE, MAX_REQUEST, NOT_IN_ORG } from '../../../src/history/protocol.js'
+import { requestHistory, serveHistory, MAX_FORKS_SERVED, MAX_MESSAGE, MAX_REQUEST, NOT_IN_ORG } from '../../../src/history/protocol.js'
 import { decodeEntryStructure, HistoryBatch, HistoryRequest } from '../../../src/model/index.js'
 import { HISTORY_PROTOCOL, HISTORY_PROTOCOL_V1 } from '../../../src/net/topics.js'
 import { feed, ORG_ID, orgStub, person, tempLog } from './fixtures.js'
 import type { Person } from './fixtures.js'
 import type { HistoryOrgView } from '../../../src/history/check-batch.js'
+import type { VerifiedEntry } from '../../../src/model/index.js'
 import type { EntryLog, FeedHead } from '../../../src/store/entry-log.js'
 import type { Stream } from '@libp2p/interface'
 
@@ -62,6 +63,28 @@ describe('history/protocol', () => {
     expect(got.filter(g => g.author === bob.id).map(g => g.seq)).toEqual([1, 2, 3])
     // 500, then up to 1000: the first batch is small so the requester starts work early
     expect(batches).toBe(2)
+  })
+
+  it('serves fork evidence alone in the last batch, within its limit, naming every forker first', async () => {
+    const forkers = [alice, bob, await person(), await person(), await person(), await person()]
+    const pairs: Array<[VerifiedEntry, VerifiedEntry]> = []
+    for (const p of forkers) {
+      const held = await feed(p, 'general', 10)
+      for (const [i, v] of held.entries()) pairs.push([v, (await feed(p, 'general', 1, i === 0 ? undefined : held[i - 1], { text: 'rival' }))[0]!])
+    }
+    await server.log.appendMany(await feed(alice, 'general', 3))
+    const log = { contiguousHeads: server.log.contiguousHeads.bind(server.log), readFeedBytes: server.log.readFeedBytes.bind(server.log), forkPairs: async () => pairs }
+    const [outbound, inbound] = await streamPair({ protocol: HISTORY_PROTOCOL })
+    const served = serveHistory(inbound, requester.id, { log, org: () => org })
+    const batches: Array<{ entries: number, forks: Uint8Array[] }> = []
+    await requestHistory(outbound, 'server', { orgId: ORG_ID, team: 'general', heads: new Map() }, async (entries, forks) => { batches.push({ entries: entries.length, forks }) })
+    expect(await served).toBe('served')
+    expect(batches.map(b => b.entries)).toEqual([3, 0])
+    const forks = batches[1]!.forks.map(b => decodeEntryStructure(b))
+    expect(forks).toHaveLength(MAX_FORKS_SERVED)
+    // in pairs: the entry held, then the other version of its slot
+    for (let i = 0; i < forks.length; i += 2) expect([forks[i]!.author, forks[i]!.entry.seq]).toEqual([forks[i + 1]!.author, forks[i + 1]!.entry.seq])
+    expect(new Set(forks.map(v => v.author))).toEqual(new Set(forkers.map(p => p.id)))
   })
 
   it('serves an older requester without acknowledgements', async () => {

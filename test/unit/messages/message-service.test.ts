@@ -51,7 +51,7 @@ function harness (p: Person, options: { publish?: 'fail', peers?: PeerId[], sync
     },
     restore,
     indexer: { add: (vs: VerifiedEntry[]) => { indexed.push(...vs) } },
-    views: new Views({ selfId: p.me.peerId, orgs: p.orgs }),
+    views: new Views({ selfId: p.me.peerId, orgs: p.orgs, forks: p.log.forkBook }),
     now: () => Date.now(),
     events: p.events,
     bus: p.bus
@@ -184,6 +184,35 @@ describe('messages/message-service', () => {
     const rival = await make(2, 'rival second')
     await h.messages.accept(rival, admin.peer)
     expect(forks.map(f => f.forkId)).toEqual([rival.idHex])
+    // the message as marked now goes with the report, and both versions are published once on the
+    // team topic, so that a colleague holding either learns of the other
+    expect(forks[0]!.message).toMatchObject({ id: second.idHex, forker: true, forked: { otherId: rival.idHex } })
+    expect(forks[0]!.message?.forked?.versions.map(v => v.text).sort()).toEqual(['rival second', 'second'])
+    const topic = topicOfTeam(admin.org.orgId, 'general')
+    const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+    expect(h.published.map(p => ({ topic: p.topic, bytes: hex(p.bytes) }))).toEqual([{ topic, bytes: hex(second.bytes) }, { topic, bytes: hex(rival.bytes) }])
+    // the same evidence again, or a third version: neither reported nor published again
+    await h.messages.accept(rival, admin.peer)
+    await h.messages.accept(await make(2, 'third second'), admin.peer)
+    expect(forks).toHaveLength(1)
+    expect(h.published).toHaveLength(2)
+    await h.messages.stop()
+  })
+
+  it('a fork in a direct conversation is reported and marked but not published: its one other reader is the forker', async () => {
+    const [admin, bob] = await office.found('admin', 'bob') as [Person, Person]
+    const forks = collect(bob.events, 'entry:forked')
+    const h = harness(bob)
+    const team = admin.org.directTeam(bob.me.peerId)
+    const make = async (text: string): Promise<VerifiedEntry> => {
+      const { epoch, body } = admin.org.encryptBody(team, 1, encodeBody({ text, authorName: 'admin' }))
+      return createEntry(admin.me.key, { team, seq: 1, lamport: 1, wallTime: Date.now(), epoch, prev: new Uint8Array(0), body: new Uint8Array(body) })
+    }
+    await h.messages.accept(await make('one'), admin.peer)
+    await h.messages.accept(await make('two'), admin.peer)
+    expect(forks).toHaveLength(1)
+    expect(forks[0]!.message?.forked?.versions.map(v => v.text).sort()).toEqual(['one', 'two'])
+    expect(h.published).toEqual([])
     await h.messages.stop()
   })
 })

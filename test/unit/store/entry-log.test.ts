@@ -176,7 +176,7 @@ describe('store/entry-log', () => {
     const rival = await entry(a, 'general', 1, 1, 'rival')
     expect(await log.append(first)).toEqual({ status: 'added' })
     expect(await log.append(first)).toEqual({ status: 'duplicate' })
-    expect(await log.append(rival)).toEqual({ status: 'fork', existingId: first.idHex })
+    expect(await log.append(rival)).toEqual({ status: 'fork', existingId: first.idHex, evidence: 'new' })
     expect((await log.page('general')).entries.map(v => v.idHex)).toEqual([first.idHex])
     expect((await log.forkEvidence('general')).map(v => v.idHex)).toEqual([rival.idHex])
   })
@@ -192,11 +192,11 @@ describe('store/entry-log', () => {
     const outcomes = await log.appendMany([...feed.slice(8, 14), rival, rivalOf12])
     expect(outcomes).toEqual([
       { status: 'duplicate' }, { status: 'duplicate' }, { status: 'added' }, { status: 'added' }, { status: 'added' }, { status: 'added' },
-      { status: 'fork', existingId: feed[4]!.idHex }, { status: 'fork', existingId: feed[11]!.idHex }
+      { status: 'fork', existingId: feed[4]!.idHex, evidence: 'new' }, { status: 'fork', existingId: feed[11]!.idHex, evidence: 'new' }
     ])
     // entries far apart in one call (looked up one by one rather than as a range)
     expect(await log.appendMany([feed[0]!, feed[39]!, rival])).toEqual([
-      { status: 'duplicate' }, { status: 'added' }, { status: 'fork', existingId: feed[4]!.idHex }
+      { status: 'duplicate' }, { status: 'added' }, { status: 'fork', existingId: feed[4]!.idHex, evidence: 'known' }
     ])
     expect((await log.page('general', { limit: 100 })).entries.map(v => v.entry.seq)).toEqual([...Array.from({ length: 14 }, (_, i) => i + 1), 40])
     expect((await log.forkEvidence('general')).map(v => v.idHex).sort()).toEqual([rival.idHex, rivalOf12.idHex].sort())

@@ -72,6 +72,33 @@ describe('ui/views', () => {
     expect(plain[at + 2]).toMatch(/^ {6}-- notice\uFFFD\[2J\uFFFD\]0;title\uFFFD <U\+202E>gnp\.exe$/)
   })
 
+  it('marks a forked message with both versions in the order every node shows, its author on every line, and counts nothing new', () => {
+    let s = reduce(initialState(), {
+      type: 'connected',
+      info: { peerId: 'me', name: 'Bob', dataDir: '/d', addresses: [], org: { id: 'o', name: 'Acme', admin: false }, teams: ['general'] },
+      teams: [{ name: 'general', epoch: 1, members: 3, joined: true, retentionDays: 0, hold: false }],
+      members,
+      presence: []
+    })
+    const base = { team: 'general', author: 'm', authorName: 'Mallory', lamport: 1, time: Date.now(), urgent: false, local: false, readable: true, epoch: 1 }
+    s = reduce(s, { type: 'message', m: { ...base, id: 'aa1', seq: 1, text: 'earlier' } })
+    s = reduce(s, { type: 'message', m: { ...base, id: 'ff2', seq: 2, lamport: 2, text: 'I approve EUR 50,000' } })
+    const unread = s.conversations.find(c => c.team === 'general')!.unread
+    // the fork is found later: this node holds the higher id, the lower one is shown first all the same
+    s = reduce(s, { type: 'forked', m: { ...base, id: 'ff2', seq: 2, lamport: 2, text: 'I approve EUR 50,000', forker: true, forked: { otherId: '0b3', versions: [{ id: '0b3', text: 'I approve EUR 5,000\u001b[2J', readable: true }, { id: 'ff2', text: 'I approve EUR 50,000', readable: true }] } } })
+    // a fork of a message this chat never showed changes nothing
+    const before = s
+    s = reduce(s, { type: 'forked', m: { ...base, id: 'not-shown', seq: 9, text: 'x', forker: true } })
+    expect(s.conversations).toEqual(before.conversations)
+    expect(s.conversations.find(c => c.team === 'general')!.unread).toBe(unread)
+    const plain = conversationView(s, 60, 10).lines.map(l => l.replace(/\u001b\[[\d;]*m/g, ''))
+    const at = plain.findIndex(l => l.includes('two versions signed by Mallory'))
+    expect(plain[at]).toMatch(/^\d\d:\d\d ⚠ Mallory: ⚠ two versions signed by Mallory:$/)
+    expect(plain[at + 1]).toBe('      1) I approve EUR 5,000\uFFFD[2J')
+    expect(plain[at + 2]).toBe('      2) I approve EUR 50,000')
+    expect(plain.some(l => /⚠ Mallory: earlier$/.test(l))).toBe(false)
+  })
+
   it('wraps at spaces where it can', () => {
     expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc'])
     expect(wrap('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij'])

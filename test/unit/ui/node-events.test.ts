@@ -43,6 +43,11 @@ describe('ui/node-events', () => {
     const { chat, backend } = await startChat()
     backend.emit({ event: 'message:added', data: msg({ text: 'from the node' }) })
     expect(currentConversation(chat.state)!.lines.at(-1)).toMatchObject({ m: { text: 'from the node' } })
+    const shown = currentConversation(chat.state)!.lines.at(-1)!
+    const m = (shown as { m: ReturnType<typeof msg> }).m
+    const forked = { otherId: 'zz', versions: [{ id: m.id, text: m.text, readable: true }, { id: 'zz', text: 'other', readable: true }] }
+    backend.emit({ event: 'entry:forked', data: { team: m.team, author: m.author, seq: m.seq, existingId: m.id, forkId: 'zz', message: { ...m, forked, forker: true } } })
+    expect(currentConversation(chat.state)!.lines.at(-1)).toMatchObject({ m: { id: m.id, forked } })
     backend.emit({ event: 'node:warning', data: { message: 'disk nearly full' } })
     expect(chat.state.status.notice).toBe('disk nearly full')
     backend.emit({ event: 'history:synced', data: { team: 'general', peer: 'peer-bob', received: 1 } })

@@ -99,10 +99,13 @@ export class TopicRouter implements Startable {
       // here, who relays it and whether its author may write it; nothing it claims is acted on
       // beyond refusing it until the signature is checked
       const { signature, signed, ...v } = decodeEntryStructure(msg.data)
+      let signatureChecked = false
       const checkSignature = async (): Promise<void> => {
+        if (signatureChecked) return
         if (!await verifyEntrySignature({ entry: v.entry, signed, signature })) {
           throw new BadSignatureError(`entry signature does not match its author ${v.author}`)
         }
+        signatureChecked = true
       }
       // a direct message must be of the conversation between its author and this node
       team = topicTeam ?? this.c.orgs.require().directTeam(v.author)
@@ -113,8 +116,12 @@ export class TopicRouter implements Startable {
       // late) are no fault of the relaying peer: drop the copy without lowering that peer's score.
       // The id is the hash of the signed bytes, so this is never a forgery or a fork.
       if (await this.c.log.has(v.idHex)) return TopicValidatorResult.Ignore
-      // a node that was away learns of removals from this peer's org view before accepting its traffic
-      if (!this.c.orgSync.isSynced(from.toString())) await waitAtMost(this.c.orgSync.sync(from), ORG_SYNC_WAIT_MS)
+      // a node that was away learns of removals from this peer's org view before accepting its traffic;
+      // the signature is checked first, so that an outsider's junk never starts an org sync
+      if (!this.c.orgSync.isSynced(from.toString())) {
+        await checkSignature()
+        await waitAtMost(this.c.orgSync.sync(from), ORG_SYNC_WAIT_MS)
+      }
       const org = this.c.orgs.require()
       // only a current member may relay a team's traffic: a non-member (a removed member behind a
       // fresh libp2p identity, an outsider) relaying a genuine entry would otherwise be asked for the

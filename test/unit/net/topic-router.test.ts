@@ -5,6 +5,7 @@ import { generateIdentityKey } from '../../../src/crypto/keys.js'
 import { StrangerGate, STRANGER_GOSSIP_PER_MINUTE } from '../../../src/net/stranger-gate.js'
 import { TopicRouter } from '../../../src/net/topic-router.js'
 import { inboxTopic, orgTopic, presenceTopic, topicOfTeam } from '../../../src/net/topics.js'
+import { SignedEntry } from '../../../src/net/wire.js'
 import { collect, Office } from '../../helpers/office.js'
 import type { CoreEvents } from '../../../src/context.js'
 import type { VerifiedEntry } from '../../../src/model/index.js'
@@ -149,6 +150,29 @@ describe('net/topic-router', () => {
     const v = await entryOf(admin, 'general', 'hi')
     expect(await r.validateEntry(admin.peer, 'general', { data: v.bytes })).toBe(TopicValidatorResult.Accept)
     expect(syncs).toEqual([admin.me.peerId])
+  })
+
+  it('an unsigned or forged entry from a peer not synced with never starts an org sync', async () => {
+    const [admin, bob] = await office.found('admin', 'bob') as [Person, Person]
+    const { router: r, syncs } = router(bob, { synced: false })
+    const rejected = collect(bob.events, 'entry:rejected')
+    const stranger = await office.stranger('outsider')
+    const v = await entryOf(admin, 'general', 'hi')
+    // a genuine entry with its signature flipped, relayed by an outsider and by a member
+    const forged = new Uint8Array(v.bytes)
+    forged[forged.length - 1]! ^= 1
+    // the same entry with its signature cut off (an empty signature field)
+    const unsigned = SignedEntry.encode({ entry: SignedEntry.decode(v.bytes).entry, signature: new Uint8Array(0) })
+    for (const data of [forged, unsigned]) {
+      expect(await r.validateEntry(stranger.peer, 'general', { data })).toBe(TopicValidatorResult.Reject)
+      expect(await r.validateEntry(admin.peer, 'general', { data })).toBe(TopicValidatorResult.Reject)
+    }
+    expect(syncs).toEqual([])
+    expect(rejected.map(x => x.reason)).toEqual(['BadSignatureError', 'BadSignatureError', 'BadSignatureError', 'BadSignatureError'])
+    // the genuine entry from the member does start it
+    expect(await r.validateEntry(admin.peer, 'general', { data: v.bytes })).toBe(TopicValidatorResult.Accept)
+    expect(syncs).toEqual([admin.me.peerId])
+    await stranger.log.close()
   })
 
   it('a stranger who floods is cut off and hung up on, once', async () => {

@@ -6,6 +6,7 @@ import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { emit, warn } from '../context.js'
 import { BadSignatureError, InvalidArgumentError, NotMemberError } from '../errors.js'
 import { checkPlausible, decodeEntryStructure, lamportCeiling, verifyEntrySignature } from '../model/index.js'
+import { FeedQuotas } from '../store/feed-quotas.js'
 import { waitAtMost } from '../wait.js'
 import { parleyLogger } from '../log.js'
 import { STRANGER_BAN_S, STRANGER_GOSSIP_PER_MINUTE } from './stranger-gate.js'
@@ -28,7 +29,7 @@ export interface TopicRouterComponents {
   orgs: OrgView
   pubsub: Pick<GossipSub, 'subscribe' | 'unsubscribe' | 'topicValidators' | 'addEventListener' | 'removeEventListener'>
   libp2p: Pick<Libp2p, 'hangUp'>
-  log: Pick<EntryLog, 'has' | 'lamport'>
+  log: Pick<EntryLog, 'has' | 'lamport' | 'contiguousHeads' | 'readFeed'>
   orgSync: Pick<OrgSync, 'sync' | 'isSynced' | 'catchUp'>
   presence: { validate: (from: PeerId, msg: Message) => Promise<TopicValidatorResult> }
   strangers: StrangerGate
@@ -42,9 +43,12 @@ export class TopicRouter implements Startable {
   private readonly subscribed = new Set<string>()
   /** entries the topic validator checked, with the peer that relayed them, for the message handler */
   private readonly validated = new WeakMap<Message, { v: VerifiedEntry, from: PeerId }>()
+  /** each author's recent entries per team, for the limits on entries (see model/feed-quota.ts) */
+  private readonly quotas: FeedQuotas
 
   constructor (components: TopicRouterComponents) {
     this.c = components
+    this.quotas = new FeedQuotas(components.log)
   }
 
   start (): void {
@@ -149,7 +153,24 @@ export class TopicRouter implements Startable {
         emit(this.c.events, 'entry:rejected', { from: from.toString(), team, reason: (err as Error).name, message: (err as Error).message })
         return TopicValidatorResult.Ignore
       }
+      // the author's limits on entries, judged against the feed before this entry: the same verdict
+      // on every node. A node that does not hold the feed up to it cannot judge: it drops the entry
+      // and fetches the team from the relay, whose history sync judges each entry in order
+      const candidate = { team, author: v.author, seq: v.entry.seq, wallTime: v.entry.wallTime, bytes: v.bytes.byteLength, prevHex: Buffer.from(v.entry.prev).toString('hex') }
+      let quota
+      try {
+        quota = await this.quotas.check(candidate, v.author)
+      } catch (err) {
+        // a forgery is reported as such, not as its author's excess
+        await checkSignature()
+        throw err
+      }
       await checkSignature()
+      if (quota === 'unknown') {
+        this.c.bus.emit('entry:gapped', { team, from })
+        return TopicValidatorResult.Ignore
+      }
+      if (quota === 'ok') this.quotas.record(candidate, v.idHex)
       this.validated.set(msg as Message, { v, from })
       return TopicValidatorResult.Accept
     } catch (err) {

@@ -14,6 +14,7 @@ import { OrgService } from './teams/org-service.js'
 import { OrgSync } from './teams/org-sync.js'
 import { PeerSessions } from './teams/peer-sessions.js'
 import { PresenceService } from './presence/presence-service.js'
+import { isColleague } from './teams/org-state.js'
 import type { CoreBus, OrgRef } from './context.js'
 import type { ParleyEvents } from './events.js'
 import type { FileConfig } from './files/file-service.js'
@@ -209,7 +210,7 @@ export async function startLibp2p (s: Pick<Shared, 'key' | 'orgs' | 'strangers' 
     mdnsPace: s.init.mdnsPace,
     memberGate: s.memberGate,
     // colleagues are dialed however many strangers mDNS announces (see peer-keeper.ts)
-    keeper: { staticPeers: s.init.peers ?? [], isColleague: (peerId) => s.orgs.current?.state.members.has(peerId) === true },
+    keeper: { staticPeers: s.init.peers ?? [], isColleague: (peerId) => isColleague(s.orgs.current?.state, s.key.publicKey.toString(), peerId) },
     // offboarding: a removed member's connections are refused both ways; so are, for a while,
     // those of a peer cut off for flooding
     // (a ban never outlives the peer's admission: a member this node had not heard of yet is let in)

@@ -65,6 +65,8 @@ export interface CoreEvents {
   'org:updated': CustomEvent<{ change: OrgChange }>
   /** an entry a peer relayed on a topic passed every check and is to be stored */
   'entry:relayed': CustomEvent<{ v: VerifiedEntry, from: PeerId }>
+  /** a peer relayed an entry whose feed this node does not hold up to it: fetch the team's history from that peer */
+  'entry:gapped': CustomEvent<{ team: string, from: PeerId }>
 }
 
 /** The internal bus. */

@@ -77,6 +77,9 @@ export class RemovedAuthorError extends ParleyError {}
 /** An entry of a roster epoch this node has no record of: it is behind on the org, or the entry is bogus. */
 export class UnknownEpochError extends ParleyError {}
 
+/** An entry over its author's limits per team (entries or bytes a minute or a day): "slow down". */
+export class EntryQuotaError extends ParleyError {}
+
 /** A node restored from a backup has not yet heard from its peers what it wrote after the backup. */
 export class NotSyncedError extends ParleyError {}
 
@@ -136,5 +139,6 @@ export const errorClasses = {
   DamagedCopyError,
   DataDirUnsafeError,
   ImplausibleEntryError,
-  RemovedAuthorError
+  RemovedAuthorError,
+  EntryQuotaError
 } as const

@@ -28,6 +28,8 @@ export const FAILURES: Readonly<Record<string, { code: number, kind: FailureKind
   RecordRefusedError: { code: EXIT_FAILURE, kind: 'message' },
   NotSyncedError: { code: EXIT_FAILURE, kind: 'message' },
   DiskFullError: { code: EXIT_FAILURE, kind: 'message' },
+  // "slow down: ...": over the author's limits on entries; nothing was sent
+  EntryQuotaError: { code: EXIT_FAILURE, kind: 'message' },
   FileTooLargeError: { code: EXIT_FAILURE, kind: 'message' },
   FileNotFoundError: { code: EXIT_FAILURE, kind: 'message' },
   QuarantinedError: { code: EXIT_FAILURE, kind: 'message' },

@@ -5,10 +5,11 @@
  * chain covers every entry before it.
  */
 import { equals } from 'uint8arrays/equals'
-import { BadSignatureError, GappedRangeError, NotMemberError, OutOfTeamError, RemovedAuthorError, UnknownEpochError } from '../errors.js'
+import { BadSignatureError, EntryQuotaError, GappedRangeError, InvalidEntryError, NotMemberError, OutOfTeamError, RemovedAuthorError, UnknownEpochError } from '../errors.js'
 import { checkPlausible, decodeEntryStructure, lamportCeiling, verifyEntrySignature } from '../model/index.js'
 import type { VerifiedEntry } from '../model/index.js'
 import type { EntryLog, FeedHead } from '../store/entry-log.js'
+import type { FeedQuotas } from '../store/feed-quotas.js'
 import type { Org } from '../teams/org.js'
 
 /** What history sync reads of the org: who is in it and what a roster allows. */
@@ -50,6 +51,8 @@ export interface CheckContext {
   onSkipped: (team: string, error: Error) => void
   /** the author signed a successor to a different predecessor */
   onFork: (v: VerifiedEntry, existingId: string) => void
+  /** the per-author limits on entries (see model/feed-quota.ts); without them none apply */
+  quotas?: Pick<FeedQuotas, 'check' | 'record'>
 }
 
 /**
@@ -129,6 +132,24 @@ export async function checkBatch (ctx: CheckContext, from: string, team: string,
         // more of the team, or the date has come); the server is not blamed
         skip(author, err as Error)
         break
+      }
+      if (ctx.quotas !== undefined) {
+        // the author's limits on entries, against the feed before this entry (held, or earlier in
+        // this run): refused for good, on every node alike; the server may be an older node that
+        // took it in, so it is not blamed, and the author's run ends here
+        const afterFloor = floor !== undefined && v === fresh[0]
+        const candidate = { team, author, seq: v.entry.seq, wallTime: v.entry.wallTime, bytes: v.bytes.byteLength, prevHex: Buffer.from(v.entry.prev).toString('hex') }
+        let quota
+        try {
+          quota = await ctx.quotas.check(candidate, author, afterFloor)
+        } catch (err) {
+          if (!(err instanceof EntryQuotaError || err instanceof InvalidEntryError)) throw err
+          skip(author, err)
+          break
+        }
+        // the run continues a head this node holds whole, so only a race with an expiry leaves it unjudged
+        if (quota !== 'ok') throw new GappedRangeError(`${from} sent ${author}'s feed in ${team} from seq ${v.entry.seq}, which this node cannot judge against what it holds (${quota})`)
+        ctx.quotas.record(candidate, v.idHex, afterFloor)
       }
       // what counts as held for the next entry's bound never passes the team's age ceiling: else a
       // run whose clocks each lead the one before by just under the bound would climb without end

@@ -18,6 +18,7 @@ import { decodeEntryStructure, verifyEntrySignature } from '../model/index.js'
 import { parleyLogger } from '../log.js'
 import type { CheckedBatch, CheckContext, Exchange, HistoryOrgView } from './check-batch.js'
 import type { VerifiedEntry } from '../model/index.js'
+import { FeedQuotas } from '../store/feed-quotas.js'
 import type { EntryLog, FeedHead } from '../store/entry-log.js'
 import type { Connection, Libp2p, PeerId, Startable, Stream } from '@libp2p/interface'
 
@@ -36,7 +37,7 @@ const REFUSALS = new Set([GappedRangeError, UnknownEpochError, OutOfTeamError, B
 const CUT_OFF = new Set(['StreamResetError', 'StreamAbortedError', 'UnexpectedEOFError', 'StreamStateError'])
 
 /** What history sync reads and writes of the log. */
-export type HistoryLog = Pick<EntryLog, 'contiguousHeads' | 'readFeedBytes' | 'lamport' | 'append' | 'appendMany' | 'raiseFloor' | 'appendEvidence' | 'forkPairs'>
+export type HistoryLog = Pick<EntryLog, 'contiguousHeads' | 'readFeedBytes' | 'readFeed' | 'lamport' | 'append' | 'appendMany' | 'raiseFloor' | 'appendEvidence' | 'forkPairs'>
 
 /**
  * The org sync, which lives beside history sync: awaited, so it stays a call rather than an event
@@ -111,10 +112,13 @@ export class HistorySync extends TypedEventEmitter<HistorySyncEvents> implements
   /** ends the pauses before a retry */
   private stopping = new AbortController()
   private readonly retriesMs: number[]
+  /** each author's recent entries per team, for the limits on entries (see model/feed-quota.ts) */
+  private readonly quotas: FeedQuotas
 
   constructor (components: HistorySyncComponents, init: HistorySyncInit = {}) {
     super()
     this.c = components
+    this.quotas = new FeedQuotas(components.log)
     this.retriesMs = init.unansweredRetriesMs ?? UNANSWERED_RETRIES_MS
   }
 
@@ -272,6 +276,7 @@ export class HistorySync extends TypedEventEmitter<HistorySyncEvents> implements
       log: this.c.log,
       now: this.c.now ?? Date.now,
       expired: this.c.expired,
+      quotas: this.quotas,
       onSkipped: (team, error) => { this.safeDispatchEvent('history:refused', { detail: { from, team, error } }) },
       onFork: (entry, existingId) => { this.safeDispatchEvent('history:forked', { detail: { entry, existingId } }) }
     }

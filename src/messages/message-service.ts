@@ -5,7 +5,8 @@
 import { emit, warn } from '../context.js'
 import { DiskFullError, InvalidArgumentError, NotMemberError, NotSyncedError } from '../errors.js'
 import { checkTeamName } from '../ids.js'
-import { createEntry, encodeBody, lamportCeiling } from '../model/index.js'
+import { createEntry, encodeBody, lamportCeiling, signedEntrySize } from '../model/index.js'
+import { FeedQuotas } from '../store/feed-quotas.js'
 import { inboxTopic, topicOfTeam } from '../net/topics.js'
 import { waitAtMost } from '../wait.js'
 import type { CoreBus, CoreEvents, OrgView, PublicEvents } from '../context.js'
@@ -34,7 +35,7 @@ export interface MessageServiceComponents {
   self: { readonly name: string }
   dataDir: string
   orgs: OrgView
-  log: Pick<EntryLog, 'feedHead' | 'lamport' | 'append' | 'appendMany' | 'contiguousHeads' | 'get'>
+  log: Pick<EntryLog, 'feedHead' | 'lamport' | 'append' | 'appendMany' | 'contiguousHeads' | 'get' | 'readFeed'>
   pubsub: Pick<GossipSub, 'publish' | 'getSubscribers'>
   libp2p: Pick<Libp2p, 'getPeers'>
   history: Pick<HistorySync, 'syncedTeams' | 'syncTeam' | 'lastSynced'>
@@ -61,17 +62,22 @@ export class MessageService implements Startable {
   /** own posts waiting to be written: written by one writer at a time, so sequence numbers never repeat */
   private readonly waiting: PendingPost[] = []
   private writing?: Promise<void>
+  /** this node's own feeds, held to the limits every receiver holds them to (see model/feed-quota.ts) */
+  private readonly quotas: FeedQuotas
 
   constructor (components: MessageServiceComponents) {
     this.c = components
+    this.quotas = new FeedQuotas(components.log)
   }
 
   start (): void {
     this.c.bus.addEventListener('entry:relayed', this.onRelayed)
+    this.c.bus.addEventListener('entry:gapped', this.onGapped)
   }
 
   async stop (): Promise<void> {
     this.c.bus.removeEventListener('entry:relayed', this.onRelayed)
+    this.c.bus.removeEventListener('entry:gapped', this.onGapped)
     await this.writing
   }
 
@@ -171,16 +177,23 @@ export class MessageService implements Startable {
     const stored = await this.c.log.lamport(team, lamportCeiling(now, org.createdAt(team)))
     // clamped: an entry at the largest clock (stored before entries so far ahead were refused) must not stop every later post
     const lamport = Math.min(Math.max(stored, lamports.get(team) ?? 0) + 1, Number.MAX_SAFE_INTEGER)
-    const v = await createEntry(this.c.key, {
+    const fields = {
       team,
       seq,
       lamport,
-      // never before the previous entry's: a peer whose history expired relies on a feed's times not going back
+      // never before the previous entry's: a feed's wall times never go back (every receiver checks)
       wallTime: Math.max(now, head?.wallTime ?? 0),
       epoch,
       prev: head === undefined ? new Uint8Array(0) : new Uint8Array(head.id),
       body: new Uint8Array(body)
-    })
+    }
+    // the limits every receiver applies to this feed, before signing: a post over them is refused
+    // here with EntryQuotaError ("slow down"), and the feed goes on from the same head, with no gap.
+    // A feed this node does not hold whole (restored, its old entries still coming) is not judged.
+    const candidate = { team, author: this.c.selfId, seq, wallTime: fields.wallTime, bytes: signedEntrySize(this.c.key.publicKey.raw, fields), prevHex: head === undefined ? '' : Buffer.from(head.id).toString('hex') }
+    await this.quotas.check(candidate, 'you')
+    const v = await createEntry(this.c.key, fields)
+    this.quotas.record(candidate, v.idHex)
     heads.set(team, { seq, id: v.id, wallTime: v.entry.wallTime })
     lamports.set(team, lamport)
     return v
@@ -229,6 +242,10 @@ export class MessageService implements Startable {
 
   private readonly onRelayed = (evt: CoreEvents['entry:relayed']): void => {
     void this.accept(evt.detail.v, evt.detail.from)
+  }
+
+  private readonly onGapped = (evt: CoreEvents['entry:gapped']): void => {
+    void this.c.history.syncTeam(evt.detail.from, evt.detail.team)
   }
 
   /** Store an entry a peer relayed (checked by the topic router); a gap before it is fetched from that peer. */

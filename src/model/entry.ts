@@ -50,6 +50,15 @@ export async function createEntry (key: Ed25519PrivateKey, fields: EntryFields):
   return toVerified(bytes, entry)
 }
 
+/** The encoded length of the signed entry `createEntry` would make of `fields` for `publicKey`, known before signing. */
+export function signedEntrySize (publicKey: Uint8Array, fields: EntryFields): number {
+  const entryBytes = Entry.encode({ ...fields, version: ENTRY_VERSION, author: new Uint8Array(publicKey) })
+  return SignedEntry.encode({ entry: entryBytes, signature: SIGNATURE_PLACEHOLDER }).byteLength
+}
+
+/** An Ed25519 signature is always 64 bytes, so its length in an encoding is known before signing. */
+const SIGNATURE_PLACEHOLDER = new Uint8Array(64)
+
 /**
  * Decode bytes from the network or the store and check them completely.
  * Throws MessageTooLargeError, InvalidEntryError or BadSignatureError.

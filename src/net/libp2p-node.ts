@@ -14,10 +14,13 @@ import { peerKeeper } from './peer-keeper.js'
 import { isReachableFromLan } from './reachability.js'
 import type { GatedRegistrar, MemberGate } from './member-gate.js'
 import { settlingMdns } from './settling-mdns.js'
+import { parleyLogger } from '../log.js'
 import type { PeerKeeper, PeerKeeperInit, SightingEvents } from './peer-keeper.js'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import type { Ed25519PrivateKey, Libp2p, PeerDiscovery } from '@libp2p/interface'
+
+const log = parleyLogger('net')
 
 /** The mDNS service name parley nodes announce, so they find each other and nothing else. */
 export const MDNS_SERVICE_TAG = '_parley._udp.local'
@@ -51,6 +54,73 @@ const STREAM_WINDOW_BYTES = 16 * 1024 * 1024
 /** Largest backlog of unread bytes one stream may hold: above the window. */
 const STREAM_READ_BUFFER_BYTES = 48 * 1024 * 1024
 
+/**
+ * Gossipsub peer scoring: every message a topic validator rejects (forged, a non-member's, over its
+ * author's limits...) counts against the peer that sent it, on every topic. Only that counter
+ * weighs: the other topic terms (time in mesh, deliveries) would punish a quiet office's honest
+ * peers. With the counter decaying by a tenth a second, a peer sending about 2 rejected messages a
+ * second, or 20 in a burst, falls under the graylist: gossipsub then ignores it, and
+ * dropGraylisted hangs up on it.
+ */
+export const INVALID_MESSAGE_WEIGHT = -0.2
+/** Per decay interval (a second): the counter of rejected messages keeps nine tenths. */
+export const INVALID_MESSAGE_DECAY = 0.9
+/** gossipsub's default: under this score a peer's messages are ignored; parley also disconnects it. */
+export const GRAYLIST_THRESHOLD = -80
+
+/**
+ * What the gossipsub class has beyond its exported interface (@libp2p/gossipsub 17): the score
+ * table it reads topic parameters from at each use, and a peer's score.
+ */
+interface ScoredGossipSub {
+  score: { params: { topics: Record<string, unknown> } }
+  getScore: (peerId: string) => number
+}
+
+/** The score parameters of every parley topic (names are derived, so one set serves all). */
+const TOPIC_SCORE = {
+  topicWeight: 1,
+  timeInMeshWeight: 0,
+  timeInMeshQuantum: 1_000,
+  timeInMeshCap: 1,
+  firstMessageDeliveriesWeight: 0,
+  firstMessageDeliveriesDecay: 0.5,
+  firstMessageDeliveriesCap: 1,
+  meshMessageDeliveriesWeight: 0,
+  meshMessageDeliveriesDecay: 0.5,
+  meshMessageDeliveriesCap: 1,
+  meshMessageDeliveriesThreshold: 1,
+  meshMessageDeliveriesWindow: 10,
+  meshMessageDeliveriesActivation: 5_000,
+  meshFailurePenaltyWeight: 0,
+  meshFailurePenaltyDecay: 0.5,
+  invalidMessageDeliveriesWeight: INVALID_MESSAGE_WEIGHT,
+  invalidMessageDeliveriesDecay: INVALID_MESSAGE_DECAY
+}
+
+/**
+ * Score every topic with TOPIC_SCORE: gossipsub copies its topic parameters when built, and parley's
+ * topics come and go with teams, so the table is replaced by one that has every topic.
+ */
+function scoreEveryTopic (pubsub: GossipSub): void {
+  const params = (pubsub as unknown as ScoredGossipSub).score.params
+  params.topics = new Proxy({}, { get: (_target, topic) => typeof topic === 'string' ? TOPIC_SCORE : undefined })
+}
+
+/** At each gossipsub heartbeat, hang up on the peers whose score fell under the graylist (they may come back once it decays). */
+function dropGraylisted (libp2p: ParleyLibp2p): void {
+  const pubsub = libp2p.services.pubsub
+  const scored = pubsub as unknown as ScoredGossipSub
+  pubsub.addEventListener('gossipsub:heartbeat', () => {
+    for (const peer of pubsub.getPeers()) {
+      const score = scored.getScore(peer.toString())
+      if (score >= GRAYLIST_THRESHOLD) continue
+      log('%s is under the graylist (score %d): hanging up', peer.toString(), score)
+      libp2p.hangUp(peer).catch((err: Error) => { log('hang up %s: %s', peer.toString(), err.message) }) // already gone is fine
+    }
+  })
+}
+
 /** Build (but do not start) the libp2p node. */
 export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> {
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = [] // eslint-disable-line @typescript-eslint/no-explicit-any -- libp2p's Components type is internal
@@ -65,7 +135,7 @@ export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> 
       sightings
     }))
   }
-  return createLibp2p({
+  const libp2p = await createLibp2p({
     privateKey: init.privateKey,
     start: false,
     addresses: {
@@ -105,10 +175,14 @@ export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> 
         ignoreDuplicatePublishError: true,
         emitSelf: false,
         // a small office is well served by flooding our own messages to every subscriber
-        floodPublish: true
+        floodPublish: true,
+        scoreThresholds: { graylistThreshold: GRAYLIST_THRESHOLD }
       }))
     }
   })
+  scoreEveryTopic(libp2p.services.pubsub)
+  dropGraylisted(libp2p)
+  return libp2p
 }
 
 /** The gossipsub service built over a registrar that `gate` controls (or as it is, without one). */

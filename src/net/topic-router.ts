@@ -6,6 +6,7 @@ import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { emit, warn } from '../context.js'
 import { BadSignatureError, InvalidArgumentError, NotMemberError } from '../errors.js'
 import { checkPlausible, decodeEntryStructure, lamportCeiling, verifyEntrySignature } from '../model/index.js'
+import { FeedQuotas } from '../store/feed-quotas.js'
 import { waitAtMost } from '../wait.js'
 import { parleyLogger } from '../log.js'
 import { STRANGER_BAN_S, STRANGER_GOSSIP_PER_MINUTE } from './stranger-gate.js'
@@ -28,7 +29,7 @@ export interface TopicRouterComponents {
   orgs: OrgView
   pubsub: Pick<GossipSub, 'subscribe' | 'unsubscribe' | 'topicValidators' | 'addEventListener' | 'removeEventListener'>
   libp2p: Pick<Libp2p, 'hangUp'>
-  log: Pick<EntryLog, 'holds' | 'lamport'>
+  log: Pick<EntryLog, 'holds' | 'lamport' | 'contiguousHeads' | 'readFeed'>
   orgSync: Pick<OrgSync, 'sync' | 'isSynced' | 'catchUp'>
   presence: { validate: (from: PeerId, msg: Message) => Promise<TopicValidatorResult> }
   strangers: StrangerGate
@@ -42,9 +43,12 @@ export class TopicRouter implements Startable {
   private readonly subscribed = new Set<string>()
   /** entries the topic validator checked, with the peer that relayed them, for the message handler */
   private readonly validated = new WeakMap<Message, { v: VerifiedEntry, from: PeerId }>()
+  /** each author's recent entries per team, for the limits on entries (see model/feed-quota.ts) */
+  private readonly quotas: FeedQuotas
 
   constructor (components: TopicRouterComponents) {
     this.c = components
+    this.quotas = new FeedQuotas(components.log)
   }
 
   start (): void {
@@ -99,10 +103,13 @@ export class TopicRouter implements Startable {
       // here, who relays it and whether its author may write it; nothing it claims is acted on
       // beyond refusing it until the signature is checked
       const { signature, signed, ...v } = decodeEntryStructure(msg.data)
+      let signatureChecked = false
       const checkSignature = async (): Promise<void> => {
+        if (signatureChecked) return
         if (!await verifyEntrySignature({ entry: v.entry, signed, signature })) {
           throw new BadSignatureError(`entry signature does not match its author ${v.author}`)
         }
+        signatureChecked = true
       }
       // a direct message must be of the conversation between its author and this node
       team = topicTeam ?? this.c.orgs.require().directTeam(v.author)
@@ -113,8 +120,12 @@ export class TopicRouter implements Startable {
       // late) are no fault of the relaying peer: drop the copy without lowering that peer's score.
       // The id is the hash of the signed bytes, so this is never a forgery or a fork.
       if (await this.c.log.holds(v)) return TopicValidatorResult.Ignore
-      // a node that was away learns of removals from this peer's org view before accepting its traffic
-      if (!this.c.orgSync.isSynced(from.toString())) await waitAtMost(this.c.orgSync.sync(from), ORG_SYNC_WAIT_MS)
+      // a node that was away learns of removals from this peer's org view before accepting its traffic;
+      // the signature is checked first, so that an outsider's junk never starts an org sync
+      if (!this.c.orgSync.isSynced(from.toString())) {
+        await checkSignature()
+        await waitAtMost(this.c.orgSync.sync(from), ORG_SYNC_WAIT_MS)
+      }
       const org = this.c.orgs.require()
       // only a current member may relay a team's traffic: a non-member (a removed member behind a
       // fresh libp2p identity, an outsider) relaying a genuine entry would otherwise be asked for the
@@ -142,7 +153,24 @@ export class TopicRouter implements Startable {
         emit(this.c.events, 'entry:rejected', { from: from.toString(), team, reason: (err as Error).name, message: (err as Error).message })
         return TopicValidatorResult.Ignore
       }
+      // the author's limits on entries, judged against the feed before this entry: the same verdict
+      // on every node. A node that does not hold the feed up to it cannot judge: it drops the entry
+      // and fetches the team from the relay, whose history sync judges each entry in order
+      const candidate = { team, author: v.author, seq: v.entry.seq, wallTime: v.entry.wallTime, bytes: v.bytes.byteLength, prevHex: Buffer.from(v.entry.prev).toString('hex') }
+      let quota
+      try {
+        quota = await this.quotas.check(candidate, v.author)
+      } catch (err) {
+        // a forgery is reported as such, not as its author's excess
+        await checkSignature()
+        throw err
+      }
       await checkSignature()
+      if (quota === 'unknown') {
+        this.c.bus.emit('entry:gapped', { team, from })
+        return TopicValidatorResult.Ignore
+      }
+      if (quota === 'ok') this.quotas.record(candidate, v.idHex)
       this.validated.set(msg as Message, { v, from })
       return TopicValidatorResult.Accept
     } catch (err) {

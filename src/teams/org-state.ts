@@ -339,3 +339,12 @@ export function isTeamMember (state: OrgState, team: string, peerId: string): bo
 export function teamsOf (state: OrgState, peerId: string): string[] {
   return [...state.teams.values()].filter(t => t.current.members.has(peerId)).map(t => t.name).sort()
 }
+
+/**
+ * Whether `peerId` is a colleague of `selfId` (a member this node keeps connections to): a current
+ * member, unless this node was removed: then it has no colleagues, and stops dialing its former ones.
+ */
+export function isColleague (state: OrgState | undefined, selfId: string, peerId: string): boolean {
+  if (state === undefined || state.removed.has(selfId)) return false
+  return state.members.has(peerId) && !state.removed.has(peerId)
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as publicApi from '../../../src/index.js'
 import { describeFailure, EXIT_FAILURE, EXIT_USAGE, FAILURES } from '../../../src/cli/exit-codes.js'
 import { UsageError } from '../../../src/cli/command.js'
+import { EntryQuotaError } from '../../../src/errors.js'
 
 const USAGE = 'parley send --team NAME TEXT...'
 
@@ -44,6 +45,7 @@ describe('cli/exit-codes: one table from error class to exit code', () => {
       RecordRefusedError: 1,
       NotSyncedError: 1,
       DiskFullError: 1,
+      EntryQuotaError: 1,
       FileTooLargeError: 1,
       FileNotFoundError: 1,
       QuarantinedError: 1,
@@ -51,6 +53,11 @@ describe('cli/exit-codes: one table from error class to exit code', () => {
       CorruptFileError: 1,
       DamagedCopyError: 1
     })
+  })
+
+  it('says "slow down" for a post over the limits on entries', () => {
+    const e = new EntryQuotaError('slow down: you would have 121 entries in a minute in general')
+    expect(describeFailure('send', USAGE, e)).toEqual({ code: EXIT_FAILURE, text: 'parley send: slow down: you would have 121 entries in a minute in general' })
   })
 
   it('says a file-system error as a sentence, never as a raw code', () => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { InvalidArgumentError, NotMemberError, NotSyncedError } from '../../../src/errors.js'
+import { EntryQuotaError, InvalidArgumentError, NotMemberError, NotSyncedError } from '../../../src/errors.js'
 import { MessageService } from '../../../src/messages/message-service.js'
 import { Views } from '../../../src/messages/views.js'
-import { createEntry, encodeBody } from '../../../src/model/index.js'
+import { createEntry, encodeBody, FEED_MAX_ENTRIES_PER_MINUTE, FEED_MINUTE_MS } from '../../../src/model/index.js'
 import { inboxTopic, topicOfTeam } from '../../../src/net/topics.js'
 import { RestoreGate } from '../../../src/store/restore-gate.js'
 import { collect, Office } from '../../helpers/office.js'
@@ -18,7 +18,7 @@ interface Harness {
   restore: RestoreGate
 }
 
-function harness (p: Person, options: { publish?: 'fail', peers?: PeerId[], syncBrings?: boolean } = {}): Harness {
+function harness (p: Person, options: { publish?: 'fail', peers?: PeerId[], syncBrings?: boolean, now?: () => number } = {}): Harness {
   const published: Harness['published'] = []
   const indexed: VerifiedEntry[] = []
   const synced: Harness['synced'] = []
@@ -52,7 +52,7 @@ function harness (p: Person, options: { publish?: 'fail', peers?: PeerId[], sync
     restore,
     indexer: { add: (vs: VerifiedEntry[]) => { indexed.push(...vs) } },
     views: new Views({ selfId: p.me.peerId, orgs: p.orgs, forks: p.log.forkBook }),
-    now: () => Date.now(),
+    now: options.now ?? (() => Date.now()),
     events: p.events,
     bus: p.bus
   })
@@ -74,6 +74,31 @@ describe('messages/message-service', () => {
     expect(h.indexed.map(v => v.idHex)).toEqual([view.id])
     expect(added.map(m => m.id)).toEqual([view.id])
     expect(h.published.map(p => p.topic)).toEqual([topicOfTeam(admin.org.orgId, 'general')])
+    await h.messages.stop()
+  })
+
+  it('refuses a post over the limits every receiver applies, before signing, with "slow down", and the feed has no gap', async () => {
+    const [admin] = await office.found('admin') as [Person]
+    let clock = Date.now()
+    const h = harness(admin, { now: () => clock })
+    // in flight together (one group commit) and one after another: the same limit
+    const burst = await Promise.allSettled(Array.from({ length: FEED_MAX_ENTRIES_PER_MINUTE + 3 }, async (_, i) => h.messages.send('general', `m${i}`)))
+    const refused = burst.flatMap(x => x.status === 'rejected' ? [x.reason as Error] : [])
+    expect(burst.filter(x => x.status === 'fulfilled')).toHaveLength(FEED_MAX_ENTRIES_PER_MINUTE)
+    expect(refused.map(e => e.name)).toEqual(['EntryQuotaError', 'EntryQuotaError', 'EntryQuotaError'])
+    expect(refused[0]).toBeInstanceOf(EntryQuotaError)
+    expect(refused[0]!.message).toMatch(/^slow down: you would have 121 entries in a minute in general/)
+    await expect(h.messages.send('general', 'one more')).rejects.toThrow(EntryQuotaError)
+    // nothing refused was stored, signed into the chain, or published
+    expect((await admin.log.feedHead('general', admin.me.peerId))?.entry.seq).toBe(FEED_MAX_ENTRIES_PER_MINUTE)
+    expect(h.published).toHaveLength(FEED_MAX_ENTRIES_PER_MINUTE)
+    // a minute later the feed goes on from the same head
+    clock += FEED_MINUTE_MS + 1
+    const next = await h.messages.send('general', 'later')
+    expect(next.seq).toBe(FEED_MAX_ENTRIES_PER_MINUTE + 1)
+    const head = await admin.log.feedHead('general', admin.me.peerId)
+    const before = await admin.log.get(Buffer.from(head!.entry.prev).toString('hex'))
+    expect(before?.entry.seq).toBe(FEED_MAX_ENTRIES_PER_MINUTE)
     await h.messages.stop()
   })
 

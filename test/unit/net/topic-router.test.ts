@@ -1,10 +1,11 @@
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createEntry, createRecord, encodeBody, MAX_LAMPORT_LEAD } from '../../../src/model/index.js'
+import { createEntry, createRecord, encodeBody, FEED_MAX_ENTRIES_PER_MINUTE, MAX_LAMPORT_LEAD } from '../../../src/model/index.js'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
 import { StrangerGate, STRANGER_GOSSIP_PER_MINUTE } from '../../../src/net/stranger-gate.js'
 import { TopicRouter } from '../../../src/net/topic-router.js'
 import { inboxTopic, orgTopic, presenceTopic, topicOfTeam } from '../../../src/net/topics.js'
+import { SignedEntry } from '../../../src/net/wire.js'
 import { collect, Office } from '../../helpers/office.js'
 import type { CoreEvents } from '../../../src/context.js'
 import type { VerifiedEntry } from '../../../src/model/index.js'
@@ -16,6 +17,17 @@ async function entryOf (author: Person, team: string, text: string, fields: { se
   const seq = fields.seq ?? 1
   const { epoch, body } = author.org.encryptBody(team, seq, encodeBody({ text, authorName: author.name }))
   return createEntry(author.me.key, { team, seq, lamport: fields.lamport ?? 1, wallTime: Date.now(), epoch: fields.epoch ?? epoch, prev: new Uint8Array(0), body: new Uint8Array(body) })
+}
+
+/** A chain of `n` signed entries of `author` in `team`, all dated `wallTime`. */
+async function chainOf (author: Person, team: string, n: number, wallTime: number): Promise<VerifiedEntry[]> {
+  const out: VerifiedEntry[] = []
+  for (let seq = 1; seq <= n; seq++) {
+    const { epoch, body } = author.org.encryptBody(team, seq, encodeBody({ text: `junk ${seq}`, authorName: author.name }))
+    const prev = out[seq - 2]
+    out.push(await createEntry(author.me.key, { team, seq, lamport: seq, wallTime, epoch, prev: prev === undefined ? new Uint8Array(0) : new Uint8Array(prev.id), body: new Uint8Array(body) }))
+  }
+  return out
 }
 
 function router (p: Person, options: { synced?: boolean } = {}): { router: TopicRouter, pubsub: FakePubsub, hungUp: string[], syncs: string[] } {
@@ -149,6 +161,72 @@ describe('net/topic-router', () => {
     const v = await entryOf(admin, 'general', 'hi')
     expect(await r.validateEntry(admin.peer, 'general', { data: v.bytes })).toBe(TopicValidatorResult.Accept)
     expect(syncs).toEqual([admin.me.peerId])
+  })
+
+  it('an unsigned or forged entry from a peer not synced with never starts an org sync', async () => {
+    const [admin, bob] = await office.found('admin', 'bob') as [Person, Person]
+    const { router: r, syncs } = router(bob, { synced: false })
+    const rejected = collect(bob.events, 'entry:rejected')
+    const stranger = await office.stranger('outsider')
+    const v = await entryOf(admin, 'general', 'hi')
+    // a genuine entry with its signature flipped, relayed by an outsider and by a member
+    const forged = new Uint8Array(v.bytes)
+    forged[forged.length - 1]! ^= 1
+    // the same entry with its signature cut off (an empty signature field)
+    const unsigned = SignedEntry.encode({ entry: SignedEntry.decode(v.bytes).entry, signature: new Uint8Array(0) })
+    for (const data of [forged, unsigned]) {
+      expect(await r.validateEntry(stranger.peer, 'general', { data })).toBe(TopicValidatorResult.Reject)
+      expect(await r.validateEntry(admin.peer, 'general', { data })).toBe(TopicValidatorResult.Reject)
+    }
+    expect(syncs).toEqual([])
+    expect(rejected.map(x => x.reason)).toEqual(['BadSignatureError', 'BadSignatureError', 'BadSignatureError', 'BadSignatureError'])
+    // the genuine entry from the member does start it
+    expect(await r.validateEntry(admin.peer, 'general', { data: v.bytes })).toBe(TopicValidatorResult.Accept)
+    expect(syncs).toEqual([admin.me.peerId])
+    await stranger.log.close()
+  })
+
+  it('a member flooding a team by gossip is refused at the same entry as by history sync, after a restart too, and cannot go on', async () => {
+    const [, bob, carol] = await office.found('admin', 'bob', 'carol') as [Person, Person, Person]
+    const rejected = collect(bob.events, 'entry:rejected')
+    const gapped: string[] = []
+    bob.bus.addEventListener('entry:gapped', (e) => { gapped.push(`${e.detail.team} ${e.detail.from.toString()}`) })
+    const flood = await chainOf(carol, 'general', FEED_MAX_ENTRIES_PER_MINUTE + 5, Date.now())
+    let r = router(bob).router
+    const verdicts: TopicValidatorResult[] = []
+    for (const [i, v] of flood.entries()) {
+      // bob's node restarts half-way: the windows in memory are gone, and are read back from the log
+      if (i === 60) r = router(bob).router
+      const verdict = await r.validateEntry(carol.peer, 'general', { data: v.bytes })
+      verdicts.push(verdict)
+      // what the message service does with an accepted entry
+      if (verdict === TopicValidatorResult.Accept) await bob.log.append(v)
+    }
+    expect(verdicts.slice(0, FEED_MAX_ENTRIES_PER_MINUTE).every(x => x === TopicValidatorResult.Accept)).toBe(true)
+    expect(verdicts[FEED_MAX_ENTRIES_PER_MINUTE]).toBe(TopicValidatorResult.Reject)
+    expect(rejected.map(x => x.reason)).toEqual(['EntryQuotaError'])
+    expect(rejected[0]!.message).toMatch(/^slow down: /)
+    // what follows the refused entry can never be judged, so never taken: the flood stops there
+    expect(verdicts.slice(FEED_MAX_ENTRIES_PER_MINUTE + 1).every(x => x === TopicValidatorResult.Ignore)).toBe(true)
+    expect(gapped[0]).toBe(`general ${carol.me.peerId}`)
+    expect((await bob.log.contiguousHeads('general')).get(carol.me.peerId)?.seq).toBe(FEED_MAX_ENTRIES_PER_MINUTE)
+  })
+
+  it('an entry whose feed is not held up to it is not judged: dropped, and the team fetched from the relay', async () => {
+    const [, bob, carol] = await office.found('admin', 'bob', 'carol') as [Person, Person, Person]
+    const gapped: string[] = []
+    bob.bus.addEventListener('entry:gapped', (e) => { gapped.push(e.detail.from.toString()) })
+    const [first, second] = await chainOf(carol, 'general', 2, Date.now()) as [VerifiedEntry, VerifiedEntry]
+    const { router: r } = router(bob)
+    expect(await r.validateEntry(carol.peer, 'general', { data: second.bytes })).toBe(TopicValidatorResult.Ignore)
+    expect(gapped).toEqual([carol.me.peerId])
+    // a forgery of a gapped entry is still the relay's fault
+    const forgedSecond = new Uint8Array(second.bytes)
+    forgedSecond[forgedSecond.length - 1]! ^= 1
+    expect(await r.validateEntry(carol.peer, 'general', { data: forgedSecond })).toBe(TopicValidatorResult.Reject)
+    expect(await r.validateEntry(carol.peer, 'general', { data: first.bytes })).toBe(TopicValidatorResult.Accept)
+    await bob.log.append(first)
+    expect(await r.validateEntry(carol.peer, 'general', { data: second.bytes })).toBe(TopicValidatorResult.Accept)
   })
 
   it('a stranger who floods is cut off and hung up on, once', async () => {

@@ -126,3 +126,20 @@ export function applyNameRecord (state: OrgState, r: VerifiedRecord): string | u
   }
   return 'not a name record'
 }
+
+/** A pending rename request as the shells list it. */
+export interface RenameRequestView {
+  peerId: string
+  /** the name in the directory now */
+  name: string
+  requested: string
+  at: number
+}
+
+/** The pending rename requests, oldest first. */
+export function renameRequests (state: OrgState): RenameRequestView[] {
+  return [...state.names.requests.values()]
+    .filter(r => state.members.has(r.peerId))
+    .map(r => ({ peerId: r.peerId, name: state.members.get(r.peerId)?.name ?? '', requested: r.name, at: r.at }))
+    .sort((a, b) => a.at - b.at)
+}

@@ -142,3 +142,9 @@ export function policyStatus (state: OrgState): PolicyStatus | undefined {
   }).sort((a, b) => a.name.localeCompare(b.name))
   return { version: current.version, everySession: current.everySession, text: current.text, by: current.by, at: current.at, members }
 }
+
+/** The policy status as the control API and the shells see it: the org's, and this node's own standing. */
+export interface PolicyView extends PolicyStatus {
+  /** whether this node may post now: accepted the version in force (and in this session, when it asks at every session) */
+  mayPost: boolean
+}

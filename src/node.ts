@@ -214,7 +214,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
 
   /** What this node is and where it listens. */
   info (): NodeInfo {
-    return this.views.info(this.name, this.dataDir, this.run?.libp2p.getMultiaddrs().map(String) ?? [])
+    const info = this.views.info(this.name, this.dataDir, this.run?.libp2p.getMultiaddrs().map(String) ?? [])
+    const policy = this.orgs.current === undefined ? null : this.policyStatus()
+    if (policy !== null) info.policy = { version: policy.version, everySession: policy.everySession, mayPost: policy.mayPost }
+    return info
   }
 
   // ---- organisation ----

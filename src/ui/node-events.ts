@@ -2,6 +2,7 @@
  * The chat's link to its node: loading what the state shows (the snapshot, history pages), turning
  * the node's typed events into actions, and what happens when the node goes away.
  */
+import { offerPolicy } from './policy-prompt.js'
 import { removedView } from './views.js'
 import { whatHappened } from './state.js'
 import type { ChatBackend } from './backend.js'
@@ -67,6 +68,8 @@ export class NodeEvents {
     try {
       await this.refresh()
       if (this.chat.state.mode === 'removed') this.chat.show('removed', removedLines(this.chat))
+      // a chat start is a session: the usage policy is shown and asked for when it must be accepted
+      else if (this.chat.state.org !== undefined) await offerPolicy(this.chat, true)
     } catch (err) {
       this.chat.fail(err)
     }
@@ -96,6 +99,8 @@ export class NodeEvents {
           await this.refresh()
           dispatch({ type: 'happened', lines: whatHappened(before, chat.state.members, change, chat.state.me.peerId) })
           if (!wasRemoved && chat.state.mode === 'removed') chat.show('removed', removedLines(chat))
+          // a new version of the usage policy: shown and asked for at once
+          else if (change.applied.includes('policy')) await offerPolicy(chat, false)
         }).catch(chat.fail)
         break
       }

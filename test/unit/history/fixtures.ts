@@ -56,10 +56,12 @@ export interface OrgStub {
   removed: Set<string>
   /** roster epochs known (others are 'unknown-epoch') */
   epochs: Set<number>
+  /** authors whose entries the usage policy refuses (not accepted) */
+  unaccepted: Set<string>
 }
 
 export function orgStub (init: Partial<OrgStub> = {}): { stub: OrgStub, view: HistoryOrgView } {
-  const stub: OrgStub = { members: init.members ?? new Set(), readers: init.readers ?? new Set(), removed: init.removed ?? new Set(), epochs: init.epochs ?? new Set([1]) }
+  const stub: OrgStub = { members: init.members ?? new Set(), readers: init.readers ?? new Set(), removed: init.removed ?? new Set(), epochs: init.epochs ?? new Set([1]), unaccepted: init.unaccepted ?? new Set() }
   const view: HistoryOrgView = {
     orgId: ORG_ID,
     // only `removed` is read of the state
@@ -67,6 +69,7 @@ export function orgStub (init: Partial<OrgStub> = {}): { stub: OrgStub, view: Hi
     member: (peerId: string) => stub.members.has(peerId) ? { peerId, name: peerId.slice(-4) } as unknown as Member : undefined,
     mayRead: (_team: string, peerId: string) => stub.readers.has(peerId),
     historyVerdict: (_team: string, epoch: number, author: string) => stub.removed.has(author) ? `author ${author} was removed` : !stub.epochs.has(epoch) ? 'unknown-epoch' : stub.members.has(author) ? 'ok' : 'not in the roster',
+    policyVerdict: (author: string) => stub.unaccepted.has(author) ? `author ${author} had not accepted policy version 1 when writing this entry` : 'ok',
     createdAt: () => 0
   }
   return { stub, view }

@@ -65,6 +65,11 @@ describe('usage policy', () => {
       expect(await internals(node).log.has(unaccepted.idHex)).toBe(false)
     }
 
+    // a node that took the entry in before it held the policy (played by storing it directly) does not show it
+    await internals(bob).log.append(unaccepted)
+    expect((await bob.history('general')).messages.map(m => m.text)).not.toContain('I did not sign anything')
+    expect((await bob.history('general')).messages.map(m => m.text)).toContain('policy is up')
+
     // ann accepts, with a record signed by her own key that every node folds
     await ann.acceptPolicy(1)
     await waitFor(() => [admin, bob].every(n => n.policyStatus()?.members.find(m => m.peerId === ann.peerId)?.current === true), 10_000, 'ann\'s acceptance reaches everyone')

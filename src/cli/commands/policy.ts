@@ -9,6 +9,9 @@ import { formatTime } from '../format.js'
 import type { Commands } from '../command.js'
 import type { PolicyView, RenameRequestView } from '../../index.js'
 
+/** A policy's text for the terminal: each line made printable (no terminal sequences from the org's records). */
+const printableText = (text: string): string => text.split('\n').map(printable).join('\n')
+
 /** The most a policy file may hold (the record's limit). */
 const MAX_POLICY_FILE = 64 * 1024
 
@@ -65,7 +68,7 @@ export const policyCommands: Commands = {
       const p = await withClient(dataDir, async c => {
         if (values.show === true) {
           const now = await c.request('policy.status')
-          if (now !== null) out(now.text)
+          if (now !== null) out(printableText(now.text))
         }
         return c.request('policy.accept', version === undefined ? {} : { version })
       })
@@ -80,7 +83,7 @@ export const policyCommands: Commands = {
     options: { text: { type: 'boolean' }, json: { type: 'boolean' } },
     run: async ({ dataDir, values }) => {
       const p = await withClient(dataDir, async c => c.request('policy.status'))
-      if (values.text === true && p !== null && values.json !== true) out(p.text)
+      if (values.text === true && p !== null && values.json !== true) out(printableText(p.text))
       printPolicy(p, values.json === true)
       return 0
     }

@@ -76,6 +76,7 @@ export const orgCommands: Commands = {
         }
       })
       out(values.json === true ? JSON.stringify(info) : `joined ${info.org?.name} as ${info.name} (${info.peerId}); teams: ${info.teams.map(t => '#' + t).join(' ')}`)
+      if (info.policy !== undefined && !info.policy.mayPost) err('the organisation has a usage policy: read it with `parley policy status --text` and accept it with `parley policy accept` before posting')
       return 0
     }
   }

@@ -8,6 +8,7 @@ import { whatHappened } from './state.js'
 import type { ChatBackend } from './backend.js'
 import type { Chat } from './chat.js'
 import type { TypedControlEvent } from '../control/api.js'
+import type { NodeInfo } from '../index.js'
 
 /** Messages per history page. */
 const PAGE = 100
@@ -24,6 +25,8 @@ export class NodeEvents {
   private readonly presenceTold = new Set<Set<string>>()
   /** organisation changes are told one at a time */
   private orgChanges = Promise.resolve()
+  /** the usage policy's standing at the last refresh (NodeInfo.policy): whether to show it (policy-prompt.ts) */
+  policy: NodeInfo['policy']
 
   constructor (chat: Chat) {
     this.chat = chat
@@ -45,6 +48,7 @@ export class NodeEvents {
     const { chat } = this
     const backend = chat.backend
     const info = await backend.info()
+    this.policy = info.policy
     if (info.org === undefined) {
       chat.dispatch({ type: 'connected', info, teams: [], members: [], presence: [] })
       // the first screen too says whether colleagues' workstations are in reach (joining needs an admin's)

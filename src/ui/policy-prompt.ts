@@ -37,7 +37,8 @@ function present (chat: Chat, p: PolicyView): void {
  * (a new version, or a policy asked at every session), show it and ask.
  */
 export async function offerPolicy (chat: Chat, newSession: boolean): Promise<void> {
-  const standing = (await chat.backend.info()).policy
+  // as the last refresh of the chat's state found it (every caller has just refreshed)
+  const standing = chat.node.policy
   if (standing === undefined) return
   const askAgain = newSession && standing.everySession
   if (standing.mayPost && !askAgain) return

@@ -107,6 +107,12 @@ export class CorruptFileError extends ParleyError {}
 /** This node's own copy of a file is damaged on its disk (not the sender's doing): fetching it again repairs it. */
 export class DamagedCopyError extends ParleyError {}
 
+/** This node's member has not accepted the org's usage policy in force (or, when it asks at every session, not in this session): it reads but does not post. */
+export class PolicyNotAcceptedError extends ParleyError {}
+
+/** A display name that passes for another member's (ignoring case, accents and look-alike letters). */
+export class NameTakenError extends ParleyError {}
+
 /** Names of every error class, so a client can rebuild errors sent over the control socket. */
 export const errorClasses = {
   InvalidArgumentError,
@@ -140,5 +146,7 @@ export const errorClasses = {
   DataDirUnsafeError,
   ImplausibleEntryError,
   RemovedAuthorError,
-  EntryQuotaError
+  EntryQuotaError,
+  PolicyNotAcceptedError,
+  NameTakenError
 } as const

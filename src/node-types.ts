@@ -29,4 +29,6 @@ export interface NodeInfo {
   teams: string[]
   /** this node was removed from the organisation (offboarded): by whom and when; it can no longer read or post */
   removed?: { by: string, byName: string, at: number }
+  /** the org's usage policy in force, if it has one, and whether this node may post under it now (see policy.status) */
+  policy?: { version: number, everySession: boolean, mayPost: boolean }
 }

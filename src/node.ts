@@ -40,6 +40,10 @@ import type { SearchOptions } from './search/search-query.js'
 import type { Identity } from './store/identity-file.js'
 import type { SyncStatus } from './teams/peer-sessions.js'
 import type { VerifiedRecord } from './model/index.js'
+import { renameRequests } from './teams/names.js'
+import { policyStatus } from './teams/policy.js'
+import type { RenameRequestView } from './teams/names.js'
+import type { PolicyView } from './teams/policy.js'
 
 export type { HistoryResult } from './messages/reader.js'
 export type { MemberView, TeamView } from './messages/views.js'
@@ -214,7 +218,10 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
 
   /** What this node is and where it listens. */
   info (): NodeInfo {
-    return this.views.info(this.name, this.dataDir, this.run?.libp2p.getMultiaddrs().map(String) ?? [])
+    const info = this.views.info(this.name, this.dataDir, this.run?.libp2p.getMultiaddrs().map(String) ?? [])
+    const policy = this.orgs.current === undefined ? null : this.policyStatus()
+    if (policy !== null) info.policy = { version: policy.version, everySession: policy.everySession, mayPost: policy.mayPost }
+    return info
   }
 
   // ---- organisation ----
@@ -230,11 +237,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   }
 
   /** Make an invite token for a newcomer (admins only). */
-  async invite (options: { teams?: string[], expires?: string } = {}): Promise<{ token: string, expires: number }> {
+  async invite (options: { teams?: string[], expires?: string, name?: string } = {}): Promise<{ token: string, expires: number }> {
     const org = this.orgForWriting()
     const ttl = parseDuration(options.expires ?? '24h')
     const addresses = this.requireStarted().libp2p.getMultiaddrs().map(String)
-    const { token, expires, records } = await org.createInvite(options.teams ?? [], ttl, addresses)
+    const { token, expires, records } = await org.createInvite(options.teams ?? [], ttl, addresses, options.name)
     this.written(records)
     return { token, expires }
   }
@@ -249,8 +256,9 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     const displayName = checkDisplayName(name)
     const org = await run.join.join(token, displayName, { ...options, onWaiting: (o, admins) => { emit(this, 'join:waiting', { org: o, admins }) } })
     this.orgs.set(org)
-    this.displayName = displayName
-    await saveDisplayName(this.dataDir, displayName)
+    // the directory's name: the invite may have fixed another than the one asked for
+    this.displayName = org.member(this.peerId)?.name ?? displayName
+    await saveDisplayName(this.dataDir, this.displayName)
     run.orgService.changed({ applied: org.state.applied, refused: [], removed: [] }, [])
     // a newcomer fetches the history of its teams at once, not at the next periodic resync (it has
     // no direct conversations yet, and peers that have not heard of it would turn those away)
@@ -440,5 +448,63 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
    */
   async exportTeam (team: string, options: ExportOptions = {}): Promise<string[]> {
     return exportTeam({ selfId: this.peerId, self: this, key: this.identity.key, orgs: this.orgs, log: this.log, retention: this.retention, views: this.views }, team, options)
+  }
+
+  // ---- usage policy and names (teams/policy.ts, teams/names.ts) ----
+
+  /** Publish a new version of the org's usage policy (admins only); with `everySession`, each chat start asks again. */
+  async setPolicy (text: string, options: { everySession?: boolean } = {}): Promise<PolicyView> {
+    this.written(await this.orgForWriting().setPolicy(text, options.everySession === true))
+    return this.policyStatus()!
+  }
+
+  /** Accept the usage policy in force, by a record signed with this node's key; `version`, if given, must be it. */
+  async acceptPolicy (version?: number): Promise<PolicyView> {
+    this.written(await this.orgForWriting().acceptPolicy(version))
+    return this.policyStatus()!
+  }
+
+  /** The usage policy in force, who accepted it, and whether this node may post; null if the org has none. */
+  policyStatus (): PolicyView | null {
+    const org = this.orgs.require()
+    const status = policyStatus(org.state)
+    if (status === undefined) return null
+    let mayPost = true
+    try {
+      org.checkMayPost(this.init.clock?.() ?? Date.now())
+    } catch {
+      // PolicyNotAcceptedError: that is the answer
+      mayPost = false
+    }
+    return { ...status, mayPost }
+  }
+
+  /** A chat session begins: a policy that asks at every session must be accepted again before posting. */
+  beginPolicySession (): PolicyView | null {
+    this.orgs.require().beginSession()
+    return this.policyStatus()
+  }
+
+  /** Give a member a new display name (admins only); refused if it passes for another member's. */
+  async renameMember (peerId: string, name: string): Promise<MemberView[]> {
+    this.written(await this.orgForWriting().renameMember(peerId, name))
+    return this.members()
+  }
+
+  /** Ask the admins for a new display name; an admin's node shows the request until one grants it. */
+  async requestRename (name: string): Promise<RenameRequestView[]> {
+    this.written(await this.orgForWriting().requestRename(name))
+    return this.renameRequests()
+  }
+
+  /** Grant a member's pending rename request (admins only). */
+  async approveRename (peerId: string): Promise<MemberView[]> {
+    this.written(await this.orgForWriting().approveRename(peerId))
+    return this.members()
+  }
+
+  /** The pending rename requests, oldest first. */
+  renameRequests (): RenameRequestView[] {
+    return renameRequests(this.orgs.require().state)
   }
 }

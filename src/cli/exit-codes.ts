@@ -35,7 +35,9 @@ export const FAILURES: Readonly<Record<string, { code: number, kind: FailureKind
   QuarantinedError: { code: EXIT_FAILURE, kind: 'message' },
   ScanFailedError: { code: EXIT_FAILURE, kind: 'message' },
   CorruptFileError: { code: EXIT_FAILURE, kind: 'message' },
-  DamagedCopyError: { code: EXIT_FAILURE, kind: 'message' }
+  DamagedCopyError: { code: EXIT_FAILURE, kind: 'message' },
+  PolicyNotAcceptedError: { code: EXIT_FAILURE, kind: 'message' },
+  NameTakenError: { code: EXIT_FAILURE, kind: 'message' }
 }
 
 /** A file-system error as a sentence ("… already exists"), or undefined for other errors. */

@@ -12,6 +12,7 @@ import { fileCommands } from './commands/file.js'
 import { messageCommands } from './commands/message.js'
 import { nodeCommands } from './commands/node.js'
 import { orgCommands } from './commands/org.js'
+import { policyCommands } from './commands/policy.js'
 import { recordCommands } from './commands/records.js'
 import { serviceCommands } from './commands/service.js'
 import { teamCommands } from './commands/team.js'
@@ -28,6 +29,7 @@ export const commands: Commands = {
   ...nodeCommands,
   ...orgCommands,
   ...adminCommands,
+  ...policyCommands,
   ...teamCommands,
   ...messageCommands,
   ...fileCommands,
@@ -38,7 +40,7 @@ export const commands: Commands = {
 
 function usage (): string {
   const lines = ['usage: parley <command> [options]   (every command takes --data DIR, --config FILE and --help)', '', 'commands:']
-  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'file send', 'file get', 'file list', 'export', 'verify-export', 'backup', 'restore', 'doctor', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'team retention', 'team hold', 'admin add-admin', 'admin remove', 'service install', 'service uninstall', 'service status']
+  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'file send', 'file get', 'file list', 'export', 'verify-export', 'backup', 'restore', 'doctor', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'team retention', 'team hold', 'admin add-admin', 'admin remove', 'admin rename', 'admin approve', 'policy set', 'policy accept', 'policy status', 'rename', 'service install', 'service uninstall', 'service status']
   const names = [...order.filter(n => n in commands), ...Object.keys(commands).filter(n => !order.includes(n))]
   for (const name of names) lines.push(`  ${name.padEnd(16)} ${commands[name]!.summary}`)
   lines.push('', 'The data dir defaults to $PARLEY_DATA, else $XDG_DATA_HOME/parley, else ~/.local/share/parley.',

@@ -11,6 +11,8 @@ import { EVENT_NAMES } from '../events.js'
 import type { EventName, FileView, MessageView, ParleyEvents, PeerView, PresenceView } from '../events.js'
 import type { KeeperStatus } from '../net/peer-keeper.js'
 import type { HistoryResult, MemberView, NodeInfo, SyncStatus, TeamView } from '../node.js'
+import type { RenameRequestView } from '../teams/names.js'
+import type { PolicyView } from '../teams/policy.js'
 
 /** The params of a method that takes none; any extra keys are ignored by the server, as always. */
 export type NoParams = Record<string, never>
@@ -42,7 +44,8 @@ export interface ControlApi {
   members: { params: { team?: string }, result: MemberView[] }
   'sync-status': { params: NoParams, result: SyncStatus[] }
   'org.create': { params: { name: string }, result: NodeInfo }
-  invite: { params: { expires?: string, teams?: string[] }, result: { token: string, expires: number } }
+  /** `name` fixes the newcomer's display name */
+  invite: { params: { expires?: string, teams?: string[], name?: string }, result: { token: string, expires: number } }
   /** waits for an admin for up to `timeoutMs` (10 minutes by default) */
   join: { params: { timeoutMs?: number, token: string, name: string }, result: NodeInfo }
   'admin.add-admin': { params: { peer: string }, result: MemberView[] }
@@ -56,6 +59,21 @@ export interface ControlApi {
   'file.list': { params: { team?: string }, result: FileView[] }
   'team.retention': { params: { days?: number, hold?: boolean, reason?: string, team: string }, result: TeamView }
   'file.info': { params: { id: string }, result: FileView }
+  /** publish the next version of the usage policy (admins) */
+  'policy.set': { params: { everySession?: boolean, text: string }, result: PolicyView }
+  /** accept the policy in force; `version`, if given, must be it */
+  'policy.accept': { params: { version?: number }, result: PolicyView }
+  /** null when the org has no policy */
+  'policy.status': { params: NoParams, result: PolicyView | null }
+  /** a chat session starts: a policy asking at every session must be accepted again */
+  'policy.session': { params: NoParams, result: PolicyView | null }
+  /** give a member a new display name (admins) */
+  'admin.rename': { params: { peer: string, name: string }, result: MemberView[] }
+  /** grant a member's pending rename request (admins) */
+  'admin.approve': { params: { peer: string }, result: MemberView[] }
+  /** ask the admins for a new display name */
+  rename: { params: { name: string }, result: RenameRequestView[] }
+  'rename.requests': { params: NoParams, result: RenameRequestView[] }
   /** events of this connection from now on: all, or those named, of one team or all */
   subscribe: { params: { team?: string, events?: EventName[] }, result: { events: EventName[] } }
 }
@@ -196,7 +214,7 @@ export const CONTROL_SCHEMA: { readonly [M in ControlMethod]: ParamsSchema<Contr
   members: { team: field.optionalString },
   'sync-status': {},
   'org.create': { name: field.string },
-  invite: { expires: field.optionalString, teams: field.optionalStrings },
+  invite: { expires: field.optionalString, teams: field.optionalStrings, name: field.optionalString },
   join: { timeoutMs: field.optionalInteger, token: field.string, name: field.string },
   'admin.add-admin': { peer: field.string },
   'admin.remove': { peer: field.string },
@@ -208,6 +226,14 @@ export const CONTROL_SCHEMA: { readonly [M in ControlMethod]: ParamsSchema<Contr
   'file.list': { team: field.optionalString },
   'team.retention': { days: field.optionalInteger, hold: field.optionalFlag, reason: field.optionalString, team: field.string },
   'file.info': { id: field.string },
+  'policy.set': { everySession: field.flag, text: field.string },
+  'policy.accept': { version: field.optionalInteger },
+  'policy.status': {},
+  'policy.session': {},
+  'admin.rename': { peer: field.string, name: field.string },
+  'admin.approve': { peer: field.string },
+  rename: { name: field.string },
+  'rename.requests': {},
   subscribe: { team: field.optionalString, events: field.optionalSomeOf(EVENT_NAMES, `"events" must be a list of: ${EVENT_NAMES.join(', ')}`) }
 }
 

@@ -67,6 +67,14 @@ export class ControlServer {
           throw e
         }
       },
+      'policy.set': async (p) => node.setPolicy(p.text, { everySession: p.everySession === true }),
+      'policy.accept': async (p) => node.acceptPolicy(p.version),
+      'policy.status': () => node.policyStatus(),
+      'policy.session': () => node.beginPolicySession(),
+      'admin.rename': async (p) => node.renameMember(p.peer, p.name),
+      'admin.approve': async (p) => node.approveRename(p.peer),
+      rename: async (p) => node.requestRename(p.name),
+      'rename.requests': () => node.renameRequests(),
       'admin.add-admin': async (p) => { await node.addAdmin(p.peer); return node.members() },
       'admin.remove': async (p) => { await node.removeMember(p.peer); return node.members() },
       'team.create': async (p) => { await node.createTeam(p.team, p.members ?? []); return node.teams() },

@@ -5,7 +5,7 @@
  * chain covers every entry before it.
  */
 import { equals } from 'uint8arrays/equals'
-import { BadSignatureError, EntryQuotaError, GappedRangeError, InvalidEntryError, NotMemberError, OutOfTeamError, RemovedAuthorError, UnknownEpochError } from '../errors.js'
+import { BadSignatureError, EntryQuotaError, GappedRangeError, InvalidEntryError, NotMemberError, OutOfTeamError, PolicyNotAcceptedError, RemovedAuthorError, UnknownEpochError } from '../errors.js'
 import { checkPlausible, decodeEntryStructure, lamportCeiling, verifyEntrySignature } from '../model/index.js'
 import type { VerifiedEntry } from '../model/index.js'
 import type { EntryLog, FeedHead } from '../store/entry-log.js'
@@ -13,7 +13,7 @@ import type { FeedQuotas } from '../store/feed-quotas.js'
 import type { Org } from '../teams/org.js'
 
 /** What history sync reads of the org: who is in it and what a roster allows. */
-export type HistoryOrgView = Readonly<Pick<Org, 'orgId' | 'state' | 'member' | 'mayRead' | 'historyVerdict' | 'createdAt' | 'removedFeedEnd'>>
+export type HistoryOrgView = Readonly<Pick<Org, 'orgId' | 'state' | 'member' | 'mayRead' | 'historyVerdict' | 'policyVerdict' | 'createdAt' | 'removedFeedEnd'>>
 
 /** What the checks read of the log (and write: a fork's evidence). */
 export type CheckLog = Pick<EntryLog, 'lamport' | 'append'>
@@ -125,6 +125,14 @@ export async function checkBatch (ctx: CheckContext, from: string, team: string,
         break
       }
       if (verdict !== 'ok') throw new NotMemberError(`${from} sent an entry that is refused: ${verdict}`)
+      const policy = org.policyVerdict(author, v.entry.wallTime)
+      if (policy !== 'ok') {
+        // the server may hold it in good faith (taken in before the policy reached it): the author's
+        // run ends here for this exchange; taken in a later one if the author's acceptance (dated
+        // before the entry) had not reached this node yet
+        skip(author, new PolicyNotAcceptedError(`${from} sent an entry that is refused: ${policy}`))
+        break
+      }
       try {
         checkPlausible(v.entry, exchange.highest, now, org.createdAt(team))
       } catch (err) {

@@ -108,6 +108,8 @@ export class MessageService implements Startable {
   async post (team: string, fields: PostFields): Promise<MessageView> {
     checkTeamName(team)
     const org = this.c.orgs.require()
+    // at once, not after waiting for history: a node that has not accepted the policy reads only
+    org.checkMayPost(this.c.now())
     const plaintext = encodeBody({ ...fields, authorName: this.c.self.name })
     await this.confirmOwnHead(team)
     const entry = await this.append(team, plaintext)
@@ -177,12 +179,15 @@ export class MessageService implements Startable {
     const stored = await this.c.log.lamport(team, lamportCeiling(now, org.createdAt(team)))
     // clamped: an entry at the largest clock (stored before entries so far ahead were refused) must not stop every later post
     const lamport = Math.min(Math.max(stored, lamports.get(team) ?? 0) + 1, Number.MAX_SAFE_INTEGER)
+    // never before the previous entry's: a feed's wall times never go back (every receiver checks)
+    const wallTime = Math.max(now, head?.wallTime ?? 0)
+    // the usage policy: every other node refuses an entry not covered by an acceptance (policy.ts)
+    org.checkMayPost(wallTime)
     const fields = {
       team,
       seq,
       lamport,
-      // never before the previous entry's: a feed's wall times never go back (every receiver checks)
-      wallTime: Math.max(now, head?.wallTime ?? 0),
+      wallTime,
       epoch,
       prev: head === undefined ? new Uint8Array(0) : new Uint8Array(head.id),
       body: new Uint8Array(body)

@@ -12,10 +12,13 @@ const ID_LENGTH = 32
 /** The longest retention period an admin may set, in days (100 years). */
 export const MAX_RETENTION_DAYS = 36_500
 
+/** The longest usage policy text, in bytes. */
+export const MAX_POLICY_BYTES = 64 * 1024
+
 /** The largest encoded org record accepted (a roster seals keys to every member of a team). */
 export const MAX_RECORD_BYTES = 512 * 1024
 const RECORD_DOMAIN = 'org-record/v1'
-const OPS = ['genesis', 'addMember', 'removeMember', 'roster', 'invite', 'retention'] as const
+const OPS = ['genesis', 'addMember', 'removeMember', 'roster', 'invite', 'retention', 'policy', 'policyAcceptance', 'rename', 'renameRequest'] as const
 export type OrgOpName = typeof OPS[number]
 
 /** An org record whose encoding, structure and signature have been checked. */
@@ -99,5 +102,8 @@ function checkRecordStructure (r: OrgRecord): OrgOpName {
   if (r.roster !== undefined && !TEAM_NAME.test(r.roster.team)) fail('bad team name')
   if (r.invite !== undefined && r.invite.teams.some(t => !TEAM_NAME.test(t))) fail('bad team name')
   if (r.retention !== undefined && (!TEAM_NAME.test(r.retention.team) || r.retention.days > MAX_RETENTION_DAYS || Buffer.byteLength(r.retention.reason) > 500)) fail('bad retention')
+  if (r.policy !== undefined && (r.policy.version < 1 || Buffer.byteLength(r.policy.text) > MAX_POLICY_BYTES || r.policy.text.trim().length === 0)) fail('bad policy')
+  if (r.policyAcceptance !== undefined && (r.policyAcceptance.version < 1 || r.policyAcceptance.session.length > 32)) fail('bad policy acceptance')
+  if (r.rename !== undefined && r.rename.member.length !== ED25519_PUBLIC_KEY_LENGTH) fail('member key')
   return op
 }

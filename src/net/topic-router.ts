@@ -143,6 +143,15 @@ export class TopicRouter implements Startable {
         return TopicValidatorResult.Ignore
       }
       if (verdict !== 'ok') throw new NotMemberError(verdict)
+      const policy = org.policyVerdict(v.author, v.entry.wallTime)
+      if (policy !== 'ok') {
+        // not the relay's fault, and maybe not for ever: the author's acceptance may be on its way
+        // (asked for now); history sync brings the entry once it holds here
+        await checkSignature()
+        void this.c.orgSync.sync(from)
+        emit(this.c.events, 'entry:rejected', { from: from.toString(), team, reason: 'PolicyNotAcceptedError', message: policy })
+        return TopicValidatorResult.Ignore
+      }
       try {
         const now = this.c.now()
         checkPlausible(v.entry, await this.c.log.lamport(team, lamportCeiling(now, org.createdAt(team))), now, org.createdAt(team))

@@ -1007,6 +1007,10 @@ export interface OrgRecord {
   roster?: Roster
   invite?: Invite
   retention?: Retention
+  policy?: Policy
+  policyAcceptance?: PolicyAcceptance
+  rename?: Rename
+  renameRequest?: RenameRequest
 }
 
 export namespace OrgRecord {
@@ -1082,6 +1086,26 @@ export namespace OrgRecord {
         if (obj.retention != null) {
           w.uint32(106)
           Retention.codec().encode(obj.retention, w)
+        }
+
+        if (obj.policy != null) {
+          w.uint32(114)
+          Policy.codec().encode(obj.policy, w)
+        }
+
+        if (obj.policyAcceptance != null) {
+          w.uint32(122)
+          PolicyAcceptance.codec().encode(obj.policyAcceptance, w)
+        }
+
+        if (obj.rename != null) {
+          w.uint32(130)
+          Rename.codec().encode(obj.rename, w)
+        }
+
+        if (obj.renameRequest != null) {
+          w.uint32(138)
+          RenameRequest.codec().encode(obj.renameRequest, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1165,6 +1189,30 @@ export namespace OrgRecord {
             case 13: {
               obj.retention = Retention.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.retention
+              })
+              break
+            }
+            case 14: {
+              obj.policy = Policy.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.policy
+              })
+              break
+            }
+            case 15: {
+              obj.policyAcceptance = PolicyAcceptance.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.policyAcceptance
+              })
+              break
+            }
+            case 16: {
+              obj.rename = Rename.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.rename
+              })
+              break
+            }
+            case 17: {
+              obj.renameRequest = RenameRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.renameRequest
               })
               break
             }
@@ -1270,6 +1318,34 @@ export namespace OrgRecord {
             case 13: {
               yield * Retention.codec().stream(reader, reader.uint32(), `${prefix}.retention`, {
                 limits: opts.limits?.retention
+              })
+
+              break
+            }
+            case 14: {
+              yield * Policy.codec().stream(reader, reader.uint32(), `${prefix}.policy`, {
+                limits: opts.limits?.policy
+              })
+
+              break
+            }
+            case 15: {
+              yield * PolicyAcceptance.codec().stream(reader, reader.uint32(), `${prefix}.policyAcceptance`, {
+                limits: opts.limits?.policyAcceptance
+              })
+
+              break
+            }
+            case 16: {
+              yield * Rename.codec().stream(reader, reader.uint32(), `${prefix}.rename`, {
+                limits: opts.limits?.rename
+              })
+
+              break
+            }
+            case 17: {
+              yield * RenameRequest.codec().stream(reader, reader.uint32(), `${prefix}.renameRequest`, {
+                limits: opts.limits?.renameRequest
               })
 
               break
@@ -1442,6 +1518,11 @@ export namespace OrgRecord {
     value: string
   }
 
+  export interface OrgRecordInviteNameFieldEvent {
+    field: '$.invite.name'
+    value: string
+  }
+
   export interface OrgRecordRetentionTeamFieldEvent {
     field: '$.retention.team'
     value: string
@@ -1462,6 +1543,46 @@ export namespace OrgRecord {
     value: string
   }
 
+  export interface OrgRecordPolicyVersionFieldEvent {
+    field: '$.policy.version'
+    value: number
+  }
+
+  export interface OrgRecordPolicyTextFieldEvent {
+    field: '$.policy.text'
+    value: string
+  }
+
+  export interface OrgRecordPolicyEverySessionFieldEvent {
+    field: '$.policy.everySession'
+    value: boolean
+  }
+
+  export interface OrgRecordPolicyAcceptanceVersionFieldEvent {
+    field: '$.policyAcceptance.version'
+    value: number
+  }
+
+  export interface OrgRecordPolicyAcceptanceSessionFieldEvent {
+    field: '$.policyAcceptance.session'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordRenameMemberFieldEvent {
+    field: '$.rename.member'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordRenameNameFieldEvent {
+    field: '$.rename.name'
+    value: string
+  }
+
+  export interface OrgRecordRenameRequestNameFieldEvent {
+    field: '$.renameRequest.name'
+    value: string
+  }
+
   export function encode (obj: Partial<OrgRecord>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, OrgRecord.codec())
   }
@@ -1470,8 +1591,456 @@ export namespace OrgRecord {
     return decodeMessage(buf, OrgRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrgRecord>): Generator<OrgRecordVersionFieldEvent | OrgRecordOrgFieldEvent | OrgRecordSignerFieldEvent | OrgRecordSeqFieldEvent | OrgRecordLamportFieldEvent | OrgRecordWallTimeFieldEvent | OrgRecordPrevFieldEvent | OrgRecordGenesisNameFieldEvent | OrgRecordGenesisAdminNameFieldEvent | OrgRecordGenesisAdminBoxKeyFieldEvent | OrgRecordGenesisNonceFieldEvent | OrgRecordAddMemberMemberFieldEvent | OrgRecordAddMemberNameFieldEvent | OrgRecordAddMemberBoxKeyFieldEvent | OrgRecordAddMemberAdminFieldEvent | OrgRecordAddMemberInviteFieldEvent | OrgRecordRemoveMemberMemberFieldEvent | OrgRecordRemoveMemberCutoffSeqFieldEvent | OrgRecordRemoveMemberEndsTeamFieldEvent | OrgRecordRemoveMemberEndsSeqFieldEvent | OrgRecordRemoveMemberEndsIdFieldEvent | OrgRecordRosterTeamFieldEvent | OrgRecordRosterEpochFieldEvent | OrgRecordRosterPrevFieldEvent | OrgRecordRosterKeyCheckFieldEvent | OrgRecordRosterSealedMemberFieldEvent | OrgRecordRosterSealedSealedFieldEvent | OrgRecordInviteIdFieldEvent | OrgRecordInviteExpiresFieldEvent | OrgRecordInviteTeamsFieldEvent | OrgRecordRetentionTeamFieldEvent | OrgRecordRetentionDaysFieldEvent | OrgRecordRetentionHoldFieldEvent | OrgRecordRetentionReasonFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrgRecord>): Generator<OrgRecordVersionFieldEvent | OrgRecordOrgFieldEvent | OrgRecordSignerFieldEvent | OrgRecordSeqFieldEvent | OrgRecordLamportFieldEvent | OrgRecordWallTimeFieldEvent | OrgRecordPrevFieldEvent | OrgRecordGenesisNameFieldEvent | OrgRecordGenesisAdminNameFieldEvent | OrgRecordGenesisAdminBoxKeyFieldEvent | OrgRecordGenesisNonceFieldEvent | OrgRecordAddMemberMemberFieldEvent | OrgRecordAddMemberNameFieldEvent | OrgRecordAddMemberBoxKeyFieldEvent | OrgRecordAddMemberAdminFieldEvent | OrgRecordAddMemberInviteFieldEvent | OrgRecordRemoveMemberMemberFieldEvent | OrgRecordRemoveMemberCutoffSeqFieldEvent | OrgRecordRemoveMemberEndsTeamFieldEvent | OrgRecordRemoveMemberEndsSeqFieldEvent | OrgRecordRemoveMemberEndsIdFieldEvent | OrgRecordRosterTeamFieldEvent | OrgRecordRosterEpochFieldEvent | OrgRecordRosterPrevFieldEvent | OrgRecordRosterKeyCheckFieldEvent | OrgRecordRosterSealedMemberFieldEvent | OrgRecordRosterSealedSealedFieldEvent | OrgRecordInviteIdFieldEvent | OrgRecordInviteExpiresFieldEvent | OrgRecordInviteTeamsFieldEvent | OrgRecordInviteNameFieldEvent | OrgRecordRetentionTeamFieldEvent | OrgRecordRetentionDaysFieldEvent | OrgRecordRetentionHoldFieldEvent | OrgRecordRetentionReasonFieldEvent | OrgRecordPolicyVersionFieldEvent | OrgRecordPolicyTextFieldEvent | OrgRecordPolicyEverySessionFieldEvent | OrgRecordPolicyAcceptanceVersionFieldEvent | OrgRecordPolicyAcceptanceSessionFieldEvent | OrgRecordRenameMemberFieldEvent | OrgRecordRenameNameFieldEvent | OrgRecordRenameRequestNameFieldEvent> {
     return streamMessage(buf, OrgRecord.codec(), opts)
+  }
+}
+
+export interface Policy {
+  version: number
+  text: string
+  everySession: boolean
+}
+
+export namespace Policy {
+  let _codec: Codec<Policy>
+
+  export const codec = (): Codec<Policy> => {
+    if (_codec == null) {
+      _codec = message<Policy>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.text != null && obj.text !== '')) {
+          w.uint32(18)
+          w.string(obj.text)
+        }
+
+        if ((obj.everySession != null && obj.everySession !== false)) {
+          w.uint32(24)
+          w.bool(obj.everySession)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          text: '',
+          everySession: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.text = reader.string()
+              break
+            }
+            case 3: {
+              obj.everySession = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.text`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.everySession`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PolicyVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface PolicyTextFieldEvent {
+    field: '$.text'
+    value: string
+  }
+
+  export interface PolicyEverySessionFieldEvent {
+    field: '$.everySession'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<Policy>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Policy.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Policy>): Policy {
+    return decodeMessage(buf, Policy.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Policy>): Generator<PolicyVersionFieldEvent | PolicyTextFieldEvent | PolicyEverySessionFieldEvent> {
+    return streamMessage(buf, Policy.codec(), opts)
+  }
+}
+
+export interface PolicyAcceptance {
+  version: number
+  session: Uint8Array<ArrayBuffer>
+}
+
+export namespace PolicyAcceptance {
+  let _codec: Codec<PolicyAcceptance>
+
+  export const codec = (): Codec<PolicyAcceptance> => {
+    if (_codec == null) {
+      _codec = message<PolicyAcceptance>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.session != null && obj.session.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.session)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          session: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.session = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.session`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PolicyAcceptanceVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface PolicyAcceptanceSessionFieldEvent {
+    field: '$.session'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<PolicyAcceptance>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PolicyAcceptance.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PolicyAcceptance>): PolicyAcceptance {
+    return decodeMessage(buf, PolicyAcceptance.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PolicyAcceptance>): Generator<PolicyAcceptanceVersionFieldEvent | PolicyAcceptanceSessionFieldEvent> {
+    return streamMessage(buf, PolicyAcceptance.codec(), opts)
+  }
+}
+
+export interface Rename {
+  member: Uint8Array<ArrayBuffer>
+  name: string
+}
+
+export namespace Rename {
+  let _codec: Codec<Rename>
+
+  export const codec = (): Codec<Rename> => {
+    if (_codec == null) {
+      _codec = message<Rename>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.member != null && obj.member.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.member)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(18)
+          w.string(obj.name)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          member: uint8ArrayAlloc(0),
+          name: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.member = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.name = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.member`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RenameMemberFieldEvent {
+    field: '$.member'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RenameNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export function encode (obj: Partial<Rename>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Rename.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Rename>): Rename {
+    return decodeMessage(buf, Rename.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Rename>): Generator<RenameMemberFieldEvent | RenameNameFieldEvent> {
+    return streamMessage(buf, Rename.codec(), opts)
+  }
+}
+
+export interface RenameRequest {
+  name: string
+}
+
+export namespace RenameRequest {
+  let _codec: Codec<RenameRequest>
+
+  export const codec = (): Codec<RenameRequest> => {
+    if (_codec == null) {
+      _codec = message<RenameRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(10)
+          w.string(obj.name)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          name: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.name = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RenameRequestNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export function encode (obj: Partial<RenameRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RenameRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RenameRequest>): RenameRequest {
+    return decodeMessage(buf, RenameRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RenameRequest>): Generator<RenameRequestNameFieldEvent> {
+    return streamMessage(buf, RenameRequest.codec(), opts)
   }
 }
 
@@ -2836,6 +3405,7 @@ export interface Invite {
   id: Uint8Array<ArrayBuffer>
   expires: number
   teams: string[]
+  name: string
 }
 
 export namespace Invite {
@@ -2865,6 +3435,11 @@ export namespace Invite {
           }
         }
 
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(34)
+          w.string(obj.name)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2872,7 +3447,8 @@ export namespace Invite {
         const obj: any = {
           id: uint8ArrayAlloc(0),
           expires: 0,
-          teams: []
+          teams: [],
+          name: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2895,6 +3471,10 @@ export namespace Invite {
               }
 
               obj.teams.push(reader.string())
+              break
+            }
+            case 4: {
+              obj.name = reader.string()
               break
             }
             default: {
@@ -2945,6 +3525,13 @@ export namespace Invite {
 
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2973,6 +3560,11 @@ export namespace Invite {
     value: string
   }
 
+  export interface InviteNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
   export function encode (obj: Partial<Invite>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Invite.codec())
   }
@@ -2981,7 +3573,7 @@ export namespace Invite {
     return decodeMessage(buf, Invite.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Invite>): Generator<InviteIdFieldEvent | InviteExpiresFieldEvent | InviteTeamsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Invite>): Generator<InviteIdFieldEvent | InviteExpiresFieldEvent | InviteTeamsFieldEvent | InviteNameFieldEvent> {
     return streamMessage(buf, Invite.codec(), opts)
   }
 }

@@ -7,6 +7,7 @@ import { InvalidArgumentError, NotMemberError } from '../errors.js'
 import { checkDisplayName, checkPeerId, checkTeamName } from '../ids.js'
 import { createRecord, MAX_RETENTION_DAYS } from '../model/index.js'
 import { DM_PREFIX } from './direct.js'
+import { checkFreeName } from './name-actions.js'
 import { checkAdmission, encodeInviteToken, inviteIdOf, MAX_INVITE_TTL_MS, newInviteSecret } from './invites.js'
 import type { BoxKeyPair } from '../crypto/box.js'
 import type { FeedEnd, RecordFields, VerifiedRecord } from '../model/index.js'
@@ -15,7 +16,7 @@ import type { Ed25519PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 
 /** The changes an admin's record can carry (the genesis is written only once, by Org.create). */
-export type RecordChange = Pick<RecordFields, 'addMember' | 'removeMember' | 'roster' | 'invite' | 'retention'>
+export type RecordChange = Pick<RecordFields, 'addMember' | 'removeMember' | 'roster' | 'invite' | 'retention' | 'policy' | 'policyAcceptance' | 'rename' | 'renameRequest'>
 
 /** What an admin action works with. */
 export interface AdminContext {
@@ -109,13 +110,14 @@ export async function removeMember (a: AdminContext, peerId: string, ends: FeedE
 }
 
 /** Make an invite to `general` and `teams`, valid `ttlMs`, and its token. */
-export async function createInvite (a: AdminContext, teams: string[], ttlMs: number, addresses: string[]): Promise<{ token: string, expires: number, records: VerifiedRecord[] }> {
+export async function createInvite (a: AdminContext, teams: string[], ttlMs: number, addresses: string[], name?: string): Promise<{ token: string, expires: number, records: VerifiedRecord[] }> {
   const wanted = [...new Set(['general', ...teams.map(checkTeamName)])]
   for (const t of wanted) if (!a.state.teams.has(t)) throw new InvalidArgumentError(`there is no team ${t}`)
   if (ttlMs <= 0 || ttlMs > MAX_INVITE_TTL_MS) throw new InvalidArgumentError('an invite lasts from 1 second to 30 days')
+  const fixedName = name === undefined ? '' : checkFreeName(a.state, checkDisplayName(name))
   const secret = newInviteSecret()
   const expires = Date.now() + ttlMs
-  const record = await a.write({ invite: { id: inviteIdOf(secret), expires, teams: wanted } })
+  const record = await a.write({ invite: { id: inviteIdOf(secret), expires, teams: wanted, name: fixedName } })
   const admins = [...a.state.members.values()].filter(m => m.admin).map(m => m.publicKey)
   const token = encodeInviteToken({ org: new Uint8Array(Buffer.from(a.orgId, 'hex')), orgName: a.state.name, admins, secret, expires, addresses })
   return { token, expires, records: [record] }
@@ -127,7 +129,9 @@ export async function admit (a: AdminContext, joiner: string, secret: Uint8Array
   if (invite === 'admitted') return []
   const publicKey = peerIdFromString(joiner).publicKey?.raw
   if (publicKey === undefined) throw new InvalidArgumentError('joiner has no Ed25519 key')
-  const written = [await a.write({ addMember: { member: new Uint8Array(publicKey), name: checkDisplayName(name), boxKey: new Uint8Array(boxKey), admin: false, invite: inviteIdOf(secret) } })]
+  // the name the admin fixed in the invite, else the newcomer's own, if nobody's passes for it
+  const chosen = invite.name ?? checkFreeName(a.state, checkDisplayName(name), joiner)
+  const written = [await a.write({ addMember: { member: new Uint8Array(publicKey), name: chosen, boxKey: new Uint8Array(boxKey), admin: false, invite: inviteIdOf(secret) } })]
   for (const team of invite.teams) {
     const t = a.state.teams.get(team)
     if (t !== undefined && !t.current.members.has(joiner)) written.push(await a.writeRoster(team, [...t.current.members, joiner]))

@@ -5,7 +5,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { pbStream } from '@libp2p/utils'
 import { emit } from '../context.js'
-import { InviteError } from '../errors.js'
+import { InviteError, NameTakenError } from '../errors.js'
 import { peerIdOfPublicKey } from '../ids.js'
 import { JoinRequest, JoinResponse } from '../model/index.js'
 import { JOIN_PROTOCOL } from '../net/topics.js'
@@ -108,6 +108,7 @@ export class Join implements Startable {
           }
           continue // this admin is not reachable; try the next
         }
+        if (response.error === 'NameTakenError') throw new NameTakenError(`the admin refused the name: ${response.message}`)
         if (response.error !== '') {
           throw new InviteError(`the admin refused the invite: ${response.message}`)
         }

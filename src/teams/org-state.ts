@@ -12,11 +12,18 @@
  *   earlier) wins. The last admin cannot be removed.
  * - A roster must be for the next epoch of its team and name the current roster as prev; lower
  *   epochs (rollback), gaps, broken chains and unknown signers are refused.
- * - An invite admits one member, before it expires.
+ * - An invite admits one member, before it expires; an invite that fixes a name admits only that name.
+ * - A member (not only an admin) may sign exactly two kinds of record, for themselves only: a policy
+ *   acceptance (policy.ts) and a rename request (names.ts). Renames are by an admin, and a name
+ *   that passes for another member's (names.ts) is refused.
  */
 import { contentId } from '../crypto/keys.js'
 import { peerIdOfPublicKey } from '../ids.js'
-import type { VerifiedRecord } from '../model/index.js'
+import { applyNameRecord, emptyNameState } from './names.js'
+import { applyPolicyRecord, emptyPolicyState } from './policy.js'
+import type { OrgOpName, VerifiedRecord } from '../model/index.js'
+import type { NameState } from './names.js'
+import type { PolicyState } from './policy.js'
 
 export interface Member {
   peerId: string
@@ -49,6 +56,8 @@ export interface InviteState {
   teams: string[]
   issuer: string
   usedBy?: string
+  /** the name the newcomer gets, when the admin fixed it */
+  name?: string
 }
 
 export interface Removal {
@@ -94,6 +103,10 @@ export interface OrgState {
   teams: Map<string, TeamState>
   invites: Map<string, InviteState>
   retention: Map<string, RetentionState>
+  /** the usage policy's versions and who accepted them (policy.ts) */
+  policy: PolicyState
+  /** pending rename requests and the renames applied (names.ts) */
+  names: NameState
   /** records applied, in fold order */
   applied: VerifiedRecord[]
   refused: Refusal[]
@@ -186,6 +199,8 @@ function foldOnce (orgId: string, genesis: VerifiedRecord, ordered: VerifiedReco
     teams: new Map(),
     invites: new Map(),
     retention: new Map(),
+    policy: emptyPolicyState(),
+    names: emptyNameState(),
     applied: [],
     refused: [],
     heads: new Map()
@@ -203,10 +218,18 @@ function foldOnce (orgId: string, genesis: VerifiedRecord, ordered: VerifiedReco
     }
     const signer = state.members.get(r.signer)
     const cutoff = formerAdmins.get(r.signer)
-    const mayWrite = signer?.admin === true || (cutoff !== undefined && r.record.seq <= cutoff)
-    if (!mayWrite) {
-      state.refused.push({ record: r, reason: cutoff !== undefined ? `signer ${r.signer} was removed as admin` : `unknown signer ${r.signer}: not an admin` })
-      continue
+    if (MEMBER_OPS.has(r.op)) {
+      // signed by the member for themselves: the record names nobody else
+      if (signer === undefined) {
+        state.refused.push({ record: r, reason: `signer ${r.signer} is not a member of the org` })
+        continue
+      }
+    } else {
+      const mayWrite = signer?.admin === true || (cutoff !== undefined && r.record.seq <= cutoff)
+      if (!mayWrite) {
+        state.refused.push({ record: r, reason: cutoff !== undefined ? `signer ${r.signer} was removed as admin` : `unknown signer ${r.signer}: not an admin` })
+        continue
+      }
     }
     const outcome = apply(state, r, index, ordered, formerAdmins)
     if (typeof outcome === 'string') {
@@ -225,6 +248,9 @@ function foldOnce (orgId: string, genesis: VerifiedRecord, ordered: VerifiedReco
   return { state }
 }
 
+/** The records a member who is not an admin may sign (each about the signer only). */
+const MEMBER_OPS: ReadonlySet<OrgOpName> = new Set(['policyAcceptance', 'renameRequest'])
+
 /** Apply one record; a string is the reason it is refused. */
 function apply (state: OrgState, r: VerifiedRecord, index: number, ordered: VerifiedRecord[], formerAdmins: Map<string, number>): string | undefined | { peerId: string, cutoff: number } {
   const rec = r.record
@@ -241,6 +267,7 @@ function apply (state: OrgState, r: VerifiedRecord, index: number, ordered: Veri
       if (invite === undefined) return 'unknown invite'
       if (invite.usedBy !== undefined) return `invite already used by ${invite.usedBy}`
       if (rec.wallTime > invite.expires) return 'invite expired'
+      if (invite.name !== undefined && a.name !== invite.name) return `the invite fixes the name ${JSON.stringify(invite.name)}`
       invite.usedBy = peerId
     }
     state.members.set(peerId, {
@@ -311,7 +338,7 @@ function apply (state: OrgState, r: VerifiedRecord, index: number, ordered: Veri
     if (inv.id.length !== 32) return 'invite id must be 32 bytes'
     if (state.invites.has(hex(inv.id))) return 'invite id already exists'
     for (const t of inv.teams) if (!state.teams.has(t)) return `invite names unknown team ${t}`
-    state.invites.set(hex(inv.id), { id: hex(inv.id), expires: inv.expires, teams: inv.teams, issuer: r.signer })
+    state.invites.set(hex(inv.id), { id: hex(inv.id), expires: inv.expires, teams: inv.teams, issuer: r.signer, ...(inv.name !== '' ? { name: inv.name } : {}) })
     return undefined
   }
   if (rec.retention !== undefined) {
@@ -320,6 +347,8 @@ function apply (state: OrgState, r: VerifiedRecord, index: number, ordered: Veri
     state.retention.set(re.team, { team: re.team, days: re.days, hold: re.hold, reason: re.reason, by: r.signer, at: rec.wallTime })
     return undefined
   }
+  if (rec.policy !== undefined || rec.policyAcceptance !== undefined) return applyPolicyRecord(state, r)
+  if (rec.rename !== undefined || rec.renameRequest !== undefined) return applyNameRecord(state, r)
   return 'unknown change'
 }
 

@@ -4,9 +4,12 @@
  * entry rules in entry-rules.ts, invites in invites.ts, roster mending in roster-mend.ts.
  */
 import { decrypt, encrypt } from '../crypto/box.js'
-import { InviteError, NotAdminError, NotMemberError, RecordRefusedError } from '../errors.js'
+import { InviteError, NotAdminError, NotMemberError, PolicyNotAcceptedError, RecordRefusedError } from '../errors.js'
 import { createRecord, decodeRecord } from '../model/index.js'
 import * as actions from './admin-actions.js'
+import * as nameActions from './name-actions.js'
+import * as policyActions from './policy-actions.js'
+import { currentPolicy, policyAt, policyVerdict } from './policy.js'
 import { DirectKeys, DM_PREFIX, directPeerOf, directTeamOf } from './direct.js'
 import { entryVerdict, historyVerdict, mayRead } from './entry-rules.js'
 import { foldOrg, knownSigners, orgIdOf } from './org-state.js'
@@ -50,6 +53,8 @@ export class Org {
   private folded!: OrgState
   private readonly keyring: TeamKeyring
   private readonly directKeys: DirectKeys
+  /** the policy version this node accepted in this session (see beginSession), for a policy that asks at every session */
+  private sessionAccepted?: number
   /** admin actions run one at a time */
   private writing: Promise<unknown> = Promise.resolve()
 
@@ -212,6 +217,11 @@ export class Org {
     return entryVerdict(this.folded, this.me.peerId, team, epoch, author)
   }
 
+  /** Whether `author`'s entry dated `wallTime` is covered by the usage policy (see policy.ts): 'ok' or the reason. */
+  policyVerdict (author: string, wallTime: number): string {
+    return policyVerdict(this.folded, author, wallTime)
+  }
+
   /** Whether a past entry (from history sync) is acceptable (see entry-rules.ts). */
   historyVerdict (team: string, epoch: number, author: string, beforeRemoval = false): string {
     return historyVerdict(this.folded, this.me.peerId, team, epoch, author, beforeRemoval)
@@ -258,6 +268,14 @@ export class Org {
   private async asAdmin<T> (action: (a: AdminContext) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       if (!this.isAdmin()) throw new NotAdminError('only an admin can do that')
+      return action(this.adminContext)
+    })
+  }
+
+  /** Run `action` as this node, which must be in the directory (for the records a member signs for themselves). */
+  private async asMember<T> (action: (a: AdminContext) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      if (!this.folded.members.has(this.me.peerId)) throw new NotMemberError('this node is not in the directory')
       return action(this.adminContext)
     })
   }
@@ -352,8 +370,8 @@ export class Org {
   }
 
   /** Make an invite and return its token, to be handed to the newcomer out of band. */
-  async createInvite (teams: string[], ttlMs: number, addresses: string[]): Promise<{ token: string, expires: number, records: VerifiedRecord[] }> {
-    return this.asAdmin(async a => actions.createInvite(a, teams, ttlMs, addresses))
+  async createInvite (teams: string[], ttlMs: number, addresses: string[], name?: string): Promise<{ token: string, expires: number, records: VerifiedRecord[] }> {
+    return this.asAdmin(async a => actions.createInvite(a, teams, ttlMs, addresses, name))
   }
 
   /**
@@ -362,5 +380,66 @@ export class Org {
    */
   async admit (joiner: string, secret: Uint8Array, name: string, boxKey: Uint8Array): Promise<VerifiedRecord[]> {
     return this.asAdmin(async a => actions.admit(a, joiner, secret, name, boxKey))
+  }
+
+  // ---- usage policy and names (policy.ts, names.ts) ----
+
+  /** Publish `text` as the next version of the usage policy (admins only). */
+  async setPolicy (text: string, everySession: boolean): Promise<VerifiedRecord[]> {
+    const written = await this.asAdmin(async a => policyActions.setPolicy(a, text, everySession))
+    this.sessionAccepted = currentPolicy(this.folded)?.version
+    return written
+  }
+
+  /** Accept the policy in force, signed by this node's own key; `version`, if given, must be it. */
+  async acceptPolicy (version?: number): Promise<VerifiedRecord[]> {
+    const written = await this.asMember(async a => policyActions.acceptPolicy(a, version))
+    this.sessionAccepted = currentPolicy(this.folded)?.version
+    return written
+  }
+
+  /**
+   * A new session begins (a chat starts): a policy that asks at every session needs a new
+   * acceptance before this node posts again.
+   */
+  beginSession (): void {
+    this.sessionAccepted = undefined
+  }
+
+  /** Whether this node accepted the policy in force in this session (true when it does not ask per session). */
+  acceptedThisSession (): boolean {
+    const current = currentPolicy(this.folded)
+    return current === undefined || !current.everySession || this.sessionAccepted === current.version
+  }
+
+  /**
+   * Throws PolicyNotAcceptedError unless this node may post an entry dated `wallTime`: the rule
+   * every other node applies (policyVerdict), and, for a policy that asks at every session, an
+   * acceptance in this session.
+   */
+  checkMayPost (wallTime: number): void {
+    const inForce = policyAt(this.folded, wallTime)
+    if (inForce === undefined) return
+    if (policyVerdict(this.folded, this.me.peerId, wallTime) !== 'ok') {
+      throw new PolicyNotAcceptedError(`accept the usage policy of ${this.name} (version ${inForce.version}) before posting: \`parley policy accept\`, or accept it in the chat`)
+    }
+    if (inForce.everySession && this.sessionAccepted !== inForce.version) {
+      throw new PolicyNotAcceptedError(`the usage policy of ${this.name} (version ${inForce.version}) asks to be accepted at every session: accept it again before posting`)
+    }
+  }
+
+  /** Give a member a new display name (admins only). */
+  async renameMember (peerId: string, name: string): Promise<VerifiedRecord[]> {
+    return this.asAdmin(async a => nameActions.renameMember(a, peerId, name))
+  }
+
+  /** Grant a member's pending rename request (admins only). */
+  async approveRename (peerId: string): Promise<VerifiedRecord[]> {
+    return this.asAdmin(async a => nameActions.approveRename(a, peerId))
+  }
+
+  /** Ask the admins for a new display name for this node. */
+  async requestRename (name: string): Promise<VerifiedRecord[]> {
+    return this.asMember(async a => nameActions.requestRename(a, name))
   }
 }

@@ -21,6 +21,10 @@ export type Command =
   | { kind: 'remove', member: string }
   | { kind: 'admin-add', member: string }
   | { kind: 'sync' }
+  | { kind: 'policy' }
+  | { kind: 'nick', name: string }
+  | { kind: 'rename', member: string, name: string }
+  | { kind: 'approve', member?: string }
   | { kind: 'file-send', path: string, caption: string }
   | { kind: 'file-get', id: string }
   | { kind: 'files' }
@@ -46,8 +50,10 @@ export const HELP = [
   '/sync                 what this node holds and fetches',
   '/teams                the teams of the organisation, and which you are in',
   '/notify desktop|terminal|both|off   how mentions, direct and urgent messages notify you while the chat is not in front',
+  '/policy               the usage policy (and, for admins, who accepted it); accept it from there',
+  '/nick NAME            ask the admins for a new display name',
   '/help  /quit',
-  'Admins: /invite [TEAM...] [--out FILE] · /team create TEAM [NAME...] · /team add TEAM NAME... · /team remove TEAM NAME · /admin add NAME · /remove NAME (offboard)'
+  'Admins: /invite [TEAM...] [--out FILE] · /team create TEAM [NAME...] · /team add TEAM NAME... · /team remove TEAM NAME · /admin add NAME · /remove NAME (offboard) · /rename NAME: NEW NAME · /approve [NAME] (rename requests)'
 ]
 
 /** Parse a line typed in the chat screen. */
@@ -100,6 +106,18 @@ export function parseCommand (line: string): Command {
       return args[0] === 'add' && args[1] !== undefined ? { kind: 'admin-add', member: args.slice(1).join(' ') } : { kind: 'error', message: 'usage: /admin add NAME' }
     case 'sync':
       return { kind: 'sync' }
+    case 'policy':
+      return { kind: 'policy' }
+    case 'nick':
+      return rest === '' ? { kind: 'error', message: 'usage: /nick NEW NAME' } : { kind: 'nick', name: rest }
+    case 'rename': {
+      // names may have spaces: "/rename Bea Jones: Beatrice Jones", or one word each
+      const [who, ...name] = rest.includes(':') ? rest.split(':') : [args[0] ?? '', args.slice(1).join(' ')]
+      const to = name.join(':').trim()
+      return who === undefined || who.trim() === '' || to === '' ? { kind: 'error', message: 'usage: /rename NAME: NEW NAME' } : { kind: 'rename', member: who.trim(), name: to }
+    }
+    case 'approve':
+      return rest === '' ? { kind: 'approve' } : { kind: 'approve', member: rest }
     case 'quit':
     case 'exit':
       return { kind: 'quit' }

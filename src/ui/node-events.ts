@@ -2,11 +2,13 @@
  * The chat's link to its node: loading what the state shows (the snapshot, history pages), turning
  * the node's typed events into actions, and what happens when the node goes away.
  */
+import { offerPolicy } from './policy-prompt.js'
 import { removedView } from './views.js'
 import { whatHappened } from './state.js'
 import type { ChatBackend } from './backend.js'
 import type { Chat } from './chat.js'
 import type { TypedControlEvent } from '../control/api.js'
+import type { NodeInfo } from '../index.js'
 
 /** Messages per history page. */
 const PAGE = 100
@@ -23,6 +25,8 @@ export class NodeEvents {
   private readonly presenceTold = new Set<Set<string>>()
   /** organisation changes are told one at a time */
   private orgChanges = Promise.resolve()
+  /** the usage policy's standing at the last refresh (NodeInfo.policy): whether to show it (policy-prompt.ts) */
+  policy: NodeInfo['policy']
 
   constructor (chat: Chat) {
     this.chat = chat
@@ -44,6 +48,7 @@ export class NodeEvents {
     const { chat } = this
     const backend = chat.backend
     const info = await backend.info()
+    this.policy = info.policy
     if (info.org === undefined) {
       chat.dispatch({ type: 'connected', info, teams: [], members: [], presence: [] })
       // the first screen too says whether colleagues' workstations are in reach (joining needs an admin's)
@@ -67,6 +72,8 @@ export class NodeEvents {
     try {
       await this.refresh()
       if (this.chat.state.mode === 'removed') this.chat.show('removed', removedLines(this.chat))
+      // a chat start is a session: the usage policy is shown and asked for when it must be accepted
+      else if (this.chat.state.org !== undefined) await offerPolicy(this.chat, true)
     } catch (err) {
       this.chat.fail(err)
     }
@@ -99,6 +106,8 @@ export class NodeEvents {
           await this.refresh()
           dispatch({ type: 'happened', lines: whatHappened(before, chat.state.members, change, chat.state.me.peerId) })
           if (!wasRemoved && chat.state.mode === 'removed') chat.show('removed', removedLines(chat))
+          // a new version of the usage policy: shown and asked for at once
+          else if (change.applied.includes('policy')) await offerPolicy(chat, false)
         }).catch(chat.fail)
         break
       }

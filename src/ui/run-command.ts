@@ -9,6 +9,7 @@ import { formatBytes, formatDateTime } from '../shell.js'
 import { HELP, resolveMember } from './commands.js'
 import { distinctName, findMentions } from './mentions.js'
 import { NOTIFY_MODES } from './notifier.js'
+import { offerPolicy, showPolicy, showRenameRequests } from './policy-prompt.js'
 import { conversationLabel, currentConversation, mentionable } from './state.js'
 import { oneLine } from './text.js'
 import type { Chat } from './chat.js'
@@ -184,6 +185,29 @@ export async function runCommand (chat: Chat, cmd: Command, typed: string): Prom
       chat.dispatch({ type: 'notice', text: `notifications: ${chat.alerts.mode}` })
       return
     }
+    case 'policy':
+      await showPolicy(chat)
+      return
+    case 'nick':
+      await chat.backend.call('rename', { name: cmd.name })
+      chat.dispatch({ type: 'notice', text: `asked the admins to call you ${cmd.name}; it applies once one approves` })
+      return
+    case 'rename':
+      await chat.backend.call('admin.rename', { peer: chat.member(cmd.member), name: cmd.name })
+      chat.dispatch({ type: 'notice', text: `${cmd.member} is now called ${cmd.name}` })
+      return
+    case 'approve': {
+      if (cmd.member === undefined) {
+        await showRenameRequests(chat)
+        return
+      }
+      const peer = chat.member(cmd.member)
+      const request = (await chat.backend.call('rename.requests')).find(r => r.peerId === peer)
+      if (request === undefined) throw new Error(`${cmd.member} has no pending rename request (/approve lists them)`)
+      await chat.backend.call('admin.approve', { peer })
+      chat.dispatch({ type: 'notice', text: `${request.name} is now called ${request.requested}` })
+      return
+    }
     case 'unavailable':
       throw new Error(`${cmd.what} is not available in this version yet`)
     case 'error':
@@ -211,7 +235,9 @@ export async function runCommand (chat: Chat, cmd: Command, typed: string): Prom
         chat.dispatch({ type: 'system', text: `joining as ${name}…` })
         await chat.backend.join(cmd.token, name)
         await chat.node.refresh()
-        chat.show('welcome', [`Welcome, ${name}! /help lists commands and keys.`])
+        chat.show('welcome', [`Welcome, ${chat.state.me.name !== '' ? chat.state.me.name : name}! /help lists commands and keys.`])
+        // the organisation's usage policy, if it has one, before the first post
+        await offerPolicy(chat, true)
       })
     }
   }

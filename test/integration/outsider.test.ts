@@ -115,7 +115,7 @@ describe('outsiders and oversized requests on the stream protocols', () => {
     const requests: OrgHeads[] = []
     // every node asks a peer that connects for the org's records; this one answers with a megabyte of
     // forged ones (each would cost a signature check, and an event)
-    const forged = await createRecord(await generateIdentityKey(), { org: orgId, seq: 1, lamport: 1, wallTime: Date.now(), prev: new Uint8Array(0), invite: { id: new Uint8Array(32), expires: 0, teams: [] } })
+    const forged = await createRecord(await generateIdentityKey(), { org: orgId, seq: 1, lamport: 1, wallTime: Date.now(), prev: new Uint8Array(0), invite: { id: new Uint8Array(32), expires: 0, teams: [], name: '' } })
     await outsider.handle(ORG_SYNC_PROTOCOL, async (stream) => {
       asked++
       const pb = pbStream(stream, { maxDataLength: 1024 * 1024 })

@@ -424,7 +424,7 @@ describe('trust: strangers', () => {
     for (let i = 1; i <= 20; i++) {
       const junk = await createRecord(stranger, {
         org: Buffer.from(orgId, 'hex'), seq: i, lamport: i, wallTime: Date.now(), prev,
-        invite: { id: new Uint8Array(32).fill(i), expires: Date.now() + 1000, teams: [] }
+        invite: { id: new Uint8Array(32).fill(i), expires: Date.now() + 1000, teams: [], name: '' }
       })
       prev = junk.id
       await tap.libp2p.services.pubsub.publish(orgTopic(orgId), junk.bytes)

@@ -22,12 +22,14 @@ export const orgCommands: Commands = {
   },
   invite: {
     summary: 'make a one-time invite token for a newcomer (admins)',
-    usage: 'parley invite [--team NAME]... [--expires 24h] [--out FILE] [--json]',
-    options: { team: { type: 'string', multiple: true }, expires: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+    usage: 'parley invite [--team NAME]... [--name "FULL NAME"] [--expires 24h] [--out FILE] [--json]',
+    options: { team: { type: 'string', multiple: true }, name: { type: 'string' }, expires: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
     run: async ({ dataDir, values }) => {
       const teams = ((values.team as string[] | undefined) ?? []).map(checkTeamName)
       const params: Record<string, unknown> = { teams }
       if (typeof values.expires === 'string') params.expires = values.expires
+      // the newcomer's name, fixed by the admin: the join takes it whatever name they type
+      if (typeof values.name === 'string') params.name = checkDisplayName(values.name)
       const r = await withClient(dataDir, async c => c.request('invite', params))
       if (typeof values.out === 'string') {
         const { writeFile } = await import('node:fs/promises')
@@ -74,6 +76,7 @@ export const orgCommands: Commands = {
         }
       })
       out(values.json === true ? JSON.stringify(info) : `joined ${info.org?.name} as ${info.name} (${info.peerId}); teams: ${info.teams.map(t => '#' + t).join(' ')}`)
+      if (info.policy !== undefined && !info.policy.mayPost) err('the organisation has a usage policy: read it with `parley policy status --text` and accept it with `parley policy accept` before posting')
       return 0
     }
   }

@@ -33,10 +33,26 @@ export function whatHappened (before: MemberView[], after: MemberView[], change:
     for (const t of m.teams.filter(t => !was.teams.includes(t))) out.push({ team: t, text: `${who(m)} ${m.peerId === me ? 'were' : 'was'} added to #${t}${by(['roster'])}` })
     for (const t of was.teams.filter(t => !m.teams.includes(t))) out.push({ team: t, text: `${who(m)} ${m.peerId === me ? 'were' : 'was'} removed from #${t}${by(['roster'])}` })
     if (m.admin && !was.admin) out.push({ team: 'general', text: `${who(m)} ${m.peerId === me ? 'were' : 'was'} made an admin${by(['addMember'])}` })
+    // a rename (a signed record, by an admin) shows in every conversation of the member
+    if (m.name !== was.name) for (const t of m.teams) out.push({ team: t, text: `${was.name} ${m.peerId === me ? '(you) are' : 'is'} now called ${m.name}${by(['rename', 'addMember'])}` })
   }
+  out.push(...policyAndRequests(after, change, me, names))
   for (const m of before) {
     if (now.has(m.peerId) || m.peerId === me) continue
     for (const t of m.teams) out.push({ team: t, text: `${m.name} was removed from the organisation${by(['removeMember'])}: their workstation can no longer read or post here` })
+  }
+  return out
+}
+
+/** A new usage policy version (for everyone), and rename requests (for admins), as lines in #general. */
+function policyAndRequests (after: MemberView[], change: OrgChangeView | undefined, me: string, names: Map<string, string>): Array<{ team: string, text: string }> {
+  const out: Array<{ team: string, text: string }> = []
+  const amAdmin = after.some(m => m.peerId === me && m.admin)
+  for (const [i, op] of (change?.applied ?? []).entries()) {
+    const signer = change?.by?.[i]?.signer
+    const name = signer === undefined ? 'someone' : signer === me ? 'you' : names.get(signer) ?? `…${signer.slice(-6)}`
+    if (op === 'policy') out.push({ team: 'general', text: `a new version of the usage policy was published by ${name}: /policy shows it` })
+    if (op === 'renameRequest' && amAdmin && signer !== me) out.push({ team: 'general', text: `${name} asks for a new name: /approve lists the requests` })
   }
   return out
 }

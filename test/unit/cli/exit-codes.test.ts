@@ -51,7 +51,9 @@ describe('cli/exit-codes: one table from error class to exit code', () => {
       QuarantinedError: 1,
       ScanFailedError: 1,
       CorruptFileError: 1,
-      DamagedCopyError: 1
+      DamagedCopyError: 1,
+      PolicyNotAcceptedError: 1,
+      NameTakenError: 1
     })
   })
 

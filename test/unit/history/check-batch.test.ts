@@ -107,6 +107,15 @@ describe('history/check-batch', () => {
     expect((await checkBatch(ctx, 'server', 'general', bytesOf(a), old, new Map(), false, exchange())).accepted).toEqual([])
   })
 
+  it('ends the run of an author the usage policy refuses, without blaming the server, and takes the other authors\'', async () => {
+    const { view } = orgStub({ members: new Set([alice.id, bob.id]), unaccepted: new Set([alice.id]) })
+    const a = await feed(alice, 'general', 2)
+    const b = await feed(bob, 'general', 2)
+    const checked = await checkBatch(ctx, 'server', 'general', bytesOf([...a, ...b]), view, new Map(), false, exchange())
+    expect(checked.accepted.map(v => v.author)).toEqual([bob.id, bob.id])
+    expect(skipped.map(e => e.name)).toEqual(['PolicyNotAcceptedError'])
+  })
+
   it('starts a run above the held head when what lies between expired here, and says where the new floor is', async () => {
     const { view } = orgStub({ members: new Set([alice.id]) })
     const a = await feed(alice, 'general', 5)

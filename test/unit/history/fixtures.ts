@@ -58,10 +58,12 @@ export interface OrgStub {
   epochs: Set<number>
   /** per removed author, the last entry of theirs their removal names (one team: the stub's) */
   ends: Map<string, { seq: number, idHex: string }>
+  /** authors whose entries the usage policy refuses (not accepted) */
+  unaccepted: Set<string>
 }
 
 export function orgStub (init: Partial<OrgStub> = {}): { stub: OrgStub, view: HistoryOrgView } {
-  const stub: OrgStub = { members: init.members ?? new Set(), readers: init.readers ?? new Set(), removed: init.removed ?? new Set(), epochs: init.epochs ?? new Set([1]), ends: init.ends ?? new Map<string, { seq: number, idHex: string }>() }
+  const stub: OrgStub = { members: init.members ?? new Set(), readers: init.readers ?? new Set(), removed: init.removed ?? new Set(), epochs: init.epochs ?? new Set([1]), ends: init.ends ?? new Map<string, { seq: number, idHex: string }>(), unaccepted: init.unaccepted ?? new Set() }
   const view: HistoryOrgView = {
     orgId: ORG_ID,
     // only `removed` is read of the state
@@ -70,6 +72,7 @@ export function orgStub (init: Partial<OrgStub> = {}): { stub: OrgStub, view: Hi
     mayRead: (_team: string, peerId: string) => stub.readers.has(peerId),
     historyVerdict: (_team: string, epoch: number, author: string, beforeRemoval = false) => stub.removed.has(author) && !beforeRemoval ? `author ${author} was removed` : !stub.epochs.has(epoch) ? 'unknown-epoch' : stub.members.has(author) || stub.removed.has(author) ? 'ok' : 'not in the roster',
     removedFeedEnd: (_team: string, author: string) => stub.removed.has(author) ? stub.ends.get(author) : undefined,
+    policyVerdict: (author: string) => stub.unaccepted.has(author) ? `author ${author} had not accepted policy version 1 when writing this entry` : 'ok',
     createdAt: () => 0
   }
   return { stub, view }

@@ -254,7 +254,7 @@ describe('net/topic-router', () => {
     forged[forged.length - 1]! ^= 1
     expect(await r.validateRecord(admin.peer, { data: forged })).toBe(TopicValidatorResult.Reject)
     // a record by a signer unknown here: dropped without blame, and the relay asked for what is missing
-    const unknown = await createRecord(await generateIdentityKey(), { org: new Uint8Array(Buffer.from(admin.org.orgId, 'hex')), seq: 1, lamport: 99, wallTime: Date.now(), prev: new Uint8Array(0), invite: { id: new Uint8Array(32), expires: Date.now() + 1000, teams: ['general'] } })
+    const unknown = await createRecord(await generateIdentityKey(), { org: new Uint8Array(Buffer.from(admin.org.orgId, 'hex')), seq: 1, lamport: 99, wallTime: Date.now(), prev: new Uint8Array(0), invite: { id: new Uint8Array(32), expires: Date.now() + 1000, teams: ['general'], name: '' } })
     expect(await r.validateRecord(admin.peer, { data: unknown.bytes })).toBe(TopicValidatorResult.Ignore)
     expect(syncs).toEqual([`catch-up ${admin.me.peerId}`])
   })

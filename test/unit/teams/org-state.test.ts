@@ -116,7 +116,7 @@ describe('teams/org-state', () => {
   it('a removed admin\'s later records are refused even when they sort before the removal', async () => {
     const { alice, bob, org, records, roster1 } = await office()
     const promote = await alice.write(org, 5, { addMember: { member: bob.raw, name: 'bob', boxKey: bob.box.publicKey, admin: true, invite: new Uint8Array(0) } })
-    const bobOk = await bob.write(org, 6, { invite: { id: new Uint8Array(32).fill(1), expires: 9_999, teams: [] } })
+    const bobOk = await bob.write(org, 6, { invite: { id: new Uint8Array(32).fill(1), expires: 9_999, teams: [], name: '' } })
     // alice removes bob knowing his records up to seq 1; bob's seq 2 is backdated to lamport 7
     const remove = await alice.write(org, 8, { removeMember: { member: bob.raw, cutoffSeq: 1, ends: [] } })
     const late = await bob.write(org, 7, { roster: { team: 'general', epoch: 2, prev: roster1.id, keyCheck: new Uint8Array(32), sealed: sealedFor(bob) } })
@@ -142,14 +142,14 @@ describe('teams/org-state', () => {
     const dave = await signer()
     const erin = await signer()
     const inviteId = new Uint8Array(32).fill(9)
-    const invite = await alice.write(org, 5, { invite: { id: inviteId, expires: 5_000, teams: ['general'] } })
+    const invite = await alice.write(org, 5, { invite: { id: inviteId, expires: 5_000, teams: ['general'], name: '' } })
     const addDave = await alice.write(org, 6, { addMember: { member: dave.raw, name: 'dave', boxKey: dave.box.publicKey, admin: false, invite: inviteId } })
     const addErin = await alice.write(org, 7, { addMember: { member: erin.raw, name: 'erin', boxKey: erin.box.publicKey, admin: false, invite: inviteId } })
     const state = foldOrg(org, [...records, invite, addDave, addErin])
     expect([...state.members.values()].map(m => m.name)).toContain('dave')
     expect([...state.members.values()].map(m => m.name)).not.toContain('erin')
     expect(state.refused[0]?.reason).toMatch(/already used/)
-    const expired = await alice.write(org, 8, { invite: { id: new Uint8Array(32).fill(8), expires: 500, teams: [] } })
+    const expired = await alice.write(org, 8, { invite: { id: new Uint8Array(32).fill(8), expires: 500, teams: [], name: '' } })
     const late = await alice.write(org, 9, { addMember: { member: erin.raw, name: 'erin', boxKey: erin.box.publicKey, admin: false, invite: new Uint8Array(32).fill(8) } })
     expect(foldOrg(org, [...records, invite, addDave, addErin, expired, late]).refused.map(r => r.reason)).toContain('invite expired')
   })
@@ -161,7 +161,7 @@ describe('teams/org-state', () => {
     const gapSigner = await signer()
     gapSigner.seq = 3
     gapSigner.last = records[0]
-    const gapped = await gapSigner.write(org, 9, { invite: { id: new Uint8Array(32).fill(3), expires: 1, teams: [] } })
+    const gapped = await gapSigner.write(org, 9, { invite: { id: new Uint8Array(32).fill(3), expires: 1, teams: [], name: '' } })
     const state = foldOrg(org, [...records, foreignGenesis, gapped])
     expect(state.refused.map(r => r.reason)).toEqual([expect.stringMatching(/another org/), expect.stringMatching(/gap/)])
     expect(state.heads.get(records[0]!.signer)?.seq).toBe(alice.seq)

@@ -29,4 +29,6 @@ export interface NodeInfo {
   teams: string[]
   /** this node was removed from the organisation (offboarded): by whom and when; it can no longer read or post */
   removed?: { by: string, byName: string, at: number }
+  /** this account is suspended by an admin: it reads nothing new and cannot post until resumed */
+  suspended?: { by: string, byName: string, at: number, reason: string }
 }

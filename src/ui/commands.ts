@@ -20,6 +20,9 @@ export type Command =
   | { kind: 'team-remove', team: string, member: string }
   | { kind: 'remove', member: string }
   | { kind: 'admin-add', member: string }
+  | { kind: 'suspend', member: string, reason: string }
+  | { kind: 'resume', member: string }
+  | { kind: 'invites' }
   | { kind: 'sync' }
   | { kind: 'file-send', path: string, caption: string }
   | { kind: 'file-get', id: string }
@@ -47,7 +50,8 @@ export const HELP = [
   '/teams                the teams of the organisation, and which you are in',
   '/notify desktop|terminal|both|off   how mentions, direct and urgent messages notify you while the chat is not in front',
   '/help  /quit',
-  'Admins: /invite [TEAM...] [--out FILE] · /team create TEAM [NAME...] · /team add TEAM NAME... · /team remove TEAM NAME · /admin add NAME · /remove NAME (offboard)'
+  'Admins: /invite [TEAM...] [--out FILE] · /team create TEAM [NAME...] · /team add TEAM NAME... · /team remove TEAM NAME · /admin add NAME · /remove NAME (offboard)',
+  'Admins: /suspend NAME[: reason] (block for a while) · /resume NAME · /invites (pending, used, expired, revoked)'
 ]
 
 /** Parse a line typed in the chat screen. */
@@ -98,6 +102,16 @@ export function parseCommand (line: string): Command {
       return args[0] === undefined ? { kind: 'error', message: 'usage: /remove NAME' } : { kind: 'remove', member: rest }
     case 'admin':
       return args[0] === 'add' && args[1] !== undefined ? { kind: 'admin-add', member: args.slice(1).join(' ') } : { kind: 'error', message: 'usage: /admin add NAME' }
+    case 'suspend': {
+      // the name may have spaces: "/suspend Bea Jones: on leave"
+      if (rest === '') return { kind: 'error', message: 'usage: /suspend NAME[: reason]' }
+      const [who = '', ...why] = rest.split(':')
+      return { kind: 'suspend', member: who.trim(), reason: why.join(':').trim() }
+    }
+    case 'resume':
+      return rest === '' ? { kind: 'error', message: 'usage: /resume NAME' } : { kind: 'resume', member: rest }
+    case 'invites':
+      return { kind: 'invites' }
     case 'sync':
       return { kind: 'sync' }
     case 'quit':

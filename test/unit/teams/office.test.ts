@@ -167,7 +167,7 @@ describe('teams/office: suspension, invites under control, announcement teams, t
 
     const c = { selfId: ann.me.peerId, self: { name: 'Ann' }, key: ann.me.key, orgs: { current: annOrg, require: () => annOrg } }
     for (const format of ['jsonl', 'csv'] as const) {
-      const lines = await exportOrg(c as never, { format })
+      const lines = await exportOrg(c, { format })
       const summary = await verifyExport(lines.join('\n') + '\n')
       expect(summary).toMatchObject({ scope: 'org', org: annOrg.orgId, records: log.length, exportedBy: ann.me.peerId })
       const tampered = lines.map(l => l.replace('suspended Bob: audit', 'suspended Bob: nothing'))

@@ -54,6 +54,13 @@ describe('cli/main: finding the command and checking its arguments', () => {
     expect(sub.stdout).toMatch(/^usage: parley team hold NAME on\|off/)
   })
 
+  it('a group that is also a command takes only its own subcommands as a second word', async () => {
+    expect((await runMain(['invite', 'list', '--help'])).stdout).toMatch(/^usage: parley invite list \[--json\]/)
+    expect((await runMain(['invite', 'revoke', '-h'])).stdout).toMatch(/^usage: parley invite revoke ID/)
+    expect((await runMain(['invite', '--help'])).stdout).toMatch(/^usage: parley invite \[--team NAME\]/)
+    expect((await runMain(['org', 'log', '--help'])).stdout).toMatch(/^usage: parley org log/)
+  })
+
   it('has a summary and a usage naming itself for every command', () => {
     for (const [name, command] of Object.entries(commands)) {
       expect(command.usage.startsWith(`parley ${name}`), name).toBe(true)
@@ -77,6 +84,8 @@ describe('cli/main: finding the command and checking its arguments', () => {
     [['search', 'x', '--since', 'soon'], 'parley search: --since takes a date like 2026-11-01 or 2026-11-01T09:00, not "soon"\nusage: parley search QUERY... [--team NAME] [--from NAME|PEER_ID] [--since DATE] [--limit N] [--json]\n'],
     [['export', '--team', 'general', '--format', 'xml'], 'parley export: --format is jsonl or csv\nusage: parley export (--team NAME | --org) [--since DATE] [--until DATE] [--format jsonl|csv] [--out FILE]\n'],
     [['export', '--team', 'general', '--until', 'later'], 'parley export: --until takes a date like 2026-11-01 or 2026-11-01T09:00, not "later"\nusage: parley export (--team NAME | --org) [--since DATE] [--until DATE] [--format jsonl|csv] [--out FILE]\n'],
+    [['invite', 'revoke'], 'parley invite revoke: give the invite id (see parley invite list)\nusage: parley invite revoke ID\n'],
+    [['export', '--org', '--team', 'general'], 'parley export: give --team NAME or --org, not both\nusage: parley export (--team NAME | --org) [--since DATE] [--until DATE] [--format jsonl|csv] [--out FILE]\n'],
     [['file', 'send', '--team', 'general'], 'parley file send: give exactly one file to send\nusage: parley file send (--team NAME | --to PEER_ID) [--caption TEXT] [--name NAME] [--json] PATH\n'],
     [['file', 'get'], 'parley file get: give the id of one file (see `parley file list`)\nusage: parley file get ID [--out DIR] [--json]\n'],
     [['verify-export'], 'parley verify-export: give the export file\nusage: parley verify-export FILE\n'],

@@ -4,9 +4,45 @@
  * refused at join, an announcement team, the org log over the control API's node methods.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { encrypt } from '../../src/crypto/box.js'
 import { InviteError, NotMemberError } from '../../src/errors.js'
+import { createEntry, encodeBody } from '../../src/model/index.js'
+import { topicOfTeam } from '../../src/net/topics.js'
+import { bodyContext } from '../../src/teams/team-keys.js'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
+import type { VerifiedEntry } from '../../src/model/index.js'
+import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
 import type { ParleyNode } from '../../src/node.js'
+import type { EntryLog } from '../../src/store/entry-log.js'
+import type { Identity } from '../../src/store/identity-file.js'
+import type { Org } from '../../src/teams/org.js'
+import type { TeamKeyring } from '../../src/teams/team-keys.js'
+
+/** White-box access, to play an attacker who holds a node's keys and to look at what a node stored. */
+interface Internals { org: Org, log: EntryLog, libp2p: ParleyLibp2p, identity: Identity }
+const internals = (n: ParleyNode): Internals => n as unknown as Internals
+
+/**
+ * An entry `author` signs in `team` with the team key it holds, skipping every check its own node
+ * makes before signing: what a modified client would send.
+ */
+async function handMade (author: ParleyNode, team: string, text: string): Promise<VerifiedEntry> {
+  const { org, log, identity } = internals(author)
+  const keyring = (org as unknown as { keyring: TeamKeyring }).keyring
+  const epoch = org.state.teams.get(team)!.current.epoch
+  const key = keyring.key(team, epoch)!
+  const head = await log.feedHead(team, author.peerId)
+  const seq = (head?.entry.seq ?? 0) + 1
+  return createEntry(identity.key, {
+    team,
+    seq,
+    lamport: (await log.lamport(team)) + 1,
+    wallTime: Date.now(),
+    epoch,
+    prev: head === undefined ? new Uint8Array(0) : new Uint8Array(head.id),
+    body: new Uint8Array(encrypt(key, encodeBody({ text, authorName: author.name }), bodyContext(team, epoch, author.peerId, seq)))
+  })
+}
 
 describe('office: suspension, invites under control, announcement teams', () => {
   const fx = new Fixture()
@@ -83,5 +119,42 @@ describe('office: suspension, invites under control, announcement teams', () => 
     expect((await posted).readable).toBe(true)
     const acts = admin.orgLog().map(e => e.act)
     expect(acts).toEqual(expect.arrayContaining(['founded', 'team-created', 'team-posters', 'joined']))
+  })
+
+  it('a member who skips its own node\'s check cannot post in an announcement team: every node refuses the entry', async () => {
+    const [admin, reader, mallory] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
+    await admin.createAnnounceTeam('news', [reader.peerId, mallory.peerId])
+    await waitFor(() => [reader, mallory].every(n => n.joinedTeams().includes('news') && n.teams().find(t => t.name === 'news')?.epoch === admin.teams().find(t => t.name === 'news')?.epoch), 10_000, 'news reaches the members')
+    await waitFor(() => internals(mallory).libp2p.services.pubsub.getSubscribers(topicOfTeam(admin.info().org!.id, 'news')).length >= 2, 10_000, 'the others subscribe to news')
+    const forged = await handMade(mallory, 'news', 'the office is closed tomorrow')
+    const refused = nextEvent(admin, 'entry:rejected', r => r.reason === 'NotMemberError' && /announcement team/.test(r.message))
+    await internals(mallory).libp2p.services.pubsub.publish(topicOfTeam(admin.info().org!.id, 'news'), forged.bytes)
+    await refused
+    // the admin's own post still reaches the reader; the forged one was stored nowhere
+    const arrival = nextEvent(reader, 'message:added', m => m.text === 'the real news')
+    await admin.send('news', 'the real news')
+    await arrival
+    expect(await internals(admin).log.has(forged.idHex)).toBe(false)
+    expect(await internals(reader).log.has(forged.idHex)).toBe(false)
+  })
+
+  it('what a suspended member signed is refused from a current member\'s history, and the rest of it is taken', async () => {
+    const [admin, alice, mallory] = await fx.office(3) as [ParleyNode, ParleyNode, ParleyNode]
+    const aliceDir = alice.dataDir
+    const forged = await handMade(mallory, 'general', 'new IBAN from now on')
+    await alice.stop()
+    await admin.suspendMember(mallory.peerId, 'fraud inquiry')
+    await mallory.stop()
+    // the admin's node holds it (taken in before the suspension reached it) and serves it to alice
+    await internals(admin).log.append(forged)
+    const after = await admin.send('general', 'written while alice was away')
+    const refusals: string[] = []
+    const back = await fx.node({ dataDir: aliceDir, peers: [admin.info().addresses[0]!] }, (n) => {
+      n.addEventListener('entry:rejected', (e) => { refusals.push(e.detail.reason) })
+    })
+    await waitFor(async () => internals(back).log.has(after.id), 10_000, 'the admin\'s entry arrives')
+    expect(back.members().find(m => m.peerId === mallory.peerId)?.suspended).toMatchObject({ reason: 'fraud inquiry' })
+    expect(await internals(back).log.has(forged.idHex)).toBe(false)
+    expect(refusals).toContain('RemovedAuthorError')
   })
 })

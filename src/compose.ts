@@ -19,6 +19,7 @@ import type { ParleyEvents } from './events.js'
 import type { FileConfig } from './files/file-service.js'
 import type { Views } from './messages/views.js'
 import type { ParleyLibp2p } from './net/libp2p-node.js'
+import type { MemberGate } from './net/member-gate.js'
 import type { StrangerGate } from './net/stranger-gate.js'
 import type { ParleyInit } from './node.js'
 import type { Retention } from './retention/retention.js'
@@ -58,6 +59,8 @@ export interface Shared {
   views: Views
   restore: RestoreGate
   strangers: StrangerGate
+  /** gossipsub speaks only with current members (see member-gate.ts) */
+  memberGate: MemberGate
   indexer: SearchIndexer
   retention: Retention
   /** the org for an admin action (see RestoreGate.checkAdmin) */
@@ -147,7 +150,7 @@ function fileConfig (given: Partial<FileConfig> = {}): FileConfig {
 }
 
 /** Start the services in order: protocols first, then what follows the org, then peers. */
-export async function startRunning (run: Running, s: Pick<Shared, 'selfId' | 'orgs' | 'bus' | 'retention' | 'restore' | 'indexer'>): Promise<void> {
+export async function startRunning (run: Running, s: Pick<Shared, 'selfId' | 'orgs' | 'bus' | 'retention' | 'restore' | 'indexer' | 'memberGate'>): Promise<void> {
   followOrg(run, s)
   await run.orgSync.start()
   await run.join.start()
@@ -164,12 +167,14 @@ export async function startRunning (run: Running, s: Pick<Shared, 'selfId' | 'or
 }
 
 /** The org changed: follow it (subscriptions, retention, presence, what is searchable here) while `run` runs. */
-function followOrg (run: Running, s: Pick<Shared, 'selfId' | 'orgs' | 'bus' | 'retention' | 'indexer'>): void {
+function followOrg (run: Running, s: Pick<Shared, 'selfId' | 'orgs' | 'bus' | 'retention' | 'indexer' | 'memberGate'>): void {
   let teamsBefore = new Set(s.orgs.current?.myTeams())
   s.bus.addEventListener('org:updated', ({ detail: { change } }) => {
     const org = s.orgs.current
     if (org === undefined) return
     if (change.applied.some(r => r.op === 'retention')) s.retention.soon()
+    // members connected before this node heard of them gossip with it from now on
+    s.memberGate.recheck()
     run.topics.update()
     // presence held for someone just admitted counts now, and they hear ours at once
     run.presence.orgChanged(change.applied.some(r => r.op === 'addMember' || r.op === 'genesis'))
@@ -196,12 +201,13 @@ export async function stopRunning (run: Running, s: Pick<Shared, 'retention'>): 
 }
 
 /** Build and start this node's libp2p: only members are colleagues; removed and banned peers are refused. */
-export async function startLibp2p (s: Pick<Shared, 'key' | 'orgs' | 'strangers' | 'events'> & { init: Pick<ParleyInit, 'mdns' | 'mdnsPace' | 'peers'> }, listen: string[]): Promise<ParleyLibp2p> {
+export async function startLibp2p (s: Pick<Shared, 'key' | 'orgs' | 'strangers' | 'events' | 'memberGate'> & { init: Pick<ParleyInit, 'mdns' | 'mdnsPace' | 'peers'> }, listen: string[]): Promise<ParleyLibp2p> {
   const libp2p = await createParleyLibp2p({
     privateKey: s.key,
     listen,
     mdns: s.init.mdns ?? true,
     mdnsPace: s.init.mdnsPace,
+    memberGate: s.memberGate,
     // colleagues are dialed however many strangers mDNS announces (see peer-keeper.ts)
     keeper: { staticPeers: s.init.peers ?? [], isColleague: (peerId) => s.orgs.current?.state.members.has(peerId) === true },
     // offboarding: a removed (or suspended) member's connections are refused both ways; so are,

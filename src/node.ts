@@ -11,6 +11,7 @@ import { CoreBus, emit, OrgRef, warn } from './context.js'
 import { DataDirLockedError, InvalidArgumentError, NotStartedError } from './errors.js'
 import { checkDisplayName, checkTeamName, peerIdOfPublicKey } from './ids.js'
 import { topicOfTeam } from './net/topics.js'
+import { isAdmittedPeer, MemberGate } from './net/member-gate.js'
 import { StrangerGate } from './net/stranger-gate.js'
 import type { HistorySync } from './history/history-sync.js'
 import { exportTeam } from './export/team-export.js'
@@ -96,6 +97,8 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private readonly views: Views
   private readonly restore: RestoreGate
   private readonly strangers = new StrangerGate()
+  /** gossip only with peers Noise proved to be current members: a LAN outsider is told nothing */
+  private readonly memberGate = new MemberGate((peerId) => isAdmittedPeer(this.orgs.current, this.peerId, peerId))
   private readonly indexer: SearchIndexer
   private readonly retention: Retention
   private readonly reader: Reader
@@ -176,11 +179,12 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       views: this.views,
       restore: this.restore,
       strangers: this.strangers,
+      memberGate: this.memberGate,
       indexer: this.indexer,
       retention: this.retention,
       orgForWriting: () => this.orgForWriting()
     }, libp2p)
-    await startRunning(this.run, { selfId: this.peerId, orgs: this.orgs, bus: this.bus, retention: this.retention, restore: this.restore, indexer: this.indexer })
+    await startRunning(this.run, { selfId: this.peerId, orgs: this.orgs, bus: this.bus, retention: this.retention, restore: this.restore, indexer: this.indexer, memberGate: this.memberGate })
   }
 
   private me (): { key: Identity['key'], box: Identity['box'], peerId: string } {
@@ -188,7 +192,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   }
 
   private async startLibp2p (listen: string[]): Promise<ParleyLibp2p> {
-    return startLibp2p({ key: this.identity.key, orgs: this.orgs, strangers: this.strangers, events: this, init: this.init }, listen)
+    return startLibp2p({ key: this.identity.key, orgs: this.orgs, strangers: this.strangers, memberGate: this.memberGate, events: this, init: this.init }, listen)
   }
 
   /** Stop networking and close the log. Safe to call twice. */

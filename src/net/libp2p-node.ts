@@ -12,6 +12,7 @@ import { TypedEventEmitter } from 'main-event'
 import { contentId } from '../crypto/keys.js'
 import { peerKeeper } from './peer-keeper.js'
 import { isReachableFromLan } from './reachability.js'
+import type { GatedRegistrar, MemberGate } from './member-gate.js'
 import { settlingMdns } from './settling-mdns.js'
 import type { PeerKeeper, PeerKeeperInit, SightingEvents } from './peer-keeper.js'
 import type { GossipSub } from '@libp2p/gossipsub'
@@ -36,6 +37,8 @@ export interface NetInit {
   isPeerDenied?: (peerId: string) => boolean
   /** the peer keeper's settings: static peers, dial pacing; false for none (the benchmarks' bare libp2p) */
   keeper?: Omit<PeerKeeperInit, 'sightings'> | false
+  /** gossipsub speaks only with the peers this admits (see member-gate.ts); none for the benchmarks' bare libp2p */
+  memberGate?: MemberGate
   /** mDNS pace (tests shorten the settle time; see settling-mdns.ts) */
   mdnsPace?: { intervalMs?: number, settledIntervalMs?: number, settleMs?: number }
 }
@@ -93,7 +96,7 @@ export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> 
       identify: identify(),
       // typed as always there: only the benchmarks' bare node, which never asks for it, goes without
       ...(init.keeper === false ? {} as { keeper: never } : { keeper: peerKeeper({ ...init.keeper, sightings }) }),
-      pubsub: gossipsub({
+      pubsub: gated(init.memberGate, gossipsub({
         // entries carry their author's signature; gossipsub's own would sign the relay, not the author
         globalSignaturePolicy: 'StrictNoSign',
         msgIdFn: (msg) => contentId(msg.data),
@@ -103,7 +106,19 @@ export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> 
         emitSelf: false,
         // a small office is well served by flooding our own messages to every subscriber
         floodPublish: true
-      })
+      }))
     }
   })
+}
+
+/** The gossipsub service built over a registrar that `gate` controls (or as it is, without one). */
+function gated<T> (gate: MemberGate | undefined, service: (components: any) => T): (components: any) => T { // eslint-disable-line @typescript-eslint/no-explicit-any -- libp2p's Components type is internal
+  if (gate === undefined) return service
+  return (components: { registrar: GatedRegistrar }) => {
+    const registrar = gate.wrap(components.registrar)
+    // the components are libp2p's own proxy; everything but the registrar is read through to it
+    return service(new Proxy(components, {
+      get: (target, prop, receiver): unknown => prop === 'registrar' ? registrar : Reflect.get(target, prop, receiver)
+    }))
+  }
 }

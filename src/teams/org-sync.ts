@@ -118,12 +118,18 @@ export class OrgSync implements Startable {
     try {
       const stream = await this.c.libp2p.dialProtocol(peer, ORG_SYNC_PROTOCOL, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
       // a peer outside the directory may be a member this node has not heard of yet, so it is asked
-      // too (records are signed: it can withhold, never forge); but each record costs a signature
-      // check, so what it may send back is bounded much lower than a member's answer
-      const limit = org.member(peer.toString()) !== undefined ? MAX_ORG_REPLY : MAX_STRANGER_ORG_REPLY
-      const pb = pbStream(stream, { maxDataLength: limit })
-      const heads = [...org.heads()].map(([signer, seq]) => ({ signer: new Uint8Array(peerIdFromString(signer).publicKey?.raw ?? new Uint8Array(0)), seq }))
-      await pb.write({ org: new Uint8Array(Buffer.from(org.orgId, 'hex')), heads }, OrgHeads)
+      // too, but told nothing: neither the org nor what this node holds of it (it may be a LAN outsider
+      // or a removed member behind a new identity). A member answers that with all its records, which
+      // are signed (it can withhold, never forge); each costs a signature check, so what it may send
+      // back is bounded much lower than a member's answer
+      const member = org.member(peer.toString()) !== undefined && !org.state.removed.has(peer.toString())
+      const pb = pbStream(stream, { maxDataLength: member ? MAX_ORG_REPLY : MAX_STRANGER_ORG_REPLY })
+      if (member) {
+        const heads = [...org.heads()].map(([signer, seq]) => ({ signer: new Uint8Array(peerIdFromString(signer).publicKey?.raw ?? new Uint8Array(0)), seq }))
+        await pb.write({ org: new Uint8Array(Buffer.from(org.orgId, 'hex')), heads }, OrgHeads)
+      } else {
+        await pb.write({ org: new Uint8Array(0), heads: [] }, OrgHeads)
+      }
       const reply = await pb.read(OrgRecords, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
       await stream.close().catch(() => {}) // the reply is in; a close that fails changes nothing
       if (reply.records.length > 0) {
@@ -151,11 +157,12 @@ export class OrgSync implements Startable {
     try {
       const pb = pbStream(stream, { maxDataLength: MAX_ORG_REQUEST })
       const request = await pb.read(OrgHeads, { signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
-      if (Buffer.from(request.org).toString('hex') !== org.orgId) {
+      // an empty org is a peer that does not know this node yet asking for everything (see syncOnce)
+      if (request.org.byteLength > 0 && Buffer.from(request.org).toString('hex') !== org.orgId) {
         stream.abort(new NotMemberError('not a member of this org'))
         return
       }
-      const after = new Map(request.heads.filter(h => h.signer.length === 32).map(h => [peerIdOfPublicKey(h.signer), h.seq]))
+      const after = request.org.byteLength === 0 ? new Map<string, number>() : new Map(request.heads.filter(h => h.signer.length === 32).map(h => [peerIdOfPublicKey(h.signer), h.seq]))
       await pb.write({ records: org.recordBytes(after) }, OrgRecords)
       await stream.close()
     } catch (err) {

@@ -114,7 +114,7 @@ describe.skipIf(!netns)('an office on one LAN', () => {
     await waitFor(async () => (await historyOf(office[0]!)).some(m => m.id === sent.id), 10_000, 'post-restart message at alice')
   })
 
-  it('an outsider on the LAN sees only ciphertext, and its forged, corrupted and non-member posts are refused', async () => {
+  it('an outsider on the LAN is told nothing and hears nothing, and its forged, corrupted and non-member posts are never read', async () => {
     const alice = office[0]!
     const target = alice.ready.addresses.find(a => a.includes('/ip4/10.77.'))!
     const injector = lab.spawn(4, process.execPath, [join(REPO_ROOT, 'test/e2e/fixtures/inject.mjs'), target, office[1]!.ready.peerId, orgId, 'general', 'TOPSECRET'])
@@ -129,17 +129,15 @@ describe.skipIf(!netns)('an office on one LAN', () => {
     })
     await send(alice, 'the TOPSECRET plan')
     expect(await exited, errText).toBe(0)
-    const report = JSON.parse(outputs.at(-1)!) as { published: Array<{ name: string, recipients: number }>, received: number, sawPlaintext: boolean }
-    // it really was on the topic and got the traffic; otherwise this test would prove nothing
-    expect(report.received).toBeGreaterThan(0)
+    const report = JSON.parse(outputs.at(-1)!) as { published: Array<{ name: string, recipients: number }>, rawSent: boolean, sawSubscription: boolean, received: number, sawPlaintext: boolean }
+    // it reached alice's node and wrote its posts on a meshsub stream (or this test would prove
+    // nothing); alice told it of no subscription, sent it nothing, and read nothing of it
+    expect(report.rawSent).toBe(true)
+    expect(report.sawSubscription).toBe(false)
+    expect(report.received).toBe(0)
     expect(report.sawPlaintext).toBe(false)
-    for (const p of report.published) expect(p.recipients, p.name).toBeGreaterThan(0)
-    await waitFor(() => alice.stderrLines.filter(l => l.includes('rejected entry')).length >= 4, 10_000, 'rejections logged')
-    const rejections = alice.stderrLines.filter(l => l.includes('rejected entry'))
-    // what does not even decode is refused as invalid; the rest (the forged sender, the non-member's
-    // post) for being relayed by an outsider, before any signature is checked
-    expect(rejections.some(l => l.includes('InvalidEntryError'))).toBe(true)
-    expect(rejections.some(l => l.includes('NotMemberError') && l.includes('relayed by'))).toBe(true)
+    for (const p of report.published) expect(p.recipients, p.name).toBe(0)
+    expect(alice.stderrLines.filter(l => l.includes('rejected entry'))).toEqual([])
     for (const d of office) {
       const texts = (await historyOf(d)).map(m => m.text)
       expect(texts).not.toContain('FORGED-SENDER')

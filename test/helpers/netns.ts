@@ -204,6 +204,23 @@ export class NetnsLab {
     await exec('tc', ['-n', this.switchNs, 'qdisc', 'replace', 'dev', `v${i}`, ...tbf])
   }
 
+  /**
+   * Capture everything that crosses the switch (tcpdump on the bridge, inside the switch namespace)
+   * into `file`, as a pcap. Resolves once tcpdump listens; stop it with SIGINT so it writes all out.
+   */
+  async capture (file: string): Promise<ChildProcess> {
+    const child = spawn('ip', ['netns', 'exec', this.switchNs, 'tcpdump', '-i', 'br0', '-n', '-U', '-s', '0', '-w', file], { stdio: ['ignore', 'pipe', 'pipe'] })
+    this.processes.add(child)
+    child.once('exit', () => { this.processes.delete(child) })
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => { reject(new Error('tcpdump did not start within 10 s')) }, 10_000)
+      child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`tcpdump exited with ${code}`)) })
+      // tcpdump says "listening on br0" on stderr once it captures
+      child.stderr?.on('data', (chunk: Buffer) => { if (chunk.toString().includes('listening on')) { clearTimeout(timer); resolve() } })
+    })
+    return child
+  }
+
   /** Start a process inside host `i`; it is killed by `destroy()` if still running. */
   spawn (i: number, command: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
     const child = spawn('ip', ['netns', 'exec', this.host(i).ns, command, ...args], {

@@ -147,6 +147,12 @@ export class Chat {
       return
     }
     const text = this.state.input.text
+    // before the node has answered, the chat cannot tell the first-run screen (where a line names a
+    // new organisation) from a conversation: what was typed stays, to send once it can
+    if (this.state.me.peerId === '' && text.trim() !== '') {
+      this.dispatch({ type: 'notice', text: 'one moment: your node is still starting; press Enter again when your conversations show' })
+      return
+    }
     this.dispatch({ type: 'submitted', text })
     const cmd = this.state.mode === 'setup' ? parseSetup(text) : parseCommand(text)
     void runCommand(this, cmd, text).catch(this.fail)

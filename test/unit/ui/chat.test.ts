@@ -34,6 +34,28 @@ describe('ui/chat', () => {
     chat.quit()
   })
 
+  it('keeps a line typed before the node answered, instead of taking it for a new organisation\'s name', async () => {
+    let answer: (info: Awaited<ReturnType<ReturnType<typeof stubBackend>['info']>>) => void = () => {}
+    const base = stubBackend()
+    const backend = stubBackend({ info: async () => new Promise(resolve => { answer = resolve }) })
+    const chat = new Chat(backend, stubScreen())
+    chat.node.attach(backend)
+    const started = chat.node.start()
+    chat.dispatch({ type: 'input', text: 'hello all' })
+    chat.submit()
+    await settle()
+    expect(chat.asking()).toBe(false)
+    expect(chat.state.input.text).toBe('hello all')
+    expect(chat.state.status.notice).toMatch(/still starting/)
+    expect(backend.calls.filter(c => c.method === 'createOrg' || c.method === 'send')).toEqual([])
+    answer(await base.info())
+    await started
+    chat.submit()
+    await settle()
+    expect(backend.calls.filter(c => c.method === 'send')).toEqual([{ method: 'send', args: ['general', 'hello all', false] }])
+    chat.quit()
+  })
+
   it('sends what is typed to the conversation shown, and shows it as sent', async () => {
     const { chat, backend } = await startChat()
     await typeLine(chat, 'hello all')

@@ -211,10 +211,10 @@ export async function startLibp2p (s: Pick<Shared, 'key' | 'orgs' | 'strangers' 
     memberGate: s.memberGate,
     // colleagues are dialed however many strangers mDNS announces (see peer-keeper.ts)
     keeper: { staticPeers: s.init.peers ?? [], isColleague: (peerId) => isColleague(s.orgs.current?.state, s.key.publicKey.toString(), peerId) },
-    // offboarding: a removed member's connections are refused both ways; so are, for a while,
-    // those of a peer cut off for flooding
+    // offboarding: a removed (or suspended) member's connections are refused both ways; so are,
+    // for a while, those of a peer cut off for flooding
     // (a ban never outlives the peer's admission: a member this node had not heard of yet is let in)
-    isPeerDenied: (peerId) => s.orgs.current?.state.removed.has(peerId) === true || (s.strangers.isBanned(peerId) && s.orgs.current?.state.members.has(peerId) !== true)
+    isPeerDenied: (peerId) => s.orgs.current?.state.removed.has(peerId) === true || s.orgs.current?.state.suspended.has(peerId) === true || (s.strangers.isBanned(peerId) && s.orgs.current?.state.members.has(peerId) !== true)
   })
   libp2p.services.keeper.addEventListener('keeper:warning', (e) => { warn(s.events, e.detail) })
   try {

@@ -71,7 +71,7 @@ export class OutOfTeamError extends ParleyError {}
 /** An entry whose Lamport clock or wall time is implausibly far ahead of this node's: refused now, perhaps taken later. */
 export class ImplausibleEntryError extends ParleyError {}
 
-/** An entry by an author removed from the org that this node did not hold before it learned of the removal. */
+/** An entry by an author removed from the org (or suspended) that this node did not hold before it learned of it. */
 export class RemovedAuthorError extends ParleyError {}
 
 /** An entry of a roster epoch this node has no record of: it is behind on the org, or the entry is bogus. */

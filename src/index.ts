@@ -4,7 +4,7 @@
 import './polyfills.js'
 
 export { createNode, ParleyNode, DEFAULT_PORT } from './node.js'
-export type { ParleyInit, NodeInfo, HistoryResult, TeamView, MemberView, SyncStatus } from './node.js'
+export type { ParleyInit, NodeInfo, HistoryResult, TeamView, MemberView, SyncStatus, InviteView, OrgLogEntry } from './node.js'
 export type { MessageView, PeerView, ParleyEvents, EntryRejection, ForkEvidence, EventName, OrgChangeView, RecordRefusal, PresenceView, PresenceStatus, FileView, FileState, FileProgress } from './events.js'
 export * from './errors.js'
 export type { PolicyView, PolicyStatus } from './teams/policy.js'

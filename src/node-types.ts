@@ -31,4 +31,6 @@ export interface NodeInfo {
   removed?: { by: string, byName: string, at: number }
   /** the org's usage policy in force, if it has one, and whether this node may post under it now (see policy.status) */
   policy?: { version: number, everySession: boolean, mayPost: boolean }
+  /** this account is suspended by an admin: it reads nothing new and cannot post until resumed */
+  suspended?: { by: string, byName: string, at: number, reason: string }
 }

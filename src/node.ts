@@ -15,6 +15,11 @@ import { isAdmittedPeer, MemberGate } from './net/member-gate.js'
 import { StrangerGate } from './net/stranger-gate.js'
 import type { HistorySync } from './history/history-sync.js'
 import { exportTeam } from './export/team-export.js'
+import { exportOrg } from './export/org-export.js'
+import { inviteList } from './teams/invite-list.js'
+import { orgLog } from './teams/org-log.js'
+import type { InviteView } from './teams/invite-list.js'
+import type { OrgLogEntry } from './teams/org-log.js'
 import { writeBackup } from './store/backup.js'
 import { EntryLog } from './store/entry-log.js'
 import { logDirOf } from './paths.js'
@@ -48,6 +53,8 @@ import type { PolicyView } from './teams/policy.js'
 export type { HistoryResult } from './messages/reader.js'
 export type { MemberView, TeamView } from './messages/views.js'
 export type { SyncStatus } from './teams/peer-sessions.js'
+export type { InviteView } from './teams/invite-list.js'
+export type { OrgLogEntry } from './teams/org-log.js'
 export type { NodeInfo, ParleyInit } from './node-types.js'
 
 /** The default TCP port; if it is taken, a free one is used instead. */
@@ -506,5 +513,51 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   /** The pending rename requests, oldest first. */
   renameRequests (): RenameRequestView[] {
     return renameRequests(this.orgs.require().state)
+  }
+
+  /** A verifiable export of the org's own record (every administrative act), hash-chained and signed by this node. */
+  async exportOrg (options: ExportOptions = {}): Promise<string[]> {
+    return exportOrg({ selfId: this.peerId, self: this, key: this.identity.key, orgs: this.orgs }, options)
+  }
+
+  // ---- the office: suspensions, invites under control, announcement teams, the org log ----
+
+  /** Suspend a member (admins only): out of every team's key, posts and connections refused; the directory keeps them. */
+  async suspendMember (peerId: string, reason = ''): Promise<void> {
+    this.written(await this.orgForWriting().suspendMember(peerId, reason))
+  }
+
+  /** Resume a suspended member (admins only): back into the teams they had, with the keys of what was written meanwhile. */
+  async resumeMember (peerId: string): Promise<void> {
+    this.written(await this.orgForWriting().resumeMember(peerId))
+  }
+
+  /** The org's invites, newest first: pending, used (by whom), expired or revoked, and who made each. */
+  invites (): InviteView[] {
+    const org = this.orgs.require()
+    return inviteList(org.state, p => org.authorLabel(p), this.init.clock?.() ?? Date.now())
+  }
+
+  /** Revoke an unused invite (admins only) by its id or a unique prefix: refused at join on every admin's node. */
+  async revokeInvite (id: string): Promise<InviteView[]> {
+    this.written(await this.orgForWriting().revokeInvite(id))
+    return this.invites()
+  }
+
+  /** Create an announcement team (admins only): everyone in it reads, only admins and its posters post. */
+  async createAnnounceTeam (team: string, members: string[] = []): Promise<void> {
+    this.written(await this.orgForWriting().createAnnounceTeam(team, members))
+  }
+
+  /** Name who posts in an announcement team besides the admins (admins only); the team's key is rotated. */
+  async setTeamPosters (team: string, posters: string[]): Promise<TeamView> {
+    this.written(await this.orgForWriting().setTeamPosters(team, posters))
+    return this.teams().find(t => t.name === team)!
+  }
+
+  /** Every administrative act of the org, in the order every node applies them. */
+  orgLog (): OrgLogEntry[] {
+    const org = this.orgs.require()
+    return orgLog(org.state, p => org.authorLabel(p))
   }
 }

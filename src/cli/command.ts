@@ -91,7 +91,7 @@ export function printMembers (members: MemberView[], json: boolean): void {
     out(JSON.stringify(members))
     return
   }
-  for (const m of members) out(`${m.online ? '●' : '○'} ${printable(m.name).padEnd(20)} ${m.peerId}${m.admin ? '  admin' : ''}  ${m.teams.map(t => '#' + t).join(' ')}`)
+  for (const m of members) out(`${m.online ? '●' : '○'} ${printable(m.name).padEnd(20)} ${m.peerId}${m.admin ? '  admin' : ''}${m.suspended !== undefined ? `  SUSPENDED${m.suspended.reason !== '' ? ` (${printable(m.suspended.reason)})` : ''}` : ''}  ${m.teams.map(t => '#' + t).join(' ')}`)
 }
 
 /** A `--since`/`--until` date as ms, or a UsageError naming the option. */

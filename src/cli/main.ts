@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util'
 import { defaultDataDir, parleyLogger } from '../index.js'
 import { GLOBAL_OPTIONS, UsageError, err, out } from './command.js'
 import { adminCommands } from './commands/admin.js'
+import { officeCommands } from './commands/office.js'
 import { diagnosticCommands } from './commands/diagnostics.js'
 import { fileCommands } from './commands/file.js'
 import { messageCommands } from './commands/message.js'
@@ -30,6 +31,7 @@ export const commands: Commands = {
   ...orgCommands,
   ...adminCommands,
   ...policyCommands,
+  ...officeCommands,
   ...teamCommands,
   ...messageCommands,
   ...fileCommands,
@@ -40,7 +42,7 @@ export const commands: Commands = {
 
 function usage (): string {
   const lines = ['usage: parley <command> [options]   (every command takes --data DIR, --config FILE and --help)', '', 'commands:']
-  const order = ['chat', 'init', 'daemon', 'org create', 'invite', 'join', 'send', 'tail', 'history', 'search', 'file send', 'file get', 'file list', 'export', 'verify-export', 'backup', 'restore', 'doctor', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'team retention', 'team hold', 'admin add-admin', 'admin remove', 'admin rename', 'admin approve', 'policy set', 'policy accept', 'policy status', 'rename', 'service install', 'service uninstall', 'service status']
+  const order = ['chat', 'init', 'daemon', 'org create', 'org log', 'invite', 'invite list', 'invite revoke', 'join', 'send', 'tail', 'history', 'search', 'file send', 'file get', 'file list', 'export', 'verify-export', 'backup', 'restore', 'doctor', 'sync-status', 'members', 'peers', 'info', 'team create', 'team add', 'team remove', 'team list', 'team retention', 'team hold', 'team posters', 'admin add-admin', 'admin remove', 'admin suspend', 'admin resume', 'admin rename', 'admin approve', 'policy set', 'policy accept', 'policy status', 'rename', 'service install', 'service uninstall', 'service status']
   const names = [...order.filter(n => n in commands), ...Object.keys(commands).filter(n => !order.includes(n))]
   for (const name of names) lines.push(`  ${name.padEnd(16)} ${commands[name]!.summary}`)
   lines.push('', 'The data dir defaults to $PARLEY_DATA, else $XDG_DATA_HOME/parley, else ~/.local/share/parley.',
@@ -59,7 +61,8 @@ async function packageVersion (): Promise<string> {
 export async function main (argv: string[]): Promise<number> {
   const groups = new Set(Object.keys(commands).filter(k => k.includes(' ')).map(k => k.split(' ')[0]))
   let [name, ...rest] = argv
-  if (name !== undefined && groups.has(name) && rest[0] !== undefined && !rest[0].startsWith('-')) {
+  // a group that is also a command ("invite") takes only its own subcommands as a second word
+  if (name !== undefined && groups.has(name) && rest[0] !== undefined && !rest[0].startsWith('-') && (`${name} ${rest[0]}` in commands || !(name in commands))) {
     name = `${name} ${rest[0]}`
     rest = rest.slice(1)
   }

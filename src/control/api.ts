@@ -10,7 +10,7 @@ import { InvalidArgumentError, UnknownMethodError } from '../errors.js'
 import { EVENT_NAMES } from '../events.js'
 import type { EventName, FileView, MessageView, ParleyEvents, PeerView, PresenceView } from '../events.js'
 import type { KeeperStatus } from '../net/peer-keeper.js'
-import type { HistoryResult, MemberView, NodeInfo, SyncStatus, TeamView } from '../node.js'
+import type { HistoryResult, InviteView, MemberView, NodeInfo, OrgLogEntry, SyncStatus, TeamView } from '../node.js'
 import type { RenameRequestView } from '../teams/names.js'
 import type { PolicyView } from '../teams/policy.js'
 
@@ -74,6 +74,17 @@ export interface ControlApi {
   /** ask the admins for a new display name */
   rename: { params: { name: string }, result: RenameRequestView[] }
   'rename.requests': { params: NoParams, result: RenameRequestView[] }
+  'admin.suspend': { params: { reason?: string, peer: string }, result: MemberView[] }
+  'admin.resume': { params: { peer: string }, result: MemberView[] }
+  'invite.list': { params: NoParams, result: InviteView[] }
+  /** `id`: the invite id, or a unique prefix of at least 8 characters */
+  'invite.revoke': { params: { id: string }, result: InviteView[] }
+  /** an announcement team: only admins (and posters named with team.posters) post in it */
+  'team.create-announce': { params: { team: string, members?: string[] }, result: TeamView[] }
+  'team.posters': { params: { team: string, posters?: string[] }, result: TeamView }
+  'org.log': { params: NoParams, result: OrgLogEntry[] }
+  /** the org log as a verifiable export, one line per act */
+  'org.export': { params: { format?: 'jsonl' | 'csv', since?: number, until?: number }, result: string[] }
   /** events of this connection from now on: all, or those named, of one team or all */
   subscribe: { params: { team?: string, events?: EventName[] }, result: { events: EventName[] } }
 }
@@ -234,6 +245,14 @@ export const CONTROL_SCHEMA: { readonly [M in ControlMethod]: ParamsSchema<Contr
   'admin.approve': { peer: field.string },
   rename: { name: field.string },
   'rename.requests': {},
+  'admin.suspend': { reason: field.optionalString, peer: field.string },
+  'admin.resume': { peer: field.string },
+  'invite.list': {},
+  'invite.revoke': { id: field.string },
+  'team.create-announce': { team: field.string, members: field.optionalStrings },
+  'team.posters': { team: field.string, posters: field.optionalStrings },
+  'org.log': {},
+  'org.export': { format: field.optionalOneOf(['jsonl', 'csv'], 'format is jsonl or csv'), since: field.optionalInteger, until: field.optionalInteger },
   subscribe: { team: field.optionalString, events: field.optionalSomeOf(EVENT_NAMES, `"events" must be a list of: ${EVENT_NAMES.join(', ')}`) }
 }
 

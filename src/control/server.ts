@@ -102,6 +102,14 @@ export class ControlServer {
       'file.list': (p) => node.listFiles(p.team),
       'team.retention': async ({ team, ...change }) => node.setRetention(team, change),
       'file.info': (p) => node.fileInfo(p.id),
+      'admin.suspend': async (p) => { await node.suspendMember(p.peer, p.reason ?? ''); return node.members() },
+      'admin.resume': async (p) => { await node.resumeMember(p.peer); return node.members() },
+      'invite.list': () => node.invites(),
+      'invite.revoke': async (p) => node.revokeInvite(p.id),
+      'team.create-announce': async (p) => { await node.createAnnounceTeam(p.team, p.members ?? []); return node.teams() },
+      'team.posters': async (p) => node.setTeamPosters(p.team, p.posters ?? []),
+      'org.log': () => node.orgLog(),
+      'org.export': async ({ format, ...range }) => node.exportOrg({ format: format ?? 'jsonl', ...range }),
       subscribe: (p, socket) => this.subscribe(p, socket)
     }
   }

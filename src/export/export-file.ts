@@ -15,6 +15,8 @@ const GENESIS = '0'.repeat(64)
 export type ExportRecord =
   | { kind: 'message', time: number, author: string, authorName: string, text: string, id: string, seq: number, epoch: number, direct?: string, file?: { id: string, name: string, size: number, sha256: string }, forked?: ExportedFork, forker?: true }
   | { kind: 'membership', time: number, author: string, authorName: string, text: string, id: string, epoch: number, members: string[] }
+  /** an administrative act of the org's own record (`parley export --org`) */
+  | { kind: 'org', time: number, author: string, authorName: string, text: string, id: string, seq: number, act: string, subject?: string }
 
 /** A message its author signed in two versions (a fork): both, lowest id first, the same in every member's export. */
 export interface ExportedFork {
@@ -35,6 +37,8 @@ export interface ExportHeader {
   exportedAt: number
   since?: number
   until?: number
+  /** 'org' for the org's own record (team is empty then) */
+  scope?: 'org'
 }
 
 /** The fields a line's hash covers, in a fixed order. */
@@ -93,6 +97,8 @@ export async function buildExport (header: Omit<ExportHeader, 'kind' | 'format'>
 /** What a good export says about itself. */
 export interface ExportSummary {
   team: string
+  /** 'org' for the org's own record */
+  scope?: 'org'
   org: string
   records: number
   exportedBy: string
@@ -184,5 +190,5 @@ export async function verifyExport (text: string): Promise<ExportSummary> {
   const publicKey = Buffer.from(String(header.publicKey), 'base64')
   const ok = await verifyForDomain(publicKey, EXPORT_DOMAIN, Buffer.from(`${prev}:${count}`), Buffer.from(String(trailer.signature), 'base64'))
   if (!ok || peerIdOfPublicKey(publicKey) !== header.exportedBy) throw new ExportVerificationError(lineNo(rows.length - 1), 'the signature does not match the exporter')
-  return { team: String(header.team), org: String(header.org), records: count, exportedBy: String(header.exportedBy), exportedByName: String(header.exportedByName), exportedAt: Number(header.exportedAt) }
+  return { team: String(header.team), ...(header.scope === 'org' ? { scope: 'org' as const } : {}), org: String(header.org), records: count, exportedBy: String(header.exportedBy), exportedByName: String(header.exportedByName), exportedAt: Number(header.exportedAt) }
 }

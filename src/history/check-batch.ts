@@ -118,9 +118,9 @@ export async function checkBatch (ctx: CheckContext, from: string, team: string,
       const beforeRemoval = removedEnd !== undefined && v.entry.seq <= removedEnd.seq && (v.entry.seq < removedEnd.seq || v.idHex === removedEnd.idHex)
       const verdict = org.historyVerdict(team, v.entry.epoch, author, beforeRemoval)
       if (verdict === 'unknown-epoch') throw new UnknownEpochError(`${from} sent an entry of ${team} epoch ${v.entry.epoch}, of which this node has no roster`)
-      if (removed && !beforeRemoval) {
-        // the server may hold it in good faith (written before the removal, or taken in by a node
-        // that did not know yet): the author's run ends here, the other authors' runs go on
+      if ((removed && !beforeRemoval) || org.state.suspended.has(author)) {
+        // the server may hold it in good faith (written before the removal or suspension, or taken
+        // in by a node that did not know yet): the author's run ends here, the other authors' runs go on
         skip(author, new RemovedAuthorError(`${from} sent an entry that is refused: ${removedEnd === undefined || v.entry.seq >= removedEnd.seq ? verdict : `author ${author} was removed from the org`}`))
         break
       }

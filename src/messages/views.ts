@@ -26,6 +26,9 @@ export interface TeamView {
   /** a hold suspends deletion */
   hold: boolean
   holdReason?: string
+  /** an announcement team: only admins and `posters` post */
+  announce?: boolean
+  posters?: string[]
 }
 
 /** A directory member as listed by `members()`. */
@@ -35,6 +38,12 @@ export interface MemberView {
   admin: boolean
   online: boolean
   teams: string[]
+  /** suspended by an admin: kept in the directory, out of every team until resumed */
+  suspended?: { by: string, reason: string, at: number }
+}
+
+function suspendedOf (s: { by: string, reason: string, at: number } | undefined): Pick<MemberView, 'suspended'> {
+  return s === undefined ? {} : { suspended: { by: s.by, reason: s.reason, at: s.at } }
 }
 
 export interface ViewsComponents {
@@ -126,6 +135,8 @@ export class Views {
     if (org !== undefined) info.org = { id: org.orgId, name: org.name, admin: org.isAdmin() }
     const removal = org?.state.removed.get(this.c.selfId)
     if (removal !== undefined) info.removed = { by: removal.by, byName: org?.state.members.get(removal.by)?.name ?? org?.state.removed.get(removal.by)?.name ?? '', at: removal.at }
+    const suspension = org?.state.suspensions.get(this.c.selfId)
+    if (suspension !== undefined) info.suspended = { by: suspension.by, byName: org?.authorLabel(suspension.by) ?? '', at: suspension.at, reason: suspension.reason }
     return info
   }
 
@@ -146,7 +157,8 @@ export class Views {
         joined: t.current.members.has(this.c.selfId),
         retentionDays: r?.days ?? 0,
         hold: r?.hold ?? false,
-        ...(r?.hold === true && r.reason !== '' ? { holdReason: r.reason } : {})
+        ...(r?.hold === true && r.reason !== '' ? { holdReason: r.reason } : {}),
+        ...(t.announce ? { announce: true, posters: [...t.posters].sort() } : {})
       }
     })
       .sort((a, b) => a.name.localeCompare(b.name))
@@ -166,7 +178,8 @@ export class Views {
       name: m.name,
       admin: m.admin,
       online: m.peerId === this.c.selfId || online.has(m.peerId),
-      teams: [...org.state.teams.values()].filter(t => t.current.members.has(m.peerId)).map(t => t.name).sort()
+      teams: [...org.state.teams.values()].filter(t => t.current.members.has(m.peerId)).map(t => t.name).sort(),
+      ...suspendedOf(org.state.suspensions.get(m.peerId))
     })).sort((a, b) => a.name.localeCompare(b.name))
   }
 }

@@ -1,4 +1,4 @@
-/** Org records: the signed membership log (genesis, members, rosters, invites, retention). */
+/** Org records: the signed membership log (genesis, members, rosters, invites, retention, suspensions, posters). */
 import { contentId, ED25519_PUBLIC_KEY_LENGTH, signForDomain, verifyForDomain } from '../crypto/keys.js'
 import { BadSignatureError, InvalidEntryError, MessageTooLargeError } from '../errors.js'
 import { peerIdOfPublicKey, TEAM_NAME } from '../ids.js'
@@ -18,7 +18,11 @@ export const MAX_POLICY_BYTES = 64 * 1024
 /** The largest encoded org record accepted (a roster seals keys to every member of a team). */
 export const MAX_RECORD_BYTES = 512 * 1024
 const RECORD_DOMAIN = 'org-record/v1'
-const OPS = ['genesis', 'addMember', 'removeMember', 'roster', 'invite', 'retention', 'policy', 'policyAcceptance', 'rename', 'renameRequest'] as const
+const OPS = ['genesis', 'addMember', 'removeMember', 'roster', 'invite', 'retention', 'policy', 'policyAcceptance', 'rename', 'renameRequest', 'suspend', 'resume', 'revokeInvite', 'teamPosters'] as const
+/** The longest suspension reason, in bytes. */
+export const MAX_SUSPEND_REASON_BYTES = 500
+/** The most posters an announcement team names. */
+export const MAX_TEAM_POSTERS = 256
 export type OrgOpName = typeof OPS[number]
 
 /** An org record whose encoding, structure and signature have been checked. */
@@ -105,5 +109,9 @@ function checkRecordStructure (r: OrgRecord): OrgOpName {
   if (r.policy !== undefined && (r.policy.version < 1 || Buffer.byteLength(r.policy.text) > MAX_POLICY_BYTES || r.policy.text.trim().length === 0)) fail('bad policy')
   if (r.policyAcceptance !== undefined && (r.policyAcceptance.version < 1 || r.policyAcceptance.session.length > 32)) fail('bad policy acceptance')
   if (r.rename !== undefined && r.rename.member.length !== ED25519_PUBLIC_KEY_LENGTH) fail('member key')
+  if (r.suspend !== undefined && (r.suspend.member.length !== ED25519_PUBLIC_KEY_LENGTH || Buffer.byteLength(r.suspend.reason) > MAX_SUSPEND_REASON_BYTES)) fail('bad suspension')
+  if (r.resume !== undefined && r.resume.member.length !== ED25519_PUBLIC_KEY_LENGTH) fail('member key')
+  if (r.revokeInvite !== undefined && r.revokeInvite.id.length !== ID_LENGTH) fail('invite id must be 32 bytes')
+  if (r.teamPosters !== undefined && (!TEAM_NAME.test(r.teamPosters.team) || r.teamPosters.posters.length > MAX_TEAM_POSTERS || r.teamPosters.posters.some(p => p.length !== ED25519_PUBLIC_KEY_LENGTH))) fail('bad team posters')
   return op
 }

@@ -159,12 +159,12 @@ export class MemberGate {
   }
 }
 
-/** The part of an org the gate reads: who is in the directory and who was removed. */
+/** The part of an org the gate reads: who is in the directory, who was removed and who is suspended. */
 export interface Directory {
-  state: { members: ReadonlyMap<string, unknown>, removed: ReadonlyMap<string, unknown> }
+  state: { members: ReadonlyMap<string, unknown>, removed: ReadonlyMap<string, unknown>, suspended?: ReadonlySet<string> }
 }
 
 /** Whether `peerId` is a current member of `org` other than this node: none is before an org is joined. */
 export function isAdmittedPeer (org: Directory | undefined, selfId: string, peerId: string): boolean {
-  return org !== undefined && peerId !== selfId && org.state.members.has(peerId) && !org.state.removed.has(peerId)
+  return org !== undefined && peerId !== selfId && org.state.members.has(peerId) && !org.state.removed.has(peerId) && org.state.suspended?.has(peerId) !== true
 }

@@ -1011,6 +1011,10 @@ export interface OrgRecord {
   policyAcceptance?: PolicyAcceptance
   rename?: Rename
   renameRequest?: RenameRequest
+  suspend?: Suspend
+  resume?: Resume
+  revokeInvite?: RevokeInvite
+  teamPosters?: TeamPosters
 }
 
 export namespace OrgRecord {
@@ -1106,6 +1110,26 @@ export namespace OrgRecord {
         if (obj.renameRequest != null) {
           w.uint32(138)
           RenameRequest.codec().encode(obj.renameRequest, w)
+        }
+
+        if (obj.suspend != null) {
+          w.uint32(146)
+          Suspend.codec().encode(obj.suspend, w)
+        }
+
+        if (obj.resume != null) {
+          w.uint32(154)
+          Resume.codec().encode(obj.resume, w)
+        }
+
+        if (obj.revokeInvite != null) {
+          w.uint32(162)
+          RevokeInvite.codec().encode(obj.revokeInvite, w)
+        }
+
+        if (obj.teamPosters != null) {
+          w.uint32(170)
+          TeamPosters.codec().encode(obj.teamPosters, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1213,6 +1237,30 @@ export namespace OrgRecord {
             case 17: {
               obj.renameRequest = RenameRequest.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.renameRequest
+              })
+              break
+            }
+            case 18: {
+              obj.suspend = Suspend.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.suspend
+              })
+              break
+            }
+            case 19: {
+              obj.resume = Resume.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.resume
+              })
+              break
+            }
+            case 20: {
+              obj.revokeInvite = RevokeInvite.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.revokeInvite
+              })
+              break
+            }
+            case 21: {
+              obj.teamPosters = TeamPosters.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.teamPosters
               })
               break
             }
@@ -1346,6 +1394,34 @@ export namespace OrgRecord {
             case 17: {
               yield * RenameRequest.codec().stream(reader, reader.uint32(), `${prefix}.renameRequest`, {
                 limits: opts.limits?.renameRequest
+              })
+
+              break
+            }
+            case 18: {
+              yield * Suspend.codec().stream(reader, reader.uint32(), `${prefix}.suspend`, {
+                limits: opts.limits?.suspend
+              })
+
+              break
+            }
+            case 19: {
+              yield * Resume.codec().stream(reader, reader.uint32(), `${prefix}.resume`, {
+                limits: opts.limits?.resume
+              })
+
+              break
+            }
+            case 20: {
+              yield * RevokeInvite.codec().stream(reader, reader.uint32(), `${prefix}.revokeInvite`, {
+                limits: opts.limits?.revokeInvite
+              })
+
+              break
+            }
+            case 21: {
+              yield * TeamPosters.codec().stream(reader, reader.uint32(), `${prefix}.teamPosters`, {
+                limits: opts.limits?.teamPosters
               })
 
               break
@@ -1583,6 +1659,52 @@ export namespace OrgRecord {
     value: string
   }
 
+  export interface OrgRecordSuspendMemberFieldEvent {
+    field: '$.suspend.member'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordSuspendReasonFieldEvent {
+    field: '$.suspend.reason'
+    value: string
+  }
+
+  export interface OrgRecordSuspendCutoffSeqFieldEvent {
+    field: '$.suspend.cutoffSeq'
+    value: number
+  }
+
+  export interface OrgRecordResumeMemberFieldEvent {
+    field: '$.resume.member'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordResumeFromSeqFieldEvent {
+    field: '$.resume.fromSeq'
+    value: number
+  }
+
+  export interface OrgRecordRevokeInviteIdFieldEvent {
+    field: '$.revokeInvite.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrgRecordTeamPostersTeamFieldEvent {
+    field: '$.teamPosters.team'
+    value: string
+  }
+
+  export interface OrgRecordTeamPostersAnnounceFieldEvent {
+    field: '$.teamPosters.announce'
+    value: boolean
+  }
+
+  export interface OrgRecordTeamPostersPostersFieldEvent {
+    field: '$.teamPosters.posters[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<OrgRecord>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, OrgRecord.codec())
   }
@@ -1591,7 +1713,7 @@ export namespace OrgRecord {
     return decodeMessage(buf, OrgRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrgRecord>): Generator<OrgRecordVersionFieldEvent | OrgRecordOrgFieldEvent | OrgRecordSignerFieldEvent | OrgRecordSeqFieldEvent | OrgRecordLamportFieldEvent | OrgRecordWallTimeFieldEvent | OrgRecordPrevFieldEvent | OrgRecordGenesisNameFieldEvent | OrgRecordGenesisAdminNameFieldEvent | OrgRecordGenesisAdminBoxKeyFieldEvent | OrgRecordGenesisNonceFieldEvent | OrgRecordAddMemberMemberFieldEvent | OrgRecordAddMemberNameFieldEvent | OrgRecordAddMemberBoxKeyFieldEvent | OrgRecordAddMemberAdminFieldEvent | OrgRecordAddMemberInviteFieldEvent | OrgRecordRemoveMemberMemberFieldEvent | OrgRecordRemoveMemberCutoffSeqFieldEvent | OrgRecordRemoveMemberEndsTeamFieldEvent | OrgRecordRemoveMemberEndsSeqFieldEvent | OrgRecordRemoveMemberEndsIdFieldEvent | OrgRecordRosterTeamFieldEvent | OrgRecordRosterEpochFieldEvent | OrgRecordRosterPrevFieldEvent | OrgRecordRosterKeyCheckFieldEvent | OrgRecordRosterSealedMemberFieldEvent | OrgRecordRosterSealedSealedFieldEvent | OrgRecordInviteIdFieldEvent | OrgRecordInviteExpiresFieldEvent | OrgRecordInviteTeamsFieldEvent | OrgRecordInviteNameFieldEvent | OrgRecordRetentionTeamFieldEvent | OrgRecordRetentionDaysFieldEvent | OrgRecordRetentionHoldFieldEvent | OrgRecordRetentionReasonFieldEvent | OrgRecordPolicyVersionFieldEvent | OrgRecordPolicyTextFieldEvent | OrgRecordPolicyEverySessionFieldEvent | OrgRecordPolicyAcceptanceVersionFieldEvent | OrgRecordPolicyAcceptanceSessionFieldEvent | OrgRecordRenameMemberFieldEvent | OrgRecordRenameNameFieldEvent | OrgRecordRenameRequestNameFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrgRecord>): Generator<OrgRecordVersionFieldEvent | OrgRecordOrgFieldEvent | OrgRecordSignerFieldEvent | OrgRecordSeqFieldEvent | OrgRecordLamportFieldEvent | OrgRecordWallTimeFieldEvent | OrgRecordPrevFieldEvent | OrgRecordGenesisNameFieldEvent | OrgRecordGenesisAdminNameFieldEvent | OrgRecordGenesisAdminBoxKeyFieldEvent | OrgRecordGenesisNonceFieldEvent | OrgRecordAddMemberMemberFieldEvent | OrgRecordAddMemberNameFieldEvent | OrgRecordAddMemberBoxKeyFieldEvent | OrgRecordAddMemberAdminFieldEvent | OrgRecordAddMemberInviteFieldEvent | OrgRecordRemoveMemberMemberFieldEvent | OrgRecordRemoveMemberCutoffSeqFieldEvent | OrgRecordRemoveMemberEndsTeamFieldEvent | OrgRecordRemoveMemberEndsSeqFieldEvent | OrgRecordRemoveMemberEndsIdFieldEvent | OrgRecordRosterTeamFieldEvent | OrgRecordRosterEpochFieldEvent | OrgRecordRosterPrevFieldEvent | OrgRecordRosterKeyCheckFieldEvent | OrgRecordRosterSealedMemberFieldEvent | OrgRecordRosterSealedSealedFieldEvent | OrgRecordInviteIdFieldEvent | OrgRecordInviteExpiresFieldEvent | OrgRecordInviteTeamsFieldEvent | OrgRecordInviteNameFieldEvent | OrgRecordRetentionTeamFieldEvent | OrgRecordRetentionDaysFieldEvent | OrgRecordRetentionHoldFieldEvent | OrgRecordRetentionReasonFieldEvent | OrgRecordPolicyVersionFieldEvent | OrgRecordPolicyTextFieldEvent | OrgRecordPolicyEverySessionFieldEvent | OrgRecordPolicyAcceptanceVersionFieldEvent | OrgRecordPolicyAcceptanceSessionFieldEvent | OrgRecordRenameMemberFieldEvent | OrgRecordRenameNameFieldEvent | OrgRecordRenameRequestNameFieldEvent | OrgRecordSuspendMemberFieldEvent | OrgRecordSuspendReasonFieldEvent | OrgRecordSuspendCutoffSeqFieldEvent | OrgRecordResumeMemberFieldEvent | OrgRecordResumeFromSeqFieldEvent | OrgRecordRevokeInviteIdFieldEvent | OrgRecordTeamPostersTeamFieldEvent | OrgRecordTeamPostersAnnounceFieldEvent | OrgRecordTeamPostersPostersFieldEvent> {
     return streamMessage(buf, OrgRecord.codec(), opts)
   }
 }
@@ -2041,6 +2163,496 @@ export namespace RenameRequest {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RenameRequest>): Generator<RenameRequestNameFieldEvent> {
     return streamMessage(buf, RenameRequest.codec(), opts)
+  }
+}
+
+export interface Suspend {
+  member: Uint8Array<ArrayBuffer>
+  reason: string
+  cutoffSeq: number
+}
+
+export namespace Suspend {
+  let _codec: Codec<Suspend>
+
+  export const codec = (): Codec<Suspend> => {
+    if (_codec == null) {
+      _codec = message<Suspend>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.member != null && obj.member.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.member)
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(18)
+          w.string(obj.reason)
+        }
+
+        if ((obj.cutoffSeq != null && obj.cutoffSeq !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.cutoffSeq)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          member: uint8ArrayAlloc(0),
+          reason: '',
+          cutoffSeq: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.member = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.reason = reader.string()
+              break
+            }
+            case 3: {
+              obj.cutoffSeq = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.member`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.cutoffSeq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SuspendMemberFieldEvent {
+    field: '$.member'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SuspendReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export interface SuspendCutoffSeqFieldEvent {
+    field: '$.cutoffSeq'
+    value: number
+  }
+
+  export function encode (obj: Partial<Suspend>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Suspend.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Suspend>): Suspend {
+    return decodeMessage(buf, Suspend.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Suspend>): Generator<SuspendMemberFieldEvent | SuspendReasonFieldEvent | SuspendCutoffSeqFieldEvent> {
+    return streamMessage(buf, Suspend.codec(), opts)
+  }
+}
+
+export interface Resume {
+  member: Uint8Array<ArrayBuffer>
+  fromSeq: number
+}
+
+export namespace Resume {
+  let _codec: Codec<Resume>
+
+  export const codec = (): Codec<Resume> => {
+    if (_codec == null) {
+      _codec = message<Resume>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.member != null && obj.member.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.member)
+        }
+
+        if ((obj.fromSeq != null && obj.fromSeq !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.fromSeq)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          member: uint8ArrayAlloc(0),
+          fromSeq: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.member = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.fromSeq = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.member`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.fromSeq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ResumeMemberFieldEvent {
+    field: '$.member'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResumeFromSeqFieldEvent {
+    field: '$.fromSeq'
+    value: number
+  }
+
+  export function encode (obj: Partial<Resume>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Resume.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Resume>): Resume {
+    return decodeMessage(buf, Resume.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Resume>): Generator<ResumeMemberFieldEvent | ResumeFromSeqFieldEvent> {
+    return streamMessage(buf, Resume.codec(), opts)
+  }
+}
+
+export interface RevokeInvite {
+  id: Uint8Array<ArrayBuffer>
+}
+
+export namespace RevokeInvite {
+  let _codec: Codec<RevokeInvite>
+
+  export const codec = (): Codec<RevokeInvite> => {
+    if (_codec == null) {
+      _codec = message<RevokeInvite>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.id)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RevokeInviteIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<RevokeInvite>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RevokeInvite.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RevokeInvite>): RevokeInvite {
+    return decodeMessage(buf, RevokeInvite.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RevokeInvite>): Generator<RevokeInviteIdFieldEvent> {
+    return streamMessage(buf, RevokeInvite.codec(), opts)
+  }
+}
+
+export interface TeamPosters {
+  team: string
+  announce: boolean
+  posters: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace TeamPosters {
+  let _codec: Codec<TeamPosters>
+
+  export const codec = (): Codec<TeamPosters> => {
+    if (_codec == null) {
+      _codec = message<TeamPosters>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.team != null && obj.team !== '')) {
+          w.uint32(10)
+          w.string(obj.team)
+        }
+
+        if ((obj.announce != null && obj.announce !== false)) {
+          w.uint32(16)
+          w.bool(obj.announce)
+        }
+
+        if (obj.posters != null && obj.posters.length > 0) {
+          for (const value of obj.posters) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          team: '',
+          announce: false,
+          posters: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.team = reader.string()
+              break
+            }
+            case 2: {
+              obj.announce = reader.bool()
+              break
+            }
+            case 3: {
+              if (opts.limits?.posters != null && obj.posters.length === opts.limits.posters) {
+                throw new MaxLengthError('Decode error - repeated field "posters" had too many elements')
+              }
+
+              obj.posters.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          posters: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.team`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.announce`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.posters != null && obj.posters === opts.limits.posters) {
+                throw new MaxLengthError('Streaming decode error - repeated field "posters" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.posters[]`,
+                index: obj.posters,
+                value: reader.bytes()
+              }
+
+              obj.posters++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface TeamPostersTeamFieldEvent {
+    field: '$.team'
+    value: string
+  }
+
+  export interface TeamPostersAnnounceFieldEvent {
+    field: '$.announce'
+    value: boolean
+  }
+
+  export interface TeamPostersPostersFieldEvent {
+    field: '$.posters[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<TeamPosters>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, TeamPosters.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TeamPosters>): TeamPosters {
+    return decodeMessage(buf, TeamPosters.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TeamPosters>): Generator<TeamPostersTeamFieldEvent | TeamPostersAnnounceFieldEvent | TeamPostersPostersFieldEvent> {
+    return streamMessage(buf, TeamPosters.codec(), opts)
   }
 }
 

@@ -16,7 +16,7 @@ import type { Ed25519PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 
 /** The changes an admin's record can carry (the genesis is written only once, by Org.create). */
-export type RecordChange = Pick<RecordFields, 'addMember' | 'removeMember' | 'roster' | 'invite' | 'retention' | 'policy' | 'policyAcceptance' | 'rename' | 'renameRequest'>
+export type RecordChange = Pick<RecordFields, 'addMember' | 'removeMember' | 'roster' | 'invite' | 'retention' | 'policy' | 'policyAcceptance' | 'rename' | 'renameRequest' | 'suspend' | 'resume' | 'revokeInvite' | 'teamPosters'>
 
 /** What an admin action works with. */
 export interface AdminContext {
@@ -103,7 +103,7 @@ export async function removeMember (a: AdminContext, peerId: string, ends: FeedE
   const theirTeams = [...a.state.teams.values()].filter(t => t.current.members.has(peerId))
   const written = [await a.write({ removeMember: { member: m.publicKey, cutoffSeq: a.state.heads.get(peerId)?.seq ?? 0, ends } })]
   for (const t of theirTeams) {
-    const rest = [...t.current.members].filter(x => x !== peerId && a.state.members.has(x))
+    const rest = [...t.current.members].filter(x => x !== peerId && a.state.members.has(x) && !a.state.suspended.has(x))
     if (rest.length > 0) written.push(await a.writeRoster(t.name, rest))
   }
   return written

@@ -3,6 +3,7 @@
  * entry from history sync and a peer asking for history must pass.
  */
 import { DM_PREFIX, directPeerOf } from './direct.js'
+import { mayHavePosted, mayPostNow } from './office-rules.js'
 import type { OrgState } from './org-state.js'
 
 /**
@@ -11,6 +12,7 @@ import type { OrgState } from './org-state.js'
  * (this node is behind on rosters) or the reason for refusing.
  */
 export function entryVerdict (state: OrgState, me: string, team: string, epoch: number, author: string): string {
+  if (state.suspended.has(author)) return `author ${author} is suspended`
   if (team.startsWith(DM_PREFIX)) return directVerdict(state, me, team, author)
   const t = state.teams.get(team)
   if (t === undefined) return 'unknown-epoch'
@@ -20,6 +22,7 @@ export function entryVerdict (state: OrgState, me: string, team: string, epoch: 
   if (roster === undefined) return epoch > t.current.epoch ? 'unknown-epoch' : `no roster for epoch ${epoch}`
   if (!roster.members.has(author)) return `author ${author} was not in ${team} at epoch ${epoch}`
   if (!t.current.members.has(author)) return `author ${author} is no longer in ${team}`
+  if (!mayPostNow(state, team, author)) return `author ${author} may not post in the announcement team ${team}: only admins and its posters do`
   return 'ok'
 }
 
@@ -42,6 +45,7 @@ export function historyVerdict (state: OrgState, me: string, team: string, epoch
   const roster = t.epochs.get(epoch)
   if (roster === undefined) return epoch > t.current.epoch ? 'unknown-epoch' : `no roster for epoch ${epoch}`
   if (!roster.members.has(author)) return `author ${author} was not in ${team} at epoch ${epoch}`
+  if (!mayHavePosted(state, team, epoch, author)) return `author ${author} could not post in the announcement team ${team} at epoch ${epoch}`
   return 'ok'
 }
 
@@ -51,11 +55,13 @@ function directVerdict (state: OrgState, me: string, team: string, author: strin
   if (peer === undefined) return `${team} is not a direct conversation of this node`
   if (author !== peer && author !== me) return `author ${author} is not in this direct conversation`
   if (!history && (!state.members.has(peer) || !state.members.has(me))) return `${peer} is no longer a member`
+  if (!history && (state.suspended.has(peer) || state.suspended.has(me))) return `${state.suspended.has(peer) ? peer : me} is suspended`
   return 'ok'
 }
 
 /** Whether `peerId` may be served `team`: a member of the team now, or the other person of a direct conversation. */
 export function mayRead (state: OrgState, me: string, team: string, peerId: string): boolean {
+  if (state.suspended.has(peerId)) return false
   if (team.startsWith(DM_PREFIX)) return directPeerOf(state, me, team) === peerId && state.members.has(peerId)
   return state.teams.get(team)?.current.members.has(peerId) === true && !state.removed.has(peerId)
 }

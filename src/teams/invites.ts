@@ -65,6 +65,7 @@ export function checkAdmission (state: OrgState, joiner: string, secret: Uint8Ar
     if (invite.usedBy === joiner && admitted !== undefined && hex(admitted.boxKey) === hex(boxKey)) return 'admitted'
     throw new InviteError('this invite was already used')
   }
+  if (invite.revoked !== undefined) throw new InviteError(invite.revoked.reason === 'revoked' ? 'this invite was revoked by an admin' : `this invite was withdrawn: ${invite.revoked.reason}`)
   if (now > invite.expires) throw new InviteError('this invite has expired')
   if (state.removed.has(joiner)) throw new InviteError('this identity was removed from the org; join with a new one')
   if (boxKey.length !== 32) throw new InvalidArgumentError('bad box key')

@@ -69,7 +69,12 @@ export class OrgService implements Startable {
   private readonly onWritten = (evt: CoreEvents['org:written']): void => {
     const records = evt.detail.records
     if (records.length === 0) return
-    this.changed({ applied: records, refused: [], removed: records.filter(r => r.op === 'removeMember').map(r => peerIdOfPublicKey(r.record.removeMember!.member)) }, records)
+    this.changed({
+      applied: records,
+      refused: [],
+      removed: records.filter(r => r.op === 'removeMember').map(r => peerIdOfPublicKey(r.record.removeMember!.member)),
+      suspended: records.filter(r => r.op === 'suspend').map(r => peerIdOfPublicKey(r.record.suspend!.member))
+    }, records)
   }
 
   /** Follow a change of the org, publishing `toPublish` (this node's own new records). */
@@ -90,7 +95,7 @@ export class OrgService implements Startable {
       }
       // the gater refuses removed peers' new connections at once; open ones are closed after a
       // moment, so the removal record itself can reach them and their node can say so
-      const removed = change.removed.filter(p => p !== this.c.selfId)
+      const removed = [...change.removed, ...change.suspended ?? []].filter(p => p !== this.c.selfId)
       if (removed.length > 0) {
         const timer = setTimeout(() => {
           this.removalTimers.delete(timer)
@@ -101,6 +106,7 @@ export class OrgService implements Startable {
       }
     }
     if (change.removed.includes(this.c.selfId)) warn(this.c.events, `this node was removed from ${org.name} by an admin`)
+    if (change.suspended?.includes(this.c.selfId) === true) warn(this.c.events, `this account was suspended in ${org.name} by an admin: it cannot post until resumed`)
     for (const refusal of change.refused) {
       emit(this.c.events, 'org:refused', { signer: refusal.record.signer, kind: refusal.record.op, reason: refusal.reason })
     }

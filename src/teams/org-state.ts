@@ -12,18 +12,24 @@
  *   earlier) wins. The last admin cannot be removed.
  * - A roster must be for the next epoch of its team and name the current roster as prev; lower
  *   epochs (rollback), gaps, broken chains and unknown signers are refused.
- * - An invite admits one member, before it expires; an invite that fixes a name admits only that name.
+ * - An invite admits one member, before it expires, unless an admin revoked it or its maker was
+ *   removed as admin first; an invite that fixes a name admits only that name.
  * - A member (not only an admin) may sign exactly two kinds of record, for themselves only: a policy
  *   acceptance (policy.ts) and a rename request (names.ts). Renames are by an admin, and a name
  *   that passes for another member's (names.ts) is refused.
+ * - Suspensions, resumes, revoked invites and announcement teams: see office-rules.ts.
  */
-import { contentId } from '../crypto/keys.js'
-import { peerIdOfPublicKey } from '../ids.js'
 import { applyNameRecord, emptyNameState } from './names.js'
 import { applyPolicyRecord, emptyPolicyState } from './policy.js'
 import type { OrgOpName, VerifiedRecord } from '../model/index.js'
 import type { NameState } from './names.js'
 import type { PolicyState } from './policy.js'
+import { contentId } from '../crypto/keys.js'
+import { peerIdOfPublicKey } from '../ids.js'
+import { applyOfficeRecord, revokeInvitesOf } from './office-rules.js'
+import type { AdminWindow, Posting, Suspension } from './office-rules.js'
+
+export type { AdminWindow, Posting, Suspension } from './office-rules.js'
 
 export interface Member {
   peerId: string
@@ -48,6 +54,11 @@ export interface TeamState {
   name: string
   current: RosterEpoch
   epochs: Map<number, RosterEpoch>
+  /** an announcement team: only admins and `posters` post */
+  announce: boolean
+  posters: Set<string>
+  /** per epoch, who could post at some point during it (what history sync checks) */
+  posting: Map<number, Posting>
 }
 
 export interface InviteState {
@@ -55,9 +66,15 @@ export interface InviteState {
   expires: number
   teams: string[]
   issuer: string
+  /** when the admin made it (their clock) */
+  createdAt: number
   usedBy?: string
   /** the name the newcomer gets, when the admin fixed it */
   name?: string
+  /** when it was used (the admitting admin's clock) */
+  usedAt?: number
+  /** withdrawn: by whom, when, and why ('revoked', or its maker was removed) */
+  revoked?: { by: string, at: number, reason: string }
 }
 
 export interface Removal {
@@ -107,6 +124,12 @@ export interface OrgState {
   policy: PolicyState
   /** pending rename requests and the renames applied (names.ts) */
   names: NameState
+  /** members suspended now (still in `members`): they hold no current team key and may not post or connect */
+  suspended: Set<string>
+  /** the suspension of each member in `suspended` */
+  suspensions: Map<string, Suspension>
+  /** per admin ever suspended, the stretches of their chain that are refused */
+  adminWindows: Map<string, AdminWindow[]>
   /** records applied, in fold order */
   applied: VerifiedRecord[]
   refused: Refusal[]
@@ -201,6 +224,9 @@ function foldOnce (orgId: string, genesis: VerifiedRecord, ordered: VerifiedReco
     retention: new Map(),
     policy: emptyPolicyState(),
     names: emptyNameState(),
+    suspended: new Set(),
+    suspensions: new Map(),
+    adminWindows: new Map(),
     applied: [],
     refused: [],
     heads: new Map()
@@ -231,7 +257,12 @@ function foldOnce (orgId: string, genesis: VerifiedRecord, ordered: VerifiedReco
         continue
       }
     }
-    const outcome = apply(state, r, index, ordered, formerAdmins)
+    if (state.adminWindows.get(r.signer)?.some(w => r.record.seq > w.cutoff && (w.from === undefined || r.record.seq <= w.from)) === true) {
+      state.refused.push({ record: r, reason: `signer ${r.signer} was suspended as admin when they made it` })
+      continue
+    }
+    const base = apply(state, r, index, ordered, formerAdmins)
+    const outcome = base === null ? applyOfficeRecord(state, r) : base
     if (typeof outcome === 'string') {
       state.refused.push({ record: r, reason: outcome })
       continue
@@ -241,7 +272,8 @@ function foldOnce (orgId: string, genesis: VerifiedRecord, ordered: VerifiedReco
       // a removed admin's later records that were already applied must be undone
       const undo = state.applied.filter(a => a.signer === outcome.peerId && a.record.seq > outcome.cutoff)
       if (undo.length > 0) {
-        return { state, restart: new Map(undo.map(a => [a.idHex, `signer ${a.signer} was removed as admin`])) }
+        const why = r.op === 'suspend' ? 'suspended' : 'removed'
+        return { state, restart: new Map(undo.map(a => [a.idHex, `signer ${a.signer} was ${why} as admin`])) }
       }
     }
   }
@@ -251,8 +283,8 @@ function foldOnce (orgId: string, genesis: VerifiedRecord, ordered: VerifiedReco
 /** The records a member who is not an admin may sign (each about the signer only). */
 const MEMBER_OPS: ReadonlySet<OrgOpName> = new Set(['policyAcceptance', 'renameRequest'])
 
-/** Apply one record; a string is the reason it is refused. */
-function apply (state: OrgState, r: VerifiedRecord, index: number, ordered: VerifiedRecord[], formerAdmins: Map<string, number>): string | undefined | { peerId: string, cutoff: number } {
+/** Apply one record; a string is the reason it is refused, null that it is none of these ops. */
+function apply (state: OrgState, r: VerifiedRecord, index: number, ordered: VerifiedRecord[], formerAdmins: Map<string, number>): string | undefined | null | { peerId: string, cutoff: number } {
   const rec = r.record
   if (rec.addMember !== undefined) {
     const a = rec.addMember
@@ -266,9 +298,11 @@ function apply (state: OrgState, r: VerifiedRecord, index: number, ordered: Veri
       const invite = state.invites.get(hex(a.invite))
       if (invite === undefined) return 'unknown invite'
       if (invite.usedBy !== undefined) return `invite already used by ${invite.usedBy}`
+      if (invite.revoked !== undefined) return invite.revoked.reason === 'revoked' ? 'invite revoked' : `invite withdrawn: ${invite.revoked.reason}`
       if (rec.wallTime > invite.expires) return 'invite expired'
       if (invite.name !== undefined && a.name !== invite.name) return `the invite fixes the name ${JSON.stringify(invite.name)}`
       invite.usedBy = peerId
+      invite.usedAt = rec.wallTime
     }
     state.members.set(peerId, {
       peerId,
@@ -297,6 +331,9 @@ function apply (state: OrgState, r: VerifiedRecord, index: number, ordered: Veri
       }
     }
     state.members.delete(peerId)
+    state.suspended.delete(peerId)
+    state.suspensions.delete(peerId)
+    if (target.admin) revokeInvitesOf(state, peerId, r)
     const ends = new Map(rec.removeMember.ends.filter(e => e.seq > 0 && e.id.byteLength === 32).map(e => [e.team, { seq: e.seq, idHex: Buffer.from(e.id).toString('hex') }]))
     state.removed.set(peerId, { peerId, name: target.name, by: r.signer, recordId: r.idHex, at: r.record.wallTime, ends, ...(target.admin ? { cutoffSeq: rec.removeMember.cutoffSeq } : {}) })
     if (target.admin) {
@@ -321,15 +358,17 @@ function apply (state: OrgState, r: VerifiedRecord, index: number, ordered: Veri
     for (const s of ro.sealed) {
       const peerId = peerIdOfPublicKey(s.member)
       if (!state.members.has(peerId)) return `roster names ${peerId}, who is not in the directory`
+      if (state.suspended.has(peerId)) return `roster names ${peerId}, who is suspended`
       if (members.has(peerId)) return `roster names ${peerId} twice`
       members.add(peerId)
     }
     if (members.size === 0) return 'a roster needs at least one member'
     const epoch: RosterEpoch = { team: ro.team, epoch: ro.epoch, recordId: r.idHex, members, keyCheck: ro.keyCheck, record: r }
-    if (team === undefined) state.teams.set(ro.team, { name: ro.team, current: epoch, epochs: new Map([[1, epoch]]) })
+    if (team === undefined) state.teams.set(ro.team, { name: ro.team, current: epoch, epochs: new Map([[1, epoch]]), announce: false, posters: new Set(), posting: new Map([[1, { announce: false, posters: new Set() }]]) })
     else {
       team.current = epoch
       team.epochs.set(ro.epoch, epoch)
+      team.posting.set(ro.epoch, { announce: team.announce, posters: new Set(team.posters) })
     }
     return undefined
   }
@@ -338,7 +377,7 @@ function apply (state: OrgState, r: VerifiedRecord, index: number, ordered: Veri
     if (inv.id.length !== 32) return 'invite id must be 32 bytes'
     if (state.invites.has(hex(inv.id))) return 'invite id already exists'
     for (const t of inv.teams) if (!state.teams.has(t)) return `invite names unknown team ${t}`
-    state.invites.set(hex(inv.id), { id: hex(inv.id), expires: inv.expires, teams: inv.teams, issuer: r.signer, ...(inv.name !== '' ? { name: inv.name } : {}) })
+    state.invites.set(hex(inv.id), { id: hex(inv.id), expires: inv.expires, teams: inv.teams, issuer: r.signer, createdAt: rec.wallTime, ...(inv.name !== '' ? { name: inv.name } : {}) })
     return undefined
   }
   if (rec.retention !== undefined) {
@@ -349,7 +388,7 @@ function apply (state: OrgState, r: VerifiedRecord, index: number, ordered: Veri
   }
   if (rec.policy !== undefined || rec.policyAcceptance !== undefined) return applyPolicyRecord(state, r)
   if (rec.rename !== undefined || rec.renameRequest !== undefined) return applyNameRecord(state, r)
-  return 'unknown change'
+  return null
 }
 
 /** Everyone in the directory now or before, or added by one of `records`: the only signers whose records can matter. */
@@ -361,7 +400,7 @@ export function knownSigners (state: OrgState, records: Iterable<VerifiedRecord>
 
 /** Whether `peerId` may read and write `team` now. */
 export function isTeamMember (state: OrgState, team: string, peerId: string): boolean {
-  return state.members.has(peerId) && state.teams.get(team)?.current.members.has(peerId) === true
+  return state.members.has(peerId) && !state.suspended.has(peerId) && state.teams.get(team)?.current.members.has(peerId) === true
 }
 
 /** The teams `peerId` is in now. */

@@ -10,8 +10,10 @@ import * as actions from './admin-actions.js'
 import * as nameActions from './name-actions.js'
 import * as policyActions from './policy-actions.js'
 import { currentPolicy, policyAt, policyVerdict } from './policy.js'
+import * as office from './office-actions.js'
 import { DirectKeys, DM_PREFIX, directPeerOf, directTeamOf } from './direct.js'
 import { entryVerdict, historyVerdict, mayRead } from './entry-rules.js'
+import { mayPostNow } from './office-rules.js'
 import { foldOrg, knownSigners, orgIdOf } from './org-state.js'
 import { mendRosters } from './roster-mend.js'
 import { bodyContext, sealRoster, TeamKeyring } from './team-keys.js'
@@ -35,6 +37,8 @@ export interface OrgChange {
   refused: Refusal[]
   /** peers newly removed from the directory */
   removed: string[]
+  /** peers newly suspended */
+  suspended?: string[]
 }
 
 /** The keys this node acts with. */
@@ -110,7 +114,7 @@ export class Org {
 
   /** Whether this node is an admin now. */
   isAdmin (peerId = this.me.peerId): boolean {
-    return this.folded.members.get(peerId)?.admin === true
+    return this.folded.members.get(peerId)?.admin === true && !this.folded.suspended.has(peerId)
   }
 
   /** Every stored record, encoded, e.g. to send to a newcomer or a peer that is behind. */
@@ -161,7 +165,8 @@ export class Org {
     return {
       applied: this.folded.applied.filter(r => !wasApplied.has(r.idHex)),
       refused: this.folded.refused.filter(r => !wasRefused.has(r.record.idHex)),
-      removed: [...this.folded.removed.keys()].filter(p => before?.removed.has(p) !== true)
+      removed: [...this.folded.removed.keys()].filter(p => before?.removed.has(p) !== true),
+      suspended: [...this.folded.suspended].filter(p => before?.suspended.has(p) !== true)
     }
   }
 
@@ -184,6 +189,10 @@ export class Org {
 
   /** Encrypt a body for `team` under its current epoch. Throws NotMemberError if this node is not in it. */
   encryptBody (team: string, seq: number, plaintext: Uint8Array): { epoch: number, body: Uint8Array } {
+    // refused here, before signing, as every other node would refuse it
+    const suspension = this.folded.suspensions.get(this.me.peerId)
+    if (suspension !== undefined) throw new NotMemberError(`this account is suspended by an admin${suspension.reason !== '' ? ` (${suspension.reason})` : ''}: it reads nothing new and cannot post until resumed`)
+    if (!mayPostNow(this.folded, team, this.me.peerId)) throw new NotMemberError(`#${team} is an announcement team: only admins and the posters an admin names post in it`)
     const peer = this.directPeer(team)
     if (team.startsWith(DM_PREFIX)) {
       const key = peer === undefined ? undefined : this.directKeys.keyFor(this.folded, peer)
@@ -372,6 +381,31 @@ export class Org {
   /** Make an invite and return its token, to be handed to the newcomer out of band. */
   async createInvite (teams: string[], ttlMs: number, addresses: string[], name?: string): Promise<{ token: string, expires: number, records: VerifiedRecord[] }> {
     return this.asAdmin(async a => actions.createInvite(a, teams, ttlMs, addresses, name))
+  }
+
+  /** Suspend a member (see office-actions.ts): out of every team's key, posts and connections refused. */
+  async suspendMember (peerId: string, reason = ''): Promise<VerifiedRecord[]> {
+    return this.asAdmin(async a => office.suspendMember(a, peerId, reason))
+  }
+
+  /** Resume a suspended member: back into the teams they had, with the keys of what was written meanwhile. */
+  async resumeMember (peerId: string): Promise<VerifiedRecord[]> {
+    return this.asAdmin(async a => office.resumeMember(a, peerId))
+  }
+
+  /** Revoke an unused invite by its id (or a unique prefix of it). */
+  async revokeInvite (id: string): Promise<VerifiedRecord[]> {
+    return this.asAdmin(async a => office.revokeInvite(a, id))
+  }
+
+  /** Create an announcement team: only admins (and posters named later) post in it. */
+  async createAnnounceTeam (team: string, members: string[]): Promise<VerifiedRecord[]> {
+    return this.asAdmin(async a => office.createAnnounceTeam(a, team, members))
+  }
+
+  /** Name an announcement team's posters besides the admins (see office-actions.ts). */
+  async setTeamPosters (team: string, posters: string[], announce = true): Promise<VerifiedRecord[]> {
+    return this.asAdmin(async a => office.setTeamPosters(a, team, posters, announce))
   }
 
   /**

@@ -11,12 +11,12 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 /**
  * - `ownRefused`, this node's refused rosters: what each changed (members taken out, members put
  *   in) is applied again to the team's current roster, so an admin's decision is not lost;
- * - removed members still named by a team's current roster (the refused roster was the one that
+ * - removed (or suspended) members still named by a team's current roster (the refused roster was the one that
  *   rotated them out) are rotated out, so they hold no current key.
  * Returns the records written.
  */
 export async function mendRosters (target: AdminContext, ownRefused: VerifiedRecord[]): Promise<VerifiedRecord[]> {
-  const usable = (m: string): boolean => target.state.members.has(m) && !target.state.removed.has(m)
+  const usable = (m: string): boolean => target.state.members.has(m) && !target.state.removed.has(m) && !target.state.suspended.has(m)
   const written: VerifiedRecord[] = []
   for (const r of ownRefused) {
     const ro = r.record.roster

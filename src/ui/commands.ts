@@ -20,6 +20,9 @@ export type Command =
   | { kind: 'team-remove', team: string, member: string }
   | { kind: 'remove', member: string }
   | { kind: 'admin-add', member: string }
+  | { kind: 'suspend', member: string, reason: string }
+  | { kind: 'resume', member: string }
+  | { kind: 'invites' }
   | { kind: 'sync' }
   | { kind: 'policy' }
   | { kind: 'nick', name: string }
@@ -53,7 +56,8 @@ export const HELP = [
   '/policy               the usage policy (and, for admins, who accepted it); accept it from there',
   '/nick NAME            ask the admins for a new display name',
   '/help  /quit',
-  'Admins: /invite [TEAM...] [--out FILE] · /team create TEAM [NAME...] · /team add TEAM NAME... · /team remove TEAM NAME · /admin add NAME · /remove NAME (offboard) · /rename NAME: NEW NAME · /approve [NAME] (rename requests)'
+  'Admins: /invite [TEAM...] [--out FILE] · /team create TEAM [NAME...] · /team add TEAM NAME... · /team remove TEAM NAME · /admin add NAME · /remove NAME (offboard) · /rename NAME: NEW NAME · /approve [NAME] (rename requests)',
+  'Admins: /suspend NAME[: reason] (block for a while) · /resume NAME · /invites (pending, used, expired, revoked)'
 ]
 
 /** Parse a line typed in the chat screen. */
@@ -104,6 +108,16 @@ export function parseCommand (line: string): Command {
       return args[0] === undefined ? { kind: 'error', message: 'usage: /remove NAME' } : { kind: 'remove', member: rest }
     case 'admin':
       return args[0] === 'add' && args[1] !== undefined ? { kind: 'admin-add', member: args.slice(1).join(' ') } : { kind: 'error', message: 'usage: /admin add NAME' }
+    case 'suspend': {
+      // the name may have spaces: "/suspend Bea Jones: on leave"
+      if (rest === '') return { kind: 'error', message: 'usage: /suspend NAME[: reason]' }
+      const [who = '', ...why] = rest.split(':')
+      return { kind: 'suspend', member: who.trim(), reason: why.join(':').trim() }
+    }
+    case 'resume':
+      return rest === '' ? { kind: 'error', message: 'usage: /resume NAME' } : { kind: 'resume', member: rest }
+    case 'invites':
+      return { kind: 'invites' }
     case 'sync':
       return { kind: 'sync' }
     case 'policy':

@@ -7,7 +7,7 @@ import { distinctName } from './mentions.js'
 import type { Mentionable } from './mentions.js'
 
 /** Every command the chat knows, for completion (aliases are not offered). */
-export const COMMANDS = ['admin', 'approve', 'files', 'file', 'get', 'help', 'invite', 'join', 'members', 'msg', 'nick', 'notify', 'policy', 'quit', 'remove', 'rename', 'search', 'status', 'sync', 'team', 'teams', 'urgent']
+export const COMMANDS = ['admin', 'approve', 'files', 'file', 'get', 'help', 'invite', 'invites', 'join', 'members', 'msg', 'nick', 'notify', 'policy', 'quit', 'remove', 'rename', 'resume', 'search', 'status', 'suspend', 'sync', 'team', 'teams', 'urgent']
 
 /** What can be completed. */
 export interface Completions {

@@ -140,6 +140,21 @@ export async function runCommand (chat: Chat, cmd: Command, typed: string): Prom
       await chat.backend.call('admin.add-admin', { peer: chat.member(cmd.member) })
       chat.dispatch({ type: 'notice', text: `${cmd.member} is now an admin` })
       return
+    case 'suspend':
+      await chat.backend.call('admin.suspend', { peer: chat.member(cmd.member), reason: cmd.reason })
+      chat.dispatch({ type: 'notice', text: `${cmd.member} is suspended: out of every team, keys rotated, posts and connections refused until /resume` })
+      return
+    case 'resume':
+      await chat.backend.call('admin.resume', { peer: chat.member(cmd.member) })
+      chat.dispatch({ type: 'notice', text: `${cmd.member} is back in the teams they had, with the keys of what was written meanwhile` })
+      return
+    case 'invites': {
+      const invites = await chat.backend.call('invite.list')
+      chat.show('invites', invites.length === 0
+        ? ['no invites yet']
+        : invites.map(i => `${i.id.slice(0, 12)} ${i.status.padEnd(8)} by ${oneLine(i.issuerName)} ${formatDateTime(i.createdAt)}${i.usedByName !== undefined ? `, used by ${oneLine(i.usedByName)}` : ''}${i.status === 'pending' ? `, until ${formatDateTime(i.expires)}` : ''} ${i.teams.map(t => `#${t}`).join(' ')}`))
+      return
+    }
     case 'remove': {
       const id = chat.member(cmd.member)
       await chat.backend.call('admin.remove', { peer: id })

@@ -11,11 +11,13 @@ import type { Commands } from '../command.js'
 
 export const recordCommands: Commands = {
   export: {
-    summary: 'write a team\'s history for the records, hash-chained and signed (check it with verify-export)',
-    usage: 'parley export --team NAME [--since DATE] [--until DATE] [--format jsonl|csv] [--out FILE]',
-    options: { team: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
+    summary: 'write a team\'s history (or with --org the org\'s own record) for the records, hash-chained and signed (check it with verify-export)',
+    usage: 'parley export (--team NAME | --org) [--since DATE] [--until DATE] [--format jsonl|csv] [--out FILE]',
+    options: { team: { type: 'string' }, org: { type: 'boolean' }, since: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
     run: async ({ dataDir, values }) => {
-      const team = teamOption(values, true)
+      const wholeOrg = values.org === true
+      if (wholeOrg && values.team !== undefined) throw new UsageError('give --team NAME or --org, not both')
+      const team = wholeOrg ? '' : teamOption(values, true)
       const format = typeof values.format === 'string' ? values.format : 'jsonl'
       if (format !== 'jsonl' && format !== 'csv') throw new UsageError('--format is jsonl or csv')
       const params: ControlParams<'export'> = { team, format }
@@ -24,13 +26,14 @@ export const recordCommands: Commands = {
         if (typeof v !== 'string') continue
         params[key] = dateOption(key, v)
       }
-      const lines = await withClient(dataDir, async c => c.request('export', params))
+      const { team: _team, ...orgParams } = params
+      const lines = await withClient(dataDir, async c => wholeOrg ? c.request('org.export', orgParams) : c.request('export', params))
       const text = lines.join('\n') + '\n'
       if (typeof values.out === 'string') {
         const { writeFile } = await import('node:fs/promises')
         // never overwrite an existing record by accident
         await writeFile(values.out, text, { flag: 'wx', mode: 0o600 })
-        err(`wrote ${lines.length - 2} records of #${team} to ${values.out}`)
+        err(`wrote ${lines.length - 2} records of ${wholeOrg ? 'the org log' : `#${team}`} to ${values.out}`)
       } else {
         process.stdout.write(text)
       }
@@ -47,7 +50,7 @@ export const recordCommands: Commands = {
       const { readFile } = await import('node:fs/promises')
       try {
         const summary = await verifyExport(await readFile(file, 'utf8'))
-        out(`ok: ${summary.records} records of #${summary.team}, exported by ${printable(summary.exportedByName)} (${summary.exportedBy}) at ${formatTime(summary.exportedAt)}`)
+        out(`ok: ${summary.records} records of ${summary.scope === 'org' ? `the org log of ${summary.org.slice(0, 16)}` : `#${summary.team}`}, exported by ${printable(summary.exportedByName)} (${summary.exportedBy}) at ${formatTime(summary.exportedAt)}`)
         return 0
       } catch (e) {
         if ((e as Error).name !== 'ExportVerificationError') throw e

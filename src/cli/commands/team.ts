@@ -7,13 +7,15 @@ import type { Commands } from '../command.js'
 
 export const teamCommands: Commands = {
   'team create': {
-    summary: 'create a team, with you and the given members in it (admins)',
-    usage: 'parley team create NAME [PEER_ID]...',
-    options: {},
-    run: async ({ dataDir, positionals }) => {
+    summary: 'create a team, with you and the given members in it; --announce: only admins (and posters) post (admins)',
+    usage: 'parley team create NAME [PEER_ID]... [--announce]',
+    options: { announce: { type: 'boolean' } },
+    run: async ({ dataDir, values, positionals }) => {
       const [team, ...members] = positionals
-      await withClient(dataDir, async c => c.request('team.create', { team: checkTeamName(team), members: members.map(checkPeerId) }))
-      out(`created #${team}`)
+      const announce = values.announce === true
+      const params = { team: checkTeamName(team), members: members.map(checkPeerId) }
+      await withClient(dataDir, async c => announce ? c.request('team.create-announce', params) : c.request('team.create', params))
+      out(`created #${team}${announce ? ', an announcement team: only admins post (name posters with parley team posters)' : ''}`)
       return 0
     }
   },

@@ -116,6 +116,16 @@ describe('history/check-batch', () => {
     expect(skipped.map(e => e.name)).toEqual(['PolicyNotAcceptedError'])
   })
 
+  it('leaves a suspended author\'s run out the same way, without blaming the server', async () => {
+    const { view } = orgStub({ members: new Set([alice.id, bob.id]), suspended: new Set([alice.id]) })
+    const a = await feed(alice, 'general', 2)
+    const b = await feed(bob, 'general', 1)
+    const checked = await checkBatch(ctx, 'server', 'general', bytesOf([...a, ...b]), view, new Map(), false, exchange())
+    expect(checked.accepted.map(v => v.author)).toEqual([bob.id])
+    expect(skipped.map(e => e.name)).toEqual(['RemovedAuthorError'])
+    expect(skipped[0]?.message).toMatch(/suspended/)
+  })
+
   it('starts a run above the held head when what lies between expired here, and says where the new floor is', async () => {
     const { view } = orgStub({ members: new Set([alice.id]) })
     const a = await feed(alice, 'general', 5)

@@ -54,6 +54,8 @@ export interface OrgStub {
   members: Set<string>
   readers: Set<string>
   removed: Set<string>
+  /** suspended members: still in `members`, their entries refused */
+  suspended: Set<string>
   /** roster epochs known (others are 'unknown-epoch') */
   epochs: Set<number>
   /** per removed author, the last entry of theirs their removal names (one team: the stub's) */
@@ -63,14 +65,14 @@ export interface OrgStub {
 }
 
 export function orgStub (init: Partial<OrgStub> = {}): { stub: OrgStub, view: HistoryOrgView } {
-  const stub: OrgStub = { members: init.members ?? new Set(), readers: init.readers ?? new Set(), removed: init.removed ?? new Set(), epochs: init.epochs ?? new Set([1]), ends: init.ends ?? new Map<string, { seq: number, idHex: string }>(), unaccepted: init.unaccepted ?? new Set() }
+  const stub: OrgStub = { members: init.members ?? new Set(), readers: init.readers ?? new Set(), removed: init.removed ?? new Set(), suspended: init.suspended ?? new Set(), epochs: init.epochs ?? new Set([1]), ends: init.ends ?? new Map<string, { seq: number, idHex: string }>(), unaccepted: init.unaccepted ?? new Set() }
   const view: HistoryOrgView = {
     orgId: ORG_ID,
-    // only `removed` is read of the state
-    state: { get removed () { return stub.removed } } as unknown as OrgState,
+    // only `removed` and `suspended` are read of the state
+    state: { get removed () { return stub.removed }, get suspended () { return stub.suspended } } as unknown as OrgState,
     member: (peerId: string) => stub.members.has(peerId) ? { peerId, name: peerId.slice(-4) } as unknown as Member : undefined,
     mayRead: (_team: string, peerId: string) => stub.readers.has(peerId),
-    historyVerdict: (_team: string, epoch: number, author: string, beforeRemoval = false) => stub.removed.has(author) && !beforeRemoval ? `author ${author} was removed` : !stub.epochs.has(epoch) ? 'unknown-epoch' : stub.members.has(author) || stub.removed.has(author) ? 'ok' : 'not in the roster',
+    historyVerdict: (_team: string, epoch: number, author: string, beforeRemoval = false) => stub.removed.has(author) && !beforeRemoval ? `author ${author} was removed` : stub.suspended.has(author) ? `author ${author} is suspended` : !stub.epochs.has(epoch) ? 'unknown-epoch' : stub.members.has(author) || stub.removed.has(author) ? 'ok' : 'not in the roster',
     removedFeedEnd: (_team: string, author: string) => stub.removed.has(author) ? stub.ends.get(author) : undefined,
     policyVerdict: (author: string) => stub.unaccepted.has(author) ? `author ${author} had not accepted policy version 1 when writing this entry` : 'ok',
     createdAt: () => 0

@@ -206,5 +206,9 @@ describe('member gate', () => {
     expect(isAdmittedPeer(org, 'self', 'b')).toBe(false)
     expect(isAdmittedPeer(org, 'self', 'self')).toBe(false)
     expect(isAdmittedPeer(org, 'self', 'stranger')).toBe(false)
+    // a suspended member stays in the directory but is not admitted until resumed
+    const suspended = { state: { ...org.state, suspended: new Set(['a']) } }
+    expect(isAdmittedPeer(suspended, 'self', 'a')).toBe(false)
+    expect(isAdmittedPeer({ state: { ...org.state, suspended: new Set<string>() } }, 'self', 'a')).toBe(true)
   })
 })

@@ -39,6 +39,8 @@ export function historyVerdict (state: OrgState, me: string, team: string, epoch
   // that lead up to the last entry of theirs the removing admin held; what it held before stays (the
   // history sync check skips entries at or below the held head).
   if (state.removed.has(author) && !beforeRemoval) return `author ${author} was removed from the org: entries by them that this node did not hold before are refused`
+  // the same for a suspension, while it lasts: what they sign meanwhile could be backdated at will
+  if (state.suspended.has(author)) return `author ${author} is suspended: entries by them that this node did not hold before are refused`
   if (team.startsWith(DM_PREFIX)) return directVerdict(state, me, team, author, true)
   const t = state.teams.get(team)
   if (t === undefined) return 'unknown-epoch'

@@ -9,7 +9,7 @@ import type { FeedPoint } from '../model/feed-quota.js'
 import type { EntryLog } from './entry-log.js'
 
 /** Feeds whose recent windows are kept (least recently used dropped); each holds at most a day's entries. */
-export const MAX_TRACKED_FEEDS = 128
+export const MAX_TRACKED_FEEDS = 16
 /** The first read back from the log when loading a window; grown fourfold until it covers a day. */
 const FIRST_READ = 256
 

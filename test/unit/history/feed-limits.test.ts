@@ -3,7 +3,7 @@
  * sync refuses the same entries however the feed arrives (one batch, many, after a restart that
  * empties the windows in memory), and a gap in what is held is never judged.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { checkBatch } from '../../../src/history/check-batch.js'
 import { createEntry, FEED_MAX_BYTES_PER_DAY, FEED_MAX_BYTES_PER_MINUTE, FEED_MAX_ENTRIES_PER_MINUTE, FEED_MINUTE_MS } from '../../../src/model/index.js'
 import { FeedQuotas } from '../../../src/store/feed-quotas.js'
@@ -12,6 +12,13 @@ import type { Person } from './fixtures.js'
 import type { CheckContext } from '../../../src/history/check-batch.js'
 import type { VerifiedEntry } from '../../../src/model/index.js'
 import type { EntryLog } from '../../../src/store/entry-log.js'
+import { useFeedLimitsForTests } from '../../../src/model/feed-quota.js'
+// the limits' rule tried at small limits (those of its first design), so a test signs a few hundred
+// entries rather than a real allowance's worth
+let restoreFeedLimits: () => void = () => {}
+beforeAll(() => { restoreFeedLimits = useFeedLimitsForTests({ entriesPerMinute: 120, bytesPerMinute: 4 * 1024 * 1024, entriesPerDay: 20_000, bytesPerDay: 64 * 1024 * 1024 }) })
+afterAll(() => { restoreFeedLimits() })
+
 
 /** A feed of `author` whose entry i has wall time `at(i)` and a body of `size(i)` bytes. */
 async function flood (author: Person, n: number, at: (i: number) => number, size: (i: number) => number = () => 100): Promise<VerifiedEntry[]> {

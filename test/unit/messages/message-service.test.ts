@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EntryQuotaError, InvalidArgumentError, NotMemberError, NotSyncedError } from '../../../src/errors.js'
 import { MessageService } from '../../../src/messages/message-service.js'
 import { Views } from '../../../src/messages/views.js'
@@ -9,6 +9,13 @@ import { collect, Office } from '../../helpers/office.js'
 import type { VerifiedEntry } from '../../../src/model/index.js'
 import type { Person } from '../../helpers/office.js'
 import type { PeerId } from '@libp2p/interface'
+import { useFeedLimitsForTests } from '../../../src/model/feed-quota.js'
+// the limits' rule tried at small limits (those of its first design), so a test signs a few hundred
+// entries rather than a real allowance's worth
+let restoreFeedLimits: () => void = () => {}
+beforeAll(() => { restoreFeedLimits = useFeedLimitsForTests({ entriesPerMinute: 120, bytesPerMinute: 4 * 1024 * 1024, entriesPerDay: 20_000, bytesPerDay: 64 * 1024 * 1024 }) })
+afterAll(() => { restoreFeedLimits() })
+
 
 interface Harness {
   messages: MessageService

@@ -1,6 +1,13 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkFeedQuota, FEED_DAY_MS, FEED_MAX_BYTES_PER_DAY, FEED_MAX_BYTES_PER_MINUTE, FEED_MAX_ENTRIES_PER_DAY, FEED_MAX_ENTRIES_PER_MINUTE, FEED_MINUTE_MS, FeedWindow } from '../../../src/model/feed-quota.js'
 import type { FeedPoint } from '../../../src/model/feed-quota.js'
+import { useFeedLimitsForTests } from '../../../src/model/feed-quota.js'
+// the limits' rule tried at small limits (those of its first design), so a test signs a few hundred
+// entries rather than a real allowance's worth
+let restoreFeedLimits: () => void = () => {}
+beforeAll(() => { restoreFeedLimits = useFeedLimitsForTests({ entriesPerMinute: 120, bytesPerMinute: 4 * 1024 * 1024, entriesPerDay: 20_000, bytesPerDay: 64 * 1024 * 1024 }) })
+afterAll(() => { restoreFeedLimits() })
+
 
 /** Push points into a window as long as the rule allows; the number taken, and the first refusal. */
 function fill (points: FeedPoint[]): { taken: number, refusal?: Error } {

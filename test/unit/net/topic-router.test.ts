@@ -1,5 +1,5 @@
 import { TopicValidatorResult } from '@libp2p/gossipsub'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createEntry, createRecord, encodeBody, FEED_MAX_ENTRIES_PER_MINUTE, MAX_LAMPORT_LEAD } from '../../../src/model/index.js'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
 import { StrangerGate, STRANGER_GOSSIP_PER_MINUTE } from '../../../src/net/stranger-gate.js'
@@ -11,6 +11,13 @@ import type { CoreEvents } from '../../../src/context.js'
 import type { VerifiedEntry } from '../../../src/model/index.js'
 import type { Person } from '../../helpers/office.js'
 import type { PeerId } from '@libp2p/interface'
+import { useFeedLimitsForTests } from '../../../src/model/feed-quota.js'
+// the limits' rule tried at small limits (those of its first design), so a test signs a few hundred
+// entries rather than a real allowance's worth
+let restoreFeedLimits: () => void = () => {}
+beforeAll(() => { restoreFeedLimits = useFeedLimitsForTests({ entriesPerMinute: 120, bytesPerMinute: 4 * 1024 * 1024, entriesPerDay: 20_000, bytesPerDay: 64 * 1024 * 1024 }) })
+afterAll(() => { restoreFeedLimits() })
+
 
 /** A signed entry of `author` in `team`, encrypted under its current key (not stored anywhere). */
 async function entryOf (author: Person, team: string, text: string, fields: { seq?: number, lamport?: number, epoch?: number } = {}): Promise<VerifiedEntry> {

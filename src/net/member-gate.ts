@@ -37,7 +37,7 @@ interface Gated {
 }
 
 export class MemberGate {
-  private admit: AdmitPeer
+  private readonly admit: AdmitPeer
   private readonly gated: Gated[] = []
   /** inbound streams of unadmitted peers, unread, by protocol and peer */
   private readonly held = new Map<string, { stream: Stream, connection: Connection, handler: StreamHandler, bufferLimit: number }>()
@@ -45,25 +45,15 @@ export class MemberGate {
   heldStreams = 0
   abortedStreams = 0
 
-  constructor (admit: AdmitPeer = () => false) {
+  /** `admit` is asked afresh at each decision: it reads the org as it is then */
+  constructor (admit: AdmitPeer) {
     this.admit = admit
-  }
-
-  /** Who is admitted, decided from now on (the org is known only once the node has loaded it). */
-  setPolicy (admit: AdmitPeer): void {
-    this.admit = admit
-    this.recheck()
-  }
-
-  /** Whether `peerId` is admitted now. */
-  admits (peerId: string): boolean {
-    return this.admit(peerId)
   }
 
   /**
    * Withheld peers now admitted come in. A peer no longer admitted (removed) keeps its open streams
    * until its connections are closed (OrgService hangs up on removed peers after a moment, so that the
-   * removal record reaches them); its new streams are refused at once.
+   * removal record reaches them); its new streams are held unread from then on.
    */
   recheck (): void {
     for (const [key, h] of [...this.held]) {

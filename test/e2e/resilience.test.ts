@@ -30,7 +30,7 @@ describe.skipIf(!netns)('sleep and network changes', () => {
     root = await mkdtemp(join(tmpdir(), 'parley-resilience-'))
     for (let i = 1; i <= 3; i++) nodes.push(await Daemon.start(join(root, `n${i}`), ['--name', `n${i}`], { lab, host: i }))
     await call(nodes[0]!, 'org.create', { name: 'Acme' })
-    for (const d of nodes.slice(1)) await call(d, 'join', { token: (await call(nodes[0]!, 'invite', {})).token, name: 'member' })
+    for (const d of nodes.slice(1)) await call(d, 'join', { token: (await call(nodes[0]!, 'invite', {})).token, name: `member ${d.ready.name}` })
     await waitFor(async () => (await Promise.all(nodes.map(async d => call(d, 'members', { team: 'general' })))).every(m => m.length === 3), 20_000, 'office of three')
   })
 

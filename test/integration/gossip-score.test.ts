@@ -34,7 +34,7 @@ describe('gossipsub peer scoring', () => {
 
   const score = (of: ParleyLibp2p, peer: ParleyLibp2p): number => (of.services.pubsub as unknown as { getScore: (p: string) => number }).getScore(peer.peerId.toString())
 
-  it('a peer sending messages the validator rejects is graylisted and hung up on; one whose messages pass is not', async () => {
+  it('a peer sending messages the validator rejects is graylisted and hung up on; one whose messages pass is not', { timeout: 120_000 }, async () => {
     const target = await node()
     // the validator refuses everything from `attacker`, takes everything from `honest`
     const attacker = await node()
@@ -49,7 +49,8 @@ describe('gossipsub peer scoring', () => {
       await attacker.services.pubsub.publish(TOPIC, new TextEncoder().encode(`junk ${i}`)).catch(() => {})
       await honest.services.pubsub.publish(TOPIC, new TextEncoder().encode(`fine ${i}`)).catch(() => {})
     }
-    await waitFor(() => target.getConnections(attacker.peerId).length === 0, 15_000, 'the attacker hung up on')
+    // at the first heartbeat after its score fell under the graylist (bounded generously: a busy CI machine)
+    await waitFor(() => target.getConnections(attacker.peerId).length === 0, 45_000, 'the attacker hung up on')
     expect(score(target, attacker)).toBeLessThan(GRAYLIST_THRESHOLD)
     // the honest peer's messages count for nothing either way, and it stays through more heartbeats
     await heartbeats(target, 3)

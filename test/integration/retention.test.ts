@@ -30,6 +30,8 @@ describe('retention and holds', () => {
     const rejected: string[] = []
     for (const n of [a, b, c]) n.addEventListener('entry:rejected', (e) => { rejected.push(`${e.detail.reason}: ${e.detail.message}`) })
     for (const t of ['old plan alpha', 'old plan beta', 'old plan gamma']) await a.send('general', t)
+    // b replies once it has read them, so its replies come after them in the order every node shows
+    await waitFor(async () => await held(b) === 3, 10_000, 'b has a\'s messages')
     for (const t of ['old reply one', 'old reply two']) await b.send('general', t)
     await waitFor(async () => (await Promise.all([a, b, c].map(held))).every(n => n === 5), 10_000, 'five messages everywhere')
 

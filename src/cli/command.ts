@@ -94,6 +94,17 @@ export function printMembers (members: MemberView[], json: boolean): void {
   for (const m of members) out(`${m.online ? '●' : '○'} ${printable(m.name).padEnd(20)} ${m.peerId}${m.admin ? '  admin' : ''}${m.suspended !== undefined ? `  SUSPENDED${m.suspended.reason !== '' ? ` (${printable(m.suspended.reason)})` : ''}` : ''}  ${m.teams.map(t => '#' + t).join(' ')}`)
 }
 
+/** What a message id or id prefix looks like: 4 to 64 hex digits (the node says whether it names one message). */
+const MESSAGE_ID = /^[0-9a-f]{4,64}$/i
+
+/** A message id (or unique prefix) from the command line, lower-cased; a UsageError naming `what` when it cannot be one. */
+export function messageIdArg (value: unknown, what = 'the message'): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`give the id of ${what} (or its first 4 or more hex digits, shown first on each line of parley history)`)
+  const id = value.trim()
+  if (!MESSAGE_ID.test(id)) throw new UsageError(`${JSON.stringify(id)} is not a message id: give its id or the first 4 or more hex digits of it (shown first on each line of parley history)`)
+  return id.toLowerCase()
+}
+
 /** A `--since`/`--until` date as ms, or a UsageError naming the option. */
 export function dateOption (key: string, value: string): number {
   const t = Date.parse(value)

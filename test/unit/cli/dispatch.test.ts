@@ -49,9 +49,18 @@ describe('cli/main: finding the command and checking its arguments', () => {
   it('gives each command its help with --help, exit 0', async () => {
     const r = await runMain(['send', '--help'])
     expect(r.code).toBe(0)
-    expect(r.stdout).toBe('usage: parley send --team NAME [--json] TEXT... [--data DIR]\n\nsend a message to a team\n')
+    expect(r.stdout).toBe('usage: parley send (--team NAME | --to PEER_ID) [--reply-to ID] [--json] TEXT... [--data DIR]\n\nsend a message to a team (or one member with --to); with --reply-to, as a reply\n')
     const sub = await runMain(['team', 'hold', '-h'])
     expect(sub.stdout).toMatch(/^usage: parley team hold NAME on\|off/)
+  })
+
+  it('gives the new conversation commands their help', async () => {
+    expect((await runMain(['edit', '--help'])).stdout).toMatch(/^usage: parley edit ID \[--json\] TEXT\.\.\. \[--data DIR\]\n\nchange the text of a message you sent/)
+    expect((await runMain(['delete', '-h'])).stdout).toMatch(/^usage: parley delete ID \[--json\]/)
+    expect((await runMain(['react', '--help'])).stdout).toMatch(/^usage: parley react ID EMOJI \[--remove\] \[--json\]/)
+    expect((await runMain(['thread', '--help'])).stdout).toMatch(/^usage: parley thread ID \[--json\]/)
+    const { stdout } = await runMain(['help'])
+    expect(stdout).toMatch(/\n {2}send {13}send a message .*\n {2}edit {13}change .*\n {2}delete {11}delete .*\n {2}react {12}react .*\n {2}thread {11}print a message and its replies.*\n {2}tail {13}print messages as they arrive, and edits, deletes and reactions/)
   })
 
   it('a group that is also a command takes only its own subcommands as a second word', async () => {
@@ -69,8 +78,25 @@ describe('cli/main: finding the command and checking its arguments', () => {
   })
 
   it.each([
-    [['send'], 'parley send: --team NAME is required\nusage: parley send --team NAME [--json] TEXT...\n'],
-    [['send', '--team', 'general', ' '], 'parley send: nothing to send: give the text after the options\nusage: parley send --team NAME [--json] TEXT...\n'],
+    [['send'], 'parley send: --team NAME is required (or --to PEER_ID for a direct message)\nusage: parley send (--team NAME | --to PEER_ID) [--reply-to ID] [--json] TEXT...\n'],
+    [['send', '--team', 'general', ' '], 'parley send: nothing to send: give the text after the options\nusage: parley send (--team NAME | --to PEER_ID) [--reply-to ID] [--json] TEXT...\n'],
+    [['send', '--team', 'general', '--to', '12D3KooWFydWYAwTG1eeJWJzfPy8wQpNiNyKHfpd8jqpAimei13V', 'hi'], 'parley send: give --team NAME or --to PEER_ID, not both\nusage: parley send (--team NAME | --to PEER_ID) [--reply-to ID] [--json] TEXT...\n'],
+    [['send', '--team', 'general', '--reply-to', 'abc', 'hi'], 'parley send: "abc" is not a message id: give its id or the first 4 or more hex digits of it (shown first on each line of parley history)\nusage: parley send (--team NAME | --to PEER_ID) [--reply-to ID] [--json] TEXT...\n'],
+    [['send', '--team', 'general', '--reply-to', 'c0ffee; rm', 'hi'], 'parley send: "c0ffee; rm" is not a message id: give its id or the first 4 or more hex digits of it (shown first on each line of parley history)\nusage: parley send (--team NAME | --to PEER_ID) [--reply-to ID] [--json] TEXT...\n'],
+    [['send', '--team', 'general', '--reply-to', 'c0ffee', ' '], 'parley send: nothing to send: give the text after the options\nusage: parley send (--team NAME | --to PEER_ID) [--reply-to ID] [--json] TEXT...\n'],
+    [['edit'], 'parley edit: give the id of the message to edit (or its first 4 or more hex digits, shown first on each line of parley history)\nusage: parley edit ID [--json] TEXT...\n'],
+    [['edit', 'c0ffee'], 'parley edit: give the new text after the id (to take a message back, use parley delete)\nusage: parley edit ID [--json] TEXT...\n'],
+    [['edit', 'c0ffee', '  '], 'parley edit: give the new text after the id (to take a message back, use parley delete)\nusage: parley edit ID [--json] TEXT...\n'],
+    [['edit', 'new text', 'c0ffee'], 'parley edit: "new text" is not a message id: give its id or the first 4 or more hex digits of it (shown first on each line of parley history)\nusage: parley edit ID [--json] TEXT...\n'],
+    [['delete'], 'parley delete: give the id of the message to delete (or its first 4 or more hex digits, shown first on each line of parley history)\nusage: parley delete ID [--json]\n'],
+    [['delete', 'c0ffee', 'beef'], 'parley delete: give the id of one message to delete\nusage: parley delete ID [--json]\n'],
+    [['delete', 'c0f'], 'parley delete: "c0f" is not a message id: give its id or the first 4 or more hex digits of it (shown first on each line of parley history)\nusage: parley delete ID [--json]\n'],
+    [['react', 'c0ffee'], 'parley react: give one emoji to react with (like 👍 or :tada:), without spaces\nusage: parley react ID EMOJI [--remove] [--json]\n'],
+    [['react', 'c0ffee', 'thumbs up'], 'parley react: give one emoji to react with (like 👍 or :tada:), without spaces\nusage: parley react ID EMOJI [--remove] [--json]\n'],
+    [['react', 'c0ffee', '👍', '🎉'], 'parley react: give the id of the message and one emoji\nusage: parley react ID EMOJI [--remove] [--json]\n'],
+    [['react', '👍', 'c0ffee'], 'parley react: "👍" is not a message id: give its id or the first 4 or more hex digits of it (shown first on each line of parley history)\nusage: parley react ID EMOJI [--remove] [--json]\n'],
+    [['thread'], 'parley thread: give the id of the message (or its first 4 or more hex digits, shown first on each line of parley history)\nusage: parley thread ID [--json]\n'],
+    [['thread', 'c0ffee', 'beef'], 'parley thread: give the id of one message\nusage: parley thread ID [--json]\n'],
     [['join', '--name', 'Ann'], 'parley join: give the invite token\nusage: parley join TOKEN --name NAME [--timeout 10m] [--peer MULTIADDR]... [--no-mdns] [--json]\n'],
     [['join', 'TOKEN'], 'parley join: --name NAME is required: it is how colleagues will see you\nusage: parley join TOKEN --name NAME [--timeout 10m] [--peer MULTIADDR]... [--no-mdns] [--json]\n'],
     [['init'], 'parley init: --name NAME is required\nusage: parley init --name NAME\n'],

@@ -25,10 +25,10 @@ interface Tail { child: ChildProcess, lines: string[] }
 async function startTail (d: Daemon, args: string[]): Promise<Tail> {
   const child = spawn(process.execPath, [PARLEY_BIN, 'tail', ...args, '--data', d.dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
   const lines: string[] = []
-  createInterface({ input: child.stdout! }).on('line', (l) => { lines.push(l) })
+  createInterface({ input: child.stdout }).on('line', (l) => { lines.push(l) })
   // tail says on stderr when its subscription is in place
   await new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stderr! }).on('line', (l) => { if (l.includes('parley tail: following')) resolve() })
+    createInterface({ input: child.stderr }).on('line', (l) => { if (l.includes('parley tail: following')) resolve() })
     child.once('exit', (code) => { reject(new Error(`tail exited with ${code}`)) })
   })
   return { child, lines }

@@ -40,6 +40,18 @@ export interface MessageView {
   forked?: { otherId: string, versions: Array<{ id: string, text: string, readable: boolean }> }
   /** the author signed two versions of some entry of this team (this one or another): a forker */
   forker?: true
+  /** the id of the message this one replies to */
+  replyTo?: string
+  /** the start of the message replied to, when this node holds it (its text is empty once deleted) */
+  quote?: { author: string, authorName: string, text: string, deleted?: true }
+  /** the author's wall time of the last edit; absent if never edited (`text` is then the latest text) */
+  edited?: number
+  /** deleted by its author or an admin: `text` is empty and the file is gone */
+  deleted?: { by: string, byName: string, time: number }
+  /** emoji -> the peer ids that reacted with it, sorted; absent when none */
+  reactions?: Record<string, string[]>
+  /** how many replies it has (a thread), and the time of the newest; absent when none */
+  replies?: { count: number, last: number }
 }
 
 export type FileState = 'remote' | 'partial' | 'complete' | 'quarantined' | 'corrupt'
@@ -146,6 +158,12 @@ export interface RecordRefusal {
 export interface ParleyEvents {
   /** a new entry was stored: written here (local) or accepted from a peer */
   'message:added': CustomEvent<MessageView>
+  /** a message's text was changed by its author: the message as it is shown now */
+  'message:edited': CustomEvent<MessageView>
+  /** a message was deleted by its author or an admin: the message as it is shown now (no text) */
+  'message:deleted': CustomEvent<MessageView>
+  /** someone added or removed a reaction: the message as it is shown now */
+  'reaction:changed': CustomEvent<MessageView & { reactor: string, emoji: string, removed: boolean }>
   'peer:connected': CustomEvent<PeerView>
   'peer:disconnected': CustomEvent<{ peerId: string }>
   'entry:rejected': CustomEvent<EntryRejection>
@@ -171,5 +189,5 @@ export interface ParleyEvents {
 }
 
 /** The names of the events, for clients that subscribe by name. */
-export const EVENT_NAMES = ['message:added', 'peer:connected', 'peer:disconnected', 'entry:rejected', 'entry:forked', 'history:synced', 'presence:changed', 'org:changed', 'org:refused', 'join:waiting', 'file:added', 'file:progress', 'file:complete', 'file:failed', 'file:quarantined', 'node:warning'] as const satisfies ReadonlyArray<keyof ParleyEvents>
+export const EVENT_NAMES = ['message:added', 'message:edited', 'message:deleted', 'reaction:changed', 'peer:connected', 'peer:disconnected', 'entry:rejected', 'entry:forked', 'history:synced', 'presence:changed', 'org:changed', 'org:refused', 'join:waiting', 'file:added', 'file:progress', 'file:complete', 'file:failed', 'file:quarantined', 'node:warning'] as const satisfies ReadonlyArray<keyof ParleyEvents>
 export type EventName = typeof EVENT_NAMES[number]

@@ -28,8 +28,17 @@ export interface DirectConversation {
 export interface ControlApi {
   /** this node, and the API version */
   info: { params: NoParams, result: NodeInfo & { api: number } }
-  send: { params: { team: string, text: string, urgent?: boolean }, result: MessageView }
-  'send.direct': { params: { peer: string, text: string, urgent?: boolean }, result: MessageView }
+  /** `replyTo`: the id (or a unique prefix) of the message replied to */
+  send: { params: { replyTo?: string, team: string, text: string, urgent?: boolean }, result: MessageView }
+  'send.direct': { params: { replyTo?: string, peer: string, text: string, urgent?: boolean }, result: MessageView }
+  /** `id`: a message id or any unique prefix of it (at least 4 characters); only its author edits */
+  'message.edit': { params: { id: string, text: string }, result: MessageView }
+  /** by its author, or by an admin (moderation) */
+  'message.delete': { params: { id: string }, result: MessageView }
+  /** one reaction per person per emoji; `remove` takes it back */
+  'message.react': { params: { remove?: boolean, id: string, emoji: string }, result: MessageView }
+  /** a message and its replies, oldest first */
+  thread: { params: { id: string }, result: { root: MessageView, replies: MessageView[] } }
   directs: { params: NoParams, result: DirectConversation[] }
   backup: { params: { path: string }, result: { path: string, rows: number } }
   /** one line per message, in the format asked (jsonl by default) */
@@ -205,8 +214,12 @@ export const field = {
 /** The params schema of every method; a method missing here, or a field of the wrong kind, does not compile. */
 export const CONTROL_SCHEMA: { readonly [M in ControlMethod]: ParamsSchema<ControlParams<M>> } = {
   info: {},
-  send: { team: field.string, text: field.string, urgent: field.flag },
-  'send.direct': { peer: field.string, text: field.string, urgent: field.flag },
+  send: { replyTo: field.optionalString, team: field.string, text: field.string, urgent: field.flag },
+  'send.direct': { replyTo: field.optionalString, peer: field.string, text: field.string, urgent: field.flag },
+  'message.edit': { id: field.string, text: field.string },
+  'message.delete': { id: field.string },
+  'message.react': { remove: field.flag, id: field.string, emoji: field.string },
+  thread: { id: field.string },
   directs: {},
   backup: { path: field.string },
   export: {

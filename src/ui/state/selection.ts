@@ -54,7 +54,8 @@ export function reduceSelection (s: UiState, a: SelectionAction): UiState {
     case 'select-end':
       return unselected(s)
     case 'compose': {
-      const next = { ...unselected(s), compose: a.compose }
+      // what the status line said before (the keys of selection mode) is over: it says what Enter does now
+      const next = withNotice({ ...unselected(s), compose: a.compose }, '')
       return a.text === undefined ? next : reduceInput(next, { type: 'input', text: a.text })
     }
     case 'compose-end': {
@@ -66,7 +67,7 @@ export function reduceSelection (s: UiState, a: SelectionAction): UiState {
       const mine = [...shown].reverse().find(m => editable(s, m))
       const team = s.thread?.team ?? currentConversation(s)?.team
       if (mine !== undefined && team !== undefined) {
-        return withNotice(reduceSelection(s, { type: 'compose', compose: { kind: 'edit', team: mine.team, id: mine.id }, text: mine.text }), '')
+        return reduceSelection(s, { type: 'compose', compose: { kind: 'edit', team: mine.team, id: mine.id }, text: mine.text })
       }
       // nothing of yours to edit: choose a message instead, or (an empty conversation) the input history
       if (shown.length > 0) return reduceSelection(s, { type: 'select' })

@@ -67,6 +67,13 @@ export function withReplaced (lines: Line[], m: MessageView): Line[] {
   return changed ? out : lines
 }
 
+/** `m`, with the quote of what it replies to taken from `lines` when the node sent none and it is there. */
+function quoted<M extends MessageView> (lines: Line[], m: M): M {
+  if (m.replyTo === undefined || m.quote !== undefined) return m
+  const root = lines.find(l => l.kind === 'message' && l.m.id === m.replyTo)
+  return root?.kind === 'message' ? { ...m, quote: quoteOf(root.m) } : m
+}
+
 /** A message event's data without what the event adds (who reacted with what). */
 function viewOnly (m: MessageView & { reactor?: string, emoji?: string, removed?: boolean }): MessageView {
   const { reactor: _r, emoji: _e, removed: _x, ...view } = m
@@ -123,7 +130,7 @@ export function reduceTimeline (s: UiState, a: TimelineAction): UiState {
       })
     }
     case 'message': {
-      const m: ChatMessage = { ...a.m, state: 'sent' }
+      let m: ChatMessage = { ...a.m, state: 'sent' }
       if (m.direct !== undefined && !s.conversations.some(x => x.team === m.team)) {
         // the first message of a direct conversation opens it
         const name = s.members.find(x => x.peerId === m.direct)?.name ?? m.authorName
@@ -132,6 +139,7 @@ export function reduceTimeline (s: UiState, a: TimelineAction): UiState {
       }
       const c = s.conversations.find(x => x.team === m.team)
       if (c === undefined) return s
+      m = quoted(c.lines, m)
       // our own message, while its send is pending: the 'sent' action puts it in place
       if (m.local && c.lines.some(l => l.kind === 'message' && l.m.state === 'sending' && l.m.text === m.text)) return s
       const isNew = !holds(c.lines, m.id)
@@ -169,7 +177,7 @@ export function reduceTimeline (s: UiState, a: TimelineAction): UiState {
       const thread = s.thread === undefined ? undefined : { ...s.thread, replies: s.thread.replies.filter(r => r.id !== a.tempId) }
       const next = withConversation({ ...s, ...(thread !== undefined ? { thread } : {}) }, a.m.team, (x) => {
         const lines = x.lines.filter(l => !(l.kind === 'message' && (l.m.id === a.tempId || l.m.id === a.m.id)))
-        const added = addMessage(lines, { ...a.m, state })
+        const added = addMessage(lines, quoted(x.lines, { ...a.m, state }))
         return { ...x, lines: isNew ? withReplyCounted(added, a.m, true) : added }
       })
       return withReplyInThread(next, { ...a.m, state })

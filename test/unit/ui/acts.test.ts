@@ -8,7 +8,6 @@ import { parseCommand } from '../../../src/ui/commands.js'
 import { complete } from '../../../src/ui/complete.js'
 import { conversationView, statusLine } from '../../../src/ui/views.js'
 import type { ChatBackend } from '../../../src/ui/backend.js'
-import type { Key } from '../../../src/ui/chat-screen.js'
 import type { MessageView } from '../../../src/index.js'
 import { msg, settle, startChat, typeLine } from './fixtures.js'
 
@@ -53,7 +52,7 @@ async function setup (messages: MessageView[]) {
   const node = scriptedNode(messages)
   const started = await startChat(node)
   const handle = keyHandler(started.chat)
-  const press = (full: string, ch?: string): void => { handle(ch, { full } as Key) }
+  const press = (full: string, ch?: string): void => { handle(ch, { full }) }
   const type = (text: string): void => { for (const c of text) press(c === ' ' ? 'space' : c, c) }
   return { ...started, node, press, type, screen: () => plain(conversationView(started.chat.state, 60, 20).lines), status: () => plain([statusLine(started.chat.state)]) }
 }

@@ -47,10 +47,10 @@ export type Command =
 
 export const HELP = [
   'Keys: Alt-1..9 or Ctrl-N/Ctrl-P switch conversations · Alt-A the next one with mentions or new messages · PgUp/PgDn scroll, End back to the newest · Esc closes this',
-  'Input: Left/Right, Home/End (Ctrl-A/E), Alt-B/F by word, Ctrl-W/U/K delete a word / before / after the cursor · Alt-Enter a new line · Up/Down history · Tab completes names, commands and teams',
+  'Input: Left/Right, Home/End (Ctrl-A/E), Alt-B/F by word, Ctrl-W/U/K delete a word / before / after the cursor · Alt-Enter a new line · Ctrl-Up/Down (Alt-P/N) history, Up/Down too on a line with text · Tab completes names, @here, @team, commands and teams',
   'Panes: Alt-L shows or hides the conversation list, Alt-M the members · Ctrl-C quits',
   'Messages: Up on an empty line edits your last message here (Enter saves, Esc cancels) · Alt-Up chooses a message (Up too when you have none to edit):',
-  '  then Up/Down or k/j move · r reply · e edit (yours) · d delete (yours; admins any; asks y/n) · + react (1-6 quick ones, or type one) · w who reacted · t its thread · Esc back',
+  '  then Up/Down or k/j move · r reply · e edit (yours) · d delete (yours; admins any; asks y/n) · + react (1-6 quick ones, or type one) · w who reacted · t or Enter its thread · Esc back',
   '/reply ID [TEXT]      reply to a message (ID: the start of its id, shown when you choose it); without TEXT the input line becomes the reply',
   '/edit ID [TEXT]       change the text of one of your messages (shown "(edited)"); without TEXT it is put in the input line',
   '/delete ID            delete a message for everyone: it shows as "message deleted (by NAME)"; asks y/n first',

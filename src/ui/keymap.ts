@@ -158,6 +158,9 @@ export function keyHandler (chat: Chat): (ch: string | undefined, key: Key) => v
       // Up on an empty line: edit your last message here (with none, choose a message)
       case 'up': chat.dispatch(chat.state.input.text === '' && chat.state.input.historyIndex === null && chat.state.compose === undefined ? { type: 'edit-last' } : { type: 'input-history', direction: -1 }); return
       case 'down': chat.dispatch({ type: 'input-history', direction: 1 }); return
+      // the input history from an empty line too (where Up edits your last message)
+      case 'C-up': case 'M-p': chat.dispatch({ type: 'input-history', direction: -1 }); return
+      case 'C-down': case 'M-n': chat.dispatch({ type: 'input-history', direction: 1 }); return
       case 'return': chat.submit(); return
       case 'enter': return // blessed reports a Return twice, as 'enter' and 'return'
       case 'linefeed': chat.dispatch({ type: 'edit', edit: { type: 'insert', text: '\n' } }); return

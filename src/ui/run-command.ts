@@ -261,7 +261,7 @@ export async function runCommand (chat: Chat, cmd: Command, typed: string, reply
     case 'unavailable':
       throw new Error(`${cmd.what} is not available in this version yet`)
     case 'error':
-      // what was typed is in the input history: Up brings it back to fix
+      // what was typed is in the input history: Ctrl-Up (or Alt-P) brings it back to fix
       throw new Error(cmd.message)
     case 'quit':
       chat.quit()

@@ -87,7 +87,7 @@ export function confirmDelete (chat: Chat, m: MessageView): void {
   if (m.deleted !== undefined) throw new Error('that message is deleted already')
   const mine = m.author === chat.state.me.peerId
   if (!mine && chat.state.org?.admin !== true) throw new Error(`only its author or an admin can delete a message: that one is ${whose(chat, m)}`)
-  chat.askYesNo(`Delete ${whose(chat, m)} message "${gist(m)}" for everyone? Its text is erased.`, async () => {
+  chat.askYesNo(`Delete ${whose(chat, m)} message "${gist(m)}" for everyone?`, async () => {
     chat.dispatch({ type: 'replaced', m: await chat.backend.call('message.delete', { id: m.id }) })
     chat.dispatch({ type: 'notice', text: 'message deleted' })
   })

@@ -134,7 +134,9 @@ function messageLines (s: UiState, l: Line, width: number, look: MessageLook = {
   if (footer.length > 0) {
     out.push(...wrap(indent + footer.join('  '), width, indent.length).map(t => t.replace(/\((\d+) new\)/, (x) => bold(x))))
   }
-  return look.selected === true ? out.map(t => inverse(t.replace(/\u001b\[27m/g, ''))) : out
+  // chosen: all reversed, with no attribute of its own inside (blessed turns the end of a bold into a
+  // reset, which would end the reverse there too)
+  return look.selected === true ? out.map(t => inverse(t.replace(/\u001b\[[\d;]*m/g, ''))) : out
 }
 
 /** The lines of one window `height` tall over `all`: `scroll` lines up from the end, moved to show `keep` (a chosen message's lines). */
@@ -211,7 +213,7 @@ function modeHint (s: UiState): string {
   if (s.selected !== undefined) {
     const m = [...(s.thread !== undefined ? [s.thread.root, ...s.thread.replies] : []), ...(currentConversation(s)?.lines ?? []).flatMap(l => l.kind === 'message' ? [l.m] : [])].find(x => x.id === s.selected)
     const who = m === undefined ? '' : ` by ${m.author === s.me.peerId ? 'you' : safe(m.authorName)}`
-    return bold(`message ${s.selected.slice(0, SHORT_ID)}${who}`) + ' · ↑↓/j/k move · r reply · e edit · d delete · + react · w who reacted · t thread · Esc back'
+    return bold(`message ${s.selected.slice(0, SHORT_ID)}${who}`) + ' · r reply · e edit · d delete · + react · t thread · w who reacted · ↑↓ j/k · Esc'
   }
   const c = s.compose
   if (c?.kind === 'reply') return bold(`replying to ${safe(c.to)}`) + `${c.quote !== '' ? ` (${safe(truncate(c.quote, 30))})` : ''} · Enter sends · Esc cancels`

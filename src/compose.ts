@@ -25,6 +25,7 @@ import type { StrangerGate } from './net/stranger-gate.js'
 import type { ParleyInit } from './node.js'
 import type { Retention } from './retention/retention.js'
 import type { SearchIndexer } from './search/indexer.js'
+import type { Conversations } from './messages/conversations.js'
 import type { EntryLog } from './store/entry-log.js'
 import type { RestoreGate } from './store/restore-gate.js'
 import type { Org, OrgIdentity } from './teams/org.js'
@@ -63,6 +64,7 @@ export interface Shared {
   /** gossipsub speaks only with current members (see member-gate.ts) */
   memberGate: MemberGate
   indexer: SearchIndexer
+  conversations: Conversations
   retention: Retention
   /** the org for an admin action (see RestoreGate.checkAdmin) */
   orgForWriting: () => Org
@@ -86,14 +88,15 @@ export function composeRunning (s: Shared, libp2p: ParleyLibp2p): Running {
       catchUp: async (peer) => orgSync.catchUp(peer)
     },
     now,
-    expired: (team, wallTime) => retention.expired(team, wallTime)
+    expired: (team, wallTime) => retention.expired(team, wallTime),
+    erasures: async (team, deletes) => s.conversations.checkErasures(team, deletes),
+    erasureOf: async (bytes) => s.conversations.erasureOfEncoded(bytes)
   })
   history.addEventListener('history:stored', ({ detail: { entries } }) => {
     try {
       s.indexer.addAfterSync(entries)
-      // building views decrypts; skip it when nobody listens (a large catch-up)
-      if (s.events.listenerCount('message:added') === 0) return
-      for (const v of entries) emit(s.events, 'message:added', s.views.message(v))
+      // replies and acts are indexed now (a delete erases at once); views are built only for listeners
+      void s.conversations.stored(entries, s.events.listenerCount('message:added') > 0).catch((err: Error) => { warn(s.events, `taking in synced history failed: ${err.message}`) })
     } catch (err) {
       // the entries are stored (the index takes them in at the next start); only their events are lost
       warn(s.events, `taking in synced history failed: ${(err as Error).message}`)
@@ -114,6 +117,7 @@ export function composeRunning (s: Shared, libp2p: ParleyLibp2p): Running {
     restore: s.restore,
     indexer: s.indexer,
     views: s.views,
+    conversations: s.conversations,
     now
   })
   const fileService = new FileService({ libp2p, orgs: s.orgs, selfId: s.selfId, events: s.events, messages }, { dir: filesDirOf(s.dataDir), ...fileConfig(s.init.files) })
@@ -151,7 +155,7 @@ function fileConfig (given: Partial<FileConfig> = {}): FileConfig {
 }
 
 /** Start the services in order: protocols first, then what follows the org, then peers. */
-export async function startRunning (run: Running, s: Pick<Shared, 'selfId' | 'orgs' | 'bus' | 'retention' | 'restore' | 'indexer' | 'memberGate'>): Promise<void> {
+export async function startRunning (run: Running, s: Pick<Shared, 'selfId' | 'orgs' | 'bus' | 'retention' | 'restore' | 'indexer' | 'memberGate' | 'conversations'>): Promise<void> {
   followOrg(run, s)
   await run.orgSync.start()
   await run.join.start()
@@ -168,12 +172,18 @@ export async function startRunning (run: Running, s: Pick<Shared, 'selfId' | 'or
 }
 
 /** The org changed: follow it (subscriptions, retention, presence, what is searchable here) while `run` runs. */
-function followOrg (run: Running, s: Pick<Shared, 'selfId' | 'orgs' | 'bus' | 'retention' | 'indexer' | 'memberGate'>): void {
+function followOrg (run: Running, s: Pick<Shared, 'selfId' | 'orgs' | 'bus' | 'retention' | 'indexer' | 'memberGate' | 'conversations'>): void {
   let teamsBefore = new Set(s.orgs.current?.myTeams())
   s.bus.addEventListener('org:updated', ({ detail: { change } }) => {
     const org = s.orgs.current
     if (org === undefined) return
-    if (change.applied.some(r => r.op === 'retention')) s.retention.soon()
+    if (change.applied.some(r => r.op === 'retention')) {
+      s.retention.soon()
+      // a hold lifted: what deletes hid meanwhile is erased now
+      for (const team of org.state.retention.keys()) {
+        if (org.state.retention.get(team)?.hold !== true) void s.conversations.releaseHeld(team).catch(() => {})
+      }
+    }
     // members connected before this node heard of them gossip with it from now on
     s.memberGate.recheck()
     run.topics.update()

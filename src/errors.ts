@@ -113,6 +113,15 @@ export class PolicyNotAcceptedError extends ParleyError {}
 /** A display name that passes for another member's (ignoring case, accents and look-alike letters). */
 export class NameTakenError extends ParleyError {}
 
+/** No message with that id (or id prefix) is held here. */
+export class MessageNotFoundError extends ParleyError {}
+
+/** An id prefix that names more than one message. */
+export class AmbiguousIdError extends ParleyError {}
+
+/** Only a message's author may do that (edit it; delete it, unless an admin). */
+export class NotAuthorError extends ParleyError {}
+
 /** Names of every error class, so a client can rebuild errors sent over the control socket. */
 export const errorClasses = {
   InvalidArgumentError,
@@ -148,5 +157,8 @@ export const errorClasses = {
   RemovedAuthorError,
   EntryQuotaError,
   PolicyNotAcceptedError,
-  NameTakenError
+  NameTakenError,
+  MessageNotFoundError,
+  AmbiguousIdError,
+  NotAuthorError
 } as const

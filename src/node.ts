@@ -30,12 +30,14 @@ import { Org, parseDuration } from './teams/org.js'
 import { Reader } from './messages/reader.js'
 import { Views } from './messages/views.js'
 import { Retention } from './retention/retention.js'
+import { Conversations } from './messages/conversations.js'
 import { SearchIndexer } from './search/indexer.js'
 import { searchMessages } from './search/search-query.js'
 import type { Running } from './compose.js'
 import type { NodeInfo, ParleyInit } from './node-types.js'
 import type { FileView } from './files/file-service.js'
 import type { MessageView, ParleyEvents, PeerView, PresenceView } from './events.js'
+import type { SendOptions } from './messages/message-service.js'
 import type { ExportOptions } from './export/team-export.js'
 import type { HistoryResult } from './messages/reader.js'
 import type { MemberView, TeamView } from './messages/views.js'
@@ -106,6 +108,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
   private readonly indexer: SearchIndexer
   private readonly retention: Retention
   private readonly reader: Reader
+  private readonly conversations: Conversations
   private run?: Running
   private state: 'new' | 'started' | 'stopped' = 'new'
   /** aborted by stop(): ends the indexer's waits */
@@ -124,19 +127,35 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.restore = new RestoreGate(log)
     const now = (): number => this.init.clock?.() ?? Date.now()
     this.retention = new Retention({ orgs: this.orgs, events: this, log, views: this.views, files: { forget: async (id, entryId) => this.run?.files.forget(id, entryId) }, now })
-    this.reader = new Reader({ selfId: this.peerId, orgs: this.orgs, log, retention: this.retention, views: this.views })
+    this.conversations = new Conversations({
+      selfId: this.peerId,
+      orgs: this.orgs,
+      log,
+      views: this.views,
+      files: { forget: async (id, entryId) => this.run?.files.forget(id, entryId) },
+      onHold: (team) => this.orgs.current?.state.retention.get(team)?.hold === true,
+      teams: async () => this.readableTeams(),
+      events: this
+    })
+    this.reader = new Reader({ selfId: this.peerId, orgs: this.orgs, log, retention: this.retention, views: this.views, conversations: this.conversations })
     this.indexer = new SearchIndexer({
       log,
       bodyOf: (v) => this.views.bodyOf(v),
+      textOf: async (v, body) => this.conversations.isAct(v) ? null : this.conversations.currentText(v, body),
       noticeFile: async (v, body) => {
         if (body.file === undefined) return
         await this.run?.files.notice({ entryId: v.idHex, team: v.entry.team, author: v.author, authorName: this.views.authorLabel(v.author), time: v.entry.wallTime, manifest: body.file })
       },
-      teams: async () => this.orgs.current === undefined ? undefined : [...this.orgs.current.myTeams(), ...(await this.directs()).map(d => d.team)],
+      teams: async () => this.readableTeams(),
       whenSyncIdle: async () => this.run?.history.whenIdle(),
       warn: (m) => { warn(this, m) },
       stopping: this.stopping.signal
     })
+  }
+
+  /** The teams and direct conversations this node reads, or undefined outside an org. */
+  private async readableTeams (): Promise<string[] | undefined> {
+    return this.orgs.current === undefined ? undefined : [...this.orgs.current.myTeams(), ...(await this.directs()).map(d => d.team)]
   }
 
   /** White-box access for tests that stage what the network does: the org this node is in. */
@@ -169,6 +188,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       libp2p = await this.startLibp2p(['/ip4/0.0.0.0/tcp/0'])
     }
     this.state = 'started'
+    await this.conversations.start()
     this.run = composeRunning({
       selfId: this.peerId,
       orgs: this.orgs,
@@ -185,10 +205,11 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
       strangers: this.strangers,
       memberGate: this.memberGate,
       indexer: this.indexer,
+      conversations: this.conversations,
       retention: this.retention,
       orgForWriting: () => this.orgForWriting()
     }, libp2p)
-    await startRunning(this.run, { selfId: this.peerId, orgs: this.orgs, bus: this.bus, retention: this.retention, restore: this.restore, indexer: this.indexer, memberGate: this.memberGate })
+    await startRunning(this.run, { selfId: this.peerId, orgs: this.orgs, bus: this.bus, retention: this.retention, restore: this.restore, indexer: this.indexer, memberGate: this.memberGate, conversations: this.conversations })
   }
 
   private me (): { key: Identity['key'], box: Identity['box'], peerId: string } {
@@ -206,6 +227,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
     this.state = 'stopped'
     this.stopping.abort()
     if (run !== undefined) await stopRunning(run, { retention: this.retention })
+    if (run !== undefined) await this.conversations.stop()
     // what history sync stored and the index has not taken in is left for the next start
     await this.indexer.stop()
     await this.log.close()
@@ -353,13 +375,38 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
    * Write a message to a team. It is encrypted under the team's current key and stored durably
    * before this resolves, so a message reported as sent survives a crash; then it is published.
    */
-  async send (team: string, text: string, options: { urgent?: boolean } = {}): Promise<MessageView> {
+  async send (team: string, text: string, options: SendOptions = {}): Promise<MessageView> {
     return this.requireStarted().messages.send(team, text, options)
   }
 
   /** Send a direct message: only this node and `peerId` can read it; no admin is involved. */
-  async sendDirect (peerId: string, text: string, options: { urgent?: boolean } = {}): Promise<MessageView> {
+  async sendDirect (peerId: string, text: string, options: SendOptions = {}): Promise<MessageView> {
     return this.requireStarted().messages.sendDirect(peerId, text, options)
+  }
+
+  /** Change the text of one of this node's messages (`id`: the id or a unique prefix). */
+  async editMessage (id: string, text: string): Promise<MessageView> {
+    return this.requireStarted().messages.edit(id, text)
+  }
+
+  /** Delete a message (its author, or an admin): erased from every node unless its team is on hold. */
+  async deleteMessage (id: string): Promise<MessageView> {
+    return this.requireStarted().messages.delete(id)
+  }
+
+  /** Add, or with `remove` take back, this node's reaction to a message. */
+  async react (id: string, emoji: string, options: { remove?: boolean } = {}): Promise<MessageView> {
+    return this.requireStarted().messages.react(id, emoji, options)
+  }
+
+  /** A message and its replies, oldest first. */
+  async thread (id: string): Promise<{ root: MessageView, replies: MessageView[] }> {
+    return this.conversations.thread(id)
+  }
+
+  /** One message as shown now, by id or unique prefix. */
+  async message (id: string): Promise<MessageView> {
+    return this.conversations.view(id)
   }
 
   /** The direct conversations this node holds messages of. */
@@ -446,7 +493,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
    * Words match whole, after folding case and accents and light stemming; every word must appear.
    */
   async search (query: string, options: SearchOptions = {}): Promise<MessageView[]> {
-    return searchMessages({ orgs: this.orgs, log: this.log, indexer: this.indexer, retention: this.retention, views: this.views, directTeams: async () => (await this.directs()).map(d => d.team) }, query, options)
+    return searchMessages({ orgs: this.orgs, log: this.log, indexer: this.indexer, retention: this.retention, views: this.views, conversations: this.conversations, directTeams: async () => (await this.directs()).map(d => d.team) }, query, options)
   }
 
   /**
@@ -454,7 +501,7 @@ export class ParleyNode extends TypedEventEmitter<ParleyEvents> {
    * changes, oldest first, hash-chained and signed by this node. Returns the file's lines.
    */
   async exportTeam (team: string, options: ExportOptions = {}): Promise<string[]> {
-    return exportTeam({ selfId: this.peerId, self: this, key: this.identity.key, orgs: this.orgs, log: this.log, retention: this.retention, views: this.views }, team, options)
+    return exportTeam({ selfId: this.peerId, self: this, key: this.identity.key, orgs: this.orgs, log: this.log, retention: this.retention, views: this.views, conversations: this.conversations }, team, options)
   }
 
   // ---- usage policy and names (teams/policy.ts, teams/names.ts) ----

@@ -37,7 +37,10 @@ export const FAILURES: Readonly<Record<string, { code: number, kind: FailureKind
   CorruptFileError: { code: EXIT_FAILURE, kind: 'message' },
   DamagedCopyError: { code: EXIT_FAILURE, kind: 'message' },
   PolicyNotAcceptedError: { code: EXIT_FAILURE, kind: 'message' },
-  NameTakenError: { code: EXIT_FAILURE, kind: 'message' }
+  NameTakenError: { code: EXIT_FAILURE, kind: 'message' },
+  MessageNotFoundError: { code: EXIT_FAILURE, kind: 'message' },
+  AmbiguousIdError: { code: EXIT_FAILURE, kind: 'message' },
+  NotAuthorError: { code: EXIT_FAILURE, kind: 'message' }
 }
 
 /** A file-system error as a sentence ("… already exists"), or undefined for other errors. */

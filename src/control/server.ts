@@ -42,8 +42,12 @@ export class ControlServer {
     this.path = socketPathOf(node.dataDir)
     this.handlers = {
       info: () => ({ ...node.info(), api: CONTROL_API_VERSION }),
-      send: async (p) => node.send(p.team, p.text, { urgent: p.urgent === true }),
-      'send.direct': async (p) => node.sendDirect(p.peer, p.text, { urgent: p.urgent === true }),
+      send: async (p) => node.send(p.team, p.text, { urgent: p.urgent === true, ...(p.replyTo !== undefined ? { replyTo: p.replyTo } : {}) }),
+      'send.direct': async (p) => node.sendDirect(p.peer, p.text, { urgent: p.urgent === true, ...(p.replyTo !== undefined ? { replyTo: p.replyTo } : {}) }),
+      'message.edit': async (p) => node.editMessage(p.id, p.text),
+      'message.delete': async (p) => node.deleteMessage(p.id),
+      'message.react': async (p) => node.react(p.id, p.emoji, { remove: p.remove === true }),
+      thread: async (p) => node.thread(p.id),
       directs: async () => node.directs(),
       backup: async (p) => node.backup(p.path),
       export: async ({ team, format, ...range }) => node.exportTeam(team, { format: format ?? 'jsonl', ...range }),

@@ -13,10 +13,27 @@ const GENESIS = '0'.repeat(64)
 
 /** One thing that happened in a team. */
 export type ExportRecord =
-  | { kind: 'message', time: number, author: string, authorName: string, text: string, id: string, seq: number, epoch: number, direct?: string, file?: { id: string, name: string, size: number, sha256: string }, forked?: ExportedFork, forker?: true }
+  | { kind: 'message', time: number, author: string, authorName: string, text: string, id: string, seq: number, epoch: number, direct?: string, file?: { id: string, name: string, size: number, sha256: string }, forked?: ExportedFork, forker?: true, replyTo?: string, edits?: ExportedEdit[], deleted?: ExportedDelete, reactions?: Record<string, string[]> }
   | { kind: 'membership', time: number, author: string, authorName: string, text: string, id: string, epoch: number, members: string[] }
   /** an administrative act of the org's own record (`parley export --org`) */
   | { kind: 'org', time: number, author: string, authorName: string, text: string, id: string, seq: number, act: string, subject?: string }
+
+/** A later version of a message, as its author signed it: `text` is what it became at `time`. */
+export interface ExportedEdit {
+  id: string
+  time: number
+  /** empty when the message was deleted (the edit's text is erased with it) */
+  text: string
+}
+
+/** Who deleted a message, and when; the message's `text` is kept only when its team was under a hold. */
+export interface ExportedDelete {
+  by: string
+  byName: string
+  time: number
+  /** the delete's own entry id */
+  id: string
+}
 
 /** A message its author signed in two versions (a fork): both, lowest id first, the same in every member's export. */
 export interface ExportedFork {

@@ -7,6 +7,7 @@ import { NotMemberError } from '../errors.js'
 import { checkTeamName } from '../ids.js'
 import { buildExport, EXPORT_DOMAIN } from './export-file.js'
 import type { OrgView } from '../context.js'
+import type { Conversations } from '../messages/conversations.js'
 import type { Views } from '../messages/views.js'
 import type { Retention } from '../retention/retention.js'
 import type { EntryLog } from '../store/entry-log.js'
@@ -26,7 +27,8 @@ export interface ExportComponents {
   orgs: OrgView
   log: Pick<EntryLog, 'page'>
   retention: Pick<Retention, 'unexpired'>
-  views: Pick<Views, 'message'>
+  views: Pick<Views, 'message' | 'authorLabel' | 'bodyOf'>
+  conversations: Pick<Conversations, 'isAct' | 'actsOf' | 'decorate'>
 }
 
 /**
@@ -47,14 +49,18 @@ export async function exportTeam (c: ExportComponents, team: string, options: Ex
     const messages: ExportRecord[] = []
     pages.unshift(messages)
     for (const v of c.retention.unexpired(team, page.entries)) {
+      // edits, deletes and reactions are recorded on their messages
+      if (c.conversations.isAct(v)) continue
       const m = c.views.message(v)
       if (m.time < since || m.time > until) continue
+      const acts = await c.conversations.actsOf(v)
+      const replyTo = c.views.bodyOf(v)?.replyTo
       messages.push({
         kind: 'message',
         time: m.time,
         author: m.author,
         authorName: m.authorName,
-        text: m.readable ? m.text : '[cannot decrypt on this node]',
+        text: m.readable ? m.text : v.erased === true ? '' : '[cannot decrypt on this node]',
         id: m.id,
         seq: m.seq,
         epoch: m.epoch,
@@ -63,7 +69,12 @@ export async function exportTeam (c: ExportComponents, team: string, options: Ex
         ...(m.file !== undefined ? { file: { id: m.file.id, name: m.file.name, size: m.file.size, sha256: m.file.sha256 } } : {}),
         // a fork is recorded with both versions, so that no member's export holds only its own
         ...(m.forked !== undefined ? { forked: { otherId: m.forked.otherId, versions: m.forked.versions.map(x => ({ id: x.id, text: x.readable ? x.text : '[cannot decrypt on this node]' })) } } : {}),
-        ...(m.forker === true ? { forker: true as const } : {})
+        ...(m.forker === true ? { forker: true as const } : {}),
+        ...(replyTo !== undefined && replyTo.length > 0 ? { replyTo: Buffer.from(replyTo).toString('hex') } : {}),
+        // every version with its time: the record shows what was said and when it was changed
+        ...(acts.edits.length > 0 ? { edits: acts.edits } : {}),
+        ...(acts.deleted !== undefined ? { deleted: { ...acts.deleted, byName: c.views.authorLabel(acts.deleted.by) } } : {}),
+        ...(Object.keys(acts.reactions).length > 0 ? { reactions: acts.reactions } : {})
       })
     }
     before = page.before

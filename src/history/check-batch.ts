@@ -39,6 +39,8 @@ export interface Exchange {
   skipped: Map<string, Error>
   /** the highest Lamport clock taken in this exchange so far: what the next entries are checked against */
   highest: number
+  /** per message id, who signed the delete the server served beside the batch (see HistoryBatch.erasures) */
+  erasedBy?: Map<string, string>
 }
 
 /** What a check needs besides the batch: the log, the clock, retention, and where to report. */
@@ -53,6 +55,14 @@ export interface CheckContext {
   onFork: (v: VerifiedEntry, existingId: string) => void
   /** the per-author limits on entries (see model/feed-quota.ts); without them none apply */
   quotas?: Pick<FeedQuotas, 'check' | 'record'>
+}
+
+/** Whether an erased entry was erased by a delete served beside it (by its author or an admin), or is past retention here. */
+function erasureHolds (v: VerifiedEntry, exchange: Exchange, org: HistoryOrgView, ctx: CheckContext): boolean {
+  if (ctx.expired?.(v.entry.team, v.entry.wallTime) === true) return true
+  // an edit is erased with the message it edits, which its signed fields name
+  const by = exchange.erasedBy?.get(v.entry.editOf.length === 32 ? Buffer.from(v.entry.editOf).toString('hex') : v.idHex)
+  return by !== undefined && (by === v.author || org.member(by)?.admin === true)
 }
 
 /**
@@ -102,6 +112,11 @@ export async function checkBatch (ctx: CheckContext, from: string, team: string,
         floor = { seq: v.entry.seq - 1, idHex: Buffer.from(v.entry.prev).toString('hex') }
         prevSeq = floor.seq
         prevId = v.entry.prev
+      }
+      if (v.erased === true && !erasureHolds(v, exchange, org, ctx)) {
+        // a body may be missing only because a delete this node honours, or retention, erased it:
+        // a member must not make others lose a message by serving it without its body
+        throw new InvalidEntryError(`${from} served ${author}'s entry ${v.entry.seq} in ${team} with its body erased, and no delete or retention behind it`)
       }
       const linked = v.entry.seq === prevSeq + 1 && (v.entry.seq === 1 ? v.entry.prev.length === 0 : equals(v.entry.prev, prevId))
       if (!linked) {

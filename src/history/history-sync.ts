@@ -66,6 +66,14 @@ export interface HistorySyncComponents {
   now?: () => number
   /** whether an entry written at `wallTime` is past `team`'s retention horizon here (and no hold is on) */
   expired?: (team: string, wallTime: number) => boolean
+  /**
+   * Check deletes a peer served beside erased entries (each verified as if its author had sent it):
+   * per message id they name, who signed the delete. Without it, only entries erased under
+   * retention are taken.
+   */
+  erasures?: (team: string, deletes: Uint8Array[]) => Promise<Map<string, string>>
+  /** the delete behind an erased entry this node serves (see ServeView.erasureOf) */
+  erasureOf?: (bytes: Uint8Array) => Promise<Uint8Array | undefined>
 }
 
 export interface HistorySyncEvents {
@@ -225,10 +233,11 @@ export class HistorySync extends TypedEventEmitter<HistorySyncEvents> implements
       const exchange: Exchange = { skipped: new Map(), highest: 0 }
       /** fork evidence served, taken in once the entries are stored (it is checked against them) */
       const forks: Uint8Array[] = []
-      await requestHistory(stream, from, { orgId: org.orgId, team, heads }, async (entries, served) => {
+      await requestHistory(stream, from, { orgId: org.orgId, team, heads }, async (entries, served, deletes) => {
         answered = true
         forks.push(...served.slice(0, MAX_FORKS_SERVED - forks.length))
         if (entries.length === 0) return
+        exchange.erasedBy = deletes.length === 0 || this.c.erasures === undefined ? new Map() : await this.c.erasures(team, deletes)
         // checked while the batch before is still being written, against the heads it will leave
         const expected = new Map(await this.c.log.contiguousHeads(team))
         for (const [author, last] of checkedUpTo) if (last.seq > (expected.get(author)?.seq ?? 0)) expected.set(author, last)
@@ -351,7 +360,8 @@ export class HistorySync extends TypedEventEmitter<HistorySyncEvents> implements
     const outcome = await serveHistory(stream, peer.toString(), {
       log: this.c.log,
       org: this.c.org,
-      learn: orgSync === undefined ? undefined : async () => orgSync.catchUp(peer)
+      learn: orgSync === undefined ? undefined : async () => orgSync.catchUp(peer),
+      ...(this.c.erasureOf !== undefined ? { erasureOf: this.c.erasureOf } : {})
     })
     if (outcome === 'stranger' && orgSync !== undefined) void orgSync.catchUp(peer)
   }

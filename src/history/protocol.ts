@@ -13,7 +13,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
 import { NotInOrgError, NotMemberError, ProtocolError } from '../errors.js'
 import { peerIdOfPublicKey } from '../ids.js'
-import { HistoryAck, HistoryBatch, HistoryRequest } from '../model/index.js'
+import { HistoryAck, HistoryBatch, HistoryRequest, isErasedEncoding } from '../model/index.js'
 import { HISTORY_PROTOCOL } from '../net/topics.js'
 import { parleyLogger } from '../log.js'
 import type { HistoryOrgView } from './check-batch.js'
@@ -59,7 +59,12 @@ export interface ServeView {
    * a roster this node has not seen yet
    */
   learn?: () => Promise<void>
+  /** the delete behind an erased entry, as its signed entry, served beside it so the requester can check it */
+  erasureOf?: (bytes: Uint8Array) => Promise<Uint8Array | undefined>
 }
+
+/** Deletes served in one batch beside the erased entries they explain (each is one small entry). */
+export const MAX_ERASURES_SERVED = 1_000
 
 /** How an exchange served ended. */
 export type ServeOutcome = 'served' | 'stranger' | 'not-in-org' | 'not-member' | 'failed'
@@ -108,7 +113,8 @@ export async function serveHistory (stream: Stream, remote: string, view: ServeV
         const ack = await pb.read(HistoryAck, { signal: AbortSignal.timeout(IDLE_TIMEOUT_MS) })
         if (ack.batches !== sent) throw new ProtocolError(`${remote} acknowledged batch ${ack.batches} of history, expected ${sent}`)
       }
-      await pb.write({ entries, done, error: '', forks }, HistoryBatch)
+      const erasures = await erasuresOf(view, entries)
+      await pb.write({ entries, done, error: '', forks, erasures }, HistoryBatch)
       sent++
     }
     // every fork this node knows of in the team, whatever the requester holds: it may hold either
@@ -142,6 +148,23 @@ export async function serveHistory (stream: Stream, remote: string, view: ServeV
     stream.abort(err as Error)
     return 'failed'
   }
+}
+
+/** The deletes behind the erased entries of a batch (an entry erased under retention has none). */
+async function erasuresOf (view: ServeView, entries: Uint8Array[]): Promise<Array<Uint8Array<ArrayBuffer>>> {
+  const out: Array<Uint8Array<ArrayBuffer>> = []
+  if (view.erasureOf === undefined) return out
+  const seen = new Set<string>()
+  for (const e of entries) {
+    if (out.length >= MAX_ERASURES_SERVED || !isErasedEncoding(e)) continue
+    const d = await view.erasureOf(e)
+    if (d === undefined) continue
+    const key = Buffer.from(d).toString('base64')
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push(new Uint8Array(d))
+  }
+  return out
 }
 
 interface ServedBatch { entries: Array<Uint8Array<ArrayBuffer>>, last: boolean }
@@ -206,7 +229,7 @@ export interface HistoryAsk {
  * NotMemberError when the server answers so, and whatever `onBatch` throws; the stream is aborted
  * then, and closed when the last batch is in.
  */
-export async function requestHistory (stream: Stream, from: string, ask: HistoryAsk, onBatch: (entries: Uint8Array[], forks: Uint8Array[]) => Promise<void>): Promise<void> {
+export async function requestHistory (stream: Stream, from: string, ask: HistoryAsk, onBatch: (entries: Uint8Array[], forks: Uint8Array[], erasures: Uint8Array[]) => Promise<void>): Promise<void> {
   const acknowledged = stream.protocol === HISTORY_PROTOCOL
   const idle = new AbortController()
   let idleTimer = setTimeout(() => { idle.abort() }, IDLE_TIMEOUT_MS)
@@ -226,7 +249,8 @@ export async function requestHistory (stream: Stream, from: string, ask: History
       // at once, before the checks: the server sends the next batch while this one is stored
       if (acknowledged && !batch.done) await pb.write({ batches }, HistoryAck)
       if (batch.forks.length > MAX_FORKS_SERVED) throw new ProtocolError(`${from} served ${batch.forks.length} entries of fork evidence in ${ask.team}, more than the ${MAX_FORKS_SERVED} allowed`)
-      if (batch.entries.length > 0 || batch.forks.length > 0) await onBatch(batch.entries, batch.forks)
+      if (batch.erasures.length > MAX_ERASURES_SERVED) throw new ProtocolError(`${from} served ${batch.erasures.length} deletes in one batch of ${ask.team}, more than the ${MAX_ERASURES_SERVED} allowed`)
+      if (batch.entries.length > 0 || batch.forks.length > 0) await onBatch(batch.entries, batch.forks, batch.erasures)
       if (batch.done) break
     }
   } catch (err) {

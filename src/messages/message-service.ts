@@ -3,16 +3,17 @@
  * entries peers relay; direct conversations included.
  */
 import { emit, warn } from '../context.js'
-import { DiskFullError, InvalidArgumentError, NotMemberError, NotSyncedError } from '../errors.js'
+import { DiskFullError, InvalidArgumentError, NotAdminError, NotAuthorError, NotMemberError, NotSyncedError } from '../errors.js'
 import { checkTeamName } from '../ids.js'
-import { createEntry, encodeBody, lamportCeiling, signedEntrySize } from '../model/index.js'
+import { checkEmoji, createEntry, encodeBody, lamportCeiling, signedEntrySize } from '../model/index.js'
 import { FeedQuotas } from '../store/feed-quotas.js'
 import { inboxTopic, topicOfTeam } from '../net/topics.js'
 import { waitAtMost } from '../wait.js'
 import type { CoreBus, CoreEvents, OrgView, PublicEvents } from '../context.js'
 import type { MessageView } from '../events.js'
 import type { HistorySync } from '../history/history-sync.js'
-import type { Body, VerifiedEntry } from '../model/index.js'
+import type { BodyFields, VerifiedEntry } from '../model/index.js'
+import type { Conversations } from './conversations.js'
 import type { SearchIndexer } from '../search/indexer.js'
 import type { EntryLog } from '../store/entry-log.js'
 import type { RestoreGate } from '../store/restore-gate.js'
@@ -26,7 +27,14 @@ export const OWN_HEAD_WAIT_MS = 5_000
 export const RESTORE_SYNC_WAIT_MS = 10_000
 
 /** The fields of a body this node posts; its name and the urgent flag are filled in. */
-export type PostFields = Omit<Body, 'authorName' | 'urgent'> & { urgent?: boolean }
+export type PostFields = Omit<BodyFields, 'authorName'>
+
+/** What a message may carry besides its text. */
+export interface SendOptions {
+  urgent?: boolean
+  /** the id (or a unique prefix) of the message replied to, in the same conversation */
+  replyTo?: string
+}
 
 export interface MessageServiceComponents {
   selfId: string
@@ -42,6 +50,7 @@ export interface MessageServiceComponents {
   restore: Pick<RestoreGate, 'mustConfirm' | 'confirmed'>
   indexer: Pick<SearchIndexer, 'add'>
   views: Pick<Views, 'message'>
+  conversations: Pick<Conversations, 'stored' | 'find' | 'view' | 'decorate' | 'reacted'>
   now: () => number
   events: PublicEvents
   bus: CoreBus
@@ -53,6 +62,8 @@ const MAX_GROUP = 256
 interface PendingPost {
   team: string
   plaintext: Uint8Array
+  /** an edit: the message it edits, also signed in the clear (see Entry.edit_of) */
+  editOf?: Uint8Array<ArrayBuffer>
   resolve: (v: VerifiedEntry) => void
   reject: (err: unknown) => void
 }
@@ -85,16 +96,73 @@ export class MessageService implements Startable {
    * Write a message to a team. It is encrypted under the team's current key and stored durably
    * before this resolves, so a message reported as sent survives a crash; then it is published.
    */
-  async send (team: string, text: string, options: { urgent?: boolean } = {}): Promise<MessageView> {
+  async send (team: string, text: string, options: SendOptions = {}): Promise<MessageView> {
     if (typeof text !== 'string' || text.trim().length === 0) {
       throw new InvalidArgumentError('a message needs some text')
     }
-    return this.post(team, { text, urgent: options.urgent === true })
+    checkTeamName(team)
+    const replyTo = options.replyTo === undefined ? undefined : await this.replyTarget(team, options.replyTo)
+    return this.post(team, { text, urgent: options.urgent === true, ...(replyTo !== undefined ? { replyTo } : {}) })
   }
 
   /** Send a direct message: only this node and `peerId` can read it; no admin is involved. */
-  async sendDirect (peerId: string, text: string, options: { urgent?: boolean } = {}): Promise<MessageView> {
+  async sendDirect (peerId: string, text: string, options: SendOptions = {}): Promise<MessageView> {
     return this.send(this.directTeam(peerId), text, options)
+  }
+
+  /** The id of the message a reply in `team` names: held here, in the same conversation. */
+  private async replyTarget (team: string, idOrPrefix: string): Promise<Uint8Array<ArrayBuffer>> {
+    const v = await this.c.conversations.find(idOrPrefix)
+    if (v.entry.team !== team) throw new InvalidArgumentError(`message ${v.idHex.slice(0, 12)} is in another conversation: a reply goes where its message is`)
+    return v.id
+  }
+
+  /**
+   * Change the text of one of this node's messages. Every node shows the latest text, marked edited,
+   * in the message's place; the earlier versions stay in this node's signed feed (and exports).
+   */
+  async edit (idOrPrefix: string, text: string): Promise<MessageView> {
+    if (typeof text !== 'string' || text.trim().length === 0) throw new InvalidArgumentError('an edit needs some text (to take a message back, delete it)')
+    const v = await this.c.conversations.find(idOrPrefix)
+    if (v.author !== this.c.selfId) throw new NotAuthorError('only its author can edit a message')
+    const shown = await this.c.conversations.view(v.idHex)
+    if (shown.deleted !== undefined) throw new InvalidArgumentError('that message was deleted')
+    if (shown.file !== undefined) throw new InvalidArgumentError('a file\'s caption cannot be edited: share it again')
+    await this.post(v.entry.team, { text, editOf: v.id })
+    return this.c.conversations.view(v.idHex)
+  }
+
+  /**
+   * Delete a message (its author, or an admin): it leaves every member's chat, history, search and
+   * files, and its text is erased from every node's disk, unless the team is under a hold.
+   */
+  async delete (idOrPrefix: string): Promise<MessageView> {
+    const v = await this.c.conversations.find(idOrPrefix)
+    const org = this.c.orgs.require()
+    if (v.author !== this.c.selfId && !org.isAdmin()) throw new NotAdminError('only its author or an admin can delete a message')
+    const shown = await this.c.conversations.view(v.idHex)
+    if (shown.deleted !== undefined) return shown
+    await this.post(v.entry.team, { text: '', deleteOf: v.id })
+    return this.c.conversations.view(v.idHex)
+  }
+
+  /** Add (or with `remove`, take back) this node's reaction `emoji` to a message: one per person per emoji. */
+  async react (idOrPrefix: string, emoji: string, options: { remove?: boolean } = {}): Promise<MessageView> {
+    if (typeof emoji !== 'string') throw new InvalidArgumentError('a reaction is an emoji')
+    const symbol = emoji.trim()
+    try {
+      checkEmoji(symbol)
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message)
+    }
+    const v = await this.c.conversations.find(idOrPrefix)
+    const shown = await this.c.conversations.view(v.idHex)
+    if (shown.deleted !== undefined) throw new InvalidArgumentError('that message was deleted')
+    const remove = options.remove === true
+    // nothing to say when the state asked for is the state already
+    if (this.c.conversations.reacted(v, this.c.selfId, symbol) !== remove) return shown
+    await this.post(v.entry.team, { text: '', reaction: { target: v.id, emoji: symbol, remove } })
+    return this.c.conversations.view(v.idHex)
   }
 
   /** The direct conversation with a directory member (NotMemberError for anyone else). */
@@ -112,10 +180,11 @@ export class MessageService implements Startable {
     org.checkMayPost(this.c.now())
     const plaintext = encodeBody({ ...fields, authorName: this.c.self.name })
     await this.confirmOwnHead(team)
-    const entry = await this.append(team, plaintext)
+    const entry = await this.append(team, plaintext, fields.editOf)
     this.c.indexer.add([entry])
-    const view = this.c.views.message(entry)
-    emit(this.c.events, 'message:added', view)
+    // said to shells (message:added, or the change an act made) before it is published
+    await this.c.conversations.stored([entry])
+    const view = await this.c.conversations.decorate(this.c.views.message(entry), entry)
     try {
       const peer = org.directPeer(team)
       const topic = peer === undefined ? topicOfTeam(org.orgId, team) : inboxTopic(org.orgId, peer)
@@ -133,9 +202,9 @@ export class MessageService implements Startable {
    * while a write is under way are written together, in one batch and one fsync (group commit); each
    * resolves only once its batch is on disk.
    */
-  private async append (team: string, plaintext: Uint8Array): Promise<VerifiedEntry> {
+  private async append (team: string, plaintext: Uint8Array, editOf?: Uint8Array<ArrayBuffer>): Promise<VerifiedEntry> {
     return new Promise<VerifiedEntry>((resolve, reject) => {
-      this.waiting.push({ team, plaintext, resolve, reject })
+      this.waiting.push({ team, plaintext, resolve, reject, ...(editOf !== undefined && editOf.length > 0 ? { editOf } : {}) })
       this.writing ??= this.writeWaiting().finally(() => { this.writing = undefined })
     })
   }
@@ -190,7 +259,8 @@ export class MessageService implements Startable {
       wallTime,
       epoch,
       prev: head === undefined ? new Uint8Array(0) : new Uint8Array(head.id),
-      body: new Uint8Array(body)
+      body: new Uint8Array(body),
+      ...(post.editOf !== undefined ? { editOf: post.editOf } : {})
     }
     // the limits every receiver applies to this feed, before signing: a post over them is refused
     // here with EntryQuotaError ("slow down"), and the feed goes on from the same head, with no gap.
@@ -259,7 +329,7 @@ export class MessageService implements Startable {
       const outcome = await this.c.log.append(v)
       if (outcome.status === 'added') {
         this.c.indexer.add([v])
-        emit(this.c.events, 'message:added', this.c.views.message(v))
+        await this.c.conversations.stored([v])
         const head = (await this.c.log.contiguousHeads(v.entry.team)).get(v.author)
         if ((head?.seq ?? 0) < v.entry.seq) void this.c.history.syncTeam(from, v.entry.team)
       } else if (outcome.status === 'fork' && outcome.evidence === 'new') {

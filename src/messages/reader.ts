@@ -9,6 +9,7 @@ import type { MessageView } from '../events.js'
 import type { Retention } from '../retention/retention.js'
 import type { EntryLog } from '../store/entry-log.js'
 import type { Views } from './views.js'
+import type { Conversations } from './conversations.js'
 
 /** A page of history, oldest first, and the cursor for the page before it. */
 export interface HistoryResult {
@@ -22,6 +23,7 @@ export interface ReaderComponents {
   log: Pick<EntryLog, 'contiguousHeads' | 'count' | 'page'>
   retention: Pick<Retention, 'unexpired'>
   views: Pick<Views, 'message'>
+  conversations: Pick<Conversations, 'isAct' | 'decorate'>
 }
 
 export class Reader {
@@ -51,10 +53,21 @@ export class Reader {
     }
     const org = this.c.orgs.require()
     if (!org.state.teams.has(team) && org.directPeer(team) === undefined) throw new NotMemberError(`there is no team ${team}`)
-    const page = await this.c.log.page(team, options)
-    // an entry the usage policy refuses (see teams/policy.ts) that this node took in before it held
-    // the policy is not shown: every node shows the same history
-    const messages = this.c.retention.unexpired(team, page.entries).filter(v => org.policyVerdict(v.author, v.entry.wallTime) === 'ok').map(v => this.c.views.message(v))
-    return page.before === undefined ? { messages } : { messages, before: page.before }
+    const limit = options.limit ?? 50
+    const messages: MessageView[] = []
+    let before = options.before
+    // edits, deletes and reactions are entries too, shown on their messages: pages are read until
+    // `limit` messages are found (or the start), so a page of acts does not shorten what is shown
+    for (let pages = 0; pages < 100; pages++) {
+      const page = await this.c.log.page(team, { limit: limit - messages.length, ...(before !== undefined ? { before } : {}) })
+      // an entry the usage policy refuses (see teams/policy.ts) that this node took in before it held
+      // the policy is not shown: every node shows the same history
+      const shown = this.c.retention.unexpired(team, page.entries).filter(v => org.policyVerdict(v.author, v.entry.wallTime) === 'ok' && !this.c.conversations.isAct(v))
+      const views = await Promise.all(shown.map(async v => this.c.conversations.decorate(this.c.views.message(v), v)))
+      messages.unshift(...views)
+      before = page.before
+      if (before === undefined || messages.length >= limit) break
+    }
+    return before === undefined ? { messages } : { messages, before }
   }
 }

@@ -53,6 +53,9 @@ export interface ViewsComponents {
   forks?: ForkView
 }
 
+/** What an unreadable entry shows. */
+const EMPTY_BODY: Body = { text: '', authorName: '', urgent: false, replyTo: new Uint8Array(0), editOf: new Uint8Array(0), deleteOf: new Uint8Array(0) }
+
 export class Views {
   private readonly c: ViewsComponents
   /**
@@ -70,6 +73,8 @@ export class Views {
   bodyOf (v: VerifiedEntry): Body | undefined {
     const known = this.bodies.get(v)
     if (known !== undefined) return known ?? undefined
+    // an erased entry (deleted, or expired) has no body left
+    if (v.erased === true) return undefined
     const { team, epoch, seq } = v.entry
     const plain = this.c.orgs.current?.decryptBody(team, epoch, v.author, seq, v.entry.body)
     // not cached while unreadable: the key may come with the next roster
@@ -89,7 +94,7 @@ export class Views {
   message (v: VerifiedEntry, decoded = this.bodyOf(v)): MessageView {
     const { team, epoch, seq } = v.entry
     const org = this.c.orgs.current
-    const body: Body = decoded ?? { text: '', authorName: '', urgent: false }
+    const body: Body = decoded ?? EMPTY_BODY
     const readable = decoded !== undefined
     // a manifest under an id that is not its own is not shown as a file (FileService refuses it too)
     const file = body.file === undefined || !fileIdBound(v.author, team, body.file) ? {} : { file: { id: Buffer.from(body.file.id).toString('hex'), name: sanitizeFileName(body.file.name), size: body.file.size, type: body.file.type, sha256: Buffer.from(body.file.sha256).toString('hex') } }

@@ -19,16 +19,63 @@ export function decodeBody (bytes: Uint8Array): Body {
     throw new InvalidEntryError('text too long')
   }
   if (body.file !== undefined) checkManifest(body.file)
+  checkReferences(body)
   return body
 }
 
+/** The fields of a body to encode: the references of a reply or an act are optional. */
+export type BodyFields = Omit<Body, 'urgent' | 'replyTo' | 'editOf' | 'deleteOf'> & Partial<Pick<Body, 'urgent' | 'replyTo' | 'editOf' | 'deleteOf'>>
+
+/** The longest reaction, in UTF-8 bytes: an emoji, or a short :name: (a family emoji is 25 bytes). */
+export const MAX_EMOJI_BYTES = 64
+
+/** What a body is: a message (text, a file, a reply), or an act on one (an edit, a delete, a reaction). */
+export type BodyKind = 'message' | 'flag' | 'edit' | 'delete' | 'reaction'
+
+/** The kind of a decoded body. */
+export function bodyKind (body: Body): BodyKind {
+  if (body.editOf.length > 0) return 'edit'
+  if (body.deleteOf.length > 0) return 'delete'
+  if (body.reaction !== undefined) return 'reaction'
+  if (body.flag !== undefined) return 'flag'
+  return 'message'
+}
+
+/** Check a reaction's emoji: one short symbol or :name:, no spaces or control characters. Throws InvalidEntryError. */
+export function checkEmoji (emoji: string): void {
+  // eslint-disable-next-line no-control-regex
+  if (emoji.length === 0 || Buffer.byteLength(emoji) > MAX_EMOJI_BYTES || /[\s\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(emoji)) {
+    throw new InvalidEntryError(`a reaction is one emoji (at most ${MAX_EMOJI_BYTES} bytes, no spaces or control characters)`)
+  }
+}
+
+/** Check that a body's references and kind fit together. Throws InvalidEntryError. */
+function checkReferences (body: Body): void {
+  const fail = (why: string): never => { throw new InvalidEntryError(`invalid body: ${why}`) }
+  for (const ref of [body.replyTo, body.editOf, body.deleteOf, body.reaction?.target]) {
+    if (ref !== undefined && ref.length !== 0 && ref.length !== 32) fail('a message reference is a 32-byte id')
+  }
+  const acts = [body.editOf.length > 0, body.deleteOf.length > 0, body.reaction !== undefined].filter(Boolean).length
+  if (acts > 1) fail('one act per entry')
+  if (acts === 1 && (body.file !== undefined || body.flag !== undefined || body.replyTo.length > 0)) fail('an act carries no file, flag or reply')
+  if ((body.deleteOf.length > 0 || body.reaction !== undefined) && body.text !== '') fail('a delete or a reaction has no text')
+  if (body.editOf.length > 0 && body.text.trim() === '') fail('an edit needs some text')
+  if (body.reaction !== undefined) {
+    if (body.reaction.target.length !== 32) fail('a reaction names a message')
+    checkEmoji(body.reaction.emoji)
+  }
+}
+
 /** Encode a plaintext body, refusing text over the limit. */
-export function encodeBody (body: Omit<Body, 'urgent'> & { urgent?: boolean }): Uint8Array {
+export function encodeBody (fields: BodyFields): Uint8Array {
+  const none = new Uint8Array(0)
+  const body: Body = { ...fields, urgent: fields.urgent === true, replyTo: fields.replyTo ?? none, editOf: fields.editOf ?? none, deleteOf: fields.deleteOf ?? none }
   if (Buffer.byteLength(body.text) > MAX_TEXT_BYTES) {
     throw new MessageTooLargeError(`message is ${Buffer.byteLength(body.text)} bytes, the limit is ${MAX_TEXT_BYTES}`)
   }
   if (body.file !== undefined) checkManifest(body.file)
-  const bytes = Body.encode({ ...body, urgent: body.urgent === true })
+  checkReferences(body)
+  const bytes = Body.encode(body)
   if (bytes.byteLength > MAX_BODY_BYTES) throw new MessageTooLargeError(`message body is ${bytes.byteLength} bytes, the limit is ${MAX_BODY_BYTES}`)
   return bytes
 }

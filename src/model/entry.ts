@@ -17,8 +17,14 @@ export const MAX_TEXT_BYTES = 16 * 1024
 export const MAX_BODY_BYTES = 40 * 1024
 /** The most chunks a file manifest lists (chunk sizes grow with the file to stay under it). */
 export const MAX_FILE_CHUNKS = 1024
-/** The entry format this build writes and reads. */
-export const ENTRY_VERSION = 1
+/**
+ * The entry format this build writes: version 2, whose signature covers a hash of the body, so that a
+ * body can be erased (a delete, retention) while the feed's chain of ids and signatures still
+ * verifies. Version 1 entries (body signed inline) are still read and verified as they were.
+ */
+export const ENTRY_VERSION = 2
+/** The first entry format: the body inside the signed bytes, the id the hash of everything. */
+export const ENTRY_VERSION_1 = 1
 const ENTRY_DOMAIN = 'entry/v1'
 const ID_LENGTH = 32
 
@@ -29,31 +35,77 @@ export interface VerifiedEntry {
   readonly idHex: string
   /** the encoded SignedEntry, exactly as signed and sent */
   readonly bytes: Uint8Array
+  /**
+   * the entry's fields; for version 2, `body` is the body that travels beside the signed fields
+   * (empty once erased) and `bodyHash` the hash the signature covers
+   */
   readonly entry: Entry
   /** the author's peer id */
   readonly author: string
+  /** version 2 only: the body was erased (deleted, or expired); the entry still verifies and chains */
+  readonly erased?: true
 }
 
-/** The fields an author chooses for a new entry; version and author key are filled in. */
-export type EntryFields = Omit<Entry, 'version' | 'author'>
+/** The fields an author chooses for a new entry; version, author key and body hash are filled in. */
+export type EntryFields = Omit<Entry, 'version' | 'author' | 'bodyHash' | 'editOf'> & { editOf?: Uint8Array<ArrayBuffer> }
 
-/** Sign and encode a new entry. */
+/** Sign and encode a new (version 2) entry. */
 export async function createEntry (key: Ed25519PrivateKey, fields: EntryFields): Promise<VerifiedEntry> {
-  const entry: Entry = { ...fields, version: ENTRY_VERSION, author: new Uint8Array(key.publicKey.raw) }
-  checkEntryStructure(entry)
-  const entryBytes = Entry.encode(entry)
+  const body = fields.body
+  if (body.length > MAX_BODY_BYTES + 64) throw new MessageTooLargeError(`entry body is ${body.length} bytes, the limit is ${MAX_BODY_BYTES}`)
+  const header: Entry = { ...fields, editOf: fields.editOf ?? NO_BYTES, body: NO_BYTES, bodyHash: contentId(body), version: ENTRY_VERSION, author: new Uint8Array(key.publicKey.raw) }
+  checkEntryStructure(header)
+  const entryBytes = Entry.encode(header)
   const signature = new Uint8Array(await signForDomain(key, ENTRY_DOMAIN, entryBytes))
-  const bytes = SignedEntry.encode({ entry: entryBytes, signature })
+  const bytes = SignedEntry.encode({ entry: entryBytes, signature, body })
   if (bytes.byteLength > MAX_ENTRY_BYTES) {
     throw new MessageTooLargeError(`entry is ${bytes.byteLength} bytes, the limit is ${MAX_ENTRY_BYTES}`)
   }
-  return toVerified(bytes, entry)
+  return v2Verified(bytes, entryBytes, signature, { ...header, body })
 }
 
 /** The encoded length of the signed entry `createEntry` would make of `fields` for `publicKey`, known before signing. */
 export function signedEntrySize (publicKey: Uint8Array, fields: EntryFields): number {
-  const entryBytes = Entry.encode({ ...fields, version: ENTRY_VERSION, author: new Uint8Array(publicKey) })
-  return SignedEntry.encode({ entry: entryBytes, signature: SIGNATURE_PLACEHOLDER }).byteLength
+  const entryBytes = Entry.encode({ ...fields, editOf: fields.editOf ?? NO_BYTES, body: NO_BYTES, bodyHash: HASH_PLACEHOLDER, version: ENTRY_VERSION, author: new Uint8Array(publicKey) })
+  return SignedEntry.encode({ entry: entryBytes, signature: SIGNATURE_PLACEHOLDER, body: fields.body }).byteLength
+}
+
+/** A SHA-256 hash is always 32 bytes. */
+const HASH_PLACEHOLDER = new Uint8Array(32)
+
+/**
+ * The entry as it is once its body is erased: the signed fields and the signature, whose hash is
+ * its id, without the body. Version 1 entries sign their body inline and cannot be erased (null).
+ */
+export function erasedForm (v: VerifiedEntry): VerifiedEntry | null {
+  if (v.entry.version !== ENTRY_VERSION) return null
+  if (v.erased === true) return v
+  const signed = decodeSignedEntry(v.bytes)
+  const bytes = SignedEntry.encode({ entry: signed.entry, signature: signed.signature })
+  return { id: v.id, idHex: v.idHex, bytes, entry: { ...v.entry, body: NO_BYTES }, author: v.author, erased: true }
+}
+
+/** Whether encoded entry bytes (as stored or served) are a version 2 entry whose body was erased. */
+export function isErasedEncoding (bytes: Uint8Array): boolean {
+  const signed = decodeSignedEntry(bytes)
+  if (signed.body.length !== 0) return false
+  const entry = decodeEntryFields(signed.entry)
+  return entry.version === ENTRY_VERSION && !isEmptyBodyHash(entry.bodyHash)
+}
+
+/** The id and checked form of a version 2 entry: its id hashes the signed fields and the signature only. */
+function v2Verified (bytes: Uint8Array, entryBytes: SignedEntry['entry'], signature: SignedEntry['signature'], entry: Entry): VerifiedEntry {
+  const id = contentId(SignedEntry.encode({ entry: entryBytes, signature }))
+  const idHex = Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex')
+  return entry.body.length === 0 && !isEmptyBodyHash(entry.bodyHash)
+    ? { id, idHex, bytes, entry, author: peerIdOfPublicKey(entry.author), erased: true }
+    : { id, idHex, bytes, entry, author: peerIdOfPublicKey(entry.author) }
+}
+
+/** The hash of an empty body: an entry whose body really is empty is not erased. */
+const EMPTY_BODY_HASH = contentId(new Uint8Array(0))
+function isEmptyBodyHash (h: Uint8Array): boolean {
+  return Buffer.compare(h, EMPTY_BODY_HASH) === 0
 }
 
 /** An Ed25519 signature is always 64 bytes, so its length in an encoding is known before signing. */
@@ -88,8 +140,20 @@ export function decodeEntryStructure (bytes: Uint8Array): VerifiedEntry & { sign
     throw new InvalidEntryError('entry is not valid protobuf', { cause: err })
   }
   checkEntryStructure(entry)
-  const id = contentId(bytes)
-  return { id, idHex: Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex'), bytes, entry, author: peerIdOfPublicKey(entry.author), signature: signed.signature, signed: signed.entry }
+  if (entry.version === ENTRY_VERSION_1) {
+    if (signed.body.length !== 0) throw new InvalidEntryError('invalid entry: a version 1 entry carries its body inside')
+    const id = contentId(bytes)
+    return { id, idHex: Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex'), bytes, entry, author: peerIdOfPublicKey(entry.author), signature: signed.signature, signed: signed.entry }
+  }
+  // version 2: the body beside the signed fields must be the one they hash (or absent: erased)
+  if (signed.body.length > MAX_BODY_BYTES + 64) throw new InvalidEntryError('invalid entry: body too large')
+  if (signed.body.length !== 0 && Buffer.compare(contentId(signed.body), entry.bodyHash) !== 0) {
+    throw new InvalidEntryError('invalid entry: the body does not match the hash its author signed')
+  }
+  // stored and relayed in the one encoding, whatever order the fields came in
+  const canonical = SignedEntry.encode({ entry: signed.entry, signature: signed.signature, body: signed.body })
+  const v = v2Verified(Buffer.compare(canonical, bytes) === 0 ? bytes : canonical, signed.entry, signed.signature, { ...entry, body: signed.body })
+  return { ...v, signature: signed.signature, signed: signed.entry }
 }
 
 /** The value of an absent bytes field; never written to (it has no bytes). */
@@ -102,12 +166,13 @@ const NO_BYTES = new Uint8Array(0)
  */
 export function decodeSignedEntry (bytes: Uint8Array): SignedEntry {
   const r = protobufReader(bytes)
-  const obj: SignedEntry = { entry: NO_BYTES, signature: NO_BYTES }
+  const obj: SignedEntry = { entry: NO_BYTES, signature: NO_BYTES, body: NO_BYTES }
   while (r.pos < r.len) {
     const tag = r.uint32()
     switch (tag >>> 3) {
       case 1: obj.entry = r.bytes(); break
       case 2: obj.signature = r.bytes(); break
+      case 3: obj.body = r.bytes(); break
       default: r.skipType(tag & 7)
     }
   }
@@ -117,7 +182,7 @@ export function decodeSignedEntry (bytes: Uint8Array): SignedEntry {
 /** Entry.decode as wire.ts does it, without allocating defaults (see decodeSignedEntry). */
 export function decodeEntryFields (bytes: Uint8Array): Entry {
   const r = protobufReader(bytes)
-  const obj: Entry = { version: 0, author: NO_BYTES, team: '', seq: 0, lamport: 0, wallTime: 0, epoch: 0, prev: NO_BYTES, body: NO_BYTES }
+  const obj: Entry = { version: 0, author: NO_BYTES, team: '', seq: 0, lamport: 0, wallTime: 0, epoch: 0, prev: NO_BYTES, body: NO_BYTES, bodyHash: NO_BYTES, editOf: NO_BYTES }
   while (r.pos < r.len) {
     const tag = r.uint32()
     switch (tag >>> 3) {
@@ -130,6 +195,8 @@ export function decodeEntryFields (bytes: Uint8Array): Entry {
       case 7: obj.epoch = r.uint64Number(); break
       case 8: obj.prev = r.bytes(); break
       case 9: obj.body = r.bytes(); break
+      case 10: obj.bodyHash = r.bytes(); break
+      case 11: obj.editOf = r.bytes(); break
       default: r.skipType(tag & 7)
     }
   }
@@ -148,20 +215,22 @@ export async function verifyEntrySignature (v: { entry: Entry, signed: Uint8Arra
 export function decodeStoredEntry (bytes: Uint8Array): VerifiedEntry {
   try {
     const signed = decodeSignedEntry(bytes)
-    return toVerified(bytes, decodeEntryFields(signed.entry))
+    const entry = decodeEntryFields(signed.entry)
+    if (entry.version === ENTRY_VERSION_1) {
+      const id = contentId(bytes)
+      return { id, idHex: Buffer.from(id).toString('hex'), bytes, entry, author: peerIdOfPublicKey(entry.author) }
+    }
+    return v2Verified(bytes, signed.entry, signed.signature, { ...entry, body: signed.body })
   } catch (err) {
     throw new InvalidEntryError('stored entry does not decode', { cause: err })
   }
 }
 
-function toVerified (bytes: Uint8Array, entry: Entry): VerifiedEntry {
-  const id = contentId(bytes)
-  return { id, idHex: Buffer.from(id).toString('hex'), bytes, entry, author: peerIdOfPublicKey(entry.author) }
-}
-
 function checkEntryStructure (entry: Entry): void {
   const fail = (why: string): never => { throw new InvalidEntryError(`invalid entry: ${why}`) }
-  if (entry.version !== ENTRY_VERSION) fail(`unknown version ${entry.version}`)
+  if (entry.version !== ENTRY_VERSION && entry.version !== ENTRY_VERSION_1) fail(`unknown version ${entry.version}`)
+  if (entry.version === ENTRY_VERSION ? entry.bodyHash.length !== ID_LENGTH || entry.body.length !== 0 : entry.bodyHash.length !== 0) fail('body hash does not fit the version')
+  if (entry.editOf.length !== 0 && (entry.editOf.length !== ID_LENGTH || entry.version !== ENTRY_VERSION)) fail('an edit names a 32-byte message id')
   if (entry.author.length !== ED25519_PUBLIC_KEY_LENGTH) fail('author is not an Ed25519 key')
   if (!TEAM_NAME.test(entry.team)) fail('bad team name')
   for (const field of ['seq', 'lamport', 'wallTime', 'epoch'] as const) {

@@ -3,13 +3,15 @@ import { contentId, ED25519_PUBLIC_KEY_LENGTH, signForDomain, verifyForDomain } 
 import { BadSignatureError, InvalidEntryError, MessageTooLargeError } from '../errors.js'
 import { peerIdOfPublicKey, TEAM_NAME } from '../ids.js'
 import { OrgRecord, SignedRecord } from '../net/wire.js'
-import { ENTRY_VERSION } from './entry.js'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 
 const ID_LENGTH = 32
 
 
 /** The longest retention period an admin may set, in days (100 years). */
+/** The org record format this build writes and reads (entries have their own, see entry.ts). */
+export const RECORD_VERSION = 1
+
 export const MAX_RETENTION_DAYS = 36_500
 
 /** The longest usage policy text, in bytes. */
@@ -41,7 +43,7 @@ export type RecordFields = Omit<OrgRecord, 'version' | 'signer'>
 
 /** Sign and encode a new org record. */
 export async function createRecord (key: Ed25519PrivateKey, fields: RecordFields): Promise<VerifiedRecord> {
-  const record: OrgRecord = { ...fields, version: ENTRY_VERSION, signer: new Uint8Array(key.publicKey.raw) }
+  const record: OrgRecord = { ...fields, version: RECORD_VERSION, signer: new Uint8Array(key.publicKey.raw) }
   const op = checkRecordStructure(record)
   const recordBytes = OrgRecord.encode(record)
   const signature = new Uint8Array(await signForDomain(key, RECORD_DOMAIN, recordBytes))
@@ -86,7 +88,7 @@ function toVerifiedRecord (bytes: Uint8Array, record: OrgRecord, op: OrgOpName):
 
 function checkRecordStructure (r: OrgRecord): OrgOpName {
   const fail = (why: string): never => { throw new InvalidEntryError(`invalid org record: ${why}`) }
-  if (r.version !== ENTRY_VERSION) fail(`unknown version ${r.version}`)
+  if (r.version !== RECORD_VERSION) fail(`unknown version ${r.version}`)
   if (r.signer.length !== ED25519_PUBLIC_KEY_LENGTH) fail('signer is not an Ed25519 key')
   for (const field of ['seq', 'lamport', 'wallTime'] as const) {
     if (!Number.isSafeInteger(r[field]) || r[field] < 0) fail(`${field} out of range`)

@@ -4,7 +4,7 @@
  */
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { emit, warn } from '../context.js'
-import { BadSignatureError, InvalidArgumentError, NotMemberError } from '../errors.js'
+import { BadSignatureError, InvalidArgumentError, InvalidEntryError, NotMemberError } from '../errors.js'
 import { checkPlausible, decodeEntryStructure, lamportCeiling, verifyEntrySignature } from '../model/index.js'
 import { FeedQuotas } from '../store/feed-quotas.js'
 import { waitAtMost } from '../wait.js'
@@ -103,6 +103,9 @@ export class TopicRouter implements Startable {
       // here, who relays it and whether its author may write it; nothing it claims is acted on
       // beyond refusing it until the signature is checked
       const { signature, signed, ...v } = decodeEntryStructure(msg.data)
+      // an entry is published whole: one without its body (erased) comes only from history sync,
+      // with the delete that explains it; relayed live it would hide a message from whoever took it
+      if (v.erased === true) throw new InvalidEntryError(`entry ${v.idHex.slice(0, 12)} was relayed without its body`)
       let signatureChecked = false
       const checkSignature = async (): Promise<void> => {
         if (signatureChecked) return

@@ -13,6 +13,8 @@ export interface Entry {
   epoch: number
   prev: Uint8Array<ArrayBuffer>
   body: Uint8Array<ArrayBuffer>
+  bodyHash: Uint8Array<ArrayBuffer>
+  editOf: Uint8Array<ArrayBuffer>
 }
 
 export namespace Entry {
@@ -70,6 +72,16 @@ export namespace Entry {
           w.bytes(obj.body)
         }
 
+        if ((obj.bodyHash != null && obj.bodyHash.byteLength > 0)) {
+          w.uint32(82)
+          w.bytes(obj.bodyHash)
+        }
+
+        if ((obj.editOf != null && obj.editOf.byteLength > 0)) {
+          w.uint32(90)
+          w.bytes(obj.editOf)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -83,7 +95,9 @@ export namespace Entry {
           wallTime: 0,
           epoch: 0,
           prev: uint8ArrayAlloc(0),
-          body: uint8ArrayAlloc(0)
+          body: uint8ArrayAlloc(0),
+          bodyHash: uint8ArrayAlloc(0),
+          editOf: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -126,6 +140,14 @@ export namespace Entry {
             }
             case 9: {
               obj.body = reader.bytes()
+              break
+            }
+            case 10: {
+              obj.bodyHash = reader.bytes()
+              break
+            }
+            case 11: {
+              obj.editOf = reader.bytes()
               break
             }
             default: {
@@ -206,6 +228,20 @@ export namespace Entry {
               }
               break
             }
+            case 10: {
+              yield {
+                field: `${prefix}.bodyHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.editOf`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -263,6 +299,16 @@ export namespace Entry {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface EntryBodyHashFieldEvent {
+    field: '$.bodyHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface EntryEditOfFieldEvent {
+    field: '$.editOf'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Entry>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Entry.codec())
   }
@@ -271,7 +317,7 @@ export namespace Entry {
     return decodeMessage(buf, Entry.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Entry>): Generator<EntryVersionFieldEvent | EntryAuthorFieldEvent | EntryTeamFieldEvent | EntrySeqFieldEvent | EntryLamportFieldEvent | EntryWallTimeFieldEvent | EntryEpochFieldEvent | EntryPrevFieldEvent | EntryBodyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Entry>): Generator<EntryVersionFieldEvent | EntryAuthorFieldEvent | EntryTeamFieldEvent | EntrySeqFieldEvent | EntryLamportFieldEvent | EntryWallTimeFieldEvent | EntryEpochFieldEvent | EntryPrevFieldEvent | EntryBodyFieldEvent | EntryBodyHashFieldEvent | EntryEditOfFieldEvent> {
     return streamMessage(buf, Entry.codec(), opts)
   }
 }
@@ -279,6 +325,7 @@ export namespace Entry {
 export interface SignedEntry {
   entry: Uint8Array<ArrayBuffer>
   signature: Uint8Array<ArrayBuffer>
+  body: Uint8Array<ArrayBuffer>
 }
 
 export namespace SignedEntry {
@@ -301,13 +348,19 @@ export namespace SignedEntry {
           w.bytes(obj.signature)
         }
 
+        if ((obj.body != null && obj.body.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.body)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           entry: uint8ArrayAlloc(0),
-          signature: uint8ArrayAlloc(0)
+          signature: uint8ArrayAlloc(0),
+          body: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -322,6 +375,10 @@ export namespace SignedEntry {
             }
             case 2: {
               obj.signature = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.body = reader.bytes()
               break
             }
             default: {
@@ -353,6 +410,13 @@ export namespace SignedEntry {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.body`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -375,6 +439,11 @@ export namespace SignedEntry {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SignedEntryBodyFieldEvent {
+    field: '$.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SignedEntry>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SignedEntry.codec())
   }
@@ -383,7 +452,7 @@ export namespace SignedEntry {
     return decodeMessage(buf, SignedEntry.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedEntry>): Generator<SignedEntryEntryFieldEvent | SignedEntrySignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedEntry>): Generator<SignedEntryEntryFieldEvent | SignedEntrySignatureFieldEvent | SignedEntryBodyFieldEvent> {
     return streamMessage(buf, SignedEntry.codec(), opts)
   }
 }
@@ -394,6 +463,10 @@ export interface Body {
   urgent: boolean
   file?: FileManifest
   flag?: FileFlag
+  replyTo: Uint8Array<ArrayBuffer>
+  editOf: Uint8Array<ArrayBuffer>
+  deleteOf: Uint8Array<ArrayBuffer>
+  reaction?: Reaction
 }
 
 export namespace Body {
@@ -431,6 +504,26 @@ export namespace Body {
           FileFlag.codec().encode(obj.flag, w)
         }
 
+        if ((obj.replyTo != null && obj.replyTo.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.replyTo)
+        }
+
+        if ((obj.editOf != null && obj.editOf.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.editOf)
+        }
+
+        if ((obj.deleteOf != null && obj.deleteOf.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.deleteOf)
+        }
+
+        if (obj.reaction != null) {
+          w.uint32(74)
+          Reaction.codec().encode(obj.reaction, w)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -438,7 +531,10 @@ export namespace Body {
         const obj: any = {
           text: '',
           authorName: '',
-          urgent: false
+          urgent: false,
+          replyTo: uint8ArrayAlloc(0),
+          editOf: uint8ArrayAlloc(0),
+          deleteOf: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -468,6 +564,24 @@ export namespace Body {
             case 5: {
               obj.flag = FileFlag.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.flag
+              })
+              break
+            }
+            case 6: {
+              obj.replyTo = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.editOf = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.deleteOf = reader.bytes()
+              break
+            }
+            case 9: {
+              obj.reaction = Reaction.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.reaction
               })
               break
             }
@@ -517,6 +631,34 @@ export namespace Body {
             case 5: {
               yield * FileFlag.codec().stream(reader, reader.uint32(), `${prefix}.flag`, {
                 limits: opts.limits?.flag
+              })
+
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.replyTo`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.editOf`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.deleteOf`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 9: {
+              yield * Reaction.codec().stream(reader, reader.uint32(), `${prefix}.reaction`, {
+                limits: opts.limits?.reaction
               })
 
               break
@@ -599,6 +741,36 @@ export namespace Body {
     value: string
   }
 
+  export interface BodyReplyToFieldEvent {
+    field: '$.replyTo'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BodyEditOfFieldEvent {
+    field: '$.editOf'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BodyDeleteOfFieldEvent {
+    field: '$.deleteOf'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BodyReactionTargetFieldEvent {
+    field: '$.reaction.target'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BodyReactionEmojiFieldEvent {
+    field: '$.reaction.emoji'
+    value: string
+  }
+
+  export interface BodyReactionRemoveFieldEvent {
+    field: '$.reaction.remove'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Body>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Body.codec())
   }
@@ -607,8 +779,143 @@ export namespace Body {
     return decodeMessage(buf, Body.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Body>): Generator<BodyTextFieldEvent | BodyAuthorNameFieldEvent | BodyUrgentFieldEvent | BodyFileIdFieldEvent | BodyFileNameFieldEvent | BodyFileSizeFieldEvent | BodyFileTypeFieldEvent | BodyFileChunkSizeFieldEvent | BodyFileKeyFieldEvent | BodyFileChunksFieldEvent | BodyFileSha256FieldEvent | BodyFlagFileFieldEvent | BodyFlagReasonFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Body>): Generator<BodyTextFieldEvent | BodyAuthorNameFieldEvent | BodyUrgentFieldEvent | BodyFileIdFieldEvent | BodyFileNameFieldEvent | BodyFileSizeFieldEvent | BodyFileTypeFieldEvent | BodyFileChunkSizeFieldEvent | BodyFileKeyFieldEvent | BodyFileChunksFieldEvent | BodyFileSha256FieldEvent | BodyFlagFileFieldEvent | BodyFlagReasonFieldEvent | BodyReplyToFieldEvent | BodyEditOfFieldEvent | BodyDeleteOfFieldEvent | BodyReactionTargetFieldEvent | BodyReactionEmojiFieldEvent | BodyReactionRemoveFieldEvent> {
     return streamMessage(buf, Body.codec(), opts)
+  }
+}
+
+export interface Reaction {
+  target: Uint8Array<ArrayBuffer>
+  emoji: string
+  remove: boolean
+}
+
+export namespace Reaction {
+  let _codec: Codec<Reaction>
+
+  export const codec = (): Codec<Reaction> => {
+    if (_codec == null) {
+      _codec = message<Reaction>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.target != null && obj.target.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.target)
+        }
+
+        if ((obj.emoji != null && obj.emoji !== '')) {
+          w.uint32(18)
+          w.string(obj.emoji)
+        }
+
+        if ((obj.remove != null && obj.remove !== false)) {
+          w.uint32(24)
+          w.bool(obj.remove)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          target: uint8ArrayAlloc(0),
+          emoji: '',
+          remove: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.target = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.emoji = reader.string()
+              break
+            }
+            case 3: {
+              obj.remove = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.target`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.emoji`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.remove`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ReactionTargetFieldEvent {
+    field: '$.target'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReactionEmojiFieldEvent {
+    field: '$.emoji'
+    value: string
+  }
+
+  export interface ReactionRemoveFieldEvent {
+    field: '$.remove'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<Reaction>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Reaction.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Reaction>): Reaction {
+    return decodeMessage(buf, Reaction.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Reaction>): Generator<ReactionTargetFieldEvent | ReactionEmojiFieldEvent | ReactionRemoveFieldEvent> {
+    return streamMessage(buf, Reaction.codec(), opts)
   }
 }
 
@@ -5526,6 +5833,7 @@ export interface HistoryBatch {
   done: boolean
   error: string
   forks: Uint8Array<ArrayBuffer>[]
+  erasures: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace HistoryBatch {
@@ -5562,6 +5870,13 @@ export namespace HistoryBatch {
           }
         }
 
+        if (obj.erasures != null && obj.erasures.length > 0) {
+          for (const value of obj.erasures) {
+            w.uint32(42)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -5570,7 +5885,8 @@ export namespace HistoryBatch {
           entries: [],
           done: false,
           error: '',
-          forks: []
+          forks: [],
+          erasures: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -5603,6 +5919,14 @@ export namespace HistoryBatch {
               obj.forks.push(reader.bytes())
               break
             }
+            case 5: {
+              if (opts.limits?.erasures != null && obj.erasures.length === opts.limits.erasures) {
+                throw new MaxLengthError('Decode error - repeated field "erasures" had too many elements')
+              }
+
+              obj.erasures.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -5614,7 +5938,8 @@ export namespace HistoryBatch {
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
           entries: 0,
-          forks: 0
+          forks: 0,
+          erasures: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -5667,6 +5992,21 @@ export namespace HistoryBatch {
 
               break
             }
+            case 5: {
+              if (opts.limits?.erasures != null && obj.erasures === opts.limits.erasures) {
+                throw new MaxLengthError('Streaming decode error - repeated field "erasures" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.erasures[]`,
+                index: obj.erasures,
+                value: reader.bytes()
+              }
+
+              obj.erasures++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -5701,6 +6041,12 @@ export namespace HistoryBatch {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface HistoryBatchErasuresFieldEvent {
+    field: '$.erasures[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<HistoryBatch>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, HistoryBatch.codec())
   }
@@ -5709,7 +6055,7 @@ export namespace HistoryBatch {
     return decodeMessage(buf, HistoryBatch.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryBatch>): Generator<HistoryBatchEntriesFieldEvent | HistoryBatchDoneFieldEvent | HistoryBatchErrorFieldEvent | HistoryBatchForksFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryBatch>): Generator<HistoryBatchEntriesFieldEvent | HistoryBatchDoneFieldEvent | HistoryBatchErrorFieldEvent | HistoryBatchForksFieldEvent | HistoryBatchErasuresFieldEvent> {
     return streamMessage(buf, HistoryBatch.codec(), opts)
   }
 }

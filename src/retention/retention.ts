@@ -21,7 +21,7 @@ const RETENTION_SLICE = 5_000
 
 export interface RetentionComponents {
   orgs: OrgView
-  log: Pick<EntryLog, 'readFeed' | 'searchIndex' | 'expire'>
+  log: Pick<EntryLog, 'readFeed' | 'searchIndex' | 'expire' | 'erase' | 'compact'>
   views: { bodyOf: (v: VerifiedEntry) => Body | undefined }
   /** forget file `id` if entry `entryId` is the one that introduced it */
   files: { forget: (id: string, entryId: string) => Promise<void> }
@@ -132,6 +132,11 @@ export class Retention implements Startable {
     }
     await this.c.log.searchIndex().remove(items)
     await this.c.log.expire(team, gone)
+    // the newest expired entry of a feed stays as the anchor its successor names: only its signed
+    // fields (entry format 2; a version 1 entry stays whole), once past the margin for clocks
+    const cutoff = this.cutoff(team)
+    const anchors = expired.filter(v => !goneIds.has(v.idHex) && cutoff !== undefined && v.entry.wallTime < cutoff - RETENTION_MARGIN_MS)
+    if ((await this.c.log.erase(anchors)).length > 0 || gone.length > 0) await this.c.log.compact()
     return gone.length
   }
 }

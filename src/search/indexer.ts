@@ -40,6 +40,8 @@ export interface SearchIndexerComponents {
   log: EntryLog
   /** an entry's decrypted body, or undefined if this node cannot read it */
   bodyOf: (v: VerifiedEntry) => Body | undefined
+  /** the text an entry is found by: its latest edit's, or null for an act or a deleted message (not indexed) */
+  textOf?: (v: VerifiedEntry, body: Body) => Promise<string | null>
   /** called for each readable entry that shares a file (`body.file` is set), as it is indexed */
   noticeFile: (v: VerifiedEntry, body: Body) => Promise<void>
   /** the teams and direct conversations whose entries this node reads, or undefined outside an org */
@@ -162,8 +164,10 @@ export class SearchIndexer {
     for (const v of entries) {
       const body = this.c.bodyOf(v)
       if (body === undefined) continue
+      const text = this.c.textOf === undefined ? body.text : await this.c.textOf(v, body)
+      if (text === null) continue
       if (body.file !== undefined) await this.c.noticeFile(v, body)
-      items.push(searchItem(v, body))
+      items.push(searchItem(v, text === body.text ? body : { ...body, text }))
     }
     await this.c.log.searchIndex().add(items)
   }

@@ -6,6 +6,7 @@ import { InvalidArgumentError, NotMemberError } from '../errors.js'
 import { checkTeamName } from '../ids.js'
 import type { OrgView } from '../context.js'
 import type { MessageView } from '../events.js'
+import type { Conversations } from '../messages/conversations.js'
 import type { Views } from '../messages/views.js'
 import type { Retention } from '../retention/retention.js'
 import type { EntryLog } from '../store/entry-log.js'
@@ -28,6 +29,7 @@ export interface SearchComponents {
   indexer: Pick<SearchIndexer, 'current'>
   retention: Pick<Retention, 'unexpired'>
   views: Pick<Views, 'message'>
+  conversations: Pick<Conversations, 'decorate'>
   /** the teams of the direct conversations this node holds */
   directTeams: () => Promise<string[]>
 }
@@ -65,7 +67,10 @@ export async function searchMessages (c: SearchComponents, query: string, option
   const out: MessageView[] = []
   for (const hit of hits) {
     const v = await c.log.get(hit.id)
-    if (v !== undefined && c.retention.unexpired(v.entry.team, [v]).length > 0) out.push(c.views.message(v))
+    if (v === undefined || c.retention.unexpired(v.entry.team, [v]).length === 0) continue
+    // a deleted message is never found (its postings go with the delete; this covers a race)
+    const view = await c.conversations.decorate(c.views.message(v), v)
+    if (view.deleted === undefined) out.push(view)
   }
   // across teams, newest by the authors' clocks
   return out.sort((a, b) => b.time - a.time || b.lamport - a.lamport).slice(0, limit)

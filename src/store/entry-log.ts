@@ -13,10 +13,10 @@ import { LamportClocks } from './lamport-clocks.js'
 import { metaValue } from './meta-store.js'
 import { allRecords, putRecords } from './org-records.js'
 import { SearchIndex } from './search-index.js'
-import { decodeStoredEntry } from '../model/index.js'
+import { decodeStoredEntry, erasedForm } from '../model/index.js'
 import type { VerifiedEntry, VerifiedRecord } from '../model/index.js'
 import type { HistoryPage } from './entry-reads.js'
-import type { Db, Tables } from './layout.js'
+import type { Db, Sub, Tables } from './layout.js'
 import type { FeedHead, MetaName, MetaSchema, MetaValue } from './meta-store.js'
 
 export { orderKey } from './layout.js'
@@ -25,10 +25,20 @@ export type { ForkView } from './fork-book.js'
 export type { FeedHead, MetaName, MetaSchema, MetaValue } from './meta-store.js'
 
 /** The store layout this build writes; an older one is migrated on open, a newer one refused. */
-export const STORE_FORMAT = 1
+export const STORE_FORMAT = 2
 
-/** Migrations by the format they start from (none yet: format 1 is the first). */
-const MIGRATIONS: Record<number, (log: EntryLog) => Promise<void>> = {}
+/**
+ * Migrations by the format they start from.
+ * - 1 -> 2: entries of version 2 (bodies that can be erased) are stored beside the version 1 ones,
+ *   which stay as they are and verify as before; the conversation index (sublevel c: edits, deletes,
+ *   reactions, replies) is new and is built from the log at the next start.
+ */
+const MIGRATIONS: Record<number, (log: EntryLog) => Promise<void>> = {
+  1: async (log) => {
+    await log.conversationTable().clear()
+    await log.meta('conversations').put(0)
+  }
+}
 
 /** What `append` did with an entry. */
 export type AppendOutcome =
@@ -265,6 +275,53 @@ export class EntryLog {
     })
   }
 
+  /**
+   * Erase the bodies of version 2 entries (a delete, or the last expired entry of a feed): each stays
+   * stored as its signed fields and signature, so its id and the feed's chain still verify, and is
+   * served so. The other version of a forked entry is erased with it. Version 1 entries, whose
+   * signature covers the body, cannot be erased and are left (see `erasedForm`). Returns the entries
+   * erased now. Call `compact` afterwards so that no old copy stays in LevelDB's files.
+   */
+  async erase (vs: VerifiedEntry[]): Promise<VerifiedEntry[]> {
+    const erasable = vs.flatMap(v => { const e = erasedForm(v); return e === null || v.erased === true ? [] : [e] })
+    if (erasable.length === 0) return []
+    return this.serially(async () => {
+      const t = this.t
+      const batch = t.db.batch()
+      const done: VerifiedEntry[] = []
+      const evidence: Array<[VerifiedEntry, VerifiedEntry]> = []
+      for (const e of erasable) {
+        // only if still stored as it is (not expired meanwhile)
+        if (await t.entries.get(e.idHex) === undefined) continue
+        batch.put(e.idHex, e.bytes, { sublevel: t.entries, valueEncoding: 'view' })
+        done.push(e)
+        const other = this.forkBook.at(e.entry.team, e.author, e.entry.seq)
+        const otherErased = other === undefined ? null : erasedForm(other)
+        if (other !== undefined && otherErased !== null && other.erased !== true) {
+          batch.put(`${feedKey(e.entry.team, e.author, e.entry.seq)}:${other.idHex}`, otherErased.bytes, { sublevel: t.forks, valueEncoding: 'view' })
+          evidence.push([other, otherErased])
+        }
+      }
+      await this.guardedWrite(async () => { await batch.write(writeOptions(true)) })
+      for (const [before, after] of evidence) { this.forkBook.remove(before); this.forkBook.add(after) }
+      for (const e of done) {
+        const last = this.lastEntries.get(e.entry.team)?.get(e.author)
+        if (last?.idHex === e.idHex) this.lastEntries.get(e.entry.team)!.set(e.author, e)
+      }
+      return done
+    })
+  }
+
+  /**
+   * Have LevelDB rewrite its files, so that what was erased or deleted is gone from the disk and
+   * not only superseded (LevelDB keeps old values in its log and tables until it compacts them).
+   */
+  async compact (): Promise<void> {
+    await this.serially(async () => {
+      await this.guardedWrite(async () => { await (this.t.db as unknown as { compactRange: (a: string, b: string) => Promise<void> }).compactRange('!', '~') })
+    })
+  }
+
   /** Record that an author's feed in a team starts above `floor` (a peer's history expired below it). */
   async raiseFloor (team: string, author: string, floor: FeedHead): Promise<void> {
     await this.serially(async () => {
@@ -311,6 +368,11 @@ export class EntryLog {
     const run = this.queue.then(guarded, guarded)
     this.queue = run.catch(() => undefined)
     return run
+  }
+
+  /** The ids of stored entries that start with `prefix` (hex), at most `limit`. */
+  async idsWithPrefix (prefix: string, limit: number): Promise<string[]> {
+    return this.t.entries.keys({ gte: prefix, lt: `${prefix}g`, limit }).all()
   }
 
   /** One entry by id, or undefined. */
@@ -405,6 +467,11 @@ export class EntryLog {
   /** Every stored org record. Org logs are small (one record per admin action). */
   async allRecords (): Promise<VerifiedRecord[]> {
     return allRecords(this.t)
+  }
+
+  /** The conversation index's table (see messages/conversations.ts): derived from the log, rebuilt when incomplete. */
+  conversationTable (): Sub<unknown> {
+    return this.t.conv
   }
 
   /** The full-text index kept beside the log. */

@@ -9,6 +9,7 @@
  *   r  idHex                              -> signed org record bytes (directory, rosters, invites)
  *   m  name                               -> JSON    metadata (see meta-store.ts for every name)
  *   s  team:term:lamport:author:seq       -> idHex   the local full-text index (see search-index.ts)
+ *   c  a:targetHex:actHex / r:rootHex:replyHex -> JSON  acts on messages and replies (conversation-index.ts)
  * Numbers are zero-padded hex so that byte order is numeric order.
  */
 import type { Level } from 'level'
@@ -28,6 +29,7 @@ export interface Tables {
   meta: Sub<unknown>
   records: Sub<Uint8Array>
   search: Sub<string>
+  conv: Sub<unknown>
 }
 
 /** Bind the sublevels to a database, before it opens, so that they open with it. */
@@ -40,13 +42,14 @@ export function tablesOf (db: Db): Tables {
     forks: db.sublevel<string, Uint8Array>('x', { valueEncoding: 'view' }),
     meta: db.sublevel<string, unknown>('m', { valueEncoding: 'json' }),
     records: db.sublevel<string, Uint8Array>('r', { valueEncoding: 'view' }),
-    search: db.sublevel<string, string>('s', { valueEncoding: 'utf8' })
+    search: db.sublevel<string, string>('s', { valueEncoding: 'utf8' }),
+    conv: db.sublevel<string, unknown>('c', { valueEncoding: 'json' })
   }
 }
 
-/** The root keys a backup leaves out: the search index and its marker, which are rebuilt. */
+/** The root keys a backup leaves out: the search and conversation indexes and their markers, which are rebuilt. */
 export function isRebuiltKey (key: string): boolean {
-  return key.startsWith('!s!') || key === '!m!searchIndex'
+  return key.startsWith('!s!') || key === '!m!searchIndex' || key.startsWith('!c!') || key === '!m!conversations'
 }
 
 /** A value of bytes in a batch of the (UTF-8) root database. */

@@ -35,6 +35,8 @@ export interface MetaSchema {
   presence: { status: PresenceStatus, text: string }
   /** the search index's layout version once complete, 0 while not (search/indexer.ts) */
   searchIndex: number
+  /** the conversation index's layout version after a clean stop, 0 while a node runs (conversation-index.ts) */
+  conversations: number
   /** what a stop left unindexed (search/indexer.ts) */
   unindexed: UnindexedSpans
   /** set by a restore (store/backup.ts), until the node has heard from peers */

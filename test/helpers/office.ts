@@ -12,9 +12,11 @@ import { generateBoxKeyPair } from '../../src/crypto/box.js'
 import { generateIdentityKey } from '../../src/crypto/keys.js'
 import { peerIdOfPublicKey } from '../../src/ids.js'
 import { EntryLog } from '../../src/store/entry-log.js'
+import { Conversations } from '../../src/messages/conversations.js'
 import { decodeInviteToken, Org } from '../../src/teams/org.js'
 import { TypedEventEmitter } from 'main-event'
 import type { ParleyEvents } from '../../src/events.js'
+import type { Views } from '../../src/messages/views.js'
 import type { OrgIdentity } from '../../src/teams/org.js'
 import type { PeerId, Stream } from '@libp2p/interface'
 
@@ -34,6 +36,20 @@ export function collect<K extends keyof ParleyEvents> (target: TypedEventEmitter
   const seen: Array<ParleyEvents[K]['detail']> = []
   target.addEventListener(type, (e) => { seen.push((e as CustomEvent<ParleyEvents[K]['detail']>).detail) })
   return seen
+}
+
+/** A person's conversation index over its own log (edits, deletes, reactions, replies), not started. */
+export function conversationsOf (p: Person, views: Views): Conversations {
+  return new Conversations({
+    selfId: p.me.peerId,
+    orgs: p.orgs,
+    log: p.log,
+    views,
+    files: { forget: async () => {} },
+    onHold: (team) => p.orgs.current?.state.retention.get(team)?.hold === true,
+    teams: async () => p.orgs.current?.myTeams(),
+    events: p.events
+  })
 }
 
 export class Office {

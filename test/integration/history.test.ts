@@ -207,7 +207,7 @@ describe('history sync', () => {
           } else {
             const signed = SignedEntry.decode(good[0]!)
             const inner = Entry.decode(signed.entry)
-            entries = [SignedEntry.encode({ entry: Entry.encode({ ...inner, lamport: inner.lamport + 7 }), signature: signed.signature })]
+            entries = [SignedEntry.encode({ ...signed, entry: Entry.encode({ ...inner, lamport: inner.lamport + 7 }) })]
           }
           await pb.write({ entries: entries.map(e => new Uint8Array(e)), done: true, error: '' }, HistoryBatch)
           await stream.close()
@@ -240,7 +240,7 @@ describe('history sync', () => {
     const hostile = await createParleyLibp2p({ privateKey: key, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false })
     extra.push(hostile)
     const signed = SignedEntry.decode(good[3]!)
-    const forged = SignedEntry.encode({ entry: Entry.encode({ ...Entry.decode(signed.entry), lamport: 99 }), signature: signed.signature })
+    const forged = SignedEntry.encode({ ...signed, entry: Entry.encode({ ...Entry.decode(signed.entry), lamport: 99 }) })
     // three good batches, acknowledged one by one, then a forged one: the receiver checks each batch
     // while the ones before are still being stored
     const batches = [[good[0]!], [good[1]!], [good[2]!], [forged]]

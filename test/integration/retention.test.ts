@@ -60,7 +60,9 @@ describe('retention and holds', () => {
     await b.send('general', 'during the audit')
     await waitFor(async () => (await Promise.all([a, b, c].map(held))).every(n => n === 4), 10_000, 'four messages everywhere')
     expect(await c.applyRetention()).toBe(0)
-    expect(await texts(c)).toEqual(['old plan gamma', 'old reply two', 'fresh news', 'during the audit'])
+    // the newest expired entry of each feed was kept as its feed's anchor, with its body erased
+    // (entry format 2): a hold put on later cannot bring back what retention already erased
+    expect(await texts(c)).toEqual(['fresh news', 'during the audit'])
     expect(c.teams().find(t => t.name === 'general')).toMatchObject({ hold: true, holdReason: 'audit 2027' })
 
     // the hold is lifted: what is past the period goes

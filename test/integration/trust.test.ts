@@ -209,7 +209,7 @@ describe('trust: org, team keys, offboarding', () => {
     const { Entry, SignedEntry } = await import('../../src/model/index.js')
     const signed = SignedEntry.decode(original!.bytes)
     const inner = Entry.decode(signed.entry)
-    const forged = SignedEntry.encode({ entry: Entry.encode({ ...inner, seq: 2, prev: new Uint8Array(original!.id), lamport: inner.lamport + 1 }), signature: signed.signature })
+    const forged = SignedEntry.encode({ ...signed, entry: Entry.encode({ ...inner, seq: 2, prev: new Uint8Array(original!.id), lamport: inner.lamport + 1 }) })
     const bad = nextEvent(again, 'entry:rejected', r => r.reason === 'BadSignatureError')
     await tap.libp2p.services.pubsub.publish(topic, forged)
     await bad

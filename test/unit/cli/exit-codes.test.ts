@@ -53,7 +53,10 @@ describe('cli/exit-codes: one table from error class to exit code', () => {
       CorruptFileError: 1,
       DamagedCopyError: 1,
       PolicyNotAcceptedError: 1,
-      NameTakenError: 1
+      NameTakenError: 1,
+      MessageNotFoundError: 1,
+      AmbiguousIdError: 1,
+      NotAuthorError: 1
     })
   })
 

@@ -1,3 +1,4 @@
+import { forgedSignature } from '../../helpers/forge.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { checkBatch } from '../../../src/history/check-batch.js'
 import { feed, orgStub, person, tempLog } from './fixtures.js'
@@ -10,8 +11,7 @@ const bytesOf = (vs: VerifiedEntry[]): Uint8Array[] => vs.map(v => new Uint8Arra
 
 /** The same entry with its signature's last byte flipped. */
 function forged (v: VerifiedEntry): Uint8Array {
-  const bytes = new Uint8Array(v.bytes)
-  bytes[bytes.length - 1]! ^= 1
+  const bytes = forgedSignature(v.bytes)
   return bytes
 }
 

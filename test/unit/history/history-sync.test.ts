@@ -1,3 +1,4 @@
+import { forgedSignature } from '../../helpers/forge.js'
 import { pbStream, streamPair } from '@libp2p/utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { historySync } from '../../../src/history/history-sync.js'
@@ -144,8 +145,7 @@ describe('history/history-sync', () => {
     const [alice, bob] = [await person(), await person()]
     const b = await node(bob, [alice, bob])
     const entries = await feed(alice, 'general', 3)
-    const forged = new Uint8Array(entries[2]!.bytes)
-    forged[forged.length - 1]! ^= 1
+    const forged = forgedSignature(entries[2]!.bytes)
     net.handlers.set(alice.id, (stream) => {
       void (async () => {
         const pb = pbStream(stream, { maxDataLength: MAX_REQUEST })
@@ -243,8 +243,7 @@ describe('history/history-sync', () => {
       await n.log.append(a[0]!)
       const forks = forkEvents(n)
       // a version of Mallory's entry with its text changed after signing
-      const forged = new Uint8Array(b[0]!.bytes)
-      forged[forged.length - 1]! ^= 1
+      const forged = forgedSignature(b[0]!.bytes)
       hostile(alice, { forks: [forged] })
       await n.sync.syncTeam(alice.peerId, 'general')
       expect(n.refused.map(e => e.name)).toEqual(['BadSignatureError'])

@@ -5,7 +5,7 @@ import { Views } from '../../../src/messages/views.js'
 import { createEntry, encodeBody, FEED_MAX_ENTRIES_PER_MINUTE, FEED_MINUTE_MS } from '../../../src/model/index.js'
 import { inboxTopic, topicOfTeam } from '../../../src/net/topics.js'
 import { RestoreGate } from '../../../src/store/restore-gate.js'
-import { collect, Office } from '../../helpers/office.js'
+import { collect, conversationsOf, Office } from '../../helpers/office.js'
 import type { VerifiedEntry } from '../../../src/model/index.js'
 import type { Person } from '../../helpers/office.js'
 import type { PeerId } from '@libp2p/interface'
@@ -31,6 +31,7 @@ function harness (p: Person, options: { publish?: 'fail', peers?: PeerId[], sync
   const synced: Harness['synced'] = []
   const lastSynced = new Map<string, number>()
   const restore = new RestoreGate(p.log)
+  const views = new Views({ selfId: p.me.peerId, orgs: p.orgs, forks: p.log.forkBook })
   const messages = new MessageService({
     selfId: p.me.peerId,
     key: p.me.key,
@@ -58,7 +59,8 @@ function harness (p: Person, options: { publish?: 'fail', peers?: PeerId[], sync
     },
     restore,
     indexer: { add: (vs: VerifiedEntry[]) => { indexed.push(...vs) } },
-    views: new Views({ selfId: p.me.peerId, orgs: p.orgs, forks: p.log.forkBook }),
+    views,
+    conversations: conversationsOf(p, views),
     now: options.now ?? (() => Date.now()),
     events: p.events,
     bus: p.bus

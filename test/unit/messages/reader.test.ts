@@ -4,7 +4,7 @@ import { Reader } from '../../../src/messages/reader.js'
 import { Views } from '../../../src/messages/views.js'
 import { createEntry, encodeBody } from '../../../src/model/index.js'
 import { Retention } from '../../../src/retention/retention.js'
-import { Office } from '../../helpers/office.js'
+import { conversationsOf, Office } from '../../helpers/office.js'
 import type { VerifiedEntry } from '../../../src/model/index.js'
 import type { Person } from '../../helpers/office.js'
 
@@ -22,7 +22,7 @@ async function write (author: Person, reader: Person, team: string, count: numbe
 function reader (p: Person, now = (): number => Date.now()): Reader {
   const views = new Views({ selfId: p.me.peerId, orgs: p.orgs })
   const retention = new Retention({ orgs: p.orgs, log: p.log, views, files: { forget: async () => {} }, now, events: p.events })
-  return new Reader({ selfId: p.me.peerId, orgs: p.orgs, log: p.log, retention, views })
+  return new Reader({ selfId: p.me.peerId, orgs: p.orgs, log: p.log, retention, views, conversations: conversationsOf(p, views) })
 }
 
 describe('messages/reader', () => {

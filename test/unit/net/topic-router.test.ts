@@ -1,6 +1,7 @@
+import { forgedSignature } from '../../helpers/forge.js'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createEntry, createRecord, encodeBody, FEED_MAX_ENTRIES_PER_MINUTE, MAX_LAMPORT_LEAD } from '../../../src/model/index.js'
+import { createEntry, createRecord, encodeBody, erasedForm, FEED_MAX_ENTRIES_PER_MINUTE, MAX_LAMPORT_LEAD } from '../../../src/model/index.js'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
 import { StrangerGate, STRANGER_GOSSIP_PER_MINUTE } from '../../../src/net/stranger-gate.js'
 import { TopicRouter } from '../../../src/net/topic-router.js'
@@ -126,8 +127,7 @@ describe('net/topic-router', () => {
     const { router: r } = router(bob)
     const v = await entryOf(admin, 'ops', 'secret plans')
     expect(await r.validateEntry(admin.peer, 'general', { data: v.bytes })).toBe(TopicValidatorResult.Reject)
-    const forged = new Uint8Array(v.bytes)
-    forged[forged.length - 1]! ^= 1
+    const forged = forgedSignature(v.bytes)
     expect(await r.validateEntry(admin.peer, 'ops', { data: forged })).toBe(TopicValidatorResult.Reject)
     expect(await r.validateEntry(admin.peer, 'ops', { data: new Uint8Array([1, 2, 3]) })).toBe(TopicValidatorResult.Reject)
   })
@@ -177,10 +177,9 @@ describe('net/topic-router', () => {
     const stranger = await office.stranger('outsider')
     const v = await entryOf(admin, 'general', 'hi')
     // a genuine entry with its signature flipped, relayed by an outsider and by a member
-    const forged = new Uint8Array(v.bytes)
-    forged[forged.length - 1]! ^= 1
+    const forged = forgedSignature(v.bytes)
     // the same entry with its signature cut off (an empty signature field)
-    const unsigned = SignedEntry.encode({ entry: SignedEntry.decode(v.bytes).entry, signature: new Uint8Array(0) })
+    const unsigned = SignedEntry.encode({ ...SignedEntry.decode(v.bytes), signature: new Uint8Array(0) })
     for (const data of [forged, unsigned]) {
       expect(await r.validateEntry(stranger.peer, 'general', { data })).toBe(TopicValidatorResult.Reject)
       expect(await r.validateEntry(admin.peer, 'general', { data })).toBe(TopicValidatorResult.Reject)
@@ -191,6 +190,20 @@ describe('net/topic-router', () => {
     expect(await r.validateEntry(admin.peer, 'general', { data: v.bytes })).toBe(TopicValidatorResult.Accept)
     expect(syncs).toEqual([admin.me.peerId])
     await stranger.log.close()
+  })
+
+  it('refuses an entry relayed without its body (erased form): it would hide the message from whoever took it', async () => {
+    const [admin, bob] = await office.found('admin', 'bob') as [Person, Person]
+    const { router: r } = router(bob)
+    const rejected = collect(bob.events, 'entry:rejected')
+    const v = await entryOf(admin, 'general', 'do not hide me')
+    const stripped = erasedForm(v)!
+    expect(stripped.idHex).toBe(v.idHex)
+    expect(await r.validateEntry(admin.peer, 'general', { data: stripped.bytes })).toBe(TopicValidatorResult.Reject)
+    expect(rejected.map(x => x.reason)).toEqual(['InvalidEntryError'])
+    expect(await bob.log.has(v.idHex)).toBe(false)
+    // the whole entry is taken as ever
+    expect(await r.validateEntry(admin.peer, 'general', { data: v.bytes })).toBe(TopicValidatorResult.Accept)
   })
 
   it('a member flooding a team by gossip is refused at the same entry as by history sync, after a restart too, and cannot go on', async () => {
@@ -228,8 +241,7 @@ describe('net/topic-router', () => {
     expect(await r.validateEntry(carol.peer, 'general', { data: second.bytes })).toBe(TopicValidatorResult.Ignore)
     expect(gapped).toEqual([carol.me.peerId])
     // a forgery of a gapped entry is still the relay's fault
-    const forgedSecond = new Uint8Array(second.bytes)
-    forgedSecond[forgedSecond.length - 1]! ^= 1
+    const forgedSecond = forgedSignature(second.bytes)
     expect(await r.validateEntry(carol.peer, 'general', { data: forgedSecond })).toBe(TopicValidatorResult.Reject)
     expect(await r.validateEntry(carol.peer, 'general', { data: first.bytes })).toBe(TopicValidatorResult.Accept)
     await bob.log.append(first)

@@ -7,9 +7,10 @@ import { createEntry, encodeBody } from '../../../src/model/index.js'
 import { Retention } from '../../../src/retention/retention.js'
 import { SearchIndexer } from '../../../src/search/indexer.js'
 import { searchMessages } from '../../../src/search/search-query.js'
-import { Office } from '../../helpers/office.js'
+import { conversationsOf, Office } from '../../helpers/office.js'
 import type { VerifiedEntry } from '../../../src/model/index.js'
 import type { Person } from '../../helpers/office.js'
+import type { Conversations } from '../../../src/messages/conversations.js'
 
 const DAY = 24 * 60 * 60 * 1000
 
@@ -30,12 +31,12 @@ async function write (author: Person, reader: Person, team: string, texts: strin
   return out
 }
 
-function services (p: Person, now = (): number => Date.now()): { indexer: SearchIndexer, retention: Retention, views: Views, stop: AbortController } {
+function services (p: Person, now = (): number => Date.now()): { indexer: SearchIndexer, retention: Retention, views: Views, stop: AbortController, conversations: Conversations } {
   const views = new Views({ selfId: p.me.peerId, orgs: p.orgs })
   const stop = new AbortController()
   const indexer = new SearchIndexer({ log: p.log, bodyOf: (v) => views.bodyOf(v), noticeFile: async () => {}, teams: async () => p.org.myTeams(), whenSyncIdle: async () => {}, warn: () => {}, stopping: stop.signal })
   const retention = new Retention({ orgs: p.orgs, log: p.log, views, files: { forget: async () => {} }, now, events: p.events })
-  return { indexer, retention, views, stop }
+  return { indexer, retention, views, stop, conversations: conversationsOf(p, views) }
 }
 
 describe('search/search-query and export/team-export', () => {
@@ -51,7 +52,7 @@ describe('search/search-query and export/team-export', () => {
     const t0 = Date.now()
     s.indexer.add(await write(admin, bob, 'general', ['the quarterly budget is due', 'lunch at noon'], t0))
     s.indexer.add(await write(bob, bob, 'ops', ['budget review tomorrow'], t0 + 10))
-    const c = { orgs: bob.orgs, log: bob.log, indexer: s.indexer, retention: s.retention, views: s.views, directTeams: async () => [] }
+    const c = { orgs: bob.orgs, log: bob.log, indexer: s.indexer, retention: s.retention, views: s.views, conversations: s.conversations, directTeams: async () => [] }
     expect((await searchMessages(c, 'budget')).map(m => m.text)).toEqual(['budget review tomorrow', 'the quarterly budget is due'])
     expect((await searchMessages(c, 'budget quarterly')).map(m => m.text)).toEqual(['the quarterly budget is due'])
     expect((await searchMessages(c, 'budget', { from: 'admin' })).map(m => m.authorName)).toEqual(['admin'])
@@ -79,7 +80,7 @@ describe('search/search-query and export/team-export', () => {
     s.indexer.add(await write(admin, admin, 'general', ['old budget'], now - 10 * DAY))
     s.indexer.add(await write(admin, admin, 'general', ['new budget'], now))
     await admin.org.setRetention('general', { days: 5 })
-    const c = { orgs: admin.orgs, log: admin.log, indexer: s.indexer, retention: s.retention, views: s.views, directTeams: async () => [] }
+    const c = { orgs: admin.orgs, log: admin.log, indexer: s.indexer, retention: s.retention, views: s.views, conversations: s.conversations, directTeams: async () => [] }
     expect((await searchMessages(c, 'budget')).map(m => m.text)).toEqual(['new budget'])
     s.stop.abort()
     await s.indexer.stop()
@@ -92,7 +93,7 @@ describe('search/search-query and export/team-export', () => {
     await write(admin, admin, 'general', ['before the period'], now - 10 * DAY)
     await write(bob, admin, 'general', ['hello all', 'second'], now)
     await admin.org.setRetention('general', { days: 5 })
-    const c = { selfId: admin.me.peerId, self: { name: 'admin' }, key: admin.me.key, orgs: admin.orgs, log: admin.log, retention: s.retention, views: s.views }
+    const c = { selfId: admin.me.peerId, self: { name: 'admin' }, key: admin.me.key, orgs: admin.orgs, log: admin.log, retention: s.retention, views: s.views, conversations: s.conversations }
     const lines = await exportTeam(c, 'general')
     const summary = await verifyExport(lines.join('\n'))
     expect(summary).toMatchObject({ team: 'general', exportedBy: admin.me.peerId })

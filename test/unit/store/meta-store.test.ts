@@ -26,11 +26,13 @@ describe('store/meta-store', () => {
   beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'parley-meta-')) })
   afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
 
-  it('reads the metadata of a format-1 store (the fixture) under the same names', async () => {
+  it('reads the metadata of a format-1 store (the fixture) under the same names, and migrates it to format 2', async () => {
     await cp(join(FIXTURE, 'log'), join(dir, 'log'), { recursive: true })
     const log = await EntryLog.open(join(dir, 'log'))
     try {
-      expect(await log.meta('format').get()).toBe(1)
+      // format 2: the conversation index is new, marked to be built from the log at the next start
+      expect(await log.meta('format').get()).toBe(2)
+      expect(await log.meta('conversations').get()).toBe(0)
       expect(await log.meta('org').get()).toBe('365847c158bfd7f705e6b6e24d03ed156adb0d8c9745e070fdb477531cced528')
       expect(await log.meta('searchIndex').get()).toBe(1)
       expect(await log.meta('restored').get()).toBeUndefined()
@@ -38,7 +40,7 @@ describe('store/meta-store', () => {
     } finally {
       await log.close()
     }
-    expect(Object.keys(await rawMeta(join(dir, 'log')))).toEqual(['!m!format', '!m!org', '!m!searchIndex'])
+    expect(Object.keys(await rawMeta(join(dir, 'log')))).toEqual(['!m!conversations', '!m!format', '!m!org', '!m!searchIndex'])
   })
 
   it('round-trips every name, stored as JSON under !m!<name>, as before the typed store', async () => {

@@ -64,7 +64,7 @@ describe.skipIf(!netns)('replies, edits, reactions and deletes in the terminal U
     await annUi.type('yes, at the usual place')
     await annUi.press('Enter')
     const seen = text(await bobUi.waitFor(/Ann Lee: yes, at the usual place/))
-    expect(seen).toMatch(/Bob Marsh: lunch at noon\?[^\n]*\n\s*1 reply\n\s*↳ Bob Marsh: lunch at noon\?[^\n]*\n\S+ Ann Lee: yes, at the usual place/)
+    expect(seen).toMatch(/Bob Marsh: lunch at noon\?[^\n]*\n\s*1 reply \(1 new\)\n\s*↳ Bob Marsh: lunch at noon\?[^\n]*\n\S+ Ann Lee: yes, at the usual place/)
   })
 
   it('Up on an empty line edits the last message; the other host shows "(edited)" in the same place', async () => {
@@ -89,7 +89,7 @@ describe.skipIf(!netns)('replies, edits, reactions and deletes in the terminal U
     await annUi.waitFor(/react with 1 👍/)
     await annUi.press('1')
     const seen = text(await bobUi.waitFor(/👍 1/))
-    expect(seen).toMatch(/Bob Marsh: lunch at noon\?[^\n]*\n\s*👍 1 {2}1 reply/)
+    expect(seen).toMatch(/Bob Marsh: lunch at noon\?[^\n]*\n\s*👍 1 {2}1 reply \(1 new\)/)
     // Bob sees who
     await bobUi.press('M-Up')
     await bobUi.press('k')
@@ -108,7 +108,7 @@ describe.skipIf(!netns)('replies, edits, reactions and deletes in the terminal U
     await annUi.press('y')
     const seen = text(await bobUi.waitFor(/Ann Lee: message deleted \(by Ann Lee\)/))
     expect(seen).not.toMatch(/the usual place/)
-    expect(seen).toMatch(/Bob Marsh: lunch at noon\?[^\n]*\n\s*👍 1 {2}1 reply\n\s*↳ Bob Marsh: lunch at noon\?[^\n]*\n\S+ Ann Lee: message deleted \(by Ann Lee\)/)
+    expect(seen).toMatch(/Bob Marsh: lunch at noon\?[^\n]*\n\s*👍 1 {2}1 reply \(1 new\)\n\s*↳ Bob Marsh: lunch at noon\?[^\n]*\n\S+ Ann Lee: message deleted \(by Ann Lee\)/)
     // and Bob's thread view shows the same
     await bobUi.press('M-Up')
     await bobUi.press('k')

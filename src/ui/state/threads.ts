@@ -24,6 +24,15 @@ export function quoteOf (m: MessageView): NonNullable<MessageView['quote']> {
     : { author: m.author, authorName: m.authorName, text: m.text.slice(0, 200) }
 }
 
+/**
+ * `now`, the message as the node shows it after an act, with what the chat knew of what it replies
+ * to when `now` has lost it (a deleted reply's body, and with it the id it replied to, is erased).
+ */
+export function keepingReply<M extends MessageView> (now: M, was: MessageView): M {
+  if (now.replyTo !== undefined || was.replyTo === undefined) return now
+  return { ...now, replyTo: was.replyTo, ...(was.quote !== undefined ? { quote: was.quote } : {}) }
+}
+
 /** Whether `a` comes before `b` in the shared order (Lamport clock, author, sequence). */
 function before (a: MessageView, b: MessageView): boolean {
   return a.lamport < b.lamport || (a.lamport === b.lamport && (a.author < b.author || (a.author === b.author && a.seq < b.seq)))
@@ -48,7 +57,7 @@ export function withReplacedInThread (s: UiState, m: MessageView): UiState {
   const t = s.thread
   if (t === undefined) return s
   const now = (x: ChatMessage): ChatMessage => x.id === m.id
-    ? { ...m, state: x.state }
+    ? keepingReply({ ...m, state: x.state }, x)
     : x.replyTo === m.id ? { ...x, quote: quoteOf(m) } : x
   return { ...s, thread: { ...t, root: now(t.root), replies: t.replies.map(now) } }
 }

@@ -7,7 +7,7 @@ import type { ChatMessage, Line, UiState } from '../state.js'
 import { withDirect } from './conversations.js'
 import { addressedTo, alertFor, isMention } from './notifications.js'
 import { currentConversation, lastMessageId, withConversation, withSystemLine } from './selectors.js'
-import { quoteOf, withReplyInThread, withReplacedInThread } from './threads.js'
+import { keepingReply, quoteOf, withReplyInThread, withReplacedInThread } from './threads.js'
 
 /** The actions of the conversations' lines. */
 export type TimelineAction =
@@ -56,7 +56,7 @@ export function withReplaced (lines: Line[], m: MessageView): Line[] {
     if (l.kind !== 'message') return l
     if (l.m.id === m.id) {
       changed = true
-      return { kind: 'message', m: { ...m, state: l.m.state, ...(l.m.newReplies !== undefined ? { newReplies: l.m.newReplies } : {}) } }
+      return { kind: 'message', m: keepingReply({ ...m, state: l.m.state, ...(l.m.newReplies !== undefined ? { newReplies: l.m.newReplies } : {}) }, l.m) }
     }
     if (l.m.replyTo === m.id) {
       changed = true

@@ -79,6 +79,18 @@ describe('ui/state/threads', () => {
     expect(plain(conversationView(reduce(s, { type: 'threads-mode', mode: 'inline' }), 60, 20).lines)).toMatch(/yes please/)
   })
 
+  it('a deleted reply stays under its quote and in its thread, though the node no longer says what it replied to', () => {
+    let s = reduce(office(), { type: 'message', m: msg({ id: 'root', text: 'lunch?' }) })
+    const reply = msg({ id: 'r1', replyTo: 'root', text: 'yes', quote: { author: 'peer-bob', authorName: 'Bob', text: 'lunch?' } })
+    s = reduce(s, { type: 'message', m: reply })
+    s = reduce(s, { type: 'thread-open', root: line(s, 'root')!, replies: [reply] })
+    const { replyTo: _r, quote: _q, ...erased } = reply
+    s = reduce(s, { type: 'replaced', m: { ...erased, text: '', readable: false, deleted: { by: 'peer-bob', byName: 'Bob', time: 2 } } })
+    expect(line(s, 'r1')).toMatchObject({ replyTo: 'root', quote: { text: 'lunch?' }, deleted: { byName: 'Bob' } })
+    expect(s.thread?.replies[0]).toMatchObject({ replyTo: 'root', deleted: { byName: 'Bob' } })
+    expect(plain(conversationView(reduce(s, { type: 'thread-close' }), 60, 20).lines)).toMatch(/↳ Bob: lunch\?\n.*Bob: message deleted \(by Bob\)/)
+  })
+
   it('a reply quotes the message afresh when that is edited or deleted', () => {
     let s = reduce(office(), { type: 'message', m: msg({ id: 'root', text: 'lunch at 12?' }) })
     s = reduce(s, { type: 'message', m: msg({ id: 'r1', replyTo: 'root', text: 'sure', quote: { author: 'peer-bob', authorName: 'Bob', text: 'lunch at 12?' } }) })

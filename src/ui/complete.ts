@@ -79,8 +79,9 @@ export function complete (e: LineEditor, c: Completions, pick?: number): Complet
   const token = word.replace(/^@/, '')
   if (token === '' && !at) return none
   const found = c.people.filter(p => fitsName(p.name, token))
-  // @here and @team, offered before the people they share a start with
-  const groups = at && c.groups === true ? GROUP_MENTIONS.filter(g => g.startsWith(token.toLowerCase())) : []
+  // @here and @team, offered before the people they share a start with, once a letter is typed (a
+  // bare @ goes through the people)
+  const groups = at && c.groups === true && token !== '' ? GROUP_MENTIONS.filter(g => g.startsWith(token.toLowerCase())) : []
   if (groups.length > 0) {
     const all = [...groups.map(g => ({ insert: `@${g} `, display: `@${g}` })), ...found.map(p => ({ insert: `@${p.name} `, display: distinctName(p) }))]
     if (all.length === 1) return { editor: replace(all[0]!.insert), choices: [] }

@@ -246,6 +246,8 @@ describe('ui acts on messages', () => {
     expect(complete({ text: 'hi @her', cursor: 7 }, { people, teams: [], groups: true }).choices).toEqual(['@here', 'Hera (…p2)'])
     expect(complete({ text: 'hi @t', cursor: 5 }, { people: [], teams: [], groups: true }).editor.text).toBe('hi @team ')
     expect(complete({ text: 'hi @t', cursor: 5 }, { people, teams: [], groups: true }, 0).editor.text).toBe('hi @team ')
+    // a bare @ goes through the people only
+    expect(complete({ text: 'x @', cursor: 3 }, { people, teams: [], groups: true }).choices).toEqual(['Teamo (…p1)', 'Hera (…p2)'])
     // in a direct conversation there is no group to call
     expect(complete({ text: 'hi @t', cursor: 5 }, { people: [], teams: [], groups: false }).editor.text).toBe('hi @t')
   })

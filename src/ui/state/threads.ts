@@ -80,7 +80,8 @@ export function reduceThreads (s: UiState, a: ThreadAction): UiState {
           return { kind: 'message' as const, m }
         })
       }))
-      return { ...seen, thread: { team: root.team, root: { ...root, state }, replies }, scroll: 0, newBelow: 0 }
+      // the status line says what the thread's keys do, not what was said before it
+      return withNotice({ ...seen, thread: { team: root.team, root: { ...root, state }, replies }, scroll: 0, newBelow: 0 }, '')
     }
     case 'thread-close': {
       const { thread: _t, selected: _s, ...rest } = s

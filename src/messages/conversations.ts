@@ -204,7 +204,8 @@ export class Conversations {
    */
   private async settle (targetId: string): Promise<boolean> {
     const v = await this.c.log.get(targetId)
-    if (v === undefined) return false
+    // an act on an act (a delete of a reaction, say) does nothing: acts are undone by acts of their own
+    if (v === undefined || this.isAct(v)) return false
     const target: ActTarget = { id: v.idHex, team: v.entry.team, author: v.author }
     const acts = this.acts.get(targetId) ?? []
     const deletion = deletionOf(target, acts, this.isAdmin)

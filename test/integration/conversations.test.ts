@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { verifyExport } from '../../src/export/export-file.js'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
 import type { MessageView } from '../../src/events.js'
 import type { ParleyNode } from '../../src/node.js'
@@ -76,6 +77,8 @@ describe('conversations: replies, edits, deletes, reactions', () => {
     expect(rec.edits).toMatchObject([{ text: 'lunch at 12:30?' }])
     expect(rec.reactions).toEqual({ '👍': [a.peerId, b.peerId].sort() })
     expect(lines.find(l => l.id === reply.id)?.replyTo).toBe(root.id)
+    // and still verifies
+    expect(await verifyExport((await c2.exportTeam('general')).join('\n'))).toMatchObject({ team: 'general' })
   })
 
   it('a delete erases the text from every node\'s disk, and reaches a node that was off; an admin moderates; a hold keeps it', async () => {

@@ -56,26 +56,39 @@ export class Conversations {
   /** message ids whose erasure waits for a hold to be lifted */
   private readonly held = new Set<string>()
   private queue: Promise<unknown> = Promise.resolve()
+  /** false while a rebuild has not finished: a stop then leaves the marker at 0, so the next start rebuilds */
+  private complete = true
+  private stopping = false
 
   constructor (components: ConversationsComponents) {
     this.c = components
   }
 
-  /** Load the index, or rebuild it from the log if the last run did not stop cleanly. */
+  /**
+   * Load the index, or, if the last run did not stop cleanly (or the store was just migrated), rebuild
+   * it from the log in the background: entries stored meanwhile queue behind the rebuild.
+   */
   async start (): Promise<void> {
     const marker = await this.c.log.meta('conversations').get()
     if (marker === CONVERSATIONS_VERSION) {
       for await (const [key, value] of this.c.log.conversationTable().iterator()) this.load(key, value)
     } else {
       await this.c.log.conversationTable().clear()
-      await this.rebuild()
+      this.complete = false
+      this.queue = this.rebuild().catch((err: Error) => { warn(this.c.events, `conversation index not rebuilt (edits, deletes and reactions may show late): ${err.message}`) })
     }
     await this.c.log.meta('conversations').put(0)
   }
 
-  async stop (): Promise<void> {
+  /** Resolves once what was stored so far is taken in (and any rebuild done). */
+  async settled (): Promise<void> {
     await this.queue.catch(() => {})
-    await this.c.log.meta('conversations').put(CONVERSATIONS_VERSION)
+  }
+
+  async stop (): Promise<void> {
+    this.stopping = true
+    await this.queue.catch(() => {})
+    if (this.complete) await this.c.log.meta('conversations').put(CONVERSATIONS_VERSION)
   }
 
   private load (key: string, value: unknown): void {
@@ -90,11 +103,13 @@ export class Conversations {
     for (const team of teams ?? []) {
       let before: string | undefined
       do {
+        if (this.stopping) return
         const page = await this.c.log.page(team, { limit: REBUILD_PAGE, ...(before !== undefined ? { before } : {}) })
         await this.take(page.entries, false)
         before = page.before
       } while (before !== undefined)
     }
+    this.complete = true
   }
 
   private actList (target: string): Act[] {
@@ -189,7 +204,8 @@ export class Conversations {
    */
   private async settle (targetId: string): Promise<boolean> {
     const v = await this.c.log.get(targetId)
-    if (v === undefined) return false
+    // an act on an act (a delete of a reaction, say) does nothing: acts are undone by acts of their own
+    if (v === undefined || this.isAct(v)) return false
     const target: ActTarget = { id: v.idHex, team: v.entry.team, author: v.author }
     const acts = this.acts.get(targetId) ?? []
     const deletion = deletionOf(target, acts, this.isAdmin)

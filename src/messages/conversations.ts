@@ -53,8 +53,6 @@ export class Conversations {
   private readonly acts = new Map<string, Act[]>()
   /** message id -> its replies */
   private readonly replies = new Map<string, Map<string, Reply>>()
-  /** message ids whose erasure waits for a hold to be lifted */
-  private readonly held = new Set<string>()
   private queue: Promise<unknown> = Promise.resolve()
   /** false while a rebuild has not finished: a stop then leaves the marker at 0, so the next start rebuilds */
   private complete = true
@@ -154,7 +152,8 @@ export class Conversations {
     for (const v of entries) {
       const body = this.c.views.bodyOf(v)
       if (body === undefined) {
-        messages.push(v)
+        // unreadable here (no key), or erased: an erased edit is no message of its own
+        if (!this.isAct(v)) messages.push(v)
         continue
       }
       const act = actOf(v, body)
@@ -180,9 +179,8 @@ export class Conversations {
       messages.push(v)
     }
     await batch.write()
-    let erased = false
-    for (const target of changed.keys()) erased = await this.settle(target) || erased
-    if (erased) await this.c.log.compact()
+    for (const target of changed.keys()) await this.settle(target)
+    await this.compactErased()
     if (!announce) return
     for (const v of messages) emit(this.c.events, 'message:added', await this.decorate(this.c.views.message(v), v))
     for (const [target, acts] of changed) {
@@ -223,13 +221,11 @@ export class Conversations {
     }
     const body = this.c.views.bodyOf(v)
     if (body !== undefined) await search.remove(versions.map(x => searchItem(v, { ...body, text: x.text })))
-    if (this.c.onHold(v.entry.team)) {
-      this.held.add(targetId)
-      return false
-    }
-    this.held.delete(targetId)
+    // under a hold: hidden, kept, and erased when the hold is lifted (releaseHeld)
+    if (this.c.onHold(v.entry.team)) return false
     if (body?.file !== undefined) await this.c.files.forget(hex(body.file.id), v.idHex)
     const erased = await this.c.log.erase(versions.map(x => x.v))
+    this.erasedNow.push(...erased)
     return erased.length > 0
   }
 
@@ -244,19 +240,27 @@ export class Conversations {
     return out
   }
 
-  /** Erase what deletes hid while `team` was on hold (the hold is lifted). */
+  /** Erase what deletes hid while `team` was on hold (the hold is lifted); what is erased already stays so. */
   async releaseHeld (team: string): Promise<void> {
     const run = this.queue.then(async () => {
-      let erased = false
-      for (const id of [...this.held]) {
-        const v = await this.c.log.get(id)
-        if (v === undefined) { this.held.delete(id); continue }
-        if (v.entry.team === team) erased = await this.settle(id) || erased
+      for (const [id, acts] of this.acts) {
+        if (acts.some(a => a.kind === 'delete' && a.team === team)) await this.settle(id)
       }
-      if (erased) await this.c.log.compact()
+      await this.compactErased()
     })
     this.queue = run.catch((err: Error) => { warn(this.c.events, `deleted messages not erased: ${err.message}`) })
     await run
+  }
+
+  /** entries erased since the last compaction */
+  private erasedNow: VerifiedEntry[] = []
+
+  /** Have LevelDB rewrite the parts of its files that held what was just erased (see EntryLog.compact). */
+  private async compactErased (): Promise<void> {
+    if (this.erasedNow.length === 0) return
+    const erased = this.erasedNow
+    this.erasedNow = []
+    await this.c.log.compact(erased)
   }
 
   private readonly isAdmin = (peerId: string): boolean => this.c.orgs.current?.isAdmin(peerId) === true

@@ -53,29 +53,40 @@ export class Conversations {
   private readonly acts = new Map<string, Act[]>()
   /** message id -> its replies */
   private readonly replies = new Map<string, Map<string, Reply>>()
-  /** message ids whose erasure waits for a hold to be lifted */
-  private readonly held = new Set<string>()
   private queue: Promise<unknown> = Promise.resolve()
+  /** false while a rebuild has not finished: a stop then leaves the marker at 0, so the next start rebuilds */
+  private complete = true
+  private stopping = false
 
   constructor (components: ConversationsComponents) {
     this.c = components
   }
 
-  /** Load the index, or rebuild it from the log if the last run did not stop cleanly. */
+  /**
+   * Load the index, or, if the last run did not stop cleanly (or the store was just migrated), rebuild
+   * it from the log in the background: entries stored meanwhile queue behind the rebuild.
+   */
   async start (): Promise<void> {
     const marker = await this.c.log.meta('conversations').get()
     if (marker === CONVERSATIONS_VERSION) {
       for await (const [key, value] of this.c.log.conversationTable().iterator()) this.load(key, value)
     } else {
       await this.c.log.conversationTable().clear()
-      await this.rebuild()
+      this.complete = false
+      this.queue = this.rebuild().catch((err: Error) => { warn(this.c.events, `conversation index not rebuilt (edits, deletes and reactions may show late): ${err.message}`) })
     }
     await this.c.log.meta('conversations').put(0)
   }
 
-  async stop (): Promise<void> {
+  /** Resolves once what was stored so far is taken in (and any rebuild done). */
+  async settled (): Promise<void> {
     await this.queue.catch(() => {})
-    await this.c.log.meta('conversations').put(CONVERSATIONS_VERSION)
+  }
+
+  async stop (): Promise<void> {
+    this.stopping = true
+    await this.queue.catch(() => {})
+    if (this.complete) await this.c.log.meta('conversations').put(CONVERSATIONS_VERSION)
   }
 
   private load (key: string, value: unknown): void {
@@ -90,11 +101,13 @@ export class Conversations {
     for (const team of teams ?? []) {
       let before: string | undefined
       do {
+        if (this.stopping) return
         const page = await this.c.log.page(team, { limit: REBUILD_PAGE, ...(before !== undefined ? { before } : {}) })
         await this.take(page.entries, false)
         before = page.before
       } while (before !== undefined)
     }
+    this.complete = true
   }
 
   private actList (target: string): Act[] {
@@ -139,7 +152,8 @@ export class Conversations {
     for (const v of entries) {
       const body = this.c.views.bodyOf(v)
       if (body === undefined) {
-        messages.push(v)
+        // unreadable here (no key), or erased: an erased edit is no message of its own
+        if (!this.isAct(v)) messages.push(v)
         continue
       }
       const act = actOf(v, body)
@@ -165,9 +179,8 @@ export class Conversations {
       messages.push(v)
     }
     await batch.write()
-    let erased = false
-    for (const target of changed.keys()) erased = await this.settle(target) || erased
-    if (erased) await this.c.log.compact()
+    for (const target of changed.keys()) await this.settle(target)
+    await this.compactErased()
     if (!announce) return
     for (const v of messages) emit(this.c.events, 'message:added', await this.decorate(this.c.views.message(v), v))
     for (const [target, acts] of changed) {
@@ -189,7 +202,8 @@ export class Conversations {
    */
   private async settle (targetId: string): Promise<boolean> {
     const v = await this.c.log.get(targetId)
-    if (v === undefined) return false
+    // an act on an act (a delete of a reaction, say) does nothing: acts are undone by acts of their own
+    if (v === undefined || this.isAct(v)) return false
     const target: ActTarget = { id: v.idHex, team: v.entry.team, author: v.author }
     const acts = this.acts.get(targetId) ?? []
     const deletion = deletionOf(target, acts, this.isAdmin)
@@ -207,13 +221,11 @@ export class Conversations {
     }
     const body = this.c.views.bodyOf(v)
     if (body !== undefined) await search.remove(versions.map(x => searchItem(v, { ...body, text: x.text })))
-    if (this.c.onHold(v.entry.team)) {
-      this.held.add(targetId)
-      return false
-    }
-    this.held.delete(targetId)
+    // under a hold: hidden, kept, and erased when the hold is lifted (releaseHeld)
+    if (this.c.onHold(v.entry.team)) return false
     if (body?.file !== undefined) await this.c.files.forget(hex(body.file.id), v.idHex)
     const erased = await this.c.log.erase(versions.map(x => x.v))
+    this.erasedNow.push(...erased)
     return erased.length > 0
   }
 
@@ -228,19 +240,27 @@ export class Conversations {
     return out
   }
 
-  /** Erase what deletes hid while `team` was on hold (the hold is lifted). */
+  /** Erase what deletes hid while `team` was on hold (the hold is lifted); what is erased already stays so. */
   async releaseHeld (team: string): Promise<void> {
     const run = this.queue.then(async () => {
-      let erased = false
-      for (const id of [...this.held]) {
-        const v = await this.c.log.get(id)
-        if (v === undefined) { this.held.delete(id); continue }
-        if (v.entry.team === team) erased = await this.settle(id) || erased
+      for (const [id, acts] of this.acts) {
+        if (acts.some(a => a.kind === 'delete' && a.team === team)) await this.settle(id)
       }
-      if (erased) await this.c.log.compact()
+      await this.compactErased()
     })
     this.queue = run.catch((err: Error) => { warn(this.c.events, `deleted messages not erased: ${err.message}`) })
     await run
+  }
+
+  /** entries erased since the last compaction */
+  private erasedNow: VerifiedEntry[] = []
+
+  /** Have LevelDB rewrite the parts of its files that held what was just erased (see EntryLog.compact). */
+  private async compactErased (): Promise<void> {
+    if (this.erasedNow.length === 0) return
+    const erased = this.erasedNow
+    this.erasedNow = []
+    await this.c.log.compact(erased)
   }
 
   private readonly isAdmin = (peerId: string): boolean => this.c.orgs.current?.isAdmin(peerId) === true

@@ -136,7 +136,8 @@ export class Retention implements Startable {
     // fields (entry format 2; a version 1 entry stays whole), once past the margin for clocks
     const cutoff = this.cutoff(team)
     const anchors = expired.filter(v => !goneIds.has(v.idHex) && cutoff !== undefined && v.entry.wallTime < cutoff - RETENTION_MARGIN_MS)
-    if ((await this.c.log.erase(anchors)).length > 0 || gone.length > 0) await this.c.log.compact()
+    const erased = await this.c.log.erase(anchors)
+    if (erased.length > 0 || gone.length > 0) await this.c.log.compact([...erased, ...gone])
     return gone.length
   }
 }

@@ -313,12 +313,26 @@ export class EntryLog {
   }
 
   /**
-   * Have LevelDB rewrite its files, so that what was erased or deleted is gone from the disk and
-   * not only superseded (LevelDB keeps old values in its log and tables until it compacts them).
+   * Have LevelDB rewrite the parts of its files that hold `erased` (entries erased or deleted), their
+   * fork evidence and their teams' search postings, so that the old values are gone from the disk
+   * and not only superseded: LevelDB keeps them in its log and tables until it compacts them, and a
+   * compaction first writes out the memory table, which retires the log file that held them. Without
+   * `erased`, the whole store.
    */
-  async compact (): Promise<void> {
+  async compact (erased?: VerifiedEntry[]): Promise<void> {
+    const db = this.t.db as unknown as { compactRange: (a: string, b: string) => Promise<void> }
+    const ranges: Array<[string, string]> = []
+    if (erased === undefined) {
+      ranges.push(['!', '~'])
+    } else {
+      for (const v of erased) ranges.push([`${this.t.entries.prefix}${v.idHex}`, `${this.t.entries.prefix}${v.idHex}`])
+      for (const team of new Set(erased.map(v => v.entry.team))) {
+        ranges.push([`${this.t.search.prefix}${team}:`, `${this.t.search.prefix}${team};`])
+        ranges.push([`${this.t.forks.prefix}${team}:`, `${this.t.forks.prefix}${team};`])
+      }
+    }
     await this.serially(async () => {
-      await this.guardedWrite(async () => { await (this.t.db as unknown as { compactRange: (a: string, b: string) => Promise<void> }).compactRange('!', '~') })
+      await this.guardedWrite(async () => { for (const [from, to] of ranges) await db.compactRange(from, to) })
     })
   }
 

@@ -9,7 +9,8 @@ import type { ControlMethod, ControlResult, ParamsArgs, TypedControlEvent } from
 export interface ChatBackend {
   info: () => Promise<ControlResult<'info'>>
   history: (team: string, options: { limit: number, before?: string }) => Promise<ControlResult<'history'>>
-  send: (team: string, text: string, urgent?: boolean) => Promise<ControlResult<'send'>>
+  /** `replyTo`: the id of the message this one replies to */
+  send: (team: string, text: string, urgent?: boolean, replyTo?: string) => Promise<ControlResult<'send'>>
   sendDirect: (peerId: string, text: string) => Promise<ControlResult<'send.direct'>>
   directs: () => Promise<ControlResult<'directs'>>
   members: (team?: string) => Promise<ControlResult<'members'>>
@@ -36,7 +37,7 @@ export async function connectBackend (dataDir: string): Promise<ChatBackend> {
   const backend: ChatBackend = {
     info: async () => c.request('info'),
     history: async (team, o) => c.request('history', o.before === undefined ? { team, limit: o.limit } : { team, limit: o.limit, before: o.before }),
-    send: async (team, text, urgent) => c.request('send', { team, text, urgent: urgent === true }),
+    send: async (team, text, urgent, replyTo) => c.request('send', replyTo === undefined ? { team, text, urgent: urgent === true } : { team, text, urgent: urgent === true, replyTo }),
     sendDirect: async (peer, text) => c.request('send.direct', { peer, text }),
     directs: async () => c.request('directs'),
     members: async (team) => c.request('members', team === undefined ? {} : { team }),

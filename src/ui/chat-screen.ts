@@ -142,7 +142,7 @@ export class ChatScreen {
       left.setContent(conversationList(state, (left.width as number) - 2).join('\n'))
       right.setContent(memberList(state, (right.width as number) - 2).join('\n'))
       const c = currentConversation(state)
-      main.setLabel(c !== undefined ? ` ${oneLine(c.label)} ` : ' parley ')
+      main.setLabel(state.thread !== undefined ? ` thread in ${oneLine(state.conversations.find(x => x.team === state.thread?.team)?.label ?? '')} ` : c !== undefined ? ` ${oneLine(c.label)} ` : ' parley ')
       main.setContent(conversationView(state, width, height).lines.join('\n'))
     }
     if (state.overlay !== undefined) {
@@ -157,7 +157,9 @@ export class ChatScreen {
     }
     const cols = this.screen.width as number
     const lines = state.input.text.split('\n').length
-    const prompt = lines > 1 ? `[${lines} lines] > ` : '> '
+    // what Enter does with the line: a reply, an edit, a reaction, or a new message
+    const mode = state.compose?.kind ?? (state.thread !== undefined ? 'reply' : undefined)
+    const prompt = `${lines > 1 ? `[${lines} lines] ` : ''}${mode !== undefined ? `${mode} ` : ''}> `
     const view = editorView(state.input, Math.max(4, cols - prompt.length - 1))
     this.input.setContent(prompt + view.text)
     this.status.setContent(statusLine(state))

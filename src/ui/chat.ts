@@ -4,6 +4,7 @@
  * and quitting. Keys (keymap.ts), commands (run-command.ts) and node events (node-events.ts) all
  * act through it.
  */
+import { saveEdit, submitReaction } from './acts.js'
 import { Alerts } from './alerts.js'
 import { resolveMember, parseCommand, parseSetup } from './commands.js'
 import { NodeEvents } from './node-events.js'
@@ -60,6 +61,8 @@ export class Chat {
   private pending: (() => Promise<void>) | undefined
   /** what Esc says instead of "cancelled" */
   private declined: string | undefined
+  /** the question waiting is answered with y or n as well as Enter or Esc */
+  yesNo = false
 
   constructor (backend: ChatBackend, screen: ChatTerminal, options: ChatOptions = {}) {
     this.backend = backend
@@ -78,7 +81,7 @@ export class Chat {
   readonly dispatch = (a: Action): void => {
     const { screen } = this
     // scrolled up: keep the same lines in view when new ones come in below
-    const before = this.state.scroll > 0 && (a.type === 'message' || a.type === 'sent' || a.type === 'system' || a.type === 'happened') ? conversationView(this.state, screen.mainWidth(), screen.mainHeight()).total : undefined
+    const before = this.state.scroll > 0 && (a.type === 'message' || a.type === 'sent' || a.type === 'system' || a.type === 'happened' || a.type === 'replaced') ? conversationView(this.state, screen.mainWidth(), screen.mainHeight()).total : undefined
     this.state = reduce(this.state, a)
     if (before !== undefined && this.state.scroll > 0) {
       const grown = conversationView(this.state, screen.mainWidth(), screen.mainHeight()).total - before
@@ -110,7 +113,16 @@ export class Chat {
   ask (question: string, yes: () => Promise<void>, no?: string): void {
     this.pending = yes
     this.declined = no
+    this.yesNo = false
     this.dispatch({ type: 'confirm', question: `${question} Enter: yes · Esc: no` })
+  }
+
+  /** Ask a yes/no question that y (or Enter) answers yes and n (or Esc) no. */
+  askYesNo (question: string, yes: () => Promise<void>): void {
+    this.pending = yes
+    this.declined = undefined
+    this.yesNo = true
+    this.dispatch({ type: 'confirm', question: `${question} y: yes · n: no` })
   }
 
   /** Show `prompt` in the status line: the next Enter runs `then`, Esc cancels. */
@@ -130,6 +142,7 @@ export class Chat {
     const no = this.declined
     this.pending = undefined
     this.declined = undefined
+    this.yesNo = false
     this.dispatch({ type: 'confirmed' })
     if (wasJoin) this.dispatch({ type: 'input', text: '' })
     if (no !== undefined) this.dispatch({ type: 'error', text: no })
@@ -142,6 +155,7 @@ export class Chat {
       const yes = this.pending
       this.pending = undefined
       this.declined = undefined
+      this.yesNo = false
       this.dispatch({ type: 'confirmed' })
       void yes().catch(this.fail)
       return
@@ -153,9 +167,19 @@ export class Chat {
       this.dispatch({ type: 'notice', text: 'one moment: your node is still starting; press Enter again when your conversations show' })
       return
     }
+    const compose = this.state.compose
+    if (compose !== undefined && compose.kind !== 'reply') {
+      // an edit or a reaction: not a command, and not kept in the input history
+      this.dispatch({ type: 'submitted', text, history: false })
+      void (compose.kind === 'edit' ? saveEdit(this, compose, text) : submitReaction(this, compose, text)).catch(this.fail)
+      return
+    }
     this.dispatch({ type: 'submitted', text })
     const cmd = this.state.mode === 'setup' ? parseSetup(text) : parseCommand(text)
-    void runCommand(this, cmd, text).catch(this.fail)
+    // a message typed as a reply, or in a thread shown: it replies
+    const thread = this.state.thread
+    const reply = compose !== undefined ? { team: compose.team, id: compose.id, compose } : thread !== undefined ? { team: thread.team, id: thread.root.id } : undefined
+    void runCommand(this, cmd, text, reply).catch(this.fail)
   }
 
   /** Scroll the conversation by pages (up is positive); at the top of what is loaded, load the page before. */

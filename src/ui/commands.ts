@@ -31,6 +31,13 @@ export type Command =
   | { kind: 'file-send', path: string, caption: string }
   | { kind: 'file-get', id: string }
   | { kind: 'files' }
+  | { kind: 'reply', id: string, text: string }
+  | { kind: 'edit', id: string, text: string }
+  | { kind: 'delete', id: string }
+  | { kind: 'react', id: string, emoji: string }
+  | { kind: 'reactions', id: string }
+  | { kind: 'thread', id: string }
+  | { kind: 'threads', mode?: 'inline' | 'collapsed' }
   | { kind: 'quit' }
   | { kind: 'unavailable', what: string }
   | { kind: 'error', message: string }
@@ -40,8 +47,17 @@ export type Command =
 
 export const HELP = [
   'Keys: Alt-1..9 or Ctrl-N/Ctrl-P switch conversations · Alt-A the next one with mentions or new messages · PgUp/PgDn scroll, End back to the newest · Esc closes this',
-  'Input: Left/Right, Home/End (Ctrl-A/E), Alt-B/F by word, Ctrl-W/U/K delete a word / before / after the cursor · Alt-Enter a new line · Up/Down history · Tab completes names, commands and teams',
+  'Input: Left/Right, Home/End (Ctrl-A/E), Alt-B/F by word, Ctrl-W/U/K delete a word / before / after the cursor · Alt-Enter a new line · Ctrl-Up/Down (Alt-P/N) history, Up/Down too on a line with text · Tab completes names, @here, @team, commands and teams',
   'Panes: Alt-L shows or hides the conversation list, Alt-M the members · Ctrl-C quits',
+  'Messages: Up on an empty line edits your last message here (Enter saves, Esc cancels) · Alt-Up chooses a message (Up too when you have none to edit):',
+  '  then Up/Down or k/j move · r reply · e edit (yours) · d delete (yours; admins any; asks y/n) · + react (1-6 quick ones, or type one) · w who reacted · t or Enter its thread · Esc back',
+  '/reply ID [TEXT]      reply to a message (ID: the start of its id, shown when you choose it); without TEXT the input line becomes the reply',
+  '/edit ID [TEXT]       change the text of one of your messages (shown "(edited)"); without TEXT it is put in the input line',
+  '/delete ID            delete a message for everyone: it shows as "message deleted (by NAME)"; asks y/n first',
+  '/react ID EMOJI       add a reaction, or take yours back (EMOJI: 👍, :tada:, or 1-6 for 👍 🎉 😂 👀 ✅ 🙏) · /reactions ID: who reacted',
+  '/thread ID            a message and its replies (t when chosen); what you type there replies in it; Esc goes back',
+  '/threads inline|collapsed   replies in the conversation under a quote of what they answer, or only in their thread (the message shows "3 replies")',
+  '@here rings those who are available (not away) · @team rings every member · busy and dnd hold both, unless /urgent',
   '/join TEAM            switch to a team you are in (/teams lists them)',
   '/status available|away|busy|dnd [text]   busy and dnd hold notifications; you get a digest afterwards',
   '/urgent TEXT          a message that reaches @mentioned people even on busy or dnd',
@@ -132,6 +148,25 @@ export function parseCommand (line: string): Command {
     }
     case 'approve':
       return rest === '' ? { kind: 'approve' } : { kind: 'approve', member: rest }
+    case 'reply':
+    case 'edit': {
+      if (args[0] === undefined) return { kind: 'error', message: `usage: /${word.toLowerCase()} ID [TEXT] (ID: the start of the message's id, shown when you choose it with Alt-Up)` }
+      // the text as typed after the id, spaces and all
+      const body = text.slice(text.indexOf(args[0], 1 + word.length) + args[0].length).replace(/^ /, '')
+      return { kind: word.toLowerCase() as 'reply' | 'edit', id: args[0], text: body }
+    }
+    case 'delete':
+    case 'del':
+      return args.length !== 1 ? { kind: 'error', message: 'usage: /delete ID' } : { kind: 'delete', id: args[0]! }
+    case 'react':
+      return args.length !== 2 ? { kind: 'error', message: 'usage: /react ID EMOJI (an emoji, a :shortcode:, or 1-6 for the quick ones)' } : { kind: 'react', id: args[0]!, emoji: args[1]! }
+    case 'reactions':
+      return args.length !== 1 ? { kind: 'error', message: 'usage: /reactions ID' } : { kind: 'reactions', id: args[0]! }
+    case 'thread':
+      return args.length !== 1 ? { kind: 'error', message: 'usage: /thread ID' } : { kind: 'thread', id: args[0]! }
+    case 'threads':
+      if (args[0] === undefined) return { kind: 'threads' }
+      return args[0] === 'inline' || args[0] === 'collapsed' ? { kind: 'threads', mode: args[0] } : { kind: 'error', message: 'usage: /threads inline|collapsed' }
     case 'quit':
     case 'exit':
       return { kind: 'quit' }

@@ -3,16 +3,18 @@
  * `/msg` or at the start of a line. Pure.
  */
 import type { LineEditor } from './line-editor.js'
-import { distinctName } from './mentions.js'
+import { distinctName, GROUP_MENTIONS } from './mentions.js'
 import type { Mentionable } from './mentions.js'
 
 /** Every command the chat knows, for completion (aliases are not offered). */
-export const COMMANDS = ['admin', 'approve', 'files', 'file', 'get', 'help', 'invite', 'invites', 'join', 'members', 'msg', 'nick', 'notify', 'policy', 'quit', 'remove', 'rename', 'resume', 'search', 'status', 'suspend', 'sync', 'team', 'teams', 'urgent']
+export const COMMANDS = ['admin', 'approve', 'delete', 'edit', 'files', 'file', 'get', 'help', 'invite', 'invites', 'join', 'members', 'msg', 'nick', 'notify', 'policy', 'quit', 'react', 'reactions', 'remove', 'rename', 'reply', 'resume', 'search', 'status', 'suspend', 'sync', 'team', 'teams', 'thread', 'threads', 'urgent']
 
 /** What can be completed. */
 export interface Completions {
   people: Mentionable[]
   teams: string[]
+  /** whether @here and @team are offered (in a team's conversation, not a direct one) */
+  groups?: boolean
 }
 
 /** The result of a Tab: the new editor, and what else matched when it was not unique. */
@@ -77,6 +79,16 @@ export function complete (e: LineEditor, c: Completions, pick?: number): Complet
   const token = word.replace(/^@/, '')
   if (token === '' && !at) return none
   const found = c.people.filter(p => fitsName(p.name, token))
+  // @here and @team, offered before the people they share a start with, once a letter is typed (a
+  // bare @ goes through the people)
+  const groups = at && c.groups === true && token !== '' ? GROUP_MENTIONS.filter(g => g.startsWith(token.toLowerCase())) : []
+  if (groups.length > 0) {
+    const all = [...groups.map(g => ({ insert: `@${g} `, display: `@${g}` })), ...found.map(p => ({ insert: `@${p.name} `, display: distinctName(p) }))]
+    if (all.length === 1) return { editor: replace(all[0]!.insert), choices: [] }
+    if (pick !== undefined) return { editor: replace(all[pick % all.length]!.insert), choices: all.map(x => x.display) }
+    const prefix = commonPrefix(all.map(x => x.insert.trimEnd()))
+    return { editor: prefix.length > word.length ? replace(prefix) : e, choices: all.map(x => x.display) }
+  }
   if (found.length === 1 || (found.length > 1 && pick !== undefined)) {
     const name = found[(pick ?? 0) % found.length]!.name
     const choices = found.length > 1 ? found.map(distinctName) : []

@@ -1,6 +1,7 @@
 /**
  * Mentions: `@` followed by a person's whole display name, or by any unique start of one of its
- * words (`@bob`, `@marsh`, `@bo` for Bob Marsh), as people type them. Pure.
+ * words (`@bob`, `@marsh`, `@bo` for Bob Marsh), as people type them; and the two group mentions,
+ * `@here` (whoever is available now) and `@team` (every member of the conversation). Pure.
  */
 
 /** Who can be mentioned: a display name and the peer id that tells two people of one name apart. */
@@ -23,6 +24,27 @@ export interface MentionSpan {
 
 const WORD = /[\p{L}\p{N}_'.-]/u
 
+/** The group mentions: `@here` reaches whoever is available, `@team` every member. */
+export const GROUP_MENTIONS = ['here', 'team'] as const
+export type GroupMention = typeof GROUP_MENTIONS[number]
+
+/** Where `@here` or `@team` stands at `i` (the `@`): its end, else -1. A group word is never a person's name. */
+function groupAt (text: string, i: number): { group: GroupMention, end: number } | undefined {
+  if (i > 0 && WORD.test(text[i - 1]!)) return undefined
+  const m = /^@(here|team)(?![\p{L}\p{N}_'-])/iu.exec(text.slice(i))
+  return m === null ? undefined : { group: m[1]!.toLowerCase() as GroupMention, end: i + m[0].length }
+}
+
+/** The group mentions in `text`, each with where it stands (`start` at its `@`). */
+export function findGroupMentions (text: string): Array<{ group: GroupMention, start: number, end: number }> {
+  const out: Array<{ group: GroupMention, start: number, end: number }> = []
+  for (let i = text.indexOf('@'); i !== -1; i = text.indexOf('@', i + 1)) {
+    const g = groupAt(text, i)
+    if (g !== undefined) out.push({ group: g.group, start: i, end: g.end })
+  }
+  return out
+}
+
 /** Whether `name` fits `token` as a whole name or by the start of one of its words (any case). */
 function fits (name: string, token: string): boolean {
   const t = token.toLowerCase()
@@ -36,6 +58,8 @@ export function findMentions (text: string, people: Mentionable[]): MentionSpan[
   for (let i = text.indexOf('@'); i !== -1; i = text.indexOf('@', i + 1)) {
     // an @ inside a word is an e-mail address, not a mention
     if (i > 0 && WORD.test(text[i - 1]!)) continue
+    // @here and @team are groups, even for a "Teamo" or someone called Here
+    if (groupAt(text, i) !== undefined) continue
     const after = text.slice(i + 1)
     const lower = after.toLowerCase()
     // a whole display name, spaces and all, wins (the longest, for "Ann" and "Ann Lee")

@@ -87,6 +87,12 @@ export class NodeEvents {
       case 'message:added':
         dispatch({ type: 'message', m: e.data })
         break
+      // an edit, a delete or a reaction: the message as it is now, in its place (never a new line)
+      case 'message:edited':
+      case 'message:deleted':
+      case 'reaction:changed':
+        dispatch({ type: 'replaced', m: e.data })
+        break
       case 'entry:forked':
         if (e.data.message !== undefined) dispatch({ type: 'forked', m: e.data.message })
         break

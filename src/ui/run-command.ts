@@ -7,46 +7,46 @@ import { homedir } from 'node:os'
 import { basename, resolve } from 'node:path'
 import { formatBytes, formatDateTime } from '../shell.js'
 import { HELP, resolveMember } from './commands.js'
-import { distinctName, findMentions } from './mentions.js'
+import { confirmDelete, openThread, react, resolveMessage, saveEdit, sendMessage, showReactions, startEdit, startReply } from './acts.js'
+import { distinctName, findGroupMentions, findMentions } from './mentions.js'
 import { NOTIFY_MODES } from './notifier.js'
 import { offerPolicy, showPolicy, showRenameRequests } from './policy-prompt.js'
 import { conversationLabel, currentConversation, mentionable } from './state.js'
 import { oneLine } from './text.js'
 import type { Chat } from './chat.js'
 import type { Command } from './commands.js'
-
-/** Send a message, shown at once as sending, then as sent (or failed). */
-async function send (chat: Chat, team: string, text: string, urgent: boolean): Promise<void> {
-  const tempId = `pending-${Date.now()}-${Math.random()}`
-  chat.dispatch({ type: 'sending', team, tempId, text, urgent })
-  try {
-    chat.dispatch({ type: 'sent', tempId, m: await chat.backend.send(team, text, urgent) })
-  } catch (err) {
-    chat.dispatch({ type: 'send-failed', tempId, error: (err as Error).message })
-  }
-}
+import type { Compose } from './state.js'
 
 /** Carry out a command typed as `typed`; an error thrown is said in the status line by the caller. */
-export async function runCommand (chat: Chat, cmd: Command, typed: string): Promise<void> {
+export async function runCommand (chat: Chat, cmd: Command, typed: string, reply?: { team: string, id: string, compose?: Compose }): Promise<void> {
   const c = currentConversation(chat.state)
   const team = c?.team
+  const send = async (chat: Chat, team: string, text: string, urgent: boolean): Promise<void> => {
+    // a reply (typed as one, or in a thread shown) goes to the conversation of what it answers
+    if (reply === undefined) return sendMessage(chat, team, text, urgent)
+    return sendMessage(chat, team, text, urgent, await resolveMessage(chat, reply.id))
+  }
   switch (cmd.kind) {
     case 'none':
       return
     case 'send': {
-      if (team === undefined) throw new Error('no conversation to send to')
+      const to = reply?.team ?? team
+      if (to === undefined) throw new Error('no conversation to send to')
       const spans = findMentions(cmd.text, mentionable(chat.state))
       const unclear = spans.find(m => m.peerId === undefined && m.candidates.length > 1)
       if (unclear !== undefined) {
-        // keep what was typed: the person fixes the name and sends again
-        chat.dispatch({ type: 'input', text: typed })
+        // keep what was typed (and that it is a reply): the person fixes the name and sends again
+        if (reply?.compose !== undefined) chat.dispatch({ type: 'compose', compose: reply.compose, text: typed })
+        else chat.dispatch({ type: 'input', text: typed })
         throw new Error(`@${unclear.token} could be ${unclear.candidates.map(distinctName).join(', ')}: type more of the name (Tab completes)`)
       }
-      if (cmd.urgent && c?.direct === undefined && !spans.some(m => m.peerId !== undefined)) {
-        chat.ask(`This urgent message mentions nobody: only those who are available will see it at once. Send it to ${c?.label ?? ''} anyway?`, async () => { await send(chat, team, cmd.text, true) })
+      const toLabel = conversationLabel(chat.state, to)
+      const direct = chat.state.conversations.find(x => x.team === to)?.direct
+      if (cmd.urgent && direct === undefined && !spans.some(m => m.peerId !== undefined) && findGroupMentions(cmd.text).length === 0) {
+        chat.ask(`This urgent message mentions nobody: only those who are available will see it at once. Send it to ${toLabel} anyway?`, async () => { await send(chat, to, cmd.text, true) })
         return
       }
-      await send(chat, team, cmd.text, cmd.urgent)
+      await send(chat, to, cmd.text, cmd.urgent)
       return
     }
     case 'join':
@@ -223,10 +223,45 @@ export async function runCommand (chat: Chat, cmd: Command, typed: string): Prom
       chat.dispatch({ type: 'notice', text: `${request.name} is now called ${request.requested}` })
       return
     }
+    case 'reply': {
+      const m = await resolveMessage(chat, cmd.id)
+      if (cmd.text.trim() === '') { startReply(chat, m); return }
+      await runCommand(chat, { kind: 'send', text: cmd.text, urgent: false }, typed, { team: m.team, id: m.id })
+      return
+    }
+    case 'edit': {
+      const m = await resolveMessage(chat, cmd.id)
+      startEdit(chat, m)
+      // with the new text typed already: saved at once
+      if (cmd.text.trim() !== '') {
+        chat.dispatch({ type: 'submitted', text: '', history: false })
+        await saveEdit(chat, { kind: 'edit', team: m.team, id: m.id }, cmd.text)
+      }
+      return
+    }
+    case 'delete':
+      confirmDelete(chat, await resolveMessage(chat, cmd.id))
+      return
+    case 'react':
+      await react(chat, await resolveMessage(chat, cmd.id), cmd.emoji)
+      return
+    case 'reactions':
+      showReactions(chat, await resolveMessage(chat, cmd.id))
+      return
+    case 'thread':
+      await openThread(chat, await resolveMessage(chat, cmd.id))
+      return
+    case 'threads':
+      if (cmd.mode === undefined) {
+        chat.dispatch({ type: 'notice', text: `threads: ${chat.state.threads} (/threads inline|collapsed)` })
+        return
+      }
+      chat.dispatch({ type: 'threads-mode', mode: cmd.mode })
+      return
     case 'unavailable':
       throw new Error(`${cmd.what} is not available in this version yet`)
     case 'error':
-      // what was typed is in the input history: Up brings it back to fix
+      // what was typed is in the input history: Ctrl-Up (or Alt-P) brings it back to fix
       throw new Error(cmd.message)
     case 'quit':
       chat.quit()

@@ -3,7 +3,9 @@
  * it. Pure: no I/O, no terminal, so every behaviour is unit-tested without a screen. Each concern's
  * actions and reducer are in state/: the conversation list (conversations.ts), their lines
  * (timeline.ts), members and presence (presence.ts), the bell and held messages (notifications.ts),
- * file transfers (files.ts), the input line (input.ts), the status line, overlay and panes (screen.ts).
+ * file transfers (files.ts), the input line (input.ts), the status line, overlay and panes (screen.ts),
+ * threads and how replies are shown (threads.ts), choosing a message and what the input line is
+ * for — a reply, an edit, a reaction (selection.ts).
  */
 import type { DirectConversation, FileProgress, MemberView, MessageView, PresenceView, TeamView } from '../index.js'
 import { reduceConversations } from './state/conversations.js'
@@ -16,10 +18,14 @@ import { reducePresence } from './state/presence.js'
 import type { PresenceAction } from './state/presence.js'
 import { reduceScreen } from './state/screen.js'
 import type { ScreenAction } from './state/screen.js'
+import { reduceSelection } from './state/selection.js'
+import type { SelectionAction } from './state/selection.js'
+import { reduceThreads } from './state/threads.js'
+import type { ThreadAction } from './state/threads.js'
 import { reduceTimeline } from './state/timeline.js'
 import type { TimelineAction } from './state/timeline.js'
 
-export { conversationLabel, currentConversation, mentionable, mentionsMe } from './state/selectors.js'
+export { conversationLabel, currentConversation, findMessage, mentionable, mentionsMe, shownMessages } from './state/selectors.js'
 export { whatHappened } from './state/org-changes.js'
 
 export type PresenceStatus = PresenceView['status']
@@ -30,6 +36,24 @@ export type DirectView = DirectConversation
 /** A message with its delivery state: written here and waiting, stored, or handed to peers. */
 export interface ChatMessage extends MessageView {
   state: 'sending' | 'sent' | 'synced' | 'failed'
+  /** replies from others that arrived since this chat last showed this message's thread */
+  newReplies?: number
+}
+
+/** What the next Enter does with the input line, besides sending it: reply, edit or react to a message. */
+export type Compose =
+  /** send it as a reply to `id` (by `to`, whose first words `quote` are) */
+  | { kind: 'reply', team: string, id: string, to: string, quote: string }
+  /** replace the text of `id`, one of this user's messages */
+  | { kind: 'edit', team: string, id: string }
+  /** react to `id` with the emoji typed (or one of the quick ones, by its number) */
+  | { kind: 'react', team: string, id: string }
+
+/** A thread shown in place of its conversation: the message replied to and its replies, oldest first. */
+export interface ThreadView {
+  team: string
+  root: ChatMessage
+  replies: ChatMessage[]
 }
 
 export type Line =
@@ -98,10 +122,18 @@ export interface UiState {
   alert?: ChatMessage
   /** setup lines shown before there is an organisation */
   setupLines: string[]
+  /** replies shown in the conversation where they fall (inline), or only in their thread (collapsed) */
+  threads: 'inline' | 'collapsed'
+  /** selection mode: the message chosen (by id) in what the conversation pane shows */
+  selected?: string
+  /** the thread shown in place of the conversation, until Esc */
+  thread?: ThreadView
+  /** what the input line is for, when it is not a new message */
+  compose?: Compose
 }
 
 /** Every change the UI can go through: the actions of each concern. */
-export type Action = ConversationAction | TimelineAction | PresenceAction | FileAction | InputAction | ScreenAction
+export type Action = ConversationAction | TimelineAction | PresenceAction | FileAction | InputAction | ScreenAction | ThreadAction | SelectionAction
 
 /** The state before the node has answered. */
 export function initialState (options: { colour?: boolean } = {}): UiState {
@@ -123,7 +155,8 @@ export function initialState (options: { colour?: boolean } = {}): UiState {
     panes: {},
     transfers: {},
     bell: 0,
-    setupLines: []
+    setupLines: [],
+    threads: 'inline'
   }
 }
 
@@ -150,7 +183,19 @@ export function reduce (s: UiState, a: Action): UiState {
     case 'send-failed':
     case 'system':
     case 'happened':
+    case 'replaced':
       return reduceTimeline(s, a)
+    case 'thread-open':
+    case 'thread-close':
+    case 'threads-mode':
+      return reduceThreads(s, a)
+    case 'select':
+    case 'select-move':
+    case 'select-end':
+    case 'compose':
+    case 'compose-end':
+    case 'edit-last':
+      return reduceSelection(s, a)
     case 'members':
     case 'presence':
       return reducePresence(s, a)

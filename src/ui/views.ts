@@ -6,8 +6,10 @@
  * theirs either; measured in columns) before it is shown.
  */
 import { formatBytes, formatClock, formatDateTime, formatDay } from '../shell.js'
-import { findMentions } from './mentions.js'
+import { findGroupMentions, findMentions } from './mentions.js'
+import { QUICK_REACTIONS, reactionCounts } from './reactions.js'
 import { conversationLabel, currentConversation, mentionable } from './state.js'
+import { hiddenReplies, SHORT_ID } from './state/selectors.js'
 import { displayWidth, oneLine, sanitize, truncate, wrap } from './text.js'
 import type { ChatMessage, Line, UiState } from './state.js'
 
@@ -50,21 +52,42 @@ function stateMark (s: UiState, state: ChatMessage['state']): string {
   }
 }
 
-/** Highlight the @mentions in a (sanitised, unescaped) line: yours reversed, others' in bold. */
-function highlightMentions (s: UiState, line: string): string {
-  const spans = findMentions(line, mentionable(s)).filter(m => m.peerId !== undefined)
+/**
+ * Highlight the @mentions in a (sanitised, unescaped) line: yours and @here/@team reversed, others'
+ * in bold (`plain`: all in bold, for a line shown reversed already).
+ */
+function highlightMentions (s: UiState, line: string, plain = false): string {
+  const spans: Array<{ start: number, end: number, mine: boolean }> = [
+    ...findMentions(line, mentionable(s)).filter(m => m.peerId !== undefined).map(m => ({ start: m.start, end: m.end, mine: m.peerId === s.me.peerId })),
+    ...findGroupMentions(line).map(g => ({ start: g.start, end: g.end, mine: true }))
+  ].sort((a, b) => a.start - b.start)
   let out = ''
   let at = 0
   for (const m of spans) {
+    if (m.start < at) continue
     out += line.slice(at, m.start)
     const text = line.slice(m.start, m.end)
-    out += m.peerId === s.me.peerId ? inverse(text) : bold(text)
+    out += m.mine && !plain ? inverse(text) : bold(text)
     at = m.end
   }
   return out + line.slice(at)
 }
 
-function messageLines (s: UiState, l: Line, width: number): string[] {
+/** A person's name as the panes show it: their display name, or the end of their peer id. */
+function nameOf (name: string, peerId: string): string {
+  return oneLine(name !== '' ? name : peerId.slice(-8))
+}
+
+/** How one message is drawn: chosen (reversed), with the quote of what it replies to, with its reply count. */
+interface MessageLook {
+  selected?: boolean
+  /** the quote line above a reply (off in a thread, for the replies to its first message) */
+  quote?: boolean
+  /** "3 replies" under it (off for the first message of a thread) */
+  replies?: boolean
+}
+
+function messageLines (s: UiState, l: Line, width: number, look: MessageLook = {}): string[] {
   if (l.kind === 'system') {
     const colour: Colour = l.level === 'error' ? 'red' : l.level === 'digest' ? 'magenta' : 'cyan'
     // local text, but it may quote names and file names from peers: sanitised like the rest
@@ -72,8 +95,9 @@ function messageLines (s: UiState, l: Line, width: number): string[] {
   }
   const m = l.m
   const time = formatClock(m.time)
+  const indent = ' '.repeat(displayWidth(time) + 1)
   // a long name would leave no room for the message
-  const signer = truncate(oneLine(m.authorName !== '' ? m.authorName : m.author.slice(-8)), Math.max(8, Math.floor(width / 2)))
+  const signer = truncate(nameOf(m.authorName, m.author), Math.max(8, Math.floor(width / 2)))
   // an author who signed two versions of a message is marked on everything it wrote
   const name = m.forker === true ? `⚠ ${signer}` : signer
   const head = `${time} ${name}: `
@@ -82,25 +106,60 @@ function messageLines (s: UiState, l: Line, width: number): string[] {
   if (m.flag !== undefined) body = `[quarantined] file ${m.flag.file.slice(0, 8)}: ${oneLine(m.flag.reason)}`
   // a fork: both versions its author signed, in the order every node shows them
   if (m.forked !== undefined) body = [`⚠ two versions signed by ${signer}:`, ...m.forked.versions.map((x, i) => `${i + 1}) ${x.readable ? sanitize(x.text) : '[cannot decrypt]'}`)].join('\n')
+  const deleted = m.deleted !== undefined && m.forked === undefined
+  if (deleted) body = `message deleted (by ${nameOf(m.deleted!.byName, m.deleted!.by)})`
+  else if (m.edited !== undefined) body += ' (edited)'
+  const out: string[] = []
+  // a reply: the start of what it answers, above it
+  if (m.replyTo !== undefined && look.quote !== false) {
+    const q = m.quote
+    const said = q === undefined ? 'a message this node does not hold' : q.deleted === true ? 'message deleted' : `${nameOf(q.authorName, q.author)}: ${oneLine(q.text)}`
+    out.push(truncate(`${indent}↳ ${said}`, width))
+  }
   // the lines after the first are indented under the name: none can pass for another message
   const lines = wrap(head + body, width, displayWidth(time) + 1)
-  return lines.map((t, i) => {
-    let shown = i === 0
-      ? `${time} ${bold(name)}: ${highlightMentions(s, t.slice(head.length))}`
-      : highlightMentions(s, t)
+  out.push(...lines.map((t, i) => {
+    const text = i === 0 ? t.slice(head.length) : t
+    let shown = deleted ? text : highlightMentions(s, text, look.selected)
+    if (i === 0) shown = `${time} ${bold(name)}: ${shown}`
     if (m.urgent && i === 0) shown = `${paint(s, 'red', bold('!'))} ${shown}`
     if (m.flag !== undefined || m.forked !== undefined) shown = paint(s, 'red', shown)
     if (i === lines.length - 1 && m.local) shown += ` ${stateMark(s, m.state)}`
     return shown
-  })
+  }))
+  // under it: its reactions with their counts, and how many replies it has
+  const footer: string[] = reactionCounts(m).map(r => `${truncate(oneLine(r.emoji), 8)} ${r.peers.length}`)
+  const count = m.replies?.count ?? 0
+  if (count > 0 && look.replies !== false) footer.push(`${count} repl${count === 1 ? 'y' : 'ies'}${(m.newReplies ?? 0) > 0 ? ` (${m.newReplies} new)` : ''}`)
+  if (footer.length > 0) {
+    out.push(...wrap(indent + footer.join('  '), width, indent.length).map(t => t.replace(/\((\d+) new\)/, (x) => bold(x))))
+  }
+  // chosen: all reversed, with no attribute of its own inside (blessed turns the end of a bold into a
+  // reset, which would end the reverse there too)
+  return look.selected === true ? out.map(t => inverse(t.replace(/\u001b\[[\d;]*m/g, ''))) : out
 }
 
-/** The visible lines of the current conversation, `height` tall, honouring the scroll offset. */
+/** The lines of one window `height` tall over `all`: `scroll` lines up from the end, moved to show `keep` (a chosen message's lines). */
+function windowOf (all: string[], height: number, scroll: number, keep?: [number, number]): { lines: string[], atTop: boolean, total: number } {
+  // never scroll past the first page
+  let end = Math.max(Math.min(height, all.length), all.length - scroll)
+  let start = Math.max(0, end - height)
+  if (keep !== undefined) {
+    if (keep[1] > end) { end = keep[1]; start = Math.max(0, end - height) }
+    if (keep[0] < start) { start = keep[0]; end = Math.min(all.length, start + height) }
+  }
+  return { lines: all.slice(start, end), atTop: start === 0, total: all.length }
+}
+
+/** The visible lines of the current conversation (or of the thread shown), `height` tall, honouring the scroll offset. */
 export function conversationView (s: UiState, width: number, height: number): { lines: string[], atTop: boolean, total: number } {
+  if (s.thread !== undefined) return threadView(s, width, height)
   const c = currentConversation(s)
   if (c === undefined) return { lines: [], atTop: true, total: 0 }
   const all: string[] = []
   let lastDay = ''
+  let keep: [number, number] | undefined
+  const hidden = hiddenReplies(s, c)
   // the unread marker goes after the last message read, if anything came after it
   // (-1: before the first line, for a conversation left empty; undefined: no marker)
   const readAt = c.readUpTo === undefined ? undefined : c.readUpTo === '' ? -1 : c.lines.findIndex(l => l.kind === 'message' && l.m.id === c.readUpTo)
@@ -108,19 +167,60 @@ export function conversationView (s: UiState, width: number, height: number): { 
   const marker = paint(s, 'red', `─── new ${'─'.repeat(Math.max(0, width - 8))}`)
   if (readAt === -1 && unreadAfter) all.push(marker)
   c.lines.forEach((l, i) => {
-    const t = l.kind === 'message' ? l.m.time : l.time
-    if (formatDay(t) !== lastDay) {
-      lastDay = formatDay(t)
-      all.push(`─── ${lastDay} ${'─'.repeat(Math.max(0, width - displayWidth(lastDay) - 5))}`)
+    const shown = l.kind === 'system' || !hidden.has(l.m.id)
+    if (shown) {
+      const t = l.kind === 'message' ? l.m.time : l.time
+      if (formatDay(t) !== lastDay) {
+        lastDay = formatDay(t)
+        all.push(`─── ${lastDay} ${'─'.repeat(Math.max(0, width - displayWidth(lastDay) - 5))}`)
+      }
+      const selected = l.kind === 'message' && l.m.id === s.selected
+      const from = all.length
+      all.push(...messageLines(s, l, width, { selected }))
+      if (selected) keep = [from, all.length]
     }
-    all.push(...messageLines(s, l, width))
     if (i === readAt && unreadAfter) all.push(marker)
   })
-  if (c.loaded && c.before === undefined) all.unshift(`(start of ${safe(c.label)})`)
-  // never scroll past the first page
-  const end = Math.max(Math.min(height, all.length), all.length - s.scroll)
-  const start = Math.max(0, end - height)
-  return { lines: all.slice(start, end), atTop: start === 0, total: all.length }
+  if (c.loaded && c.before === undefined) {
+    all.unshift(`(start of ${safe(c.label)})`)
+    if (keep !== undefined) keep = [keep[0] + 1, keep[1] + 1]
+  }
+  return windowOf(all, height, s.scroll, keep)
+}
+
+/** The thread shown: its first message, then its replies, oldest first. */
+export function threadView (s: UiState, width: number, height: number): { lines: string[], atTop: boolean, total: number } {
+  const t = s.thread
+  if (t === undefined) return { lines: [], atTop: true, total: 0 }
+  const all: string[] = [`(thread in ${safe(conversationLabel(s, t.team, t.root.direct))} · Esc goes back)`]
+  let keep: [number, number] | undefined
+  const add = (m: ChatMessage, look: MessageLook): void => {
+    const selected = m.id === s.selected
+    const from = all.length
+    all.push(...messageLines(s, { kind: 'message', m }, width, { ...look, selected }))
+    if (selected) keep = [from, all.length]
+  }
+  add(t.root, { replies: false })
+  const n = t.replies.length
+  const label = n === 0 ? 'no replies yet: what you type now replies' : `${n} repl${n === 1 ? 'y' : 'ies'}`
+  all.push(`─── ${label} ${'─'.repeat(Math.max(0, width - displayWidth(label) - 5))}`)
+  for (const r of t.replies) add(r, { quote: r.replyTo !== t.root.id })
+  return windowOf(all, height, s.scroll, keep)
+}
+
+/** What selection mode, a reply, an edit, a reaction or the thread shown tell in the status line. */
+function modeHint (s: UiState): string {
+  if (s.selected !== undefined) {
+    const m = [...(s.thread !== undefined ? [s.thread.root, ...s.thread.replies] : []), ...(currentConversation(s)?.lines ?? []).flatMap(l => l.kind === 'message' ? [l.m] : [])].find(x => x.id === s.selected)
+    const who = m === undefined ? '' : ` by ${m.author === s.me.peerId ? 'you' : safe(m.authorName)}`
+    return bold(`message ${s.selected.slice(0, SHORT_ID)}${who}`) + ' · r reply · e edit · d delete · + react · t thread · w who reacted · ↑↓ j/k · Esc'
+  }
+  const c = s.compose
+  if (c?.kind === 'reply') return bold(`replying to ${safe(c.to)}`) + `${c.quote !== '' ? ` (${safe(truncate(c.quote, 30))})` : ''} · Enter sends · Esc cancels`
+  if (c?.kind === 'edit') return bold('editing your message') + ' · Enter saves · Esc cancels'
+  if (c?.kind === 'react') return bold('react with') + ` ${QUICK_REACTIONS.map((e, i) => `${i + 1} ${e}`).join('  ')}, or type an emoji and Enter · Esc cancels`
+  if (s.thread !== undefined) return bold('thread') + ' · what you type replies in it · Alt-Up chooses a message · Esc back'
+  return ''
 }
 
 /** The list of conversations, with unread counts and mention markers, each cut to `width` columns. */
@@ -164,6 +264,9 @@ export function statusLine (s: UiState): string {
     s.held.length > 0 ? `${s.held.length} held` : '',
     ...Object.values(s.transfers).map(p => `${safe(truncate(p.name, 24))} ${progressBar(p.bytes / Math.max(1, p.size))} ${formatBytes(p.rate)}/s`)
   ].filter(p => p !== '')
+  // selection mode, a reply, an edit or a reaction under way: what the keys do now, before the rest
+  const hint = modeHint(s)
+  if (hint !== '') parts.unshift(hint)
   // a question waiting for Enter or Esc is all the line shows: nothing must push it out of sight
   if (s.confirm !== undefined) return bold(oneLine(s.confirm))
   // an error or a notice comes first, where a long line cannot push it out of sight

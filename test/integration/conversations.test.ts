@@ -4,9 +4,11 @@
  * its LevelDB files are read), unless the team is on hold; a member cannot make others lose a
  * message by serving it erased.
  */
-import { readdir, readFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { verifyExport } from '../../src/export/export-file.js'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
 import type { MessageView } from '../../src/events.js'
 import type { ParleyNode } from '../../src/node.js'
@@ -75,6 +77,8 @@ describe('conversations: replies, edits, deletes, reactions', () => {
     expect(rec.edits).toMatchObject([{ text: 'lunch at 12:30?' }])
     expect(rec.reactions).toEqual({ '👍': [a.peerId, b.peerId].sort() })
     expect(lines.find(l => l.id === reply.id)?.replyTo).toBe(root.id)
+    // and still verifies
+    expect(await verifyExport((await c2.exportTeam('general')).join('\n'))).toMatchObject({ team: 'general' })
   })
 
   it('a delete erases the text from every node\'s disk, and reaches a node that was off; an admin moderates; a hold keeps it', async () => {
@@ -126,6 +130,30 @@ describe('conversations: replies, edits, deletes, reactions', () => {
       const bytes = await diskBytes(n.info().dataDir)
       for (const word of ['swordfish', 'marlin', 'watches']) expect(bytes.includes(Buffer.from(word))).toBe(false)
     }
+  })
+
+  it('deleting a shared file\'s message takes the file from every node: its record, its sealed copy, search', async () => {
+    const [a, b] = await fx.office(2) as [ParleyNode, ParleyNode]
+    const path = join(await fx.tempDir(), 'payroll.csv')
+    const content = randomBytes(200_000)
+    await writeFile(path, content)
+    const done = nextEvent(b, 'file:complete', f => f.name === 'payroll.csv', 20_000)
+    const sent = await a.sendFile('general', path, { caption: 'salaries' })
+    await done
+    const held = async (n: ParleyNode): Promise<string[]> => (await readdir(join(n.info().dataDir, 'files'), { recursive: true })).filter(f => f.includes(sent.id))
+    expect(await held(b)).toContain(`${sent.id}.sealed`)
+    const message = (await b.history('general')).messages.find(m => m.file?.id === sent.id)!
+    await a.deleteMessage(message.id)
+    for (const n of [a, b]) {
+      await waitFor(async () => n.listFiles('general').length === 0, 10_000, `file gone at ${n.name}`)
+      await expect(n.getFile(sent.id)).rejects.toThrow()
+      expect(await n.search('payroll.csv')).toEqual([])
+      const shown = (await n.history('general')).messages.find(m => m.id === message.id)!
+      expect(shown.file).toBeUndefined()
+      expect(shown.deleted?.by).toBe(a.peerId)
+    }
+    // no sealed copy of it is left on either disk
+    for (const n of [a, b]) expect(await held(n)).toEqual([])
   })
 
   it('under a hold a delete hides the message but keeps it (and its export keeps the text); lifting the hold erases it', async () => {

@@ -6,8 +6,9 @@ import { cp } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { STORE_FORMAT } from '../../src/store/entry-log.js'
-import { Fixture } from '../helpers/nodes.js'
+import { decodeEntry } from '../../src/model/index.js'
+import { EntryLog, STORE_FORMAT } from '../../src/store/entry-log.js'
+import { Fixture, waitFor } from '../helpers/nodes.js'
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/store-v1', import.meta.url))
 
@@ -27,5 +28,44 @@ describe('store upgrades', () => {
     expect((await node.history('dev')).messages.map(m => [m.text, m.readable])).toEqual([['dev team message', true]])
     expect((await node.search('unicode')).map(m => m.text)).toEqual(['second, with ünïcödé'])
     expect((await node.send('general', 'written by this build')).seq).toBe(3)
+  })
+
+  it('a format-1 store takes conversations: entries of version 1 and 2 chain in one feed and verify; a version-1 message is hidden when deleted', async () => {
+    const dir = join(await fx.tempDir(), 'data')
+    await cp(FIXTURE, dir, { recursive: true })
+    let node = await fx.node({ dataDir: dir })
+    const [first, second] = (await node.history('general')).messages
+    expect(first!.author).toBe(node.peerId)
+    const reply = await node.send('general', 'a reply of format 2', { replyTo: first!.id.slice(0, 8) })
+    expect(reply.quote?.text).toBe('first message of format 1')
+    await node.react(first!.id, '👍')
+    expect((await node.editMessage(second!.id, 'second, edited')).text).toBe('second, edited')
+    expect((await node.deleteMessage(first!.id)).deleted?.by).toBe(node.peerId)
+    // after a restart (the index stopped cleanly) and after a crash (rebuilt from the log) alike
+    await node.stop()
+    node = await fx.node({ dataDir: dir })
+    const shown = async (): Promise<string[]> => (await node.history('general')).messages.map(m => m.deleted !== undefined ? 'deleted' : `${m.text}${m.edited !== undefined ? ' (edited)' : ''}`)
+    expect(await shown()).toEqual(['deleted', 'second, edited (edited)', 'a reply of format 2'])
+    expect(await node.search('first')).toEqual([])
+    // every stored entry verifies, whatever its version, and each names the one before
+    await node.stop()
+    const opened = await EntryLog.open(join(dir, 'log'))
+    try {
+      const feed = []
+      for await (const v of opened.readFeed('general', node.peerId, 1)) feed.push(v)
+      expect(feed.map(v => v.entry.version)).toEqual([1, 1, 2, 2, 2, 2])
+      for (const [i, v] of feed.entries()) {
+        expect((await decodeEntry(v.bytes)).idHex).toBe(v.idHex)
+        if (i > 0) expect(Buffer.from(v.entry.prev).toString('hex')).toBe(feed[i - 1]!.idHex)
+      }
+      // a version-1 message cannot be erased (its signature covers its body): it stays, hidden
+      expect(feed[0]!.erased).toBeUndefined()
+      // a crash: the index is rebuilt from the log at the next start
+      await opened.meta('conversations').put(0)
+    } finally {
+      await opened.close()
+    }
+    node = await fx.node({ dataDir: dir })
+    await waitFor(async () => (await shown()).join('|') === 'deleted|second, edited (edited)|a reply of format 2', 10_000, 'rebuilt index')
   })
 })

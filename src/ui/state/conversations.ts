@@ -82,6 +82,11 @@ export function reduceConversations (s: UiState, a: ConversationAction): UiState
     }
     case 'switch': {
       if (a.index < 0 || a.index >= s.conversations.length) return s
+      // a thread and a chosen message belong to the conversation left
+      if (s.thread !== undefined || s.selected !== undefined) {
+        const { thread: _t, selected: _s, ...rest } = s
+        s = rest
+      }
       if (a.index === s.current) return { ...s, scroll: 0, newBelow: 0 }
       // the one left is read up to its newest message: the unread marker goes there
       const left = (c: Conversation): Conversation => ({ ...c, readUpTo: lastMessageId(c) ?? '' })

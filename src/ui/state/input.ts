@@ -14,7 +14,8 @@ export type InputAction =
   /** a bracketed paste: inserted as it is, newlines and all, to review before Enter sends it */
   | { type: 'paste', text: string }
   | { type: 'input-history', direction: -1 | 1 }
-  | { type: 'submitted', text: string }
+  /** Enter: the line is carried out (and kept in the history unless `history` is false); a reply or edit is done */
+  | { type: 'submitted', text: string, history?: boolean }
 
 /** Apply an action of the input line. */
 export function reduceInput (s: UiState, a: InputAction): UiState {
@@ -50,8 +51,9 @@ export function reduceInput (s: UiState, a: InputAction): UiState {
     }
     case 'submitted': {
       const { error: _e, notice: _n, ...status } = s.status
-      const history = a.text.trim() === '' || s.input.history.at(-1) === a.text ? s.input.history : [...s.input.history, a.text].slice(-200)
-      return { ...s, status, input: { text: '', cursor: 0, history, historyIndex: null } }
+      const history = a.history === false || a.text.trim() === '' || s.input.history.at(-1) === a.text ? s.input.history : [...s.input.history, a.text].slice(-200)
+      const { compose: _c, ...rest } = s
+      return { ...rest, status, input: { text: '', cursor: 0, history, historyIndex: null } }
     }
   }
 }

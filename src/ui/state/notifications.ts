@@ -2,12 +2,39 @@
  * When a message rings the bell (and notifies), and what is held back while the user is busy or on
  * do-not-disturb, for the digest shown when they come back. Pure.
  */
+import { findGroupMentions } from '../mentions.js'
 import type { ChatMessage, PresenceStatus, UiState } from '../state.js'
 import { reduceScreen } from './screen.js'
 import { conversationLabel, mentionsMe, withSystemLine } from './selectors.js'
 
 /** The statuses in which messages are held for a digest instead of ringing. */
 export const FOCUS: readonly PresenceStatus[] = ['busy', 'dnd']
+
+/**
+ * How a message from someone else is addressed to this user, if it is: a direct message, a mention
+ * of them by name, `@team` (every member) or `@here` (whoever is available).
+ */
+export type Addressed = 'direct' | 'personal' | 'team' | 'here'
+
+/** How `m` is addressed to this user, or undefined when it is not. */
+export function addressedTo (s: UiState, m: { text: string, direct?: string }): Addressed | undefined {
+  if (m.direct !== undefined) return 'direct'
+  if (mentionsMe(s, m.text)) return 'personal'
+  const groups = findGroupMentions(m.text).map(g => g.group)
+  if (groups.includes('team')) return 'team'
+  if (groups.includes('here')) return 'here'
+  return undefined
+}
+
+/**
+ * Whether a message addressed as `addressed` is a mention for this user in `status`: `@here` is not
+ * for someone away; every other way is. (busy and dnd then hold it, ringing only if it is urgent:
+ * alertFor.)
+ */
+export function isMention (addressed: Addressed | undefined, status: PresenceStatus): boolean {
+  if (addressed === undefined) return false
+  return addressed !== 'here' || status !== 'away'
+}
 
 /**
  * `next` after message `m` from someone else arrived (`s` is the state before it): a mention rings,
@@ -27,7 +54,7 @@ export function digest (s: UiState, held: ChatMessage[], status: PresenceStatus)
   const byTeam = new Map<string, number>()
   for (const m of held) byTeam.set(conversationLabel(s, m.team, m.direct), (byTeam.get(conversationLabel(s, m.team, m.direct)) ?? 0) + 1)
   const parts = [...byTeam].map(([t, n]) => `${t} ${n}`).join(', ')
-  const mentioned = held.filter(m => mentionsMe(s, m.text) || m.direct !== undefined)
+  const mentioned = held.filter(m => addressedTo(s, m) !== undefined)
   const who = mentioned.slice(0, 3).map(m => `${m.authorName} in ${conversationLabel(s, m.team, m.direct)}`).join('; ')
   return `While you were ${status === 'dnd' ? 'on do-not-disturb' : 'busy'}: ${held.length} message${held.length === 1 ? '' : 's'} (${parts})` +
     (mentioned.length > 0 ? `; ${mentioned.length} mention${mentioned.length === 1 ? '' : 's'} (${who})` : '')

@@ -4,7 +4,7 @@
  */
 import { findMentions } from '../mentions.js'
 import type { Mentionable } from '../mentions.js'
-import type { Conversation, UiState } from '../state.js'
+import type { ChatMessage, Conversation, UiState } from '../state.js'
 
 /** Everyone who can be mentioned: the directory, and this node's user even before it is listed. */
 export function mentionable (s: UiState): Mentionable[] {
@@ -50,4 +50,52 @@ export function withSystemLine (s: UiState, text: string, level: 'info' | 'error
   const c = currentConversation(s)
   if (c === undefined) return { ...s, setupLines: [...s.setupLines, text] }
   return withConversation(s, c.team, x => ({ ...x, lines: [...x.lines, { kind: 'system', text, time: Date.now(), level }] }))
+}
+
+/**
+ * The replies of `c` that the conversation does not show: with threads collapsed, those whose
+ * message replied to is in it (they are in its thread). A reply to a message not loaded stays shown,
+ * so that nothing is out of sight with no way to it.
+ */
+export function hiddenReplies (s: UiState, c: Conversation): ReadonlySet<string> {
+  if (s.threads !== 'collapsed') return new Set()
+  const ids = new Set<string>()
+  for (const l of c.lines) if (l.kind === 'message') ids.add(l.m.id)
+  const hidden = new Set<string>()
+  for (const l of c.lines) if (l.kind === 'message' && l.m.replyTo !== undefined && ids.has(l.m.replyTo)) hidden.add(l.m.id)
+  return hidden
+}
+
+/** The messages the conversation pane shows that can be chosen, oldest first (the thread's, when one is open). */
+export function selectableMessages (s: UiState): ChatMessage[] {
+  const real = (m: ChatMessage): boolean => m.state !== 'sending' && m.state !== 'failed'
+  if (s.thread !== undefined) return [s.thread.root, ...s.thread.replies].filter(real)
+  const c = currentConversation(s)
+  if (c === undefined) return []
+  const hidden = hiddenReplies(s, c)
+  const out: ChatMessage[] = []
+  for (const l of c.lines) if (l.kind === 'message' && real(l.m) && !hidden.has(l.m.id)) out.push(l.m)
+  return out
+}
+
+/** Alias of selectableMessages, for the views: what the pane shows, in order. */
+export const shownMessages = selectableMessages
+
+/** The shortest id prefix a person types for a message: long enough never to be ambiguous in practice. */
+export const SHORT_ID = 8
+
+/**
+ * The message that `id` names among those loaded (the open thread's and every conversation's): its
+ * whole id or a start of it at least 4 characters long. 'several' when a start fits more than one.
+ */
+export function findMessage (s: UiState, id: string): ChatMessage | 'several' | undefined {
+  const q = id.trim().toLowerCase()
+  const all = new Map<string, ChatMessage>()
+  if (s.thread !== undefined) for (const m of [s.thread.root, ...s.thread.replies]) all.set(m.id, m)
+  for (const c of s.conversations) for (const l of c.lines) if (l.kind === 'message' && l.m.state !== 'sending' && !all.has(l.m.id)) all.set(l.m.id, l.m)
+  const exact = [...all.values()].find(m => m.id.toLowerCase() === q)
+  if (exact !== undefined) return exact
+  if (q.length < 4) return undefined
+  const fits = [...all.values()].filter(m => m.id.toLowerCase().startsWith(q))
+  return fits.length > 1 ? 'several' : fits[0]
 }

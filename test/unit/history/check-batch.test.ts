@@ -1,6 +1,7 @@
 import { forgedSignature } from '../../helpers/forge.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { checkBatch } from '../../../src/history/check-batch.js'
+import { decodeEntryStructure, erasedForm } from '../../../src/model/index.js'
 import { feed, orgStub, person, tempLog } from './fixtures.js'
 import type { Person } from './fixtures.js'
 import type { CheckContext, Exchange } from '../../../src/history/check-batch.js'
@@ -59,6 +60,32 @@ describe('history/check-batch', () => {
     const { view } = orgStub({ members: new Set([alice.id]) })
     const a = await feed(alice, 'general', 3)
     await expect(checkBatch(ctx, 'server', 'general', [...bytesOf(a.slice(0, 2)), forged(a[2]!)], view, new Map(), false, exchange())).rejects.toHaveProperty('name', 'BadSignatureError')
+  })
+
+  it('takes an erased entry only with a delete behind it (by its author or an admin) or past retention: a member cannot make others lose a message', async () => {
+    const admin = await person()
+    const { view } = orgStub({ members: new Set([alice.id, bob.id, admin.id]), admins: new Set([admin.id]) })
+    const a = await feed(alice, 'general', 2)
+    const stripped = [a[0]!, erasedForm(a[1]!)!]
+    expect(stripped[1]!.idHex).toBe(a[1]!.idHex)
+    // nothing served beside it: refused, whoever serves it
+    await expect(checkBatch(ctx, 'bob', 'general', bytesOf(stripped), view, new Map(), false, exchange())).rejects.toHaveProperty('name', 'InvalidEntryError')
+    // a "delete" by another member does not explain it
+    await expect(checkBatch(ctx, 'bob', 'general', bytesOf(stripped), view, new Map(), false, { ...exchange(), erasedBy: new Map([[a[1]!.idHex, bob.id]]) })).rejects.toHaveProperty('name', 'InvalidEntryError')
+    // a delete by a member for another message explains nothing either
+    await expect(checkBatch(ctx, 'bob', 'general', bytesOf(stripped), view, new Map(), false, { ...exchange(), erasedBy: new Map([[a[0]!.idHex, alice.id]]) })).rejects.toHaveProperty('name', 'InvalidEntryError')
+    // by its author, or by an admin: taken, still chained and signed
+    for (const by of [alice.id, admin.id]) {
+      const checked = await checkBatch(ctx, 'bob', 'general', bytesOf(stripped), view, new Map(), false, { ...exchange(), erasedBy: new Map([[a[1]!.idHex, by]]) })
+      expect(checked.accepted.map(v => [v.entry.seq, v.erased === true])).toEqual([[1, false], [2, true]])
+    }
+    // past retention here: taken without a delete
+    const expiring = { ...ctx, expired: () => true }
+    expect((await checkBatch(expiring, 'bob', 'general', bytesOf(stripped), view, new Map(), false, exchange())).accepted).toHaveLength(2)
+    // an erased entry with its signature forged is refused as forged, even with a "delete" for it
+    const forgedStub = forgedSignature(stripped[1]!.bytes)
+    const forgedId = decodeEntryStructure(forgedStub).idHex
+    await expect(checkBatch(ctx, 'bob', 'general', [new Uint8Array(a[0]!.bytes), forgedStub], view, new Map(), false, { ...exchange(), erasedBy: new Map([[forgedId, alice.id]]) })).rejects.toHaveProperty('name', 'BadSignatureError')
   })
 
   it('refuses an entry of another team, of an author outside the roster, and of an unknown epoch', async () => {

@@ -62,15 +62,17 @@ export interface OrgStub {
   ends: Map<string, { seq: number, idHex: string }>
   /** authors whose entries the usage policy refuses (not accepted) */
   unaccepted: Set<string>
+  /** members who are admins */
+  admins?: Set<string>
 }
 
 export function orgStub (init: Partial<OrgStub> = {}): { stub: OrgStub, view: HistoryOrgView } {
-  const stub: OrgStub = { members: init.members ?? new Set(), readers: init.readers ?? new Set(), removed: init.removed ?? new Set(), suspended: init.suspended ?? new Set(), epochs: init.epochs ?? new Set([1]), ends: init.ends ?? new Map<string, { seq: number, idHex: string }>(), unaccepted: init.unaccepted ?? new Set() }
+  const stub: OrgStub = { members: init.members ?? new Set(), readers: init.readers ?? new Set(), removed: init.removed ?? new Set(), suspended: init.suspended ?? new Set(), epochs: init.epochs ?? new Set([1]), ends: init.ends ?? new Map<string, { seq: number, idHex: string }>(), unaccepted: init.unaccepted ?? new Set(), admins: init.admins ?? new Set() }
   const view: HistoryOrgView = {
     orgId: ORG_ID,
     // only `removed` and `suspended` are read of the state
     state: { get removed () { return stub.removed }, get suspended () { return stub.suspended } } as unknown as OrgState,
-    member: (peerId: string) => stub.members.has(peerId) ? { peerId, name: peerId.slice(-4) } as unknown as Member : undefined,
+    member: (peerId: string) => stub.members.has(peerId) ? { peerId, name: peerId.slice(-4), admin: stub.admins?.has(peerId) === true } as unknown as Member : undefined,
     mayRead: (_team: string, peerId: string) => stub.readers.has(peerId),
     historyVerdict: (_team: string, epoch: number, author: string, beforeRemoval = false) => stub.removed.has(author) && !beforeRemoval ? `author ${author} was removed` : stub.suspended.has(author) ? `author ${author} is suspended` : !stub.epochs.has(epoch) ? 'unknown-epoch' : stub.members.has(author) || stub.removed.has(author) ? 'ok' : 'not in the roster',
     removedFeedEnd: (_team: string, author: string) => stub.removed.has(author) ? stub.ends.get(author) : undefined,

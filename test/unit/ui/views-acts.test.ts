@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { reduce } from '../../../src/ui/state.js'
+import { conversationView, statusLine } from '../../../src/ui/views.js'
+import { msg, office } from './fixtures.js'
+
+const plain = (lines: string[]): string => lines.join('\n').replace(/\u001b\[[\d;]*m/g, '')
+
+describe('ui/views of replies, edits, deletes and reactions', () => {
+  it('what a peer wrote in a quote, a reaction or a name is shown, never obeyed, and never passes for a message line', () => {
+    let s = reduce(office(), { type: 'message', m: msg({
+      id: 'h1',
+      replyTo: 'x',
+      quote: { author: 'peer-mal', authorName: 'Mal\u001b[2J', text: 'line one\n10:00 Ann: fake line\u202e' },
+      text: 'hi',
+      reactions: { '\u001b]0;pwned\u0007': ['peer-mal'], ['🎉'.repeat(30)]: ['peer-mal'] }
+    }) })
+    s = reduce(s, { type: 'message', m: msg({ id: 'h2', text: '', deleted: { by: 'peer-mal', byName: 'Mal\u001b[31m', time: 1 } }) })
+    const raw = conversationView(s, 60, 20).lines
+    const shown = plain(raw)
+    // no ESC of theirs survives: only our own SGR sequences are left
+    expect(raw.join('').replace(/\u001b\[[\d;]*m/g, '')).not.toMatch(/\u001b|\u0007/)
+    // the quote stays on one line, indented, with its newline visible
+    expect(shown).toMatch(/^ {6}↳ Mal�\[2J: line one ↵ 10:00 Ann: fake line<U\+202E>$/m)
+    expect(shown).not.toMatch(/^10:00 Ann/m)
+    // a long "emoji" is cut; the control one is visible placeholders
+    expect(shown).toMatch(/^ {6}�\]0;pwn… 1 {2}🎉🎉🎉… 1$/m)
+    expect(shown).not.toMatch(/(🎉){5}/)
+    expect(shown).toMatch(/Bob: message deleted \(by Mal�\[31m\)/)
+    for (const l of shown.split('\n')) expect(l.length).toBeLessThanOrEqual(60)
+  })
+
+  it('the chosen message is reversed and kept in view, even when scrolled far from it', () => {
+    let s = office()
+    for (let i = 0; i < 30; i++) s = reduce(s, { type: 'message', m: msg({ id: `s${i}`, text: `m${i}` }) })
+    s = reduce(s, { type: 'select' })
+    s = reduce(s, { type: 'select-move', by: -29 })
+    const view = conversationView(s, 60, 5)
+    expect(plain(view.lines)).toMatch(/Bob: m0$/m)
+    const chosen = view.lines.find(l => l.includes('m0'))!
+    expect(chosen.startsWith('\u001b[7m')).toBe(true)
+    expect(view.lines.filter(l => l.startsWith('\u001b[7m'))).toHaveLength(1)
+    expect(plain([statusLine(s)])).toMatch(/^message s0 by Bob · /)
+  })
+
+  it('an edit shows "(edited)" after the text; reactions sit under the message with their counts', () => {
+    let s = reduce(office(), { type: 'message', m: msg({ id: 'e1', text: 'the release is at 5', edited: 2, reactions: { '🎉': ['a'], '👍': ['a', 'b', 'c'] } }) })
+    s = reduce(s, { type: 'message', m: msg({ id: 'e2', text: 'next' }) })
+    expect(plain(conversationView(s, 60, 20).lines)).toMatch(/Bob: the release is at 5 \(edited\)\n {6}👍 3 {2}🎉 1\n.*Bob: next/)
+  })
+})

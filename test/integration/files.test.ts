@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { open, readdir, readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pbStream } from '@libp2p/utils'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -7,6 +7,7 @@ import { FileHave, FileOpen } from '../../src/model/index.js'
 import { FILE_PROTOCOL } from '../../src/net/topics.js'
 import { verifyExport } from '../../src/export/export-file.js'
 import { Fixture, nextEvent, waitFor } from '../helpers/nodes.js'
+import { flipBytes } from '../helpers/damage.js'
 import type { ParleyNode } from '../../src/node.js'
 import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
 
@@ -99,9 +100,7 @@ describe('files between nodes in one process (loopback)', () => {
     const sent = await a!.sendFile('general', path)
     await atB
     // b's copy goes bad on disk: every chunk has a flipped byte
-    const sealed = await open(join(b!.dataDir, 'files', `${sent.id}.sealed`), 'r+')
-    for (let i = 0; i < 6; i++) await sealed.write(Buffer.from([0xff]), 0, 1, i * (MiB + 16) + 100)
-    await sealed.close()
+    await flipBytes(join(b!.dataDir, 'files', `${sent.id}.sealed`), [0, 1, 2, 3, 4, 5].map(i => i * (MiB + 16) + 100))
     // with the sender away, b is the only source: its chunks are refused, never written
     const aDir = a!.dataDir
     await a!.stop()
@@ -122,9 +121,7 @@ describe('files between nodes in one process (loopback)', () => {
     const atB = nextEvent(b, 'file:complete', f => f.name === 'notes.bin', 20_000)
     const sent = await a.sendFile('general', path)
     await atB
-    const sealed = await open(join(b.dataDir, 'files', `${sent.id}.sealed`), 'r+')
-    await sealed.write(Buffer.from([0x5a]), 0, 1, MiB + 16 + 7)
-    await sealed.close()
+    await flipBytes(join(b.dataDir, 'files', `${sent.id}.sealed`), [MiB + 16 + 7])
     const out = await fx.tempDir()
     const failure = await b.getFile(sent.id, { outDir: out }).then(() => undefined, (err: Error) => err)
     expect(failure?.name).toBe('DamagedCopyError')

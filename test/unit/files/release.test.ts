@@ -1,4 +1,4 @@
-import { mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +7,7 @@ import { fileIdOf } from '../../../src/files/chunks.js'
 import { Release } from '../../../src/files/release.js'
 import { sealFile, unsealFile } from '../../../src/files/sealing.js'
 import type { FileManifest } from '../../../src/model/index.js'
+import { flipBytes } from '../../helpers/damage.js'
 
 describe('files/sealing and files/release', () => {
   const dirs: string[] = []
@@ -33,9 +34,7 @@ describe('files/sealing and files/release', () => {
     // chunks that match the manifest but a whole that does not: the sender's doing
     await expect(unsealFile({ ...manifest, sha256: new Uint8Array(32) }, sealedPath)).rejects.toMatchObject({ name: 'CorruptFileError' })
     // a byte this disk changed
-    const handle = await open(sealedPath, 'r+')
-    await handle.write(Buffer.from([0]), 0, 1, 1024 * 1024 + 16 + 10)
-    await handle.close()
+    await flipBytes(sealedPath, [1024 * 1024 + 16 + 10])
     const damaged = unsealFile(manifest, sealedPath)
     await expect(damaged).rejects.toMatchObject({ name: 'DamagedCopyError' })
     await expect(damaged).rejects.toThrow(/chunk 1 of report\.pdf is damaged on this disk/)

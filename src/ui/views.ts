@@ -43,6 +43,9 @@ const GLYPH: Record<string, [string, Colour | undefined]> = {
   offline: ['○', undefined]
 }
 
+/** How many columns the state mark of `state` takes. */
+const STATE_MARK_WIDTH: Record<ChatMessage['state'], number> = { sending: 1, sent: 1, synced: 2, failed: 10 }
+
 function stateMark (s: UiState, state: ChatMessage['state']): string {
   switch (state) {
     case 'sending': return '…'
@@ -117,14 +120,17 @@ function messageLines (s: UiState, l: Line, width: number, look: MessageLook = {
     out.push(truncate(`${indent}↳ ${said}`, width))
   }
   // the lines after the first are indented under the name: none can pass for another message
-  const lines = wrap(head + body, width, displayWidth(time) + 1)
+  // your own message's state mark is wrapped with it (as that many placeholder columns), never cut off at the edge
+  const mark = m.local ? '\u2713'.repeat(STATE_MARK_WIDTH[m.state]) : ''
+  const lines = wrap(head + body + (mark !== '' ? ` ${mark}` : ''), width, displayWidth(time) + 1)
   out.push(...lines.map((t, i) => {
-    const text = i === 0 ? t.slice(head.length) : t
+    let text = i === 0 ? t.slice(head.length) : t
+    if (i === lines.length - 1 && mark !== '') text = text.slice(0, text.length - mark.length)
     let shown = deleted ? text : highlightMentions(s, text, look.selected)
     if (i === 0) shown = `${time} ${bold(name)}: ${shown}`
     if (m.urgent && i === 0) shown = `${paint(s, 'red', bold('!'))} ${shown}`
     if (m.flag !== undefined || m.forked !== undefined) shown = paint(s, 'red', shown)
-    if (i === lines.length - 1 && m.local) shown += ` ${stateMark(s, m.state)}`
+    if (i === lines.length - 1 && mark !== '') shown += stateMark(s, m.state)
     return shown
   }))
   // under it: its reactions with their counts, and how many replies it has

@@ -48,3 +48,21 @@ describe('ui/views of replies, edits, deletes and reactions', () => {
     expect(plain(conversationView(s, 60, 20).lines)).toMatch(/Bob: the release is at 5 \(edited\)\n {6}👍 3 {2}🎉 1\n.*Bob: next/)
   })
 })
+
+describe('ui/views of your own message\'s state', () => {
+  it('wraps the state mark with the text, so a line that just fits shows the whole mark, never a cut one', () => {
+    const head = '10:00 Ann: ' // the fixture's time is shown as 10:00 (checked below)
+    for (const [recipients, mark] of [[1, '✓✓'], [0, '✓']] as const) {
+      for (let extra = -2; extra <= 2; extra++) {
+        const text = 'x'.repeat(60 - head.length - mark.length - 1 + extra)
+        const s = reduce(office(), { type: 'sent', tempId: 't', m: msg({ id: `own${extra}`, author: 'peer-ann', authorName: 'Ann', local: true, text, recipients }) })
+        const shown = plain(conversationView(s, 60, 20).lines).split('\n').filter(l => l.includes('x') || l.includes('✓'))
+        for (const l of shown) expect(l.length).toBeLessThanOrEqual(60)
+        expect(shown.join('\n')).toMatch(/^\d\d:\d\d Ann: x+/)
+        // the whole mark, at the end of the last line, on it or on its own
+        expect(shown.at(-1)).toMatch(new RegExp(` ${mark}$`))
+        expect(shown.join('').replace(/[^✓]/g, '')).toBe(mark)
+      }
+    }
+  })
+})

@@ -10,6 +10,7 @@ import { findGroupMentions, findMentions } from './mentions.js'
 import { QUICK_REACTIONS, reactionCounts } from './reactions.js'
 import { conversationLabel, currentConversation, mentionable } from './state.js'
 import { hiddenReplies, SHORT_ID } from './state/selectors.js'
+import { editable } from './state/selection.js'
 import { displayWidth, oneLine, sanitize, truncate, wrap } from './text.js'
 import type { ChatMessage, Line, UiState } from './state.js'
 
@@ -121,7 +122,7 @@ function messageLines (s: UiState, l: Line, width: number, look: MessageLook = {
   }
   // the lines after the first are indented under the name: none can pass for another message
   // your own message's state mark is wrapped with it (as that many placeholder columns), never cut off at the edge
-  const mark = m.local ? '\u2713'.repeat(STATE_MARK_WIDTH[m.state]) : ''
+  const mark = m.local && !deleted ? '\u2713'.repeat(STATE_MARK_WIDTH[m.state]) : ''
   const lines = wrap(head + body + (mark !== '' ? ` ${mark}` : ''), width, displayWidth(time) + 1)
   out.push(...lines.map((t, i) => {
     let text = i === 0 ? t.slice(head.length) : t
@@ -214,12 +215,26 @@ export function threadView (s: UiState, width: number, height: number): { lines:
   return windowOf(all, height, s.scroll, keep)
 }
 
+/** The keys of selection mode that do something to `m` (a deleted message only opens its thread). */
+function selectionKeys (s: UiState, m: ChatMessage | undefined): string[] {
+  if (m === undefined) return ['t thread']
+  const live = m.deleted === undefined
+  const mine = m.author === s.me.peerId
+  const keys = live ? ['r reply'] : []
+  if (editable(s, m)) keys.push('e edit')
+  if (live && (mine || s.org?.admin === true)) keys.push('d delete')
+  if (live && m.readable) keys.push('+ react')
+  keys.push('t thread')
+  if (Object.keys(m.reactions ?? {}).length > 0) keys.push('w who reacted')
+  return keys
+}
+
 /** What selection mode, a reply, an edit, a reaction or the thread shown tell in the status line. */
 function modeHint (s: UiState): string {
   if (s.selected !== undefined) {
     const m = [...(s.thread !== undefined ? [s.thread.root, ...s.thread.replies] : []), ...(currentConversation(s)?.lines ?? []).flatMap(l => l.kind === 'message' ? [l.m] : [])].find(x => x.id === s.selected)
     const who = m === undefined ? '' : ` by ${m.author === s.me.peerId ? 'you' : safe(m.authorName)}`
-    return bold(`message ${s.selected.slice(0, SHORT_ID)}${who}`) + ' · r reply · e edit · d delete · + react · t thread · w who reacted · ↑↓ j/k · Esc'
+    return bold(`message ${s.selected.slice(0, SHORT_ID)}${who}`) + ` · ${selectionKeys(s, m).join(' · ')} · ↑↓ j/k · Esc`
   }
   const c = s.compose
   if (c?.kind === 'reply') return bold(`replying to ${safe(c.to)}`) + `${c.quote !== '' ? ` (${safe(truncate(c.quote, 30))})` : ''} · Enter sends · Esc cancels`

@@ -42,6 +42,22 @@ describe('ui/views of replies, edits, deletes and reactions', () => {
     expect(plain([statusLine(s)])).toMatch(/^message s0 by Bob · /)
   })
 
+  it('selection mode names only the keys that do something to the chosen message', () => {
+    const hint = (m: Parameters<typeof msg>[0], admin = true): string => {
+      let s = reduce(office(), { type: 'message', m: msg({ id: 'k1', ...m }) })
+      if (!admin) s = { ...s, org: { name: 'Acme', admin: false } }
+      return plain([statusLine(reduce(s, { type: 'select', id: 'k1' }))]).split(' · ↑↓')[0]!
+    }
+    expect(hint({ author: 'peer-ann', local: true, reactions: { '👍': ['peer-bob'] } })).toBe('message k1 by you · r reply · e edit · d delete · + react · t thread · w who reacted')
+    // someone else's: an admin may delete it, a member not
+    expect(hint({})).toBe('message k1 by Bob · r reply · d delete · + react · t thread')
+    expect(hint({}, false)).toBe('message k1 by Bob · r reply · + react · t thread')
+    // a deleted one keeps its thread, nothing else; nor does it show a delivery mark
+    expect(hint({ author: 'peer-ann', local: true, deleted: { by: 'peer-ann', byName: 'Ann', time: 1 } })).toBe('message k1 by you · t thread')
+    const s = reduce(office(), { type: 'sent', tempId: 't', m: msg({ id: 'k2', author: 'peer-ann', authorName: 'Ann', local: true, recipients: 1, deleted: { by: 'peer-ann', byName: 'Ann', time: 1 } }) })
+    expect(plain(conversationView(s, 60, 20).lines)).toMatch(/Ann: message deleted \(by Ann\)$/m)
+  })
+
   it('an edit shows "(edited)" after the text; reactions sit under the message with their counts', () => {
     let s = reduce(office(), { type: 'message', m: msg({ id: 'e1', text: 'the release is at 5', edited: 2, reactions: { '🎉': ['a'], '👍': ['a', 'b', 'c'] } }) })
     s = reduce(s, { type: 'message', m: msg({ id: 'e2', text: 'next' }) })

@@ -33,6 +33,12 @@ function unselected (s: UiState): UiState {
   return rest
 }
 
+/** `s` with the status line's error and notice gone: entering or leaving selection mode is a new start. */
+function quiet (s: UiState): UiState {
+  const { error: _e, notice: _n, ...status } = s.status
+  return { ...s, status }
+}
+
 /** Apply an action of selection mode or of composing. */
 export function reduceSelection (s: UiState, a: SelectionAction): UiState {
   switch (a.type) {
@@ -40,7 +46,7 @@ export function reduceSelection (s: UiState, a: SelectionAction): UiState {
       const shown = selectableMessages(s)
       if (shown.length === 0) return withNotice(s, 'no message here to choose')
       const id = a.id !== undefined && shown.some(m => m.id === a.id) ? a.id : shown.at(-1)!.id
-      return { ...s, selected: id }
+      return { ...quiet(s), selected: id }
     }
     case 'select-move': {
       const shown = selectableMessages(s)
@@ -52,7 +58,7 @@ export function reduceSelection (s: UiState, a: SelectionAction): UiState {
       return { ...s, selected: shown[to]!.id }
     }
     case 'select-end':
-      return unselected(s)
+      return quiet(unselected(s))
     case 'compose': {
       // what the status line said before (the keys of selection mode) is over: it says what Enter does now
       const next = withNotice({ ...unselected(s), compose: a.compose }, '')

@@ -30,6 +30,15 @@ describe('ui/state/selection', () => {
     expect(empty.status.notice).toMatch(/no message/)
   })
 
+  it('an error of the last action does not outlive it: choosing a message, or leaving, clears the status line', () => {
+    let s = reduce(general(), { type: 'error', text: 'that message was deleted: it cannot be edited' })
+    s = reduce(s, { type: 'select' })
+    expect(s.status.error).toBeUndefined()
+    s = reduce(reduce(s, { type: 'error', text: 'again' }), { type: 'select-end' })
+    expect(s.status.error).toBeUndefined()
+    expect(s.status.peers).toBe(general().status.peers)
+  })
+
   it('skips messages still being sent, and replies that collapsed threads hide', () => {
     let s = general()
     s = reduce(s, { type: 'message', m: msg({ id: 'r1', replyTo: 'b1', text: 're one' }) })

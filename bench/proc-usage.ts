@@ -18,6 +18,9 @@ export interface ProcessUsage {
   rssMB: number
   /** the process's peak resident memory (VmHWM) */
   peakRssMB: number
+  /** of rssMB: anonymous memory (heap, buffers, allocations), and file pages mapped in (code, LevelDB's mapped tables: the kernel can drop these) */
+  anonMB: number
+  fileMB: number
 }
 
 /** One reading of the machine's CPU counters (/proc/stat, all CPUs). */
@@ -60,7 +63,9 @@ export async function processUsage (pid: number): Promise<ProcessUsage | undefin
     pid,
     cpuSeconds: ticks / await ticksPerSecond(),
     rssMB: round(kB('VmRSS') / 1024, 1),
-    peakRssMB: round(kB('VmHWM') / 1024, 1)
+    peakRssMB: round(kB('VmHWM') / 1024, 1),
+    anonMB: round(kB('RssAnon') / 1024, 1),
+    fileMB: round(kB('RssFile') / 1024, 1)
   }
 }
 

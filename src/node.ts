@@ -22,7 +22,7 @@ import type { InviteView } from './teams/invite-list.js'
 import type { OrgLogEntry } from './teams/org-log.js'
 import { writeBackup } from './store/backup.js'
 import { EntryLog } from './store/entry-log.js'
-import { logDirOf } from './paths.js'
+import { DEFAULT_PORT, logDirOf } from './paths.js'
 import { makePrivate } from './store/permissions.js'
 import { RestoreGate } from './store/restore-gate.js'
 import { defaultDisplayName, loadOrCreateIdentity, saveDisplayName } from './store/identity-file.js'
@@ -59,8 +59,7 @@ export type { InviteView } from './teams/invite-list.js'
 export type { OrgLogEntry } from './teams/org-log.js'
 export type { NodeInfo, ParleyInit } from './node-types.js'
 
-/** The default TCP port; if it is taken, a free one is used instead. */
-export const DEFAULT_PORT = 7717
+export { DEFAULT_PORT }
 /** Where the log lives inside the data dir. */
 export { LOG_DIR } from './paths.js'
 

@@ -64,3 +64,6 @@ export function unitPath (env: NodeJS.ProcessEnv = process.env): string {
 export function defaultDownloadDir (env: NodeJS.ProcessEnv = process.env): string {
   return env.XDG_DOWNLOAD_DIR ?? join(homedir(), 'Downloads')
 }
+
+/** The default TCP port; if it is taken, a free one is used instead. */
+export const DEFAULT_PORT = 7717

@@ -2,7 +2,7 @@
  * What every subcommand shares: its shape, the parsed arguments, output to the terminal and the
  * small helpers that check options and talk to the running node.
  */
-import { checkTeamName, ControlClient, printable } from '../index.js'
+import { checkTeamName, ControlClient, printable } from '../shell.js'
 import type { MemberView } from '../index.js'
 import type { Config } from './config.js'
 import type { ParseArgsConfig } from 'node:util'
@@ -110,4 +110,14 @@ export function dateOption (key: string, value: string): number {
   const t = Date.parse(value)
   if (Number.isNaN(t)) throw new UsageError(`--${key} takes a date like 2026-11-01 or 2026-11-01T09:00, not ${JSON.stringify(value)}`)
   return t
+}
+
+/**
+ * `id` checked as a peer id (InvalidArgumentError if it is none). The check needs libp2p's peer-id
+ * code, which the public API's full entry loads: only when a command takes a peer id, so that the
+ * others start without it (see src/shell.ts).
+ */
+export async function peerIdArg (id: unknown): Promise<string> {
+  const { checkPeerId } = await import('../index.js')
+  return checkPeerId(id)
 }

@@ -3,7 +3,7 @@
  * the command line win over it. A bad line is refused with its file and line number.
  */
 import { readFile } from 'node:fs/promises'
-import { defaultConfigPath, InvalidArgumentError } from '../index.js'
+import { defaultConfigPath, InvalidArgumentError } from '../shell.js'
 
 export { defaultConfigPath }
 

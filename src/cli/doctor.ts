@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { promisify } from 'node:util'
-import { checkStoreOpens, ControlClient, DataDirLockedError, DEFAULT_PORT, formatDateTime, identityKeyPathOf, NodeNotRunningError, printable } from '../index.js'
+import { ControlClient, DataDirLockedError, DEFAULT_PORT, formatDateTime, identityKeyPathOf, NodeNotRunningError, printable } from '../shell.js'
 import type { KeeperStatus } from '../index.js'
 
 const exec = promisify(execFile)
@@ -40,6 +40,7 @@ async function checkDataDir (dataDir: string, running: boolean): Promise<Finding
   }
   if (!running) {
     try {
+      const { checkStoreOpens } = await import('../index.js')
       await checkStoreOpens(dataDir)
       out.push({ level: 'ok', what: 'the log opens' })
     } catch (err) {

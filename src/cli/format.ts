@@ -1,7 +1,7 @@
 /**
  * How the CLI prints things for people. JSON output is the API's own objects, unformatted.
  */
-import { formatDateTime, oneLine, sanitize } from '../index.js'
+import { formatDateTime, oneLine, sanitize } from '../shell.js'
 import type { ControlEvents, MessageView, PeerView } from '../index.js'
 
 /** How many hex digits of a message id the plain output shows (any unique prefix of 4+ is accepted back). */

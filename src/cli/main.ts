@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { defaultDataDir, parleyLogger } from '../index.js'
+import { defaultDataDir, parleyLogger } from '../shell.js'
 import { GLOBAL_OPTIONS, UsageError, err, out } from './command.js'
 import { adminCommands } from './commands/admin.js'
 import { officeCommands } from './commands/office.js'

@@ -3,7 +3,7 @@
  * and a node started just for one command when no daemon is running.
  */
 import { resolve } from 'node:path'
-import { checkDisplayName, ControlClient, createNode, NodeNotRunningError, parseScanCommand } from '../index.js'
+import { checkDisplayName, ControlClient, NodeNotRunningError, parseScanCommand } from '../shell.js'
 import type { ParleyInit, ParleyNode } from '../index.js'
 import type { ParsedArgs } from './command.js'
 import type { Config } from './config.js'
@@ -64,6 +64,7 @@ export async function viaNodeOrClient<T> (dataDir: string, values: ParsedArgs['v
   }
   // no daemon: a temporary node on a free port, so it never clashes with anything
   const init = networkInit(dataDir, values, undefined, config)
+  const { createNode } = await import('../index.js')
   const node = await createNode({ ...init, ...(init.listen === undefined ? { listen: ['/ip4/0.0.0.0/tcp/0'] } : {}) })
   try {
     await node.start()

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { promisify } from 'node:util'
-import { UNIT_NAME, unitPath } from '../index.js'
+import { UNIT_NAME, unitPath } from '../shell.js'
 
 export { UNIT_NAME, unitPath }
 

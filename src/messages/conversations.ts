@@ -118,7 +118,7 @@ export class Conversations {
 
   private replyMap (root: string): Map<string, Reply> {
     let map = this.replies.get(root)
-    if (map === undefined) this.replies.set(root, map = new Map())
+    if (map === undefined) this.replies.set(root, map = new Map<string, Reply>())
     return map
   }
 

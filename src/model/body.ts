@@ -43,7 +43,6 @@ export function bodyKind (body: Body): BodyKind {
 
 /** Check a reaction's emoji: one short symbol or :name:, no spaces or control characters. Throws InvalidEntryError. */
 export function checkEmoji (emoji: string): void {
-  // eslint-disable-next-line no-control-regex
   if (emoji.length === 0 || Buffer.byteLength(emoji) > MAX_EMOJI_BYTES || /[\s\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(emoji)) {
     throw new InvalidEntryError(`a reaction is one emoji (at most ${MAX_EMOJI_BYTES} bytes, no spaces or control characters)`)
   }

@@ -4,6 +4,7 @@
  */
 import { contentId, randomSecret } from '../crypto/keys.js'
 import { InvalidArgumentError, InviteError } from '../errors.js'
+export { parseDuration } from '../text-checks.js'
 import { InviteToken } from '../model/index.js'
 import type { InviteState, OrgState } from './org-state.js'
 
@@ -11,14 +12,6 @@ const INVITE_PREFIX = 'parley1:'
 /** The longest an invite lasts. */
 export const MAX_INVITE_TTL_MS = 30 * 86_400_000
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
-
-/** Parse "24h", "30m", "7d", "90s" into milliseconds. */
-export function parseDuration (text: string): number {
-  const m = /^(\d{1,6})([smhd])$/.exec(text.trim())
-  if (m === null) throw new InvalidArgumentError(`invalid duration ${JSON.stringify(text)}: use e.g. 30m, 24h or 7d`)
-  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd']
-  return Number(m[1]) * unit
-}
 
 /** A fresh invite secret: whoever holds it may be admitted once. */
 export function newInviteSecret (): Uint8Array<ArrayBuffer> {

@@ -1,8 +1,7 @@
 /**
  * The admins' commands on people: another admin, offboarding.
  */
-import { checkPeerId } from '../../index.js'
-import { printMembers, withClient } from '../command.js'
+import { peerIdArg, printMembers, withClient } from '../command.js'
 import type { Commands } from '../command.js'
 
 export const adminCommands: Commands = {
@@ -11,7 +10,7 @@ export const adminCommands: Commands = {
     usage: 'parley admin add-admin PEER_ID',
     options: { json: { type: 'boolean' } },
     run: async ({ dataDir, values, positionals }) => {
-      const peer = checkPeerId(positionals[0])
+      const peer = await peerIdArg(positionals[0])
       printMembers(await withClient(dataDir, async c => c.request('admin.add-admin', { peer })), values.json === true)
       return 0
     }
@@ -21,7 +20,7 @@ export const adminCommands: Commands = {
     usage: 'parley admin remove PEER_ID',
     options: { json: { type: 'boolean' } },
     run: async ({ dataDir, values, positionals }) => {
-      const peer = checkPeerId(positionals[0])
+      const peer = await peerIdArg(positionals[0])
       printMembers(await withClient(dataDir, async c => c.request('admin.remove', { peer })), values.json === true)
       return 0
     }

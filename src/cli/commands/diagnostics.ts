@@ -1,7 +1,7 @@
 /**
  * What the node and the workstation are doing: doctor, sync status, peers, the node's info.
  */
-import { printable } from '../../index.js'
+import { printable } from '../../shell.js'
 import { err, out, withClient } from '../command.js'
 import { EXIT_FAILURE } from '../exit-codes.js'
 import { formatPeer, formatTime, shortId } from '../format.js'

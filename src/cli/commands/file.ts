@@ -2,9 +2,9 @@
  * Shared files from the command line: sending one, fetching one with a progress line, listing them.
  */
 import { resolve } from 'node:path'
-import { checkPeerId, ControlClient, formatBytes, printable } from '../../index.js'
+import { ControlClient, formatBytes, printable } from '../../shell.js'
 import type { FileProgress } from '../../index.js'
-import { err, out, teamOption, UsageError, withClient } from '../command.js'
+import { err, out, peerIdArg, teamOption, UsageError, withClient } from '../command.js'
 import type { Commands } from '../command.js'
 
 /** "report.pdf  42% 21 MB of 50 MB  38 MB/s  from 3 peers" */
@@ -21,7 +21,7 @@ export const fileCommands: Commands = {
     run: async ({ dataDir, values, positionals }) => {
       if (positionals.length !== 1) throw new UsageError('give exactly one file to send')
       const path = resolve(positionals[0]!)
-      const to = typeof values.to === 'string' ? checkPeerId(values.to) : undefined
+      const to = typeof values.to === 'string' ? await peerIdArg(values.to) : undefined
       const team = to === undefined ? teamOption(values, true) : undefined
       const caption = typeof values.caption === 'string' ? values.caption : ''
       const name = typeof values.name === 'string' ? values.name : undefined

@@ -2,9 +2,9 @@
  * Messages from the command line: sending (to a team, to one member, as a reply), editing, deleting,
  * reacting, following, a team's history, a thread, search.
  */
-import { checkPeerId, ControlClient } from '../../index.js'
+import { ControlClient } from '../../shell.js'
 import type { ControlParams, MessageView } from '../../index.js'
-import { dateOption, err, memberNames, messageIdArg, out, teamOption, UsageError, withClient } from '../command.js'
+import { dateOption, err, memberNames, messageIdArg, out, peerIdArg, teamOption, UsageError, withClient } from '../command.js'
 import { EXIT_FAILURE } from '../exit-codes.js'
 import { formatMessage, formatTailEvent, TAIL_EVENTS, tailEventJson } from '../format.js'
 import type { Commands } from '../command.js'
@@ -33,7 +33,7 @@ export const messageCommands: Commands = {
     run: async ({ dataDir, values, positionals }) => {
       if (values.team !== undefined && values.to !== undefined) throw new UsageError('give --team NAME or --to PEER_ID, not both')
       if (values.team === undefined && values.to === undefined) throw new UsageError('--team NAME is required (or --to PEER_ID for a direct message)')
-      const peer = values.to !== undefined ? checkPeerId(values.to) : undefined
+      const peer = values.to !== undefined ? await peerIdArg(values.to) : undefined
       const team = peer === undefined ? teamOption(values, true) : undefined
       const replyTo = values['reply-to'] !== undefined ? { replyTo: messageIdArg(values['reply-to'], 'the message to reply to') } : {}
       const text = positionals.join(' ')

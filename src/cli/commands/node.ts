@@ -1,8 +1,8 @@
 /**
  * The commands that run a node in this process: the chat, the daemon, and init (the identity only).
  */
-import { checkDisplayName, ControlClient, ControlServer, createNode, loadOrCreateIdentity, NodeNotRunningError, parleyLogger, peerIdOfPublicKey } from '../../index.js'
-import type { ParleyNode } from '../../index.js'
+import { checkDisplayName, ControlClient, NodeNotRunningError, parleyLogger } from '../../shell.js'
+import type { ControlServer, ParleyNode } from '../../index.js'
 import { err, NETWORK_OPTIONS, out, UsageError } from '../command.js'
 import { EXIT_FAILURE } from '../exit-codes.js'
 import { shortId } from '../format.js'
@@ -16,6 +16,7 @@ const log = parleyLogger('daemon')
 async function runDaemon (dataDir: string, values: ParsedArgs['values'], config: Config): Promise<number> {
   const name = typeof values.name === 'string' ? checkDisplayName(values.name) : undefined
   log('starting a node in %s', dataDir)
+  const { createNode, ControlServer } = await import('../../index.js')
   const node = await createNode(networkInit(dataDir, values, name, config))
   const control = new ControlServer(node)
   // before start: peers found by mDNS connect while the node and its control socket are starting
@@ -85,6 +86,7 @@ export const nodeCommands: Commands = {
       // run the node in this process, with its control socket for scripts (and other chats)
       const runHere = async (): Promise<void> => {
         log('the chat runs the node of %s itself', dataDir)
+        const { createNode, ControlServer } = await import('../../index.js')
         node = await createNode(networkInit(dataDir, values, name, config))
         server = new ControlServer(node)
         await node.start()
@@ -141,6 +143,7 @@ export const nodeCommands: Commands = {
     run: async ({ dataDir, values }) => {
       if (typeof values.name !== 'string') throw new UsageError('--name NAME is required')
       const name = checkDisplayName(values.name)
+      const { loadOrCreateIdentity, peerIdOfPublicKey } = await import('../../index.js')
       const identity = await loadOrCreateIdentity(dataDir, name)
       if (!identity.created) {
         err(identity.name === name

@@ -2,8 +2,8 @@
  * Running the office: suspending and resuming accounts, invites under control, announcement teams'
  * posters, and the org's own record.
  */
-import { checkPeerId, checkTeamName, printable } from '../../index.js'
-import { out, printMembers, UsageError, withClient } from '../command.js'
+import { checkTeamName, printable } from '../../shell.js'
+import { out, peerIdArg, printMembers, UsageError, withClient } from '../command.js'
 import { formatTime } from '../format.js'
 import type { Commands } from '../command.js'
 
@@ -13,7 +13,7 @@ export const officeCommands: Commands = {
     usage: 'parley admin suspend PEER_ID [--reason TEXT] [--json]',
     options: { reason: { type: 'string' }, json: { type: 'boolean' } },
     run: async ({ dataDir, values, positionals }) => {
-      const peer = checkPeerId(positionals[0])
+      const peer = await peerIdArg(positionals[0])
       const reason = typeof values.reason === 'string' ? values.reason : ''
       printMembers(await withClient(dataDir, async c => c.request('admin.suspend', { peer, reason })), values.json === true)
       return 0
@@ -24,7 +24,7 @@ export const officeCommands: Commands = {
     usage: 'parley admin resume PEER_ID [--json]',
     options: { json: { type: 'boolean' } },
     run: async ({ dataDir, values, positionals }) => {
-      const peer = checkPeerId(positionals[0])
+      const peer = await peerIdArg(positionals[0])
       printMembers(await withClient(dataDir, async c => c.request('admin.resume', { peer })), values.json === true)
       return 0
     }
@@ -70,7 +70,7 @@ export const officeCommands: Commands = {
     options: { json: { type: 'boolean' } },
     run: async ({ dataDir, values, positionals }) => {
       const [team, ...posters] = positionals
-      const view = await withClient(dataDir, async c => c.request('team.posters', { team: checkTeamName(team), posters: posters.map(checkPeerId) }))
+      const view = await withClient(dataDir, async c => c.request('team.posters', { team: checkTeamName(team), posters: await Promise.all(posters.map(peerIdArg)) }))
       out(values.json === true ? JSON.stringify(view) : `#${view.name}: admins${(view.posters ?? []).length > 0 ? ` and ${(view.posters ?? []).length} poster(s)` : ' only'} post; everyone in it reads`)
       return 0
     }

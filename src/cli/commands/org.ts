@@ -1,7 +1,7 @@
 /**
  * The organisation: founding one, inviting a newcomer, joining with an invite.
  */
-import { checkDisplayName, checkTeamName, InviteError, parseDuration } from '../../index.js'
+import { checkDisplayName, checkTeamName, InviteError, parseDuration } from '../../shell.js'
 import { err, NETWORK_OPTIONS, out, UsageError, withClient } from '../command.js'
 import { formatTime } from '../format.js'
 import { viaNodeOrClient } from '../run-node.js'

@@ -3,8 +3,8 @@
  * rename|approve|requests`).
  */
 import { readFile } from 'node:fs/promises'
-import { checkDisplayName, checkPeerId, printable } from '../../index.js'
-import { out, printMembers, UsageError, withClient } from '../command.js'
+import { checkDisplayName, printable } from '../../shell.js'
+import { out, peerIdArg, printMembers, UsageError, withClient } from '../command.js'
 import { formatTime } from '../format.js'
 import type { Commands } from '../command.js'
 import type { PolicyView, RenameRequestView } from '../../index.js'
@@ -105,7 +105,7 @@ export const policyCommands: Commands = {
     usage: 'parley admin rename PEER_ID NAME [--json]',
     options: { json: { type: 'boolean' } },
     run: async ({ dataDir, values, positionals }) => {
-      const peer = checkPeerId(positionals[0])
+      const peer = await peerIdArg(positionals[0])
       const name = checkDisplayName(positionals.slice(1).join(' '))
       printMembers(await withClient(dataDir, async c => c.request('admin.rename', { peer, name })), values.json === true)
       return 0
@@ -120,7 +120,7 @@ export const policyCommands: Commands = {
         printRequests(await withClient(dataDir, async c => c.request('rename.requests')), values.json === true)
         return 0
       }
-      const peer = checkPeerId(positionals[0])
+      const peer = await peerIdArg(positionals[0])
       printMembers(await withClient(dataDir, async c => c.request('admin.approve', { peer })), values.json === true)
       return 0
     }

@@ -2,7 +2,7 @@
  * Records kept outside the node: verifiable exports of a team's history, backups and restores.
  */
 import { resolve } from 'node:path'
-import { printable, restoreBackupInto, verifyExport } from '../../index.js'
+import { printable } from '../../shell.js'
 import type { ControlParams } from '../../index.js'
 import { dateOption, err, out, teamOption, UsageError, withClient } from '../command.js'
 import { EXIT_FAILURE } from '../exit-codes.js'
@@ -49,6 +49,7 @@ export const recordCommands: Commands = {
       if (file === undefined) throw new UsageError('give the export file')
       const { readFile } = await import('node:fs/promises')
       try {
+        const { verifyExport } = await import('../../index.js')
         const summary = await verifyExport(await readFile(file, 'utf8'))
         out(`ok: ${summary.records} records of ${summary.scope === 'org' ? `the org log of ${summary.org.slice(0, 16)}` : `#${summary.team}`}, exported by ${printable(summary.exportedByName)} (${summary.exportedBy}) at ${formatTime(summary.exportedAt)}`)
         return 0
@@ -78,6 +79,7 @@ export const recordCommands: Commands = {
     run: async ({ dataDir, positionals }) => {
       const file = positionals[0]
       if (file === undefined) throw new UsageError('give the backup file')
+      const { restoreBackupInto } = await import('../../index.js')
       const r = await restoreBackupInto(resolve(file), dataDir)
       out(`restored ${r.peerId} into ${dataDir} (${r.rows} records). Start it with: parley daemon --data ${dataDir}`)
       err('it will post again once a colleague\'s node has sent it anything it wrote after this backup')

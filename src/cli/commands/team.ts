@@ -1,8 +1,8 @@
 /**
  * Teams and the directory: creating and changing teams, their retention and holds, who is in them.
  */
-import { checkPeerId, checkTeamName, printable } from '../../index.js'
-import { out, printMembers, teamOption, UsageError, withClient } from '../command.js'
+import { checkTeamName, printable } from '../../shell.js'
+import { out, peerIdArg, printMembers, teamOption, UsageError, withClient } from '../command.js'
 import type { Commands } from '../command.js'
 
 export const teamCommands: Commands = {
@@ -13,7 +13,7 @@ export const teamCommands: Commands = {
     run: async ({ dataDir, values, positionals }) => {
       const [team, ...members] = positionals
       const announce = values.announce === true
-      const params = { team: checkTeamName(team), members: members.map(checkPeerId) }
+      const params = { team: checkTeamName(team), members: await Promise.all(members.map(peerIdArg)) }
       await withClient(dataDir, async c => announce ? c.request('team.create-announce', params) : c.request('team.create', params))
       out(`created #${team}${announce ? ', an announcement team: only admins post (name posters with parley team posters)' : ''}`)
       return 0
@@ -26,7 +26,7 @@ export const teamCommands: Commands = {
     run: async ({ dataDir, values, positionals }) => {
       const [team, ...members] = positionals
       if (members.length === 0) throw new UsageError('name at least one member to add')
-      printMembers(await withClient(dataDir, async c => c.request('team.add', { team: checkTeamName(team), members: members.map(checkPeerId) })), values.json === true)
+      printMembers(await withClient(dataDir, async c => c.request('team.add', { team: checkTeamName(team), members: await Promise.all(members.map(peerIdArg)) })), values.json === true)
       return 0
     }
   },
@@ -36,7 +36,7 @@ export const teamCommands: Commands = {
     options: { json: { type: 'boolean' } },
     run: async ({ dataDir, values, positionals }) => {
       const [team, member] = positionals
-      printMembers(await withClient(dataDir, async c => c.request('team.remove', { team: checkTeamName(team), member: checkPeerId(member) })), values.json === true)
+      printMembers(await withClient(dataDir, async c => c.request('team.remove', { team: checkTeamName(team), member: await peerIdArg(member) })), values.json === true)
       return 0
     }
   },

@@ -35,6 +35,41 @@ describe('model', () => {
     expect(back.author).toBe(peerIdFromPublicKey(key.publicKey).toString())
   })
 
+  it('gives one id and one stored encoding whatever way the same signed entry is encoded: reordered, padded, with an extra field, in a larger buffer', async () => {
+    const key = await generateIdentityKey()
+    const made = await createEntry(key, fields({ body: new Uint8Array(encodeBody({ text: 'x'.repeat(300), authorName: 'alice' })) }))
+    const signed = decodeSignedEntry(made.bytes)
+    const field = (n: number, b: Uint8Array, pad = false): Buffer => {
+      const len: number[] = []
+      let v = b.length
+      while (v >= 0x80) { len.push((v & 0x7f) | 0x80); v >>>= 7 }
+      len.push(v)
+      // a varint padded with a zero group: the same number, not the minimal encoding
+      if (pad) { len[len.length - 1]! |= 0x80; len.push(0) }
+      return Buffer.concat([Buffer.from([(n << 3) | 2, ...len]), b])
+    }
+    const canonical = Buffer.concat([field(1, signed.entry), field(2, signed.signature), field(3, signed.body)])
+    expect(canonical.equals(made.bytes)).toBe(true)
+    const variants = [
+      Buffer.concat([field(3, signed.body), field(1, signed.entry), field(2, signed.signature)]),
+      Buffer.concat([field(1, signed.entry, true), field(2, signed.signature), field(3, signed.body)]),
+      Buffer.concat([field(1, signed.entry), field(2, signed.signature), field(3, signed.body, true)]),
+      Buffer.concat([field(1, signed.entry), field(2, signed.signature), field(3, signed.body), field(9, new Uint8Array([1, 2]))]),
+      Buffer.concat([field(1, new Uint8Array([9])), field(1, signed.entry), field(2, signed.signature), field(3, signed.body)])
+    ]
+    for (const bytes of variants) {
+      const back = await decodeEntry(bytes)
+      expect(back.idHex).toBe(made.idHex)
+      expect(Buffer.from(back.bytes).equals(made.bytes)).toBe(true)
+    }
+    // the canonical bytes inside a larger buffer (as a network read gives them): the same, in place
+    const big = Buffer.concat([Buffer.from('junk before'), made.bytes, Buffer.from('after')])
+    const inPlace = big.subarray(11, 11 + made.bytes.length)
+    const back = await decodeEntry(inPlace)
+    expect(back.idHex).toBe(made.idHex)
+    expect(back.bytes).toBe(inPlace)
+  })
+
   it('rejects a changed field, a swapped author and a flipped signature bit', async () => {
     const key = await generateIdentityKey()
     const other = await generateIdentityKey()

@@ -209,7 +209,9 @@ class AgentProcess {
 
   constructor (lab: NetnsLab, host: number, args: string[]) {
     this.host = host
-    this.child = lab.spawn(host, process.execPath, [AGENT_JS, ...args])
+    // PARLEY_AGENT_NODE_ARGS: node flags for the agents (profiling: --cpu-prof --cpu-prof-dir=DIR)
+    const nodeArgs = (process.env.PARLEY_AGENT_NODE_ARGS ?? '').split(' ').filter(a => a !== '')
+    this.child = lab.spawn(host, process.execPath, [...nodeArgs, AGENT_JS, ...args])
     for (const stream of [this.child.stdout, this.child.stderr]) {
       if (stream === null) continue
       // readline re-emits the pipe's errors; the agent's exit is what the runner acts on

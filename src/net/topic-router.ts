@@ -45,6 +45,8 @@ export class TopicRouter implements Startable {
   private readonly validated = new WeakMap<Message, { v: VerifiedEntry, from: PeerId }>()
   /** each author's recent entries per team, for the limits on entries (see model/feed-quota.ts) */
   private readonly quotas: FeedQuotas
+  /** the entries being checked now, by team and id, each with the promise its check ends */
+  private readonly underWay = new Map<string, Promise<void>>()
 
   constructor (components: TopicRouterComponents) {
     this.c = components
@@ -98,6 +100,7 @@ export class TopicRouter implements Startable {
   async validateEntry (from: PeerId, topicTeam: string | undefined, msg: Pick<Message, 'data'>): Promise<TopicValidatorResult> {
     let team = topicTeam ?? 'inbox'
     if (!this.mayGossip(from)) return TopicValidatorResult.Reject
+    let ended: (() => void) | undefined
     try {
       // the cheap checks first, the signature last: size and structure, then whether it is held
       // here, who relays it and whether its author may write it; nothing it claims is acted on
@@ -119,6 +122,10 @@ export class TopicRouter implements Startable {
       if (v.entry.team !== team) {
         throw new InvalidArgumentError(`entry for ${v.entry.team} sent on the topic of ${team}`)
       }
+      // gossipsub validates messages concurrently: the next entry of a feed, arriving while its
+      // predecessor is still being checked, waits for that check, so that it is judged against it
+      // rather than dropped as gapped (and fetched again by history sync)
+      ended = await this.afterPredecessor(team, v.idHex, v.entry.prev)
       // the very bytes of an entry held here (history sync brought it first, or a peer relays it
       // late) are no fault of the relaying peer: drop the copy without lowering that peer's score.
       // The id is the hash of the signed bytes, so this is never a forgery or a fork.
@@ -189,6 +196,27 @@ export class TopicRouter implements Startable {
       const e = err as Error
       emit(this.c.events, 'entry:rejected', { from: from.toString(), team, reason: e.name, message: e.message })
       return TopicValidatorResult.Reject
+    } finally {
+      ended?.()
+    }
+  }
+
+  /**
+   * Wait for the check of the entry `prev` names, if one is under way here; returns what ends the
+   * check of entry `idHex`, which its own successor may be waiting for. Entries are hash-chained, so
+   * the waits form chains, never cycles, and each lasts no longer than one check.
+   */
+  private async afterPredecessor (team: string, idHex: string, prev: Uint8Array): Promise<() => void> {
+    const own = `${team}\0${idHex}`
+    let end!: () => void
+    const done = new Promise<void>(resolve => { end = resolve })
+    // gossipsub checks each message id once, so a second check of one id is another caller's
+    if (!this.underWay.has(own)) this.underWay.set(own, done)
+    const before = prev.byteLength === 0 ? undefined : this.underWay.get(`${team}\0${Buffer.from(prev.buffer, prev.byteOffset, prev.byteLength).toString('hex')}`)
+    if (before !== undefined) await before
+    return () => {
+      end()
+      if (this.underWay.get(own) === done) this.underWay.delete(own)
     }
   }
 

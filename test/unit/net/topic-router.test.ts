@@ -248,6 +248,42 @@ describe('net/topic-router', () => {
     expect(await r.validateEntry(carol.peer, 'general', { data: second.bytes })).toBe(TopicValidatorResult.Accept)
   })
 
+  it('entries of one feed checked at once (gossipsub validates concurrently) are judged in chain order, none dropped as gapped', async () => {
+    const [, bob, carol] = await office.found('admin', 'bob', 'carol') as [Person, Person, Person]
+    const gapped: string[] = []
+    bob.bus.addEventListener('entry:gapped', (e) => { gapped.push(e.detail.from.toString()) })
+    const chain = await chainOf(carol, 'general', 40, Date.now())
+    // not synced: every check waits on the org sync first, so all forty are under way together
+    const { router: r } = router(bob, { synced: false })
+    const verdicts = await Promise.all(chain.map(async v => r.validateEntry(carol.peer, 'general', { data: v.bytes })))
+    expect(verdicts.every(x => x === TopicValidatorResult.Accept)).toBe(true)
+    expect(gapped).toEqual([])
+  })
+
+  it('the successor of a forgery under check is not let through by the wait, and two successors of one entry (a fork) are both judged, neither held', async () => {
+    const [, bob, carol] = await office.found('admin', 'bob', 'carol') as [Person, Person, Person]
+    const gapped: string[] = []
+    bob.bus.addEventListener('entry:gapped', (e) => { gapped.push(e.detail.from.toString()) })
+    const [first, second] = await chainOf(carol, 'general', 2, Date.now()) as [VerifiedEntry, VerifiedEntry]
+    const { router: r } = router(bob, { synced: false })
+    // the predecessor arrives forged (same id, since the id covers the signed bytes only): refused,
+    // and its successor, which waited for it, is judged against a feed that does not hold it
+    const forgedFirst = forgedSignature(first.bytes)
+    const [a, b] = await Promise.all([
+      r.validateEntry(carol.peer, 'general', { data: forgedFirst }),
+      r.validateEntry(carol.peer, 'general', { data: second.bytes })
+    ])
+    expect(a).toBe(TopicValidatorResult.Reject)
+    expect(b).toBe(TopicValidatorResult.Ignore)
+    expect(gapped).toEqual([carol.me.peerId])
+    // two entries naming one predecessor: both are checked once it is, and neither is held for ever
+    const { epoch, body } = carol.org.encryptBody('general', 2, encodeBody({ text: 'the other version', authorName: carol.name }))
+    const forkAtTwo = await createEntry(carol.me.key, { team: 'general', seq: 2, lamport: 2, wallTime: second.entry.wallTime, epoch, prev: new Uint8Array(first.id), body: new Uint8Array(body) })
+    const verdicts = await Promise.all([first, second, forkAtTwo].map(async v => r.validateEntry(carol.peer, 'general', { data: v.bytes })))
+    // both fit the feed before them; the log keeps whichever it stores second as fork evidence
+    expect(verdicts).toEqual([TopicValidatorResult.Accept, TopicValidatorResult.Accept, TopicValidatorResult.Accept])
+  })
+
   it('a stranger who floods is cut off and hung up on, once', async () => {
     const [, bob] = await office.found('admin', 'bob') as [Person, Person]
     const warnings = collect(bob.events, 'node:warning')

@@ -12,7 +12,7 @@ import { TypedEventEmitter } from 'main-event'
 import { contentId } from '../crypto/keys.js'
 import { peerKeeper } from './peer-keeper.js'
 import { isReachableFromLan } from './reachability.js'
-import type { GatedRegistrar, MemberGate } from './member-gate.js'
+import type { GatedRegistrar, GateNetwork, MemberGate } from './member-gate.js'
 import { settlingMdns } from './settling-mdns.js'
 import { parleyLogger } from '../log.js'
 import type { PeerKeeper, PeerKeeperInit, SightingEvents } from './peer-keeper.js'
@@ -188,8 +188,8 @@ export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> 
 /** The gossipsub service built over a registrar that `gate` controls (or as it is, without one). */
 function gated<T> (gate: MemberGate | undefined, service: (components: any) => T): (components: any) => T { // eslint-disable-line @typescript-eslint/no-explicit-any -- libp2p's Components type is internal
   if (gate === undefined) return service
-  return (components: { registrar: GatedRegistrar }) => {
-    const registrar = gate.wrap(components.registrar)
+  return (components: { registrar: GatedRegistrar, connectionManager: Pick<GateNetwork, 'getConnections'>, events: GateNetwork['events'] }) => {
+    const registrar = gate.wrap(components.registrar, { getConnections: (peer) => components.connectionManager.getConnections(peer), events: components.events })
     // the components are libp2p's own proxy; everything but the registrar is read through to it
     return service(new Proxy(components, {
       get: (target, prop, receiver): unknown => prop === 'registrar' ? registrar : Reflect.get(target, prop, receiver)

@@ -21,10 +21,21 @@ import type { Connection, Libp2p, PeerId, Stream, StreamHandler, StreamHandlerOp
 /** What the gate wraps of libp2p's registrar (its full type is internal to libp2p). */
 export type GatedRegistrar = Pick<Libp2p, 'handle' | 'register' | 'unregister'>
 
+/**
+ * What the gate reads of libp2p's connections: a peer's open connections, and libp2p's events, whose
+ * 'connection:close' says when one of them goes.
+ */
+export interface GateNetwork {
+  getConnections: (peer: PeerId) => Connection[]
+  events: Pick<EventTarget, 'addEventListener'>
+}
+
 /** What a held stream may buffer unread: a member's first message is its subscriptions, a few KiB. */
 export const HELD_STREAM_BYTES = 64 * 1024
 /** Streams held at once, over all peers; more are aborted. */
 export const MAX_HELD_STREAMS = 256
+/** After a connection to a passed peer closes, how long before gossipsub is told of another one. */
+export const REPASS_DELAY_MS = 200
 
 /** Whether a peer id is a current member this node may gossip with. */
 export type AdmitPeer = (peerId: string) => boolean
@@ -44,6 +55,7 @@ export class MemberGate {
   /** inbound streams held, and those aborted because too many were held, counted for tests and logs */
   heldStreams = 0
   abortedStreams = 0
+  private network?: GateNetwork
 
   /** `admit` is asked afresh at each decision: it reads the org as it is then */
   constructor (admit: AdmitPeer) {
@@ -64,14 +76,38 @@ export class MemberGate {
       void h.handler(h.stream, h.connection)
     }
     for (const g of this.gated) {
-      for (const [id, { peer, connection }] of [...g.withheld]) {
-        if (connection.status !== 'open') { g.withheld.delete(id); continue }
+      for (const [id, withheld] of [...g.withheld]) {
+        // the connection withheld may have gone as a duplicate while another to the peer stays: that
+        // one is passed instead (libp2p tells a topology of a peer once per identify, not again)
+        const connection = withheld.connection.status === 'open' ? withheld.connection : this.openConnection(withheld.peer)
+        if (connection === undefined) { g.withheld.delete(id); continue }
         if (!this.admit(id)) continue
         g.withheld.delete(id)
         g.passed.add(id)
-        void g.topology.onConnect?.(peer, connection)
+        void g.topology.onConnect?.(withheld.peer, connection)
       }
     }
+  }
+
+  /** An open connection to `peer`, if libp2p's connections were given to `wrap`. */
+  private openConnection (peer: PeerId): Connection | undefined {
+    return this.network?.getConnections(peer).find(c => c.status === 'open')
+  }
+
+  /**
+   * A connection to a peer gossipsub was told of has closed while another stays open (a duplicate
+   * closed, see keeper/duplicates.ts): gossipsub's outbound stream may have been on it, and gossipsub
+   * opens one only when told of a connection, so it is told of the one that stays. Its own check
+   * keeps a stream it still has. Done a moment later, once gossipsub has seen its stream close.
+   */
+  private onConnectionClose (closed: Connection): void {
+    const id = closed.remotePeer.toString()
+    if (!this.gated.some(g => g.passed.has(id))) return
+    setTimeout(() => {
+      const other = this.openConnection(closed.remotePeer)
+      if (other === undefined || !this.admit(id)) return
+      for (const g of this.gated) if (g.passed.has(id)) void g.topology.onConnect?.(closed.remotePeer, other)
+    }, REPASS_DELAY_MS).unref()
   }
 
   /** Keep an unadmitted peer's stream unread, replacing one it opened before for the same protocol. */
@@ -94,8 +130,16 @@ export class MemberGate {
     }, { once: true })
   }
 
-  /** A registrar for gossipsub: `inner` with its topologies and inbound streams gated by membership. */
-  wrap<R extends GatedRegistrar> (inner: R): R {
+  /**
+   * A registrar for gossipsub: `inner` with its topologies and inbound streams gated by membership.
+   * With `network`, a peer whose withheld connection went keeps its other ones, and gossipsub is told
+   * of a peer's remaining connection when the one its streams were on closes.
+   */
+  wrap<R extends GatedRegistrar> (inner: R, network?: GateNetwork): R {
+    if (network !== undefined) {
+      this.network = network
+      network.events.addEventListener('connection:close', (evt) => { this.onConnectionClose((evt as CustomEvent<Connection>).detail) })
+    }
     const handle = async (protocol: string | string[], handler: StreamHandler, options?: StreamHandlerOptions): Promise<void> => {
       const name = Array.isArray(protocol) ? protocol.join(' ') : protocol
       await inner.handle(protocol, (stream, connection): void | Promise<void> => {

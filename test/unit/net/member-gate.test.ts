@@ -3,9 +3,9 @@
  * once it is admitted, and an unadmitted peer's streams are held unread until then.
  */
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
-import { HELD_STREAM_BYTES, isAdmittedPeer, MAX_HELD_STREAMS, MemberGate } from '../../../src/net/member-gate.js'
+import { HELD_STREAM_BYTES, isAdmittedPeer, MAX_HELD_STREAMS, MemberGate, REPASS_DELAY_MS } from '../../../src/net/member-gate.js'
 import type { GatedRegistrar } from '../../../src/net/member-gate.js'
 import type { Connection, PeerId, Stream, StreamHandler, Topology } from '@libp2p/interface'
 
@@ -108,6 +108,79 @@ describe('member gate', () => {
     const late = streamStub()
     await inner.handlers[0]!(late, connectionOf(await somePeer()))
     expect(late.aborted).toBeUndefined()
+  })
+
+  it('a peer whose withheld connection closed as a duplicate is passed on the one that stays, once admitted', async () => {
+    const members = new Set<string>()
+    const gate = new MemberGate((p) => members.has(p))
+    const inner = stubRegistrar()
+    const connections = new Map<string, Connection[]>()
+    const registrar = gate.wrap(inner, { getConnections: (p) => connections.get(p.toString()) ?? [], events: new EventTarget() })
+    const side = gossipsubSide()
+    const passedOn: Connection[] = []
+    side.topology.onConnect = (peer, connection) => { side.connected.push(peer.toString()); passedOn.push(connection) }
+    await registrar.register('/meshsub/1.1.0', side.topology)
+    const newcomer = await somePeer()
+    // both sides dialed: libp2p tells of each connection as identify ends, the later one last
+    const kept = connectionOf(newcomer)
+    const duplicate = connectionOf(newcomer)
+    await inner.topologies[0]!.onConnect?.(newcomer, kept)
+    await inner.topologies[0]!.onConnect?.(newcomer, duplicate)
+    connections.set(newcomer.toString(), [kept])
+    ;(duplicate as { status: string }).status = 'closed'
+    members.add(newcomer.toString())
+    gate.recheck()
+    expect(side.connected).toEqual([newcomer.toString()])
+    expect(passedOn).toEqual([kept])
+    // with no connection left it is forgotten, not passed
+    const gone = await somePeer()
+    const only = connectionOf(gone)
+    await inner.topologies[0]!.onConnect?.(gone, only)
+    ;(only as { status: string }).status = 'closed'
+    members.add(gone.toString())
+    gate.recheck()
+    expect(side.connected).toEqual([newcomer.toString()])
+  })
+
+  it('when the connection gossipsub\'s streams were on closes and another to the peer stays, gossipsub is told of that one', async () => {
+    vi.useFakeTimers()
+    try {
+      const members = new Set<string>()
+      const gate = new MemberGate((p) => members.has(p))
+      const inner = stubRegistrar()
+      const connections = new Map<string, Connection[]>()
+      const events = new EventTarget()
+      const registrar = gate.wrap(inner, { getConnections: (p) => connections.get(p.toString()) ?? [], events })
+      const side = gossipsubSide()
+      const passedOn: Connection[] = []
+      side.topology.onConnect = (peer, connection) => { side.connected.push(peer.toString()); passedOn.push(connection) }
+      await registrar.register('/meshsub/1.1.0', side.topology)
+      const member = await somePeer()
+      members.add(member.toString())
+      const first = connectionOf(member)
+      const second = connectionOf(member)
+      await inner.topologies[0]!.onConnect?.(member, first)
+      connections.set(member.toString(), [second])
+      events.dispatchEvent(new CustomEvent('connection:close', { detail: first }))
+      expect(passedOn).toEqual([first])
+      vi.advanceTimersByTime(REPASS_DELAY_MS)
+      expect(passedOn).toEqual([first, second])
+      // the last connection closing is libp2p's disconnect, not this
+      connections.set(member.toString(), [])
+      events.dispatchEvent(new CustomEvent('connection:close', { detail: second }))
+      vi.advanceTimersByTime(REPASS_DELAY_MS)
+      expect(passedOn).toEqual([first, second])
+      // nor is a peer gossipsub was never told of (an outsider) passed that way
+      const outsider = await somePeer()
+      const o1 = connectionOf(outsider)
+      await inner.topologies[0]!.onConnect?.(outsider, o1)
+      connections.set(outsider.toString(), [connectionOf(outsider)])
+      events.dispatchEvent(new CustomEvent('connection:close', { detail: o1 }))
+      vi.advanceTimersByTime(REPASS_DELAY_MS)
+      expect(side.connected).toEqual([member.toString(), member.toString()])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('lets a member through at once, and one withheld in once the org admits it', async () => {

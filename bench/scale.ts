@@ -80,7 +80,8 @@ export const SCALE_CONFIG: ScaleConfig = {
   latencyTargetMs: 1_000,
   budgetMs: 345_000,
   minSizeBudgetMs: 60_000,
-  agentNodeArgs: [],
+  // PARLEY_AGENT_NODE_ARGS: node flags for the agents (profiling: --cpu-prof --cpu-prof-dir=DIR)
+  agentNodeArgs: (process.env.PARLEY_AGENT_NODE_ARGS ?? '').split(' ').filter(a => a !== ''),
   limits: {
     connectBaseMs: 20_000,
     connectPerHostMs: 1_500,

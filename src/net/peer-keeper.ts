@@ -36,6 +36,8 @@ const log = parleyLogger('keeper')
 const SIGHTING_WINDOW_MS = 60_000
 /** sightings kept for the status (a bounded ring of times) */
 const MAX_SIGHTINGS_KEPT = 1_000
+/** How long the answer to "does this node listen on the LAN?" is reused (a sighting asks it). */
+const OWN_ADDRESSES_FRESH_MS = 5_000
 
 /** The service, for libp2p's `services` map. */
 export function peerKeeper (init: PeerKeeperInit = {}): (components: PeerKeeperComponents) => PeerKeeper {
@@ -55,6 +57,8 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
   private readonly staticPeers: string[]
   private readonly sightings?: TypedEventTarget<SightingEvents>
   private readonly seenAt: number[] = []
+  /** whether this node listens on the LAN, and when that was asked (see listensOnLan) */
+  private ownLan?: { at: number, value: boolean }
   private readonly strangers: StrangerBounds
   private readonly addressWatcher: AddressWatcher
   private readonly duplicates: DuplicateResolver
@@ -180,13 +184,13 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
    */
   learn (peerId: string, multiaddrs: Multiaddr[]): void {
     if (!this.running || peerId === this.self) return
+    const now = Date.now()
     // loopback addresses only make sense to a node that itself listens only on loopback (tests)
-    const ownLan = this.components.addressManager.getAddresses().some(isReachableFromLan)
+    const ownLan = this.listensOnLan(now)
     // parley announces only TCP over IP: anything else (a /dns4/ name, which could carry anything and
     // would be looked up) is not dialed
     const addrs = withPeerId(multiaddrs.filter(ma => isTcpOverIp(ma) && (!ownLan || isReachableFromLan(ma))), peerId).slice(0, MAX_ADDRS_PER_SIGHTING)
     if (addrs.length === 0) return
-    const now = Date.now()
     this.seenAt.push(now)
     if (this.seenAt.length > MAX_SIGHTINGS_KEPT) this.seenAt.splice(0, this.seenAt.length - MAX_SIGHTINGS_KEPT)
     let target = this.targets.get(peerId)
@@ -216,6 +220,18 @@ export class PeerKeeper extends TypedEventEmitter<PeerKeeperEvents> implements S
       target.cutAvailable = false
       this.schedule(target, delay)
     }
+  }
+
+  /**
+   * Whether this node listens on an address the LAN reaches, asked of libp2p at most once per
+   * OWN_ADDRESSES_FRESH_MS: its answer lists the host's interfaces, which costs far more than a
+   * sighting, and every node answers every mDNS query.
+   */
+  private listensOnLan (now: number): boolean {
+    if (this.ownLan === undefined || now - this.ownLan.at >= OWN_ADDRESSES_FRESH_MS) {
+      this.ownLan = { at: now, value: this.components.addressManager.getAddresses().some(isReachableFromLan) }
+    }
+    return this.ownLan.value
   }
 
   private strangerTargets (): number {

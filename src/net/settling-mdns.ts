@@ -40,6 +40,11 @@ export interface SettlingMdnsComponents extends MulticastDNSComponents {
 
 type MdnsService = PeerDiscovery & Startable
 
+/** An answer from a connected peer, at the addresses it gave last time, is passed on at most this often. */
+export const REPEAT_SIGHTING_MS = 30_000
+/** Peers whose last answer is remembered; past this the memory starts afresh. */
+const MAX_PASSED_KEPT = 1_024
+
 /** The discovery service, for libp2p's `peerDiscovery` list. */
 export function settlingMdns (init: SettlingMdnsInit): (components: SettlingMdnsComponents) => PeerDiscovery & Startable {
   return (components) => new SettlingMdns(components, init)
@@ -57,6 +62,8 @@ class SettlingMdns extends TypedEventEmitter<PeerDiscoveryEvents> implements Pee
   /** pace changes run one after another, so two instances never run at once */
   private switching: Promise<void> = Promise.resolve()
   private running = false
+  /** per peer, the addresses of the last answer passed on, and when */
+  private readonly passed = new Map<string, { addrs: string, at: number }>()
 
   constructor (components: SettlingMdnsComponents, init: SettlingMdnsInit) {
     super()
@@ -92,8 +99,28 @@ class SettlingMdns extends TypedEventEmitter<PeerDiscoveryEvents> implements Pee
   }
 
   private readonly onPeer = (evt: CustomEvent<PeerInfo>): void => {
+    if (this.repeats(evt.detail)) return
     this.safeDispatchEvent('peer', { detail: evt.detail })
     this.init.sightings?.safeDispatchEvent('peer:sighted', { detail: evt.detail })
+  }
+
+  /**
+   * Whether an answer only repeats what was passed on less than REPEAT_SIGHTING_MS ago: the same
+   * addresses, of a peer connected now. Every node answers every query, so in an office of N each
+   * node hears N - 1 answers per query made on the LAN; each passed on costs a peer-store write in
+   * libp2p and a look by the keeper, which does nothing with a connected peer but note its addresses.
+   */
+  private repeats (info: PeerInfo): boolean {
+    const id = info.id.toString()
+    const addrs = info.multiaddrs.map(String).sort().join(' ')
+    const now = Date.now()
+    const last = this.passed.get(id)
+    const repeat = last !== undefined && last.addrs === addrs && now - last.at < REPEAT_SIGHTING_MS &&
+      this.components.connectionManager.getConnections().some(c => c.status === 'open' && c.remotePeer.equals(info.id))
+    if (repeat) return true
+    if (this.passed.size >= MAX_PASSED_KEPT) this.passed.clear()
+    this.passed.set(id, { addrs, at: now })
+    return false
   }
 
   /** A new peer: not settled yet; settle once none has come for settleMs. */

@@ -8,8 +8,13 @@ import { checkFeedQuota, FEED_DAY_MS, FEED_MAX_ENTRIES_PER_DAY, FeedWindow } fro
 import type { FeedPoint } from '../model/feed-quota.js'
 import type { EntryLog } from './entry-log.js'
 
-/** Feeds whose recent windows are kept (least recently used dropped); each holds at most a day's entries. */
-export const MAX_TRACKED_FEEDS = 16
+/**
+ * Feeds whose recent windows are kept (least recently used dropped); each holds at most a day's
+ * entries, two numbers each. Far more than the feeds an office writes to at once: with fewer, every
+ * entry of a team with more writers than windows read its feed's last day back from the log (a
+ * swarm of 20 spent ~5% of each node's CPU on it in `bench scale`).
+ */
+export const MAX_TRACKED_FEEDS = 256
 /** The first read back from the log when loading a window; grown fourfold until it covers a day. */
 const FIRST_READ = 256
 

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { peerDiscoverySymbol } from '@libp2p/interface'
 import { TypedEventEmitter } from 'main-event'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
 import { settlingMdns } from '../../../src/net/settling-mdns.js'
 import type { SightingEvents } from '../../../src/net/peer-keeper.js'
@@ -53,7 +55,7 @@ describe('net/settling-mdns', () => {
     expect(running()).toEqual([60_000])
 
     // peers found by the instance of either pace are passed on
-    made.at(-1)!.safeDispatchEvent('peer', { detail: { id: 'p' } as unknown as PeerInfo })
+    made.at(-1)!.safeDispatchEvent('peer', { detail: { id: 'p', multiaddrs: [] } as unknown as PeerInfo })
     expect(found).toHaveLength(1)
 
     connections.pop()
@@ -80,8 +82,8 @@ describe('net/settling-mdns', () => {
     await other.start()
     try {
       // the same peer answering twice is two sightings (libp2p's peer:discovery would say it once)
-      mine[0]!.safeDispatchEvent('peer', { detail: { id: 'p' } as unknown as PeerInfo })
-      mine[0]!.safeDispatchEvent('peer', { detail: { id: 'p' } as unknown as PeerInfo })
+      mine[0]!.safeDispatchEvent('peer', { detail: { id: 'p', multiaddrs: [] } as unknown as PeerInfo })
+      mine[0]!.safeDispatchEvent('peer', { detail: { id: 'p', multiaddrs: [] } as unknown as PeerInfo })
       expect(seen).toHaveLength(2)
       sightings.safeDispatchEvent('network:changed', { detail: { added: ['10.0.9.9'], removed: ['10.0.0.1'] } })
       await sleep(10)
@@ -92,6 +94,48 @@ describe('net/settling-mdns', () => {
       expect(mine.filter(m => m.running).map(m => m.intervalMs)).toEqual([60_000])
     } finally {
       await other.stop()
+    }
+  })
+
+  it('passes on a connected peer\'s answers at the same addresses once per REPEAT_SIGHTING_MS; a new address, or a peer not connected, at once', async () => {
+    const sightings = new TypedEventEmitter<SightingEvents>()
+    const mine: FakeMdns[] = []
+    const peer = peerIdFromString('12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA')
+    const open: Connection[] = []
+    const svc = settlingMdns({
+      serviceTag: '_test._udp.local',
+      intervalMs: 5_000,
+      settledIntervalMs: 60_000,
+      settleMs: 50,
+      sightings,
+      makeMdns: (intervalMs) => () => { const m = new FakeMdns(intervalMs); mine.push(m); return m }
+    })({ events: new TypedEventEmitter<Libp2pEvents>(), connectionManager: { getConnections: () => open } } as unknown as SettlingMdnsComponents)
+    const seen: PeerInfo[] = []
+    const discovered: PeerInfo[] = []
+    sightings.addEventListener('peer:sighted', (e) => { seen.push(e.detail) })
+    svc.addEventListener('peer', (e) => { discovered.push(e.detail) })
+    await svc.start()
+    const answer = (addr: string): void => { mine.at(-1)!.safeDispatchEvent('peer', { detail: { id: peer, multiaddrs: [multiaddr(addr)] } }) }
+    try {
+      // not connected: every answer counts (the keeper may be waiting to dial it)
+      answer('/ip4/10.0.0.2/tcp/7000')
+      answer('/ip4/10.0.0.2/tcp/7000')
+      expect(seen).toHaveLength(2)
+      // connected: the same addresses again are nothing new
+      open.push({ status: 'open', remotePeer: peer } as unknown as Connection)
+      answer('/ip4/10.0.0.2/tcp/7000')
+      answer('/ip4/10.0.0.2/tcp/7000')
+      expect(seen).toHaveLength(2)
+      expect(discovered).toHaveLength(2)
+      // it moved: passed on at once
+      answer('/ip4/10.0.0.3/tcp/7000')
+      expect(seen).toHaveLength(3)
+      // its connection closed (a closing one counts as gone): at once again
+      ;(open[0] as { status: string }).status = 'closing'
+      answer('/ip4/10.0.0.3/tcp/7000')
+      expect(seen).toHaveLength(4)
+    } finally {
+      await svc.stop()
     }
   })
 })

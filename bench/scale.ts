@@ -78,7 +78,7 @@ export const SCALE_CONFIG: ScaleConfig = {
   meshDegree: 6,
   joinConcurrency: 2,
   latencyTargetMs: 1_000,
-  budgetMs: 345_000,
+  budgetMs: 450_000,
   minSizeBudgetMs: 60_000,
   // PARLEY_AGENT_NODE_ARGS: node flags for the agents (profiling: --cpu-prof --cpu-prof-dir=DIR)
   agentNodeArgs: (process.env.PARLEY_AGENT_NODE_ARGS ?? '').split(' ').filter(a => a !== ''),
@@ -103,6 +103,11 @@ const PROGRESS_POLL_MS = 1_000
 const WARMUP_SPACING_MS = 50
 /** how long the ready swarm is watched with no traffic, for the nodes' idle CPU */
 const IDLE_MS = 5_000
+/** after ready, the swarm is let settle for at most this long, watched over SETTLE_POLL_MS at a time */
+const SETTLE_LIMIT_MS = 40_000
+const SETTLE_POLL_MS = 2_000
+/** settled: the machine less busy than this */
+const SETTLED_BUSY = 0.6
 /** how long the machine is watched before a size starts */
 const QUIET_CHECK_MS = 2_000
 /** after the schedule's last send time, how long a node that fell behind may go on sending */
@@ -145,6 +150,8 @@ export interface SizeResult {
     peersAtReady: { min: number, mean: number, max: number }
     machineBusy: number
   }
+  /** after ready, until the setup's work died down (see settle) */
+  settle?: { ms: number, settled: boolean, machineBusy: number }
   warmup?: { ms: number, complete: boolean }
   /** the ready swarm with no bench traffic: CPU per node (% of a core) and of the machine */
   idle?: { percentOfCore: { mean: number, max: number }, machineBusy: number }
@@ -271,7 +278,7 @@ function outcome (results: SizeResult[], notTried: Array<{ nodes: number, why: s
       `(of which send() p50 ${r.traffic!.sendCallMs.p50} ms, p99 ${r.traffic!.sendCallMs.p99} ms; event loop delay p99 ${r.traffic!.loopDelayMs.meanP99} ms mean of nodes, worst ${r.traffic!.loopDelayMs.maxP99} ms), ` +
       `${meets(r) ? 'met' : 'NOT met'}; machine CPU busy: start ${pct(r.start!.machineBusy)}, org ${pct(r.org!.machineBusy)}, traffic ${pct(r.traffic!.machineBusy)} (the swarm's own share ${pct(r.cpu!.swarmShareOfMachine)}); ` +
       `joins ${r.org!.joinMs.length} (${r.org!.joinConcurrency} at a time) in ${round(r.org!.joinAllMs / 1000, 1)} s; peers per node at ready ${r.org!.peersAtReady.min}..${r.org!.peersAtReady.max}; ` +
-      `the idle swarm used ${round((r.idle!.percentOfCore.mean * r.nodes) / 100, 2)} cores`),
+      `${r.settle!.settled ? 'settled' : 'NOT settled'} ${round(r.settle!.ms / 1000, 1)} s after ready; the idle swarm used ${round((r.idle!.percentOfCore.mean * r.nodes) / 100, 2)} cores`),
     ...results.filter(r => !r.ok).map(r => `N=${r.nodes}: FAILED in ${r.failure!.step}: ${r.failure!.reason.split('\n')[0]}; before that: ${partial(r)}`),
     ...results.filter(r => (r.neighbourTableOverflows ?? 0) > 0).map(r => `N=${r.nodes}: the kernel's neighbour (ARP) table was full ${r.neighbourTableOverflows} times while it ran: sends failed with ENOBUFS, figures are not trustworthy`),
     ...notTried.map(t => `N=${t.nodes}: not run: ${t.why}`)
@@ -360,6 +367,10 @@ async function runSize (ctx: BenchContext, n: number, config: ScaleConfig, deadl
     }
     ctx.log(`scale N=${n}: org founded in ${times.foundOrgMs} ms, ${n - 1} joins in ${times.joinAllMs} ms, team in ${times.createTeamsMs} ms, ready ${readyMs} ms later`)
 
+    current = 'settling'
+    result.settle = await settle(left(SETTLE_LIMIT_MS))
+    ctx.log(`scale N=${n}: ${result.settle.settled ? 'settled' : 'NOT settled'} ${result.settle.ms} ms after ready (machine ${pct(result.settle.machineBusy)} busy over the last ${SETTLE_POLL_MS} ms)`)
+
     current = 'idle'
     result.idle = await measureIdle(s)
     ctx.log(`scale N=${n}: idle, ${result.idle.percentOfCore.mean}% of a core per node, machine ${pct(result.idle.machineBusy)} busy`)
@@ -388,6 +399,21 @@ async function runSize (ctx: BenchContext, n: number, config: ScaleConfig, deadl
     result.neighbourTableOverflows = (await neighbourTable()).overflows - overflowsBefore
   }
   return result
+}
+
+/**
+ * Wait for the ready swarm's setup to die down (every node syncs org and history with every newcomer,
+ * presence spreads): until the machine is less than SETTLED_BUSY busy over SETTLE_POLL_MS, within
+ * `limitMs`. An office does not start its day a second after its last member joined.
+ */
+async function settle (limitMs: number): Promise<NonNullable<SizeResult['settle']>> {
+  const started = Date.now()
+  let busy = 1
+  while (Date.now() - started < limitMs) {
+    busy = await machineBusyOver(SETTLE_POLL_MS)
+    if (busy < SETTLED_BUSY) return { ms: Date.now() - started, settled: true, machineBusy: busy }
+  }
+  return { ms: Date.now() - started, settled: false, machineBusy: busy }
 }
 
 /** CPU of the ready swarm over IDLE_MS without bench traffic (mDNS, presence, gossip heartbeats, resyncs go on). */

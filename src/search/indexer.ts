@@ -19,6 +19,13 @@ import type { EntryLog } from '../store/entry-log.js'
 /** The layout of the search index; a different one found on start is rebuilt. */
 export const SEARCH_INDEX_VERSION = 2
 
+/**
+ * What add() is given is written this long after, in one batch with whatever else came meanwhile:
+ * entries arriving one by one (a chat's pace) cost one index write per moment, not one each. A
+ * search, stop() or a rebuild writes it at once.
+ */
+export const ADD_DELAY_MS = 50
+
 /** The most entries of add() indexed in one batch. */
 const ADD_GROUP = 1_000
 
@@ -59,6 +66,10 @@ export class SearchIndexer {
   private indexing: Promise<unknown> = Promise.resolve()
   /** entries given to add() that the write scheduled for them has not taken yet */
   private pending: VerifiedEntry[] = []
+  /** a write of `pending` is chained in `indexing` and has not finished */
+  private writingPending = false
+  /** the write of `pending` waits for this (see ADD_DELAY_MS) */
+  private addTimer?: NodeJS.Timeout
   /** per team, the span of display-order keys history sync stored and the index has yet to take in */
   private readonly unindexed = new Map<string, { from: string, to: string }>()
   /** the span being worked through; what is left of it starts at `from` */
@@ -102,6 +113,7 @@ export class SearchIndexer {
   async stop (): Promise<void> {
     this.urgent++
     this.wake?.()
+    this.drainPending()
     await this.rebuild
     await this.indexing.catch(() => {})
     await this.saveUnindexed().catch((err: Error) => { this.c.warn(`search index: what was left to index is not saved (the next start rebuilds it): ${err.message}`) })
@@ -112,18 +124,33 @@ export class SearchIndexer {
    * Entries added while an index write is under way are written together after it, in one batch
    * (a burst costs a batch per write, not per message), at most ADD_GROUP at a time.
    */
-  add (entries: VerifiedEntry[]): void {
+  add (entries: VerifiedEntry[], now = false): void {
     if (entries.length === 0) return
-    const scheduled = this.pending.length > 0
     for (const v of entries) this.pending.push(v)
-    if (scheduled) return
+    // a write chained already takes these: its loop reads `pending` until it is empty
+    if (this.writingPending) return
+    if (now || this.urgent > 0) this.drainPending()
+    else this.addTimer ??= setTimeout(() => { this.drainPending() }, ADD_DELAY_MS).unref()
+  }
+
+  /** Chain the write of what add() was given, now (a write already chained takes it). */
+  private drainPending (): void {
+    clearTimeout(this.addTimer)
+    this.addTimer = undefined
+    if (this.writingPending || this.pending.length === 0) return
+    this.writingPending = true
     this.indexing = this.indexing.then(async () => {
-      while (this.pending.length > 0) {
-        try {
-          await this.index(this.pending.splice(0, ADD_GROUP))
-        } catch (err) {
-          this.c.warn(`search index not updated: ${(err as Error).message}`)
+      try {
+        while (this.pending.length > 0) {
+          try {
+            await this.index(this.pending.splice(0, ADD_GROUP))
+          } catch (err) {
+            this.c.warn(`search index not updated: ${(err as Error).message}`)
+          }
         }
+      } finally {
+        // at once after the loop's last look, with no await between: add() chains anew from here
+        this.writingPending = false
       }
     })
   }
@@ -152,6 +179,7 @@ export class SearchIndexer {
     await this.rebuild
     this.urgent++
     this.wake?.()
+    this.drainPending()
     try {
       await this.indexing
     } finally {
@@ -256,7 +284,7 @@ export class SearchIndexer {
       do {
         if (this.c.stopping.aborted) return
         const page = await log.page(team, { limit: REBUILD_PAGE, ...(before !== undefined ? { before } : {}) })
-        this.add(page.entries)
+        this.add(page.entries, true)
         before = page.before
       } while (before !== undefined)
     }

@@ -5,7 +5,7 @@ import { verifyExport } from '../../../src/export/export-file.js'
 import { Views } from '../../../src/messages/views.js'
 import { createEntry, encodeBody } from '../../../src/model/index.js'
 import { Retention } from '../../../src/retention/retention.js'
-import { SearchIndexer } from '../../../src/search/indexer.js'
+import { ADD_DELAY_MS, SearchIndexer } from '../../../src/search/indexer.js'
 import { searchMessages } from '../../../src/search/search-query.js'
 import { conversationsOf, Office } from '../../helpers/office.js'
 import type { VerifiedEntry } from '../../../src/model/index.js'
@@ -69,6 +69,28 @@ describe('search/search-query and export/team-export', () => {
     await s.indexer.current()
     expect((await searchMessages(c, 'budget')).map(m => m.team)).toEqual(['general'])
     s.stop.abort()
+    await s.indexer.stop()
+  })
+
+  it('indexes entries that arrive one by one within ADD_DELAY_MS in one write, and a search takes them at once', async () => {
+    const [admin, bob] = await office.found('admin', 'bob') as [Person, Person]
+    const s = services(bob)
+    await s.indexer.start()
+    const index = bob.log.searchIndex()
+    const writes: number[] = []
+    const add = index.add.bind(index)
+    index.add = async (items) => { writes.push(items.length); return add(items) }
+    const t0 = Date.now()
+    for (const [i, text] of ['standup moved', 'standup at ten', 'standup notes'].entries()) {
+      s.indexer.add(await write(admin, bob, 'general', [text], t0 + i))
+    }
+    await new Promise(resolve => setTimeout(resolve, ADD_DELAY_MS * 4))
+    expect(writes).toEqual([3])
+    // a search does not wait for the delay
+    s.indexer.add(await write(admin, bob, 'general', ['standup cancelled'], t0 + 10))
+    const c = { orgs: bob.orgs, log: bob.log, indexer: s.indexer, retention: s.retention, views: s.views, conversations: s.conversations, directTeams: async () => [] }
+    expect((await searchMessages(c, 'cancelled')).map(m => m.text)).toEqual(['standup cancelled'])
+    expect(writes).toEqual([3, 1])
     await s.indexer.stop()
   })
 

@@ -21,6 +21,8 @@ import type { Libp2p, PeerId, Startable } from '@libp2p/interface'
 
 /** How long an entry from a peer waits for the first org sync with that peer. */
 export const ORG_SYNC_WAIT_MS = 2_000
+/** How long an entry waits for the check of its predecessor, under way when it arrived. */
+export const PREDECESSOR_WAIT_MS = 500
 
 const log = parleyLogger('topics')
 
@@ -202,9 +204,9 @@ export class TopicRouter implements Startable {
   }
 
   /**
-   * Wait for the check of the entry `prev` names, if one is under way here; returns what ends the
-   * check of entry `idHex`, which its own successor may be waiting for. Entries are hash-chained, so
-   * the waits form chains, never cycles, and each lasts no longer than one check.
+   * Wait for the check of the entry `prev` names, if one is under way here, for at most
+   * PREDECESSOR_WAIT_MS; returns what ends the check of entry `idHex`, which its own successor may
+   * be waiting for. Entries are hash-chained, so the waits form chains, never cycles.
    */
   private async afterPredecessor (team: string, idHex: string, prev: Uint8Array): Promise<() => void> {
     const own = `${team}\0${idHex}`
@@ -213,7 +215,9 @@ export class TopicRouter implements Startable {
     // gossipsub checks each message id once, so a second check of one id is another caller's
     if (!this.underWay.has(own)) this.underWay.set(own, done)
     const before = prev.byteLength === 0 ? undefined : this.underWay.get(`${team}\0${Buffer.from(prev.buffer, prev.byteOffset, prev.byteLength).toString('hex')}`)
-    if (before !== undefined) await before
+    // bounded from this entry's arrival, so a slow check (a relay whose org sync hangs) delays the
+    // entries after it by at most this, however long the chain: past it, this one is judged as is
+    if (before !== undefined) await waitAtMost(before, PREDECESSOR_WAIT_MS)
     return () => {
       end()
       if (this.underWay.get(own) === done) this.underWay.delete(own)

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createEntry, createRecord, encodeBody, erasedForm, FEED_MAX_ENTRIES_PER_MINUTE, MAX_LAMPORT_LEAD } from '../../../src/model/index.js'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
 import { StrangerGate, STRANGER_GOSSIP_PER_MINUTE } from '../../../src/net/stranger-gate.js'
-import { TopicRouter } from '../../../src/net/topic-router.js'
+import { ORG_SYNC_WAIT_MS, PREDECESSOR_WAIT_MS, TopicRouter } from '../../../src/net/topic-router.js'
 import { inboxTopic, orgTopic, presenceTopic, topicOfTeam } from '../../../src/net/topics.js'
 import { SignedEntry } from '../../../src/net/wire.js'
 import { collect, Office } from '../../helpers/office.js'
@@ -38,7 +38,7 @@ async function chainOf (author: Person, team: string, n: number, wallTime: numbe
   return out
 }
 
-function router (p: Person, options: { synced?: boolean } = {}): { router: TopicRouter, pubsub: FakePubsub, hungUp: string[], syncs: string[] } {
+function router (p: Person, options: { synced?: boolean | ((peer: string) => boolean), sync?: () => Promise<void> } = {}): { router: TopicRouter, pubsub: FakePubsub, hungUp: string[], syncs: string[] } {
   const pubsub = new FakePubsub()
   const hungUp: string[] = []
   const syncs: string[] = []
@@ -48,7 +48,7 @@ function router (p: Person, options: { synced?: boolean } = {}): { router: Topic
     pubsub: pubsub as never,
     libp2p: { hangUp: async (peer: PeerId) => { hungUp.push(peer.toString()) } },
     log: p.log,
-    orgSync: { sync: async (peer: PeerId) => { syncs.push(peer.toString()) }, isSynced: () => options.synced ?? true, catchUp: async (peer: PeerId) => { syncs.push(`catch-up ${peer.toString()}`) } },
+    orgSync: { sync: async (peer: PeerId) => { syncs.push(peer.toString()); await options.sync?.() }, isSynced: (peer: string) => typeof options.synced === 'function' ? options.synced(peer) : options.synced ?? true, catchUp: async (peer: PeerId) => { syncs.push(`catch-up ${peer.toString()}`) } },
     presence: { validate: async () => TopicValidatorResult.Accept },
     strangers: new StrangerGate(),
     now: () => Date.now(),
@@ -258,6 +258,23 @@ describe('net/topic-router', () => {
     const verdicts = await Promise.all(chain.map(async v => r.validateEntry(carol.peer, 'general', { data: v.bytes })))
     expect(verdicts.every(x => x === TopicValidatorResult.Accept)).toBe(true)
     expect(gapped).toEqual([])
+  })
+
+  it('an entry waits for its predecessor\'s check for at most PREDECESSOR_WAIT_MS: a relay whose org sync hangs holds nobody else\'s entries for long', async () => {
+    const [admin, bob, carol] = await office.found('admin', 'bob', 'carol') as [Person, Person, Person]
+    const [first, second] = await chainOf(carol, 'general', 2, Date.now()) as [VerifiedEntry, VerifiedEntry]
+    // the admin's node relays the first entry and its org sync with bob never answers (bob waits
+    // ORG_SYNC_WAIT_MS for it); carol, synced, relays the second
+    const { router: r } = router(bob, { synced: (peer) => peer !== admin.me.peerId, sync: async () => new Promise<void>(() => {}) })
+    const settled: string[] = []
+    const a = r.validateEntry(admin.peer, 'general', { data: first.bytes }).then((v) => { settled.push('first'); return v })
+    const b = r.validateEntry(carol.peer, 'general', { data: second.bytes }).then((v) => { settled.push('second'); return v })
+    const [va, vb] = await Promise.all([a, b])
+    expect(PREDECESSOR_WAIT_MS).toBeLessThan(ORG_SYNC_WAIT_MS)
+    expect(settled).toEqual(['second', 'first'])
+    // judged without its predecessor counted: not taken from gossip (history sync brings it)
+    expect(vb).toBe(TopicValidatorResult.Ignore)
+    expect(va).toBe(TopicValidatorResult.Accept)
   })
 
   it('the successor of a forgery under check is not let through by the wait, and two successors of one entry (a fork) are both judged, neither held', async () => {

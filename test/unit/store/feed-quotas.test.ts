@@ -27,6 +27,18 @@ function logOf (authors: string[], first: number): QuotaLog & { reads: number, h
   return log
 }
 
+/** Round after round, every author writes its next entry: judged, counted, then held by the log. */
+async function rounds (quotas: FeedQuotas, log: ReturnType<typeof logOf>, authors: string[], from: number, to: number): Promise<void> {
+  for (let seq = from; seq <= to; seq++) {
+    for (const author of authors) {
+      const c = { team: 'general', author, seq, wallTime: T + seq, bytes: 300, prevHex: idOf(author, seq - 1) }
+      expect(await quotas.check(c, author)).toBe('ok')
+      quotas.record(c, idOf(author, seq))
+      log.held.set(author, seq)
+    }
+  }
+}
+
 describe('store/feed-quotas', () => {
   it('reads each feed\'s window from the log once, however many feeds take turns', async () => {
     const writers = 40
@@ -34,15 +46,7 @@ describe('store/feed-quotas', () => {
     const authors = Array.from({ length: writers }, (_, i) => `author${i}`)
     const log = logOf(authors, 10)
     const quotas = new FeedQuotas(log)
-    // round after round, every writer posts its next entry: each judged against the entries before it
-    for (let seq = 11; seq <= 15; seq++) {
-      for (const author of authors) {
-        const c = { team: 'general', author, seq, wallTime: T + seq, bytes: 300, prevHex: idOf(author, seq - 1) }
-        expect(await quotas.check(c, author)).toBe('ok')
-        quotas.record(c, idOf(author, seq))
-        log.held.set(author, seq)
-      }
-    }
+    await rounds(quotas, log, authors, 11, 15)
     expect(log.reads).toBe(writers)
   })
 
@@ -50,14 +54,7 @@ describe('store/feed-quotas', () => {
     const authors = Array.from({ length: 5 }, (_, i) => `author${i}`)
     const log = logOf(authors, 10)
     const quotas = new FeedQuotas(log, 4)
-    for (let seq = 11; seq <= 12; seq++) {
-      for (const author of authors) {
-        const c = { team: 'general', author, seq, wallTime: T + seq, bytes: 300, prevHex: idOf(author, seq - 1) }
-        expect(await quotas.check(c, author)).toBe('ok')
-        quotas.record(c, idOf(author, seq))
-        log.held.set(author, seq)
-      }
-    }
+    await rounds(quotas, log, authors, 11, 12)
     // five feeds in turn over four windows: every check loads
     expect(log.reads).toBe(10)
   })

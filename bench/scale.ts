@@ -154,7 +154,7 @@ export interface SizeResult {
   settle?: { ms: number, settled: boolean, machineBusy: number }
   warmup?: { ms: number, complete: boolean }
   /** the ready swarm with no bench traffic: CPU per node (% of a core) and of the machine */
-  idle?: { percentOfCore: { mean: number, max: number }, machineBusy: number }
+  idle?: { percentOfCore: { mean: number, max: number }, machineBusy: number, /** bytes each node sent onto the LAN per second, mean */ lanBytesPerNodeSecond: number }
   traffic?: {
     /** planned, and sent before the schedule's end (plus slack): a starved node falls behind */
     messages: number
@@ -170,6 +170,9 @@ export interface SizeResult {
     /** receivers that missed messages: host -> missing count */
     missing: Record<string, number>
     duplicates: number
+    /** what all hosts sent onto the LAN during the traffic (its idle part included), per message sent */
+    lanBytesPerMessage: number
+    lanPacketsPerMessage: number
     latencyMs: LatencySummary
     /** how long the senders' `send()` took (durable append with fsync, then publish): part of the latency */
     sendCallMs: LatencySummary
@@ -263,6 +266,8 @@ function outcome (results: SizeResult[], notTried: Array<{ nodes: number, why: s
       ['CPU per node in traffic, mean', '% core', s => s.cpu!.trafficPercentOfCore.mean],
       ['CPU per node idle (ready, no traffic)', '% core', s => s.idle!.percentOfCore.mean],
       ['CPU per message sent or received', 'ms', s => s.cpu!.perMessageMs],
+      ['LAN bytes per message, all hosts (idle traffic included)', 'B', s => s.traffic!.lanBytesPerMessage],
+      ['LAN bytes per node per second, idle', 'B/s', s => s.idle!.lanBytesPerNodeSecond],
       ['RSS per node, mean', 'MB', s => s.rssMB!.mean],
       ['RSS per node, max', 'MB', s => s.rssMB!.max]
     ]
@@ -420,6 +425,7 @@ async function settle (limitMs: number): Promise<NonNullable<SizeResult['settle'
 async function measureIdle (s: Swarm): Promise<NonNullable<SizeResult['idle']>> {
   const before = await s.usage()
   const cpuBefore = await machineCpu()
+  const lanBefore = await s.lab.lanSent()
   const started = Date.now()
   await sleep(IDLE_MS)
   const after = await s.usage()
@@ -428,7 +434,9 @@ async function measureIdle (s: Swarm): Promise<NonNullable<SizeResult['idle']>> 
     const b = before.get(h)
     return b === undefined || b.pid !== u.pid ? [] : [((u.cpuSeconds - b.cpuSeconds) / wallSeconds) * 100]
   })
-  return { percentOfCore: { mean: round(mean(share), 1), max: round(Math.max(...share), 1) }, machineBusy: busyShare(cpuBefore, await machineCpu()) }
+  const lan = await s.lab.lanSent()
+  const lanBytesPerNodeSecond = round((lan.bytes - lanBefore.bytes) / s.hosts.length / wallSeconds, 0)
+  return { percentOfCore: { mean: round(mean(share), 1), max: round(Math.max(...share), 1) }, machineBusy: busyShare(cpuBefore, await machineCpu()), lanBytesPerNodeSecond }
 }
 
 /** One message from every node, spaced out; wait until every node has every other's. */
@@ -466,6 +474,7 @@ async function measureTraffic (ctx: BenchContext, s: Swarm, n: number, config: S
   await s.askAll({ cmd: 'sample', gc: false }, 'sample', 10_000) // starts the event loop delay histograms afresh
   const usageBefore = await s.usage()
   const cpuBefore = await machineCpu()
+  const lanBefore = await s.lab.lanSent()
   const wallBefore = Date.now()
   const firstAt = clockMs() + 1_000
   // a node too starved to keep its schedule stops at this time and says how far it got
@@ -485,6 +494,7 @@ async function measureTraffic (ctx: BenchContext, s: Swarm, n: number, config: S
   const drained = Date.now()
   const usageAfter = await s.usage()
   const cpuAfter = await machineCpu()
+  const lanAfter = await s.lab.lanSent()
   const delays = [...(await s.askAll({ cmd: 'sample', gc: false }, 'sample', 10_000)).values()].map(x => x.loopDelayMs)
   const collected = await step('collecting', s.askAll({ cmd: 'collect' }, 'collected', 20_000))
 
@@ -532,7 +542,10 @@ async function measureTraffic (ctx: BenchContext, s: Swarm, n: number, config: S
     sendCallMs: summarise(sentReports.flatMap(r => r.sendMs)),
     worstReceiverP99Ms: worstP99,
     loopDelayMs: { meanP99: round(mean(delays.map(d => d.p99)), 1), maxP99: Math.max(...delays.map(d => d.p99)), max: Math.max(...delays.map(d => d.max)) },
-    machineBusy: busyShare(cpuBefore, cpuAfter)
+    machineBusy: busyShare(cpuBefore, cpuAfter),
+    // everything the hosts sent while the traffic ran (idle traffic included), per message sent
+    lanBytesPerMessage: round((lanAfter.bytes - lanBefore.bytes) / sentTotal, 0),
+    lanPacketsPerMessage: round((lanAfter.packets - lanBefore.packets) / sentTotal, 1)
   }
   result.cpu = cpuFigures(usageBefore, usageAfter, wallSeconds, result.idle?.percentOfCore.mean ?? 0, receivedTotal + sentTotal)
   const rss = [...usageAfter.values()].map(u => u.rssMB)

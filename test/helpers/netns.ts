@@ -161,6 +161,23 @@ export class NetnsLab {
     }
   }
 
+  /**
+   * What the hosts have sent onto the LAN so far: bytes and packets received by the switch on the
+   * hosts' ports (each frame counted once, where it enters, however many ports it goes out of).
+   */
+  async lanSent (): Promise<{ bytes: number, packets: number }> {
+    const { stdout } = await exec('ip', ['-n', this.switchNs, '-s', '-j', 'link', 'show'])
+    const links = JSON.parse(stdout) as Array<{ ifname: string, stats64?: { rx?: { bytes?: number, packets?: number } } }>
+    let bytes = 0
+    let packets = 0
+    for (const link of links) {
+      if (!/^v\d+$/.test(link.ifname)) continue
+      bytes += link.stats64?.rx?.bytes ?? 0
+      packets += link.stats64?.rx?.packets ?? 0
+    }
+    return { bytes, packets }
+  }
+
   host (i: number): Host {
     const host = this.hosts[i - 1]
     if (host === undefined) throw new Error(`no host ${i}`)

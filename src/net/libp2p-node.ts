@@ -4,6 +4,7 @@
 import '../polyfills.js'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { lazyYamuxWindowUpdates } from './yamux-window.js'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
@@ -123,6 +124,8 @@ function dropGraylisted (libp2p: ParleyLibp2p): void {
 
 /** Build (but do not start) the libp2p node. */
 export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> {
+  // a window update per stream once half its window is used, not one per frame (see yamux-window.ts)
+  lazyYamuxWindowUpdates()
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = [] // eslint-disable-line @typescript-eslint/no-explicit-any -- libp2p's Components type is internal
   // every mDNS answer is a sighting for the keeper, not only a peer's first (see peer-keeper.ts)
   const sightings = new TypedEventEmitter<SightingEvents>()

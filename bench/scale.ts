@@ -7,11 +7,14 @@
  *   - org setup, apart: host 1 founds the org and invites the others, who join a few at a time; host 1
  *     creates team `bench` with everyone; then "ready": every node knows all N members of `bench`
  *     and is connected to at least min(N - 1, meshDegree) of them subscribed to its topic;
- *   - idle CPU of the ready swarm (mDNS, presence, heartbeats and resyncs go on without bench traffic);
+ *   - the ready swarm is let settle (its setup's syncs die down), then its idle CPU and the bytes each
+ *     node sends onto the LAN per second (mDNS, presence, heartbeats and resyncs go on without bench
+ *     traffic), read from the switch's ports;
  *   - delivery: after one warm-up message per node, 1,000 messages from senders spread over all nodes
  *     (message k from host k mod N + 1) on a fixed schedule at a steady total rate; per receiver the
  *     share of what the others sent that it got, and p50/p99 latency over all receivers;
- *   - CPU (utime + stime from /proc/PID/stat) and RSS of every node, and how busy the machine was.
+ *   - CPU (utime + stime from /proc/PID/stat) and RSS of every node, the bytes all hosts sent onto
+ *     the LAN per message, and how busy the machine was.
  * It reports the largest N that sent every message on schedule with 100% delivery and p99 ≤ 1 s.
  * Sizes run smallest first. The hosts know each other's MAC addresses from the start as permanent
  * neighbour entries (see NetnsLab), which the kernel's neighbour table, shared by every namespace, does

@@ -19,6 +19,21 @@ class FakeMdns extends TypedEventEmitter<PeerDiscoveryEvents> implements PeerDis
   stop (): void { this.running = false }
 }
 
+/** A service that tells `sightings` of every answer, over fake mDNS instances kept in `mine`. */
+function withSightings (connections: () => Connection[]): { sightings: TypedEventEmitter<SightingEvents>, mine: FakeMdns[], service: PeerDiscovery & Startable } {
+  const sightings = new TypedEventEmitter<SightingEvents>()
+  const mine: FakeMdns[] = []
+  const service = settlingMdns({
+    serviceTag: '_test._udp.local',
+    intervalMs: 5_000,
+    settledIntervalMs: 60_000,
+    settleMs: 50,
+    sightings,
+    makeMdns: (intervalMs) => () => { const m = new FakeMdns(intervalMs); mine.push(m); return m }
+  })({ events: new TypedEventEmitter<Libp2pEvents>(), connectionManager: { getConnections: connections } } as unknown as SettlingMdnsComponents)
+  return { sightings, mine, service }
+}
+
 describe('net/settling-mdns', () => {
   const made: FakeMdns[] = []
   const connections: Connection[] = []
@@ -67,16 +82,7 @@ describe('net/settling-mdns', () => {
   })
 
   it('passes every answer on as a sighting, and asks anew from a fresh socket when the addresses of the host change', async () => {
-    const sightings = new TypedEventEmitter<SightingEvents>()
-    const mine: FakeMdns[] = []
-    const other = settlingMdns({
-      serviceTag: '_test._udp.local',
-      intervalMs: 5_000,
-      settledIntervalMs: 60_000,
-      settleMs: 50,
-      sightings,
-      makeMdns: (intervalMs) => () => { const m = new FakeMdns(intervalMs); mine.push(m); return m }
-    })({ events: new TypedEventEmitter<Libp2pEvents>(), connectionManager: { getConnections: () => [{} as Connection] } } as unknown as SettlingMdnsComponents)
+    const { sightings, mine, service: other } = withSightings(() => [{} as Connection])
     const seen: PeerInfo[] = []
     sightings.addEventListener('peer:sighted', (e) => { seen.push(e.detail) })
     await other.start()
@@ -98,18 +104,9 @@ describe('net/settling-mdns', () => {
   })
 
   it('passes on a connected peer\'s answers at the same addresses once per REPEAT_SIGHTING_MS; a new address, or a peer not connected, at once', async () => {
-    const sightings = new TypedEventEmitter<SightingEvents>()
-    const mine: FakeMdns[] = []
     const peer = peerIdFromString('12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA')
     const open: Connection[] = []
-    const svc = settlingMdns({
-      serviceTag: '_test._udp.local',
-      intervalMs: 5_000,
-      settledIntervalMs: 60_000,
-      settleMs: 50,
-      sightings,
-      makeMdns: (intervalMs) => () => { const m = new FakeMdns(intervalMs); mine.push(m); return m }
-    })({ events: new TypedEventEmitter<Libp2pEvents>(), connectionManager: { getConnections: () => open } } as unknown as SettlingMdnsComponents)
+    const { sightings, mine, service: svc } = withSightings(() => open)
     const seen: PeerInfo[] = []
     const discovered: PeerInfo[] = []
     sightings.addEventListener('peer:sighted', (e) => { seen.push(e.detail) })

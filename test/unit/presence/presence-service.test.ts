@@ -1,15 +1,31 @@
 import { TopicValidatorResult } from '@libp2p/gossipsub'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { InvalidArgumentError } from '../../../src/errors.js'
 import { createPresence } from '../../../src/model/index.js'
 import { presenceTopic } from '../../../src/net/topics.js'
-import { PresenceService } from '../../../src/presence/presence-service.js'
+import { PRESENCE_INTERVAL_MS, presenceExpiryMs, presenceIntervalMs, PresenceService } from '../../../src/presence/presence-service.js'
 import { collect, Office } from '../../helpers/office.js'
 import type { Person } from '../../helpers/office.js'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-function presence (p: Person | Awaited<ReturnType<Office['stranger']>>, connected: PeerId[] = []): { service: PresenceService, published: string[], learned: Array<{ peerId: string, addresses: string[] }>, pubsub: EventTarget } {
+/**
+ * `p`'s org view, but with `members` members in all: the real ones and made-up ones after them (the
+ * presence service reads only the org's id and its state's member and removed sets).
+ */
+function orgOf (p: Person | Awaited<ReturnType<Office['stranger']>>, members: number): Person['orgs'] {
+  return {
+    get current () {
+      const org = p.orgs.current
+      if (org === undefined) return undefined
+      const padded = new Map(org.state.members)
+      for (let i = 0; padded.size < members; i++) padded.set(`made-up-${i}`, [...org.state.members.values()][0]!)
+      return new Proxy(org, { get: (target, prop): unknown => prop === 'state' ? { ...target.state, members: padded } : Reflect.get(target, prop) })
+    }
+  } as Person['orgs']
+}
+
+function presence (p: Person | Awaited<ReturnType<Office['stranger']>>, connected: PeerId[] = [], members?: number): { service: PresenceService, published: string[], learned: Array<{ peerId: string, addresses: string[] }>, pubsub: EventTarget } {
   const published: string[] = []
   const learned: Array<{ peerId: string, addresses: string[] }> = []
   const pubsub = Object.assign(new EventTarget(), { publish: async (topic: string) => { published.push(topic); return { recipients: [] } } })
@@ -17,7 +33,7 @@ function presence (p: Person | Awaited<ReturnType<Office['stranger']>>, connecte
     selfId: p.me.peerId,
     key: p.me.key,
     log: p.log,
-    orgs: p.orgs,
+    orgs: members === undefined ? p.orgs : orgOf(p, members),
     libp2p: { getPeers: () => connected, getMultiaddrs: () => [] },
     pubsub,
     keeper: { learn: (peerId: string, addresses: Multiaddr[]) => { learned.push({ peerId, addresses: addresses.map(String) }) } },
@@ -121,5 +137,58 @@ describe('presence/presence-service', () => {
     await service.set('available')
     expect(published).toEqual([])
     service.stop()
+  })
+
+  it('repeats its presence less often in a larger org, so that the org\'s presence traffic stays bounded', () => {
+    expect(presenceIntervalMs(1)).toBe(PRESENCE_INTERVAL_MS)
+    expect(presenceIntervalMs(10)).toBe(15_000)
+    expect(presenceIntervalMs(11)).toBe(30_000)
+    expect(presenceIntervalMs(30)).toBe(45_000)
+    expect(presenceIntervalMs(50)).toBe(75_000)
+    expect(presenceIntervalMs(100_000)).toBe(300_000)
+    expect(presenceExpiryMs(10)).toBe(50_000)
+    // announcements per second of the whole org: never more than a 10-member org makes
+    for (const n of [10, 11, 19, 20, 29, 30, 50, 99, 200]) expect(n / presenceIntervalMs(n)).toBeLessThanOrEqual(10 / 15_000)
+  })
+
+  it('in an org of 25 announces every third round, and counts a member offline only after three such intervals and a third', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    try {
+      const [admin, bob] = await office.found('admin', 'bob') as [Person, Person]
+      const { service, published } = presence(admin, [], 25)
+      await service.start()
+      await vi.advanceTimersByTimeAsync(10)
+      expect(published).toHaveLength(1)
+      expect(await service.validate(bob.peer, await announcement(bob, admin.org.orgId) as never)).toBe(TopicValidatorResult.Accept)
+      await vi.advanceTimersByTimeAsync(2 * PRESENCE_INTERVAL_MS)
+      expect(published).toHaveLength(1)
+      await vi.advanceTimersByTimeAsync(PRESENCE_INTERVAL_MS)
+      expect(published).toHaveLength(2)
+      // bob, heard once 45 s ago: still busy at 149 s, offline after 150 s
+      await vi.advanceTimersByTimeAsync(149_000 - 3 * PRESENCE_INTERVAL_MS)
+      expect(service.all().find(p => p.peerId === bob.me.peerId)?.status).toBe('busy')
+      await vi.advanceTimersByTimeAsync(2_000)
+      expect(service.all().find(p => p.peerId === bob.me.peerId)?.status).toBe('offline')
+      service.stop()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('in a small org counts a member offline 50 s after it was last heard', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      const [admin, bob] = await office.found('admin', 'bob') as [Person, Person]
+      const { service } = presence(admin)
+      await service.start()
+      expect(await service.validate(bob.peer, await announcement(bob, admin.org.orgId) as never)).toBe(TopicValidatorResult.Accept)
+      vi.setSystemTime(Date.now() + 49_000)
+      expect(service.all().find(p => p.peerId === bob.me.peerId)?.status).toBe('busy')
+      vi.setSystemTime(Date.now() + 2_000)
+      expect(service.all().find(p => p.peerId === bob.me.peerId)?.status).toBe('offline')
+      service.stop()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

@@ -95,11 +95,51 @@ export function isErasedEncoding (bytes: Uint8Array): boolean {
 
 /** The id and checked form of a version 2 entry: its id hashes the signed fields and the signature only. */
 function v2Verified (bytes: Uint8Array, entryBytes: SignedEntry['entry'], signature: SignedEntry['signature'], entry: Entry): VerifiedEntry {
-  const id = contentId(SignedEntry.encode({ entry: entryBytes, signature }))
+  const prefix = canonicalPrefix(bytes, entryBytes, signature)
+  const id = contentId(prefix === undefined ? SignedEntry.encode({ entry: entryBytes, signature }) : bytes.subarray(0, prefix))
   const idHex = Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex')
   return entry.body.length === 0 && !isEmptyBodyHash(entry.bodyHash)
     ? { id, idHex, bytes, entry, author: peerIdOfPublicKey(entry.author), erased: true }
     : { id, idHex, bytes, entry, author: peerIdOfPublicKey(entry.author) }
+}
+
+/**
+ * If `bytes` are the canonical encoding of the SignedEntry they decoded to, whose `entry` and
+ * `signature` are the decoder's views into them, the length of its first two fields (an erased
+ * entry's encoding, which a version 2 id hashes); otherwise undefined. This is what
+ * `SignedEntry.encode` would write: field 1, then 2, then 3 if there is a body, each tag one byte and
+ * each length a minimal varint, nothing else; checked by where the decoder found each field, so
+ * that catch-up hashes entries without encoding them again (see codec.test.ts).
+ */
+function canonicalPrefix (bytes: Uint8Array, entryBytes: Uint8Array, signature: Uint8Array): number | undefined {
+  const at = (field: Uint8Array, tag: number, start: number): number | undefined => {
+    const n = field.byteLength
+    const offset = start + 1 + varintLength(n)
+    if (n === 0 || field.buffer !== bytes.buffer || field.byteOffset !== bytes.byteOffset + offset || bytes[start] !== tag) return undefined
+    return offset + n
+  }
+  const afterEntry = at(entryBytes, 0x0a, 0)
+  const afterSignature = afterEntry === undefined ? undefined : at(signature, 0x12, afterEntry)
+  if (afterSignature === undefined) return undefined
+  if (afterSignature === bytes.byteLength) return afterSignature
+  // the rest must be exactly one body field, not empty, its length a minimal varint
+  if (bytes[afterSignature] !== 0x1a) return undefined
+  let pos = afterSignature + 1
+  let n = 0
+  for (let scale = 1; ; scale *= 0x80) {
+    if (pos >= bytes.byteLength || scale > 2 ** 28) return undefined
+    const b = bytes[pos++] as number // pos < byteLength: checked above
+    n += (b & 0x7f) * scale
+    if (b < 0x80) break
+  }
+  return n > 0 && pos - afterSignature - 1 === varintLength(n) && pos + n === bytes.byteLength ? afterSignature : undefined
+}
+
+/** The bytes a minimal protobuf varint of `n` takes. */
+function varintLength (n: number): number {
+  let length = 1
+  while (n >= 0x80) { n = Math.floor(n / 0x80); length++ }
+  return length
 }
 
 /** The hash of an empty body: an entry whose body really is empty is not erased. */
@@ -151,8 +191,10 @@ export function decodeEntryStructure (bytes: Uint8Array): VerifiedEntry & { sign
     throw new InvalidEntryError('invalid entry: the body does not match the hash its author signed')
   }
   // stored and relayed in the one encoding, whatever order the fields came in
-  const canonical = SignedEntry.encode({ entry: signed.entry, signature: signed.signature, body: signed.body })
-  const v = v2Verified(Buffer.compare(canonical, bytes) === 0 ? bytes : canonical, signed.entry, signed.signature, { ...entry, body: signed.body })
+  const canonical = canonicalPrefix(bytes, signed.entry, signed.signature) !== undefined
+    ? bytes
+    : SignedEntry.encode({ entry: signed.entry, signature: signed.signature, body: signed.body })
+  const v = v2Verified(canonical, signed.entry, signed.signature, { ...entry, body: signed.body })
   return { ...v, signature: signed.signature, signed: signed.entry }
 }
 

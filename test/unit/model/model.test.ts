@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
 import { BadSignatureError, ImplausibleEntryError, InvalidEntryError, MessageTooLargeError } from '../../../src/errors.js'
-import { checkPlausible, createEntry, decodeBody, decodeEntry, decodeEntryFields, decodeSignedEntry, encodeBody, Entry, MAX_BODY_BYTES, MAX_ENTRY_BYTES, MAX_LAMPORT_LEAD, MAX_LAMPORT_PER_MS, MAX_TEXT_BYTES, MAX_WALL_TIME_LEAD_MS, SignedEntry } from '../../../src/model/index.js'
+import { checkPlausible, createEntry, decodeBody, decodeEntry, decodeEntryFields, decodeSignedEntry, decodeStoredEntry, encodeBody, erasedForm, Entry, MAX_BODY_BYTES, MAX_ENTRY_BYTES, MAX_LAMPORT_LEAD, MAX_LAMPORT_PER_MS, MAX_TEXT_BYTES, MAX_WALL_TIME_LEAD_MS, SignedEntry } from '../../../src/model/index.js'
 import type { EntryFields } from '../../../src/model/index.js'
 
 const fields = (over: Partial<EntryFields> = {}): EntryFields => ({
@@ -55,7 +55,11 @@ describe('model', () => {
       Buffer.concat([field(1, signed.entry, true), field(2, signed.signature), field(3, signed.body)]),
       Buffer.concat([field(1, signed.entry), field(2, signed.signature), field(3, signed.body, true)]),
       Buffer.concat([field(1, signed.entry), field(2, signed.signature), field(3, signed.body), field(9, new Uint8Array([1, 2]))]),
-      Buffer.concat([field(1, new Uint8Array([9])), field(1, signed.entry), field(2, signed.signature), field(3, signed.body)])
+      Buffer.concat([field(1, new Uint8Array([9])), field(1, signed.entry), field(2, signed.signature), field(3, signed.body)]),
+      Buffer.concat([field(1, signed.entry), field(2, signed.signature, true), field(3, signed.body)]),
+      Buffer.concat([field(1, signed.entry), field(2, new Uint8Array(64)), field(2, signed.signature), field(3, signed.body)]),
+      Buffer.concat([field(1, signed.entry), field(2, signed.signature), Buffer.from([0x1a, 0x00]), field(3, signed.body)]),
+      Buffer.concat([field(1, signed.entry), field(2, signed.signature), field(3, new Uint8Array([7])), field(3, signed.body)])
     ]
     for (const bytes of variants) {
       const back = await decodeEntry(bytes)
@@ -68,6 +72,14 @@ describe('model', () => {
     const back = await decodeEntry(inPlace)
     expect(back.idHex).toBe(made.idHex)
     expect(back.bytes).toBe(inPlace)
+    // erased (no body field): its id is still the hash of the signed fields and the signature
+    const erased = erasedForm(made)!
+    const bigErased = Buffer.concat([Buffer.from('x'), erased.bytes])
+    const backErased = await decodeEntry(bigErased.subarray(1))
+    expect(backErased.idHex).toBe(made.idHex)
+    expect(backErased.erased).toBe(true)
+    expect(decodeStoredEntry(erased.bytes).idHex).toBe(made.idHex)
+    expect(decodeStoredEntry(made.bytes).idHex).toBe(made.idHex)
   })
 
   it('rejects a changed field, a swapped author and a flipped signature bit', async () => {

@@ -40,7 +40,7 @@ export interface SettlingMdnsComponents extends MulticastDNSComponents {
 
 type MdnsService = PeerDiscovery & Startable
 
-/** An answer from a connected peer, at the addresses it gave last time, is passed on at most this often. */
+/** An answer at the addresses its peer gave last time is passed on to libp2p at most this often (and to the keeper, if connected). */
 export const REPEAT_SIGHTING_MS = 30_000
 /** Peers whose last answer is remembered; past this the memory starts afresh. */
 const MAX_PASSED_KEPT = 1_024
@@ -99,28 +99,36 @@ class SettlingMdns extends TypedEventEmitter<PeerDiscoveryEvents> implements Pee
   }
 
   private readonly onPeer = (evt: CustomEvent<PeerInfo>): void => {
-    if (this.repeats(evt.detail)) return
-    this.safeDispatchEvent('peer', { detail: evt.detail })
-    this.init.sightings?.safeDispatchEvent('peer:sighted', { detail: evt.detail })
+    const info = evt.detail
+    if (this.repeats(info)) {
+      // the keeper may be waiting to dial a peer not connected: each answer cuts its wait short
+      if (!this.isConnected(info)) this.init.sightings?.safeDispatchEvent('peer:sighted', { detail: info })
+      return
+    }
+    this.safeDispatchEvent('peer', { detail: info })
+    this.init.sightings?.safeDispatchEvent('peer:sighted', { detail: info })
   }
 
   /**
    * Whether an answer only repeats what was passed on less than REPEAT_SIGHTING_MS ago: the same
-   * addresses, of a peer connected now. Every node answers every query, so in an office of N each
-   * node hears N - 1 answers per query made on the LAN; each passed on costs a peer-store write in
-   * libp2p and a look by the keeper, which does nothing with a connected peer but note its addresses.
+   * addresses of the same peer. Every node answers every query, so in an office of N each node hears
+   * N - 1 answers per query made on the LAN (N^2 a query interval while nodes find each other, the
+   * scale benchmark's busiest time); each passed on costs a peer-store write in libp2p, which already
+   * has those addresses, and a look by the keeper, which needs it only for a peer not connected.
    */
   private repeats (info: PeerInfo): boolean {
     const id = info.id.toString()
     const addrs = info.multiaddrs.map(String).sort().join(' ')
     const now = Date.now()
     const last = this.passed.get(id)
-    const repeat = last !== undefined && last.addrs === addrs && now - last.at < REPEAT_SIGHTING_MS &&
-      this.components.connectionManager.getConnections().some(c => c.status === 'open' && c.remotePeer.equals(info.id))
-    if (repeat) return true
+    if (last !== undefined && last.addrs === addrs && now - last.at < REPEAT_SIGHTING_MS) return true
     if (this.passed.size >= MAX_PASSED_KEPT) this.passed.clear()
     this.passed.set(id, { addrs, at: now })
     return false
+  }
+
+  private isConnected (info: PeerInfo): boolean {
+    return this.components.connectionManager.getConnections().some(c => c.status === 'open' && c.remotePeer.equals(info.id))
   }
 
   /** A new peer: not settled yet; settle once none has come for settleMs. */

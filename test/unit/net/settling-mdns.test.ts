@@ -4,7 +4,7 @@ import { TypedEventEmitter } from 'main-event'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
-import { settlingMdns } from '../../../src/net/settling-mdns.js'
+import { REPEAT_SIGHTING_MS, settlingMdns } from '../../../src/net/settling-mdns.js'
 import type { SightingEvents } from '../../../src/net/peer-keeper.js'
 import type { SettlingMdnsComponents } from '../../../src/net/settling-mdns.js'
 import type { Connection, Libp2pEvents, PeerDiscovery, PeerDiscoveryEvents, PeerInfo, Startable } from '@libp2p/interface'
@@ -103,7 +103,7 @@ describe('net/settling-mdns', () => {
     }
   })
 
-  it('passes on a connected peer\'s answers at the same addresses once per REPEAT_SIGHTING_MS; a new address, or a peer not connected, at once', async () => {
+  it('passes on answers at the same addresses once per REPEAT_SIGHTING_MS (to the keeper each time while not connected); a new address at once', async () => {
     const peer = peerIdFromString('12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA')
     const open: Connection[] = []
     const { sightings, mine, service: svc } = withSightings(() => open)
@@ -118,19 +118,33 @@ describe('net/settling-mdns', () => {
       answer('/ip4/10.0.0.2/tcp/7000')
       answer('/ip4/10.0.0.2/tcp/7000')
       expect(seen).toHaveLength(2)
+      // ... but libp2p's peer store has those addresses from the first
+      expect(discovered).toHaveLength(1)
       // connected: the same addresses again are nothing new
       open.push({ status: 'open', remotePeer: peer } as unknown as Connection)
       answer('/ip4/10.0.0.2/tcp/7000')
       answer('/ip4/10.0.0.2/tcp/7000')
       expect(seen).toHaveLength(2)
-      expect(discovered).toHaveLength(2)
-      // it moved: passed on at once
+      expect(discovered).toHaveLength(1)
+      // it moved: passed on at once, to both
       answer('/ip4/10.0.0.3/tcp/7000')
       expect(seen).toHaveLength(3)
-      // its connection closed (a closing one counts as gone): at once again
+      expect(discovered).toHaveLength(2)
+      // its connection closed (a closing one counts as gone): to the keeper at once again
       ;(open[0] as { status: string }).status = 'closing'
       answer('/ip4/10.0.0.3/tcp/7000')
       expect(seen).toHaveLength(4)
+      expect(discovered).toHaveLength(2)
+      // once REPEAT_SIGHTING_MS has passed, libp2p hears of it again (its addresses age in the peer store)
+      const realNow = Date.now
+      Date.now = () => realNow() + REPEAT_SIGHTING_MS
+      try {
+        answer('/ip4/10.0.0.3/tcp/7000')
+      } finally {
+        Date.now = realNow
+      }
+      expect(discovered).toHaveLength(3)
+      expect(seen).toHaveLength(5)
     } finally {
       await svc.stop()
     }

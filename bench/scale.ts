@@ -89,7 +89,7 @@ export const SCALE_CONFIG: ScaleConfig = {
   limits: {
     connectBaseMs: 20_000,
     // N processes starting at once share 2 cores: each needs ~1.5 s of CPU to load and listen
-    connectPerHostMs: 3_000,
+    connectPerHostMs: 5_000,
     orgStepMs: 60_000,
     readyBaseMs: 40_000,
     readyPerHostMs: 300,

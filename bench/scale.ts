@@ -88,7 +88,8 @@ export const SCALE_CONFIG: ScaleConfig = {
   agentNodeArgs: (process.env.PARLEY_AGENT_NODE_ARGS ?? '').split(' ').filter(a => a !== ''),
   limits: {
     connectBaseMs: 20_000,
-    // N processes starting at once share 2 cores: each needs ~1.5 s of CPU to load and listen
+    // N processes starting at once share 2 cores: each needs seconds of CPU to load its modules,
+    // listen and answer the others' mDNS queries (at N = 30: connected in 70 s)
     connectPerHostMs: 5_000,
     orgStepMs: 60_000,
     readyBaseMs: 40_000,

@@ -109,7 +109,7 @@ function v2Verified (bytes: Uint8Array, entryBytes: SignedEntry['entry'], signat
  * entry's encoding, which a version 2 id hashes); otherwise undefined. This is what
  * `SignedEntry.encode` would write: field 1, then 2, then 3 if there is a body, each tag one byte and
  * each length a minimal varint, nothing else; checked by where the decoder found each field, so
- * that catch-up hashes entries without encoding them again (see codec.test.ts).
+ * that catch-up hashes entries without encoding them again (see model.test.ts).
  */
 function canonicalPrefix (bytes: Uint8Array, entryBytes: Uint8Array, signature: Uint8Array): number | undefined {
   const at = (field: Uint8Array, tag: number, start: number): number | undefined => {

@@ -187,8 +187,8 @@ export async function createParleyLibp2p (init: NetInit): Promise<ParleyLibp2p> 
         floodPublish: true,
         // flooding already reaches every connected subscriber, so the mesh only relays to those we
         // miss, with IHAVE gossip and the history resync behind it; at gossipsub's D = 6 every node
-        // forwards each message to 6 more peers, which at 20 nodes cost 2.8x the CPU per message
-        // and fell behind at 25 msg/s (scale bench): see MESH
+        // forwards each message to 6 more peers: at 20 nodes (scale bench) nearly twice the LAN
+        // bytes and a third more CPU per message, and the senders fell behind at 25 msg/s
         ...MESH,
         scoreThresholds: { graylistThreshold: GRAYLIST_THRESHOLD }
       }))

@@ -94,8 +94,7 @@ export function isErasedEncoding (bytes: Uint8Array): boolean {
 }
 
 /** The id and checked form of a version 2 entry: its id hashes the signed fields and the signature only. */
-function v2Verified (bytes: Uint8Array, entryBytes: SignedEntry['entry'], signature: SignedEntry['signature'], entry: Entry): VerifiedEntry {
-  const prefix = canonicalPrefix(bytes, entryBytes, signature)
+function v2Verified (bytes: Uint8Array, entryBytes: SignedEntry['entry'], signature: SignedEntry['signature'], entry: Entry, prefix = canonicalPrefix(bytes, entryBytes, signature)): VerifiedEntry {
   const id = contentId(prefix === undefined ? SignedEntry.encode({ entry: entryBytes, signature }) : bytes.subarray(0, prefix))
   const idHex = Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex')
   return entry.body.length === 0 && !isEmptyBodyHash(entry.bodyHash)
@@ -191,10 +190,11 @@ export function decodeEntryStructure (bytes: Uint8Array): VerifiedEntry & { sign
     throw new InvalidEntryError('invalid entry: the body does not match the hash its author signed')
   }
   // stored and relayed in the one encoding, whatever order the fields came in
-  const canonical = canonicalPrefix(bytes, signed.entry, signed.signature) !== undefined
+  const prefix = canonicalPrefix(bytes, signed.entry, signed.signature)
+  const canonical = prefix !== undefined
     ? bytes
     : SignedEntry.encode({ entry: signed.entry, signature: signed.signature, body: signed.body })
-  const v = v2Verified(canonical, signed.entry, signed.signature, { ...entry, body: signed.body })
+  const v = v2Verified(canonical, signed.entry, signed.signature, { ...entry, body: signed.body }, prefix)
   return { ...v, signature: signed.signature, signed: signed.entry }
 }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { generateIdentityKey } from '../../../src/crypto/keys.js'
 import { BadSignatureError, ImplausibleEntryError, InvalidEntryError, MessageTooLargeError } from '../../../src/errors.js'
 import { checkPlausible, createEntry, decodeBody, decodeEntry, decodeEntryFields, decodeSignedEntry, decodeStoredEntry, encodeBody, erasedForm, Entry, MAX_BODY_BYTES, MAX_ENTRY_BYTES, MAX_LAMPORT_LEAD, MAX_LAMPORT_PER_MS, MAX_TEXT_BYTES, MAX_WALL_TIME_LEAD_MS, SignedEntry } from '../../../src/model/index.js'
@@ -72,6 +72,17 @@ describe('model', () => {
     const back = await decodeEntry(inPlace)
     expect(back.idHex).toBe(made.idHex)
     expect(back.bytes).toBe(inPlace)
+    // canonical bytes are hashed as they are: not one encoding more (non-canonical ones re-encode)
+    const encode = vi.spyOn(SignedEntry, 'encode')
+    try {
+      await decodeEntry(inPlace)
+      decodeStoredEntry(made.bytes)
+      expect(encode).not.toHaveBeenCalled()
+      await decodeEntry(variants[0]!)
+      expect(encode).toHaveBeenCalled()
+    } finally {
+      encode.mockRestore()
+    }
     // erased (no body field): its id is still the hash of the signed fields and the signature
     const erased = erasedForm(made)!
     const bigErased = Buffer.concat([Buffer.from('x'), erased.bytes])

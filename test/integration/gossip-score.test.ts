@@ -7,7 +7,7 @@
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateIdentityKey } from '../../src/crypto/keys.js'
-import { createParleyLibp2p, GRAYLIST_THRESHOLD } from '../../src/net/libp2p-node.js'
+import { createParleyLibp2p, GRAYLIST_THRESHOLD, MESH } from '../../src/net/libp2p-node.js'
 import { waitFor } from '../helpers/nodes.js'
 import type { ParleyLibp2p } from '../../src/net/libp2p-node.js'
 
@@ -33,6 +33,16 @@ describe('gossipsub peer scoring', () => {
   }
 
   const score = (of: ParleyLibp2p, peer: ParleyLibp2p): number => (of.services.pubsub as unknown as { getScore: (p: string) => number }).getScore(peer.peerId.toString())
+
+  it('keeps a mesh of MESH.D peers, which gossipsub accepts (Dout under Dlo and at most D / 2, Dscore at most D)', async () => {
+    const libp2p = await node()
+    const opts = (libp2p.services.pubsub as unknown as { opts: Record<string, unknown> }).opts
+    expect({ D: opts.D, Dlo: opts.Dlo, Dhi: opts.Dhi, Dscore: opts.Dscore, Dout: opts.Dout }).toEqual(MESH)
+    expect(MESH.Dout).toBeLessThan(MESH.Dlo)
+    expect(MESH.Dout).toBeLessThanOrEqual(MESH.D / 2)
+    expect(MESH.Dscore).toBeLessThanOrEqual(MESH.D)
+    expect(opts.floodPublish).toBe(true)
+  })
 
   it('a peer sending messages the validator rejects is graylisted and hung up on; one whose messages pass is not', { timeout: 120_000 }, async () => {
     const target = await node()
